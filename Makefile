@@ -1,0 +1,35 @@
+# statusgen: `make html` builds the example site into output/, `make test` runs every test.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUTPUT ?= output
+
+.DEFAULT_GOAL := html
+.PHONY: html check test bench serve clean system-deps
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[test]"
+	touch $(STAMP)
+
+html: $(STAMP)  ## check the content, then build the site into output/ (the old site stays if anything fails)
+	$(BIN)/statusgen build . -o $(OUTPUT)
+
+check: $(STAMP)  ## validate content/ and report every problem as path:line: message
+	$(BIN)/statusgen check .
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+test: $(STAMP) system-deps  ## unit, build, feed and browser tests
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)  ## build synthetic sites of 100, 1,000 and 10,000 incidents against Pelican's own pipeline
+	$(BIN)/python bench/bench.py
+
+serve: html  ## serve output/ on http://127.0.0.1:8000
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(OUTPUT)
+
+clean:
+	rm -rf $(OUTPUT) .$(OUTPUT).* bench/out .pytest_cache

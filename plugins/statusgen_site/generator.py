@@ -1,0 +1,96 @@
+"""The statusgen Pelican generator: load, derive, render each page kind with its template, write.
+
+All knowledge of incidents lives in `statusgen`; this module only maps page kinds to URLs and templates.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import timezone
+from functools import partial
+from pathlib import Path
+
+from markupsafe import Markup
+from pelican import signals
+from pelican.generators import Generator
+
+from statusgen import present
+from statusgen.errors import ContentError
+from statusgen.load import load_site
+from statusgen.markup import to_html
+from statusgen.pages import PAGE_KINDS, site_pages, view
+from statusgen.times import humanize_duration, parse_time
+
+log = logging.getLogger(__name__)
+
+# page kind -> (URL relative to SITEURL, file it is saved as). Override any with STATUSGEN_URLS in the settings.
+DEFAULT_URLS = {
+    "home": ("", "index.html"),
+    "history": ("history/", "history/index.html"),
+    "incident": ("incidents/{id}/", "incidents/{id}/index.html"),
+    "component": ("components/{id}/", "components/{id}/index.html"),
+    "area": ("areas/{id}/", "areas/{id}/index.html"),
+}
+assert set(DEFAULT_URLS) == set(PAGE_KINDS)
+
+
+class StatusSiteGenerator(Generator):
+    """Loads content/ through statusgen and writes every status page."""
+
+    def urls(self) -> dict[str, tuple[str, str]]:
+        return {**DEFAULT_URLS, **self.settings.get("STATUSGEN_URLS", {})}
+
+    def url(self, kind: str, key: str | None = None) -> str:
+        return self.urls()[kind][0].format(id=key)
+
+    def build_time(self, site):
+        raw = self.settings.get("STATUSGEN_BUILD_TIME")
+        if raw:
+            return parse_time(str(raw).replace("+00:00", "Z"), timezone.utc)
+        # Without one (a bare `pelican` run) the newest update stands in: still the same bytes for the same input.
+        newest = max((u.at for i in site.incidents for u in i.updates), default=None)
+        log.info("STATUSGEN_BUILD_TIME not set; showing the site as of its newest update")
+        return newest or parse_time("1970-01-01 00:00Z", timezone.utc)
+
+    def generate_context(self):
+        try:
+            site = load_site(Path(self.path), self.settings.get("TIMEZONE") or "UTC")
+        except ContentError as err:
+            # SystemExit, not an exception: Pelican would print a traceback for those.
+            for problem in err.problems:
+                print(problem, file=sys.stderr)
+            raise SystemExit(1) from None
+        self.view = view(site, self.build_time(site), int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)))
+        tz = site.timezone
+        self.env.globals.update(url=self.url, statusgen=self.view, catalog=site.catalog, now=self.view.now,
+                                build_time=self.view.at, TIMEZONE_OBJ=tz)
+        self.env.filters.update(
+            markdown=lambda text: Markup(to_html(text)),
+            human=partial(present.human, tz=tz),
+            clock=partial(present.human, tz=tz, with_date=False),
+            iso=present.iso,
+            status_words=present.status_words,
+            status_symbol=present.status_symbol,
+            status_class=present.status_class,
+            state_words=present.state_words,
+            month_title=lambda ym: present.month_title(*ym),
+            duration=humanize_duration,
+        )
+        self.env.globals.update(present=present, INDICATOR_CLASS=present.INDICATOR_CLASS,
+                                INDICATOR_SYMBOL=present.INDICATOR_SYMBOL, IMPACT_TEXT=present.IMPACT_TEXT)
+
+    def generate_output(self, writer):
+        urls = self.urls()
+        for page in site_pages(self.view):
+            save_as = urls[page.kind][1].format(id=page.key)
+            writer.write_file(save_as, self.get_template(page.kind), self.context,
+                              relative_urls=self.settings["RELATIVE_URLS"], page_kind=page.kind,
+                              page_url=urls[page.kind][0].format(id=page.key), **page.context)
+
+
+def get_generators(pelican):
+    return StatusSiteGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# System packages the tests use: Chromium (pages in a real browser) and jing with Java (RELAX NG validation).
+# Installs them with apt when missing and we may; otherwise says why, and the tests that need them skip.
+set -u
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v jing >/dev/null 2>&1 || missing+=(jing)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "note: cannot install ${missing[*]} (needs root and apt-get); tests that need them will skip" >&2
+  exit 0
+fi
+echo "installing ${missing[*]} with apt-get" >&2
+if ! { apt-get update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}"; } >/tmp/statusgen-apt.log 2>&1; then
+  echo "note: apt-get could not install ${missing[*]} (see /tmp/statusgen-apt.log); tests that need them will skip" >&2
+fi
+exit 0

@@ -1,0 +1,163 @@
+"""The model authors' files become: a catalog of areas, groups and components, and incidents with updates.
+
+Everything here is plain data; what follows from it at a given time lives in status.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Mapping
+
+# Component statuses, best first: a table, so "worst" is a comparison of ranks.
+STATUSES = ("operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage")
+STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
+IMPACTS = ("none", "minor", "major", "critical")
+IMPACT_RANK = {impact: rank for rank, impact in enumerate(IMPACTS)}
+# What a component status means for an incident's impact when the author did not declare one.
+IMPACT_OF_STATUS = {
+    "operational": "none",
+    "under_maintenance": "none",
+    "degraded_performance": "minor",
+    "partial_outage": "major",
+    "major_outage": "critical",
+}
+
+KINDS = ("incident", "maintenance")
+STATES = {
+    "incident": ("investigating", "identified", "monitoring", "resolved"),
+    "maintenance": ("scheduled", "in_progress", "verifying", "completed", "cancelled"),
+}
+FINAL_STATES = frozenset({"resolved", "completed", "cancelled"})
+
+
+def worst(statuses, default: str = "operational") -> str:
+    """The worst of some component statuses."""
+    return max(statuses, key=STATUS_RANK.__getitem__, default=default)
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    name: str
+    areas: tuple[str, ...]  # where it is offered; the catalog fills in every area when the author gave none
+    group: str | None = None
+    description: str | None = None
+    sla: float | None = None  # monthly uptime target, percent
+    since: date | None = None  # no uptime is shown before it
+
+
+@dataclass(frozen=True)
+class Catalog:
+    areas: tuple[Area, ...]
+    groups: tuple[Group, ...]
+    components: tuple[Component, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "area", MappingProxyType({a.id: a for a in self.areas}))
+        object.__setattr__(self, "group", MappingProxyType({g.id: g for g in self.groups}))
+        object.__setattr__(self, "component", MappingProxyType({c.id: c for c in self.components}))
+
+    area: Mapping[str, Area] = field(init=False, repr=False, compare=False)
+    group: Mapping[str, Group] = field(init=False, repr=False, compare=False)
+    component: Mapping[str, Component] = field(init=False, repr=False, compare=False)
+
+    def components_in(self, group_id: str | None) -> tuple[Component, ...]:
+        return tuple(c for c in self.components if c.group == group_id)
+
+    def components_of_area(self, area_id: str) -> tuple[Component, ...]:
+        return tuple(c for c in self.components if area_id in c.areas)
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Update:
+    at: datetime
+    state: str
+    body: str  # Markdown
+    components: Mapping[str, str] = field(default_factory=dict)  # status changes from this update on
+    next_update: datetime | None = None
+    number: int = 0  # position in the incident, from 1: the anchor "update-N" on its page
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An incident or a maintenance (kind), as its file says; its id is the file name's stem."""
+
+    id: str
+    path: str
+    kind: str
+    title: str
+    opened: date  # the date in the file name
+    components: Mapping[str, str]  # component -> status while this is open
+    areas: tuple[str, ...]  # every area it touches (the author's, or every area of its components)
+    updates: tuple[Update, ...]
+    impact: str  # declared, or derived from the worst status it ever set
+    impact_declared: bool = False
+    started: datetime | None = None
+    ticket: str | None = None
+    eta: datetime | None = None
+    window: Window | None = None
+    summary: str = ""  # Markdown below the front matter
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.kind == "maintenance"
+
+    @property
+    def began(self) -> datetime:
+        """When it began: `started`, the window's start for maintenance, else its first update."""
+        if self.started:
+            return self.started
+        if self.window:
+            return self.window.start
+        return self.updates[0].at
+
+    @property
+    def last(self) -> Update:
+        return self.updates[-1]
+
+    @property
+    def ended(self) -> datetime | None:
+        """When its last update closed it (resolved, completed, cancelled), or None while open."""
+        return self.last.at if self.last.state in FINAL_STATES else None
+
+    def updates_until(self, at: datetime) -> tuple[Update, ...]:
+        return tuple(u for u in self.updates if u.at <= at)
+
+    def statuses_at(self, at: datetime) -> dict[str, str]:
+        """Component statuses it sets as of `at`: the front matter's, changed by each update posted by then."""
+        statuses = dict(self.components)
+        for update in self.updates_until(at):
+            statuses.update(update.components)
+        return statuses
+
+    def current_statuses(self) -> dict[str, str]:
+        """Component statuses after its latest update."""
+        return self.statuses_at(self.last.at)
+
+    def all_components(self) -> tuple[str, ...]:
+        """Every component it ever touched, in catalog-independent sorted order."""
+        ids = set(self.components)
+        for update in self.updates:
+            ids.update(update.components)
+        return tuple(sorted(ids))

@@ -1,0 +1,110 @@
+"""Model + one time -> what each page shows. Each page is a template name and a plain context; no Pelican here."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterator
+
+from .load import Site
+from .model import Incident
+from .status import Snapshot, duration, is_open, phase, snapshot
+
+PAGE_KINDS = ("home", "incident", "component", "area", "history")
+
+
+@dataclass(frozen=True)
+class Page:
+    kind: str  # one of PAGE_KINDS: decides the template and the URL
+    key: str | None  # the id for incident, component and area pages
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """What every page shares: the model, the time it is shown as of, and the status then."""
+
+    site: Site
+    at: datetime
+    now: Snapshot
+    recent_days: int = 14
+
+    def phase(self, incident: Incident):
+        return phase(incident, self.at)
+
+    def duration(self, incident: Incident) -> timedelta:
+        return duration(incident, self.at)
+
+    def is_open(self, incident: Incident) -> bool:
+        return is_open(incident, self.at)
+
+    def history(self, incidents) -> list[Incident]:
+        """Closed or past items, newest first."""
+        return sorted((i for i in incidents if not self.is_open(i)), key=lambda i: (i.began, i.id), reverse=True)
+
+
+def view(site: Site, at: datetime, recent_days: int = 14) -> SiteView:
+    return SiteView(site=site, at=at, now=snapshot(site.catalog, site.incidents, at), recent_days=recent_days)
+
+
+def _touching(items, predicate) -> list[Incident]:
+    return [i for i in items if predicate(i)]
+
+
+def home(v: SiteView) -> Page:
+    catalog = v.site.catalog
+    since = v.at - timedelta(days=v.recent_days)
+    recent = [i for i in v.history(v.site.incidents)
+              if not i.is_maintenance and i.ended is not None and i.ended >= since]
+    groups = [(g, catalog.components_in(g.id)) for g in catalog.groups]
+    ungrouped = catalog.components_in(None)
+    if ungrouped:
+        groups.append((None, ungrouped))
+    return Page("home", None, {"groups": groups, "recent": recent})
+
+
+def incident(v: SiteView, item: Incident) -> Page:
+    return Page("incident", item.id, {"incident": item, "timeline": tuple(reversed(item.updates))})
+
+
+def _items_for(v: SiteView, predicate) -> dict[str, list[Incident]]:
+    items = [i for i in v.site.incidents if predicate(i)]
+    return {
+        "open": [i for i in v.now.open if predicate(i)] + [i for i in v.now.active_maintenance if predicate(i)],
+        "upcoming": [i for i in v.now.upcoming_maintenance if predicate(i)],
+        "past": v.history(items),
+    }
+
+
+def component(v: SiteView, component_id: str) -> Page:
+    c = v.site.catalog.component[component_id]
+    per_area = [(v.site.catalog.area[a], v.now.status(c.id, a)) for a in c.areas]
+    items = _items_for(v, lambda i: c.id in i.all_components())
+    return Page("component", c.id, {"component": c, "per_area": per_area, **items})
+
+
+def area(v: SiteView, area_id: str) -> Page:
+    a = v.site.catalog.area[area_id]
+    offered = [(c, v.now.status(c.id, a.id)) for c in v.site.catalog.components_of_area(a.id)]
+    items = _items_for(v, lambda i: a.id in i.areas)
+    return Page("area", a.id, {"area": a, "offered": offered, **items})
+
+
+def history(v: SiteView) -> Page:
+    months: dict[tuple[int, int], list[Incident]] = defaultdict(list)
+    for item in sorted(v.site.incidents, key=lambda i: (i.began, i.id), reverse=True):
+        began = item.began.astimezone(v.site.timezone)
+        months[began.year, began.month].append(item)
+    return Page("history", None, {"months": sorted(months.items(), reverse=True)})
+
+
+def site_pages(v: SiteView) -> Iterator[Page]:
+    """Every HTML page of the site, in a fixed order."""
+    yield home(v)
+    yield history(v)
+    for item in v.site.incidents:
+        yield incident(v, item)
+    for c in v.site.catalog.components:
+        yield component(v, c.id)
+    for a in v.site.catalog.areas:
+        yield area(v, a.id)

@@ -1,0 +1,53 @@
+"""How statuses, states and times read to people: words first, a symbol beside them, colour only as a third cue."""
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+# status -> (words, symbol, css class). The symbol differs in shape, not only colour.
+STATUS_TEXT = {
+    "operational": ("Operational", "✓", "ok"),
+    "under_maintenance": ("Under maintenance", "⚙", "maint"),
+    "degraded_performance": ("Degraded performance", "▲", "minor"),
+    "partial_outage": ("Partial outage", "◆", "major"),
+    "major_outage": ("Major outage", "✕", "critical"),
+}
+INDICATOR_CLASS = {"none": "ok", "minor": "minor", "major": "major", "critical": "critical", "maintenance": "maint"}
+INDICATOR_SYMBOL = {"none": "✓", "minor": "▲", "major": "◆", "critical": "✕", "maintenance": "⚙"}
+IMPACT_TEXT = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical"}
+
+
+def status_words(status: str) -> str:
+    return STATUS_TEXT[status][0]
+
+
+def status_symbol(status: str) -> str:
+    return STATUS_TEXT[status][1]
+
+
+def status_class(status: str) -> str:
+    return STATUS_TEXT[status][2]
+
+
+def state_words(state: str) -> str:
+    return state.replace("_", " ").capitalize()
+
+
+def local(moment: datetime, tz: tzinfo) -> datetime:
+    return moment.astimezone(tz)
+
+
+def iso(moment: datetime) -> str:
+    """Machine-readable form for <time datetime=…>, with its offset."""
+    return moment.isoformat()
+
+
+def human(moment: datetime, tz: tzinfo, with_date: bool = True) -> str:
+    """'Aug 29, 2026, 09:05 CDT': the site's zone, always named."""
+    moment = moment.astimezone(tz)
+    zone = moment.strftime("%Z") or moment.strftime("UTC%z")
+    time_part = f"{moment:%H:%M} {zone}"
+    return f"{moment:%b} {moment.day}, {moment.year}, {time_part}" if with_date else time_part
+
+
+def month_title(year: int, month: int) -> str:
+    return datetime(year, month, 1).strftime("%B %Y")

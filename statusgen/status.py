@@ -1,0 +1,137 @@
+"""What follows from the model at a given time: each component's status in each area, the worst per component
+and per area, the overall indicator, what is open, what is coming, and how long things lasted.
+
+Everything takes the time explicitly; nothing here asks the clock.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .model import FINAL_STATES, IMPACT_RANK, Catalog, Component, Incident, worst
+
+INDICATOR_TEXT = {
+    "none": "All systems operational",
+    "minor": "Minor service disruption",
+    "major": "Partial system outage",
+    "critical": "Major system outage",
+    "maintenance": "Service under maintenance",
+}
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Where an incident or maintenance stands at a time, honestly: an author's last word, or the schedule's."""
+
+    state: str  # the last state posted, or for maintenance what the schedule implies
+    per_schedule: bool = False  # derived from the window, not confirmed by an update
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in FINAL_STATES
+
+    @property
+    def label(self) -> str:
+        words = self.state.replace("_", " ").capitalize()
+        if self.state == "ended_unconfirmed":
+            return "Ended per schedule, not yet confirmed"
+        return f"{words} (per schedule)" if self.per_schedule else words
+
+
+def phase(incident: Incident, at: datetime) -> Phase:
+    """Its state at `at`. A maintenance window that started or ended without an update says so.
+
+    Every update in the file counts as posted: the file is the author's word, even if its clock ran a little
+    ahead of the build's.
+    """
+    state = incident.last.state
+    window = incident.window
+    if window is None or state != "scheduled" or at < window.start:
+        return Phase(state)
+    if at < window.end:
+        return Phase("in_progress", per_schedule=True)
+    return Phase("ended_unconfirmed", per_schedule=True)
+
+
+def is_open(incident: Incident, at: datetime) -> bool:
+    """Not closed: an incident not yet resolved, a maintenance not completed or cancelled."""
+    return not phase(incident, at).is_closed
+
+
+def is_active(incident: Incident, at: datetime) -> bool:
+    """Whether it sets component statuses at `at`: an open incident, or maintenance in progress."""
+    p = phase(incident, at)
+    if p.is_closed:
+        return False
+    if incident.is_maintenance:
+        return p.state in ("in_progress", "verifying")
+    return True
+
+
+def is_upcoming(incident: Incident, at: datetime) -> bool:
+    """Maintenance announced by `at` whose window has not started."""
+    p = phase(incident, at)
+    return incident.is_maintenance and p.state == "scheduled"
+
+
+def duration(incident: Incident, at: datetime) -> timedelta:
+    """From when it began to when it ended, or to `at` while it is open."""
+    ended = incident.ended
+    end = ended if ended is not None and ended <= at else at
+    return max(timedelta(0), end - incident.began)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The status of everything at one time."""
+
+    at: datetime
+    cells: dict[tuple[str, str], str]  # (component, area) -> status, only where not operational
+    components: dict[str, str]  # component -> worst status over its areas
+    areas: dict[str, str]  # area -> worst status over the components offered there
+    indicator: str  # none | minor | major | critical | maintenance
+    open: tuple[Incident, ...]  # open incidents (not maintenance), newest first
+    active_maintenance: tuple[Incident, ...]
+    upcoming_maintenance: tuple[Incident, ...]  # soonest first
+
+    @property
+    def description(self) -> str:
+        return INDICATOR_TEXT[self.indicator]
+
+    def status(self, component: str, area: str) -> str:
+        return self.cells.get((component, area), "operational")
+
+    def affected_areas(self, component: Component) -> list[str]:
+        """The areas where a component is not operational, in catalog order."""
+        return [a for a in component.areas if (component.id, a) in self.cells]
+
+
+def snapshot(catalog: Catalog, incidents: tuple[Incident, ...], at: datetime) -> Snapshot:
+    """Derive everything a page shows about the present from the model and one time."""
+    cells: dict[tuple[str, str], str] = {}
+    active = [i for i in incidents if is_active(i, at)]
+    for incident in active:
+        for component_id, status in incident.current_statuses().items():
+            component = catalog.component[component_id]
+            for area in incident.areas:
+                if area in component.areas:
+                    cells[component_id, area] = worst((cells.get((component_id, area), "operational"), status))
+    components = {c.id: worst(cells.get((c.id, a), "operational") for a in c.areas) for c in catalog.components}
+    areas = {a.id: worst(cells.get((c.id, a.id), "operational") for c in catalog.components_of_area(a.id))
+             for a in catalog.areas}
+    open_incidents = tuple(sorted((i for i in active if not i.is_maintenance), key=lambda i: i.began, reverse=True))
+    maintenance = tuple(i for i in active if i.is_maintenance)
+    indicator = max((i.impact for i in open_incidents), key=IMPACT_RANK.__getitem__, default="none")
+    if indicator == "none" and maintenance:
+        indicator = "maintenance"
+    upcoming = tuple(sorted((i for i in incidents if is_upcoming(i, at)), key=lambda i: (i.window.start, i.id)))
+    return Snapshot(at=at, cells=cells, components=components, areas=areas, indicator=indicator,
+                    open=open_incidents, active_maintenance=maintenance, upcoming_maintenance=upcoming)
+
+
+def touches_component(incident: Incident, component_id: str) -> bool:
+    return component_id in incident.all_components()
+
+
+def touches_area(incident: Incident, area_id: str) -> bool:
+    return area_id in incident.areas

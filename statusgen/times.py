@@ -1,0 +1,71 @@
+"""Strict ISO 8601 times as authors write them, and the time zone they are read in."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+TIME_FORMAT = "YYYY-MM-DD HH:MM[:SS][Z|+HH:MM]"
+DATE_FORMAT = "YYYY-MM-DD"
+
+_TIME = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?"
+    r"(?P<offset>Z|[+-]\d{2}:\d{2})?"
+)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def zone(name: str) -> tzinfo:
+    """The named IANA zone (or UTC); ValueError with a clear message when unknown."""
+    if name in ("UTC", "Z", "Etc/UTC"):
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone (expected an IANA name like Europe/Berlin, got {name!r})") from None
+
+
+def parse_date(text: str) -> date:
+    """A calendar date written YYYY-MM-DD; ValueError otherwise."""
+    if not _DATE.fullmatch(text):
+        raise ValueError(f"not a date (expected {DATE_FORMAT}, got {text!r})")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a real date (expected {DATE_FORMAT}, got {text!r})") from None
+
+
+def parse_time(text: str, tz: tzinfo) -> datetime:
+    """An aware datetime from `YYYY-MM-DD HH:MM[:SS][offset]` (or with T); no offset means `tz`."""
+    match = _TIME.fullmatch(text)
+    if not match:
+        if _DATE.fullmatch(text):
+            raise ValueError(f"a date alone where a time is needed (expected {TIME_FORMAT}, got {text!r})")
+        raise ValueError(f"not an ISO 8601 time (expected {TIME_FORMAT}, got {text!r})")
+    try:
+        day = date.fromisoformat(match["date"])
+        naive = datetime(day.year, day.month, day.day, int(match["h"]), int(match["m"]), int(match["s"] or 0))
+    except ValueError:
+        raise ValueError(f"not a real date and time (expected {TIME_FORMAT}, got {text!r})") from None
+    offset = match["offset"]
+    if offset is None:
+        return naive.replace(tzinfo=tz)
+    if offset == "Z":
+        return naive.replace(tzinfo=timezone.utc)
+    hours, minutes = int(offset[1:3]), int(offset[4:6])
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"not a valid UTC offset (expected +HH:MM, got {offset!r})")
+    delta = timedelta(hours=hours, minutes=minutes)
+    return naive.replace(tzinfo=timezone(-delta if offset[0] == "-" else delta))
+
+
+def humanize_duration(delta: timedelta) -> str:
+    """A duration in the largest useful units: '3 h 25 min', '2 d 4 h', '12 min'."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min"
