@@ -131,3 +131,7 @@ def swap(staging: Path, output: Path) -> None:
     staging.chmod(0o755)  # mkdtemp made it private
     staging.rename(output)
     shutil.rmtree(old, ignore_errors=True)
+
+
+if __name__ == "__main__":  # python -m statusgen.cli
+    main()

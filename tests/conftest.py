@@ -1,0 +1,76 @@
+"""Shared fixtures: small sites written into tmp_path, and the example site built once with the real Pelican."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD_TIME = "2026-11-22 21:00Z"  # the example site is shown as of this time in tests
+
+CATALOG = """\
+areas:
+  - id: north
+    name: North
+  - id: south
+    name: South
+groups:
+  - id: voice
+    name: Voice
+components:
+  - id: phone
+    name: Phone
+    group: voice
+    sla: 99.9
+  - id: tv
+    name: TV
+    areas: [south]
+"""
+
+
+class SiteFactory:
+    """Writes a site folder: content/components.yml, content/incidents/*.md and a pelicanconf.py."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+        (self.content / "incidents").mkdir(parents=True)
+        self.catalog(CATALOG)
+        (root / "pelicanconf.py").write_text('TIMEZONE = "UTC"\n')
+
+    def catalog(self, text: str) -> Path:
+        path = self.content / "components.yml"
+        path.write_text(textwrap.dedent(text))
+        return path
+
+    def incident(self, name: str, text: str | bytes) -> Path:
+        path = self.content / "incidents" / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text))
+        return path
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteFactory:
+    return SiteFactory(tmp_path / "site")
+
+
+@pytest.fixture(scope="session")
+def example_output(tmp_path_factory) -> Path:
+    """The example site built once, with the real Pelican through `statusgen build`, into a temporary folder."""
+    work = tmp_path_factory.mktemp("example")
+    for name in ("content", "theme", "plugins", "pelicanconf.py"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, work / name)
+    output = work / "output"
+    result = subprocess.run([sys.executable, "-m", "statusgen.cli", "build", str(work), "-o", str(output),
+                             "--build-time", BUILD_TIME], capture_output=True, text=True, cwd=work)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stdout + result.stderr, result.stdout + result.stderr
+    return output
