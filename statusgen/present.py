@@ -36,9 +36,9 @@ def local(moment: datetime, tz: tzinfo) -> datetime:
     return moment.astimezone(tz)
 
 
-def iso(moment: datetime) -> str:
-    """Machine-readable form for <time datetime=…>, with its offset."""
-    return moment.isoformat()
+def iso(moment: datetime, tz: tzinfo) -> str:
+    """Machine-readable form for <time datetime=…>, in the site's zone with its offset (as the text shows it)."""
+    return moment.astimezone(tz).isoformat()
 
 
 def human(moment: datetime, tz: tzinfo, with_date: bool = True) -> str:

@@ -62,13 +62,15 @@ class StatusSiteGenerator(Generator):
             raise SystemExit(1) from None
         self.view = view(site, self.build_time(site), int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)))
         tz = site.timezone
+        # Pelican's environment does not escape by default; every author string here is text, not HTML.
+        self.env.autoescape = True
         self.env.globals.update(url=self.url, statusgen=self.view, catalog=site.catalog, now=self.view.now,
                                 build_time=self.view.at, TIMEZONE_OBJ=tz)
         self.env.filters.update(
             markdown=lambda text: Markup(to_html(text)),
             human=partial(present.human, tz=tz),
             clock=partial(present.human, tz=tz, with_date=False),
-            iso=present.iso,
+            iso=partial(present.iso, tz=tz),
             status_words=present.status_words,
             status_symbol=present.status_symbol,
             status_class=present.status_class,

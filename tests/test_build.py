@@ -1,0 +1,144 @@
+"""End to end: the example site built with the real Pelican, each page kind parsed and checked against the content."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from statusgen.load import load_site
+from tests.conftest import ROOT
+
+FIBER_CUT = "2026-08-29-fiber-cut-phone-outage"
+OPEN = "2026-11-22-cedar-falls-fixed-wireless-outage"
+UPCOMING = "2026-11-20-lake-city-hub-switch-replacement"
+
+
+def page(output: Path, path: str):
+    return lxml.html.parse(str(output / path)).getroot()
+
+
+def text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_site(ROOT / "content", "America/Chicago")
+
+
+def facts(dl) -> dict[str, str]:
+    """A definition list as {term: description}."""
+    return dict(zip((text(d) for d in dl.xpath("./dt")), (text(d) for d in dl.xpath("./dd"))))
+
+
+def all_pages(output: Path) -> list[Path]:
+    return sorted(output.rglob("*.html"))
+
+
+def test_every_page_is_written_and_nothing_else(example_output, model):
+    written = {p.relative_to(example_output).as_posix() for p in all_pages(example_output)}
+    expected = {"index.html", "history/index.html"}
+    expected |= {f"incidents/{i.id}/index.html" for i in model.incidents}
+    expected |= {f"components/{c.id}/index.html" for c in model.catalog.components}
+    expected |= {f"areas/{a.id}/index.html" for a in model.catalog.areas}
+    assert written == expected  # no Pelican article, category or tag pages beside ours
+
+
+def test_every_page_says_when_it_was_built_and_every_time_has_its_zone(example_output):
+    for path in all_pages(example_output):
+        root = page(example_output, path.relative_to(example_output).as_posix())
+        as_of = root.xpath('//footer//p[@class="as-of"]/time')
+        assert [t.get("datetime") for t in as_of] == ["2026-11-22T15:00:00-06:00"], path
+        for t in root.xpath("//time"):
+            moment = datetime.fromisoformat(t.get("datetime"))
+            assert moment.utcoffset() is not None, path
+            assert t.text.endswith((" CST", " CDT")), (path, t.text)
+        assert root.xpath("//html/@lang") == ["en"]
+        assert not root.xpath("//script"), f"{path} needs no JavaScript"
+
+
+def test_home_page(example_output):
+    root = page(example_output, "index.html")
+    assert text(root.xpath("//h1")[0]) == "◆ Partial system outage"
+    happening = root.xpath('//section[@aria-labelledby="open-h"]')[0]
+    cards = happening.xpath(".//article")
+    assert [c.xpath(".//h3/a/@href")[0] for c in cards] == [f"./incidents/{OPEN}/"]
+    card = text(cards[0])
+    assert "Identified" in card and "Major impact" in card
+    assert "Work on the water tower needs our climbing crew" in card  # the latest update
+    assert facts(cards[0].xpath('.//dl[contains(@class, "promises")]')[0]) == {
+        "Expected resolution": "Nov 22, 2026, 23:00 CST", "Next update": "by Nov 22, 2026, 16:00 CST"}
+    assert "Fixed wireless internet: ◆ Partial outage" in card
+    upcoming = root.xpath('//section[@aria-labelledby="upcoming-h"]//article//h3/a/@href')
+    assert upcoming == [f"./incidents/{UPCOMING}/"]
+    services = {text(li.xpath("./a")[0]): text(li) for li in root.xpath('//section[@aria-labelledby="components-h"]//li')}
+    assert len(services) == 8
+    assert services["Fixed wireless internet"].endswith("◆ Partial outage in Cedar Falls")
+    assert services["Home phone"].endswith("✓ Operational")
+    groups = [text(h) for h in root.xpath('//section[@aria-labelledby="components-h"]//h3')]
+    assert groups == ["Internet", "Phone", "Customer care"]
+    areas = {text(li.xpath("./a")[0]): text(li) for li in root.xpath('//section[@aria-labelledby="areas-h"]//li')}
+    assert areas == {"North Valley": "North Valley ✓ Operational", "Cedar Falls": "Cedar Falls ◆ Partial outage",
+                     "Lake City": "Lake City ✓ Operational", "Pine Ridge": "Pine Ridge ✓ Operational"}
+    recent = text(root.xpath('//section[@aria-labelledby="recent-h"]')[0])
+    assert "No incidents in the last 14 days." in recent
+
+
+def test_incident_page_has_the_whole_timeline(example_output, model):
+    incident = next(i for i in model.incidents if i.id == FIBER_CUT)
+    root = page(example_output, f"incidents/{FIBER_CUT}/index.html")
+    assert text(root.xpath("//h1")[0]) == "Calls fail in all four towns after a fiber cut"
+    shown = facts(root.xpath("//article/dl[1]")[0])
+    assert shown["Began"] == "Aug 29, 2026, 09:05 CDT"
+    assert shown["Resolved"] == "Aug 29, 2026, 17:40 CDT"
+    assert shown["Duration"] == "8 h 35 min"
+    assert shown["Ticket"] == "NOC-4471"
+    assert shown["Components"] == "Home phone"
+    assert shown["Areas"] == "North Valley, Cedar Falls, Lake City, Pine Ridge"
+    updates = root.xpath('//ol[@class="timeline"]/li')
+    assert [u.get("id") for u in updates] == [f"update-{n}" for n in range(len(incident.updates), 0, -1)]
+    assert [u.xpath(".//h3//time/@datetime")[0] for u in updates] == [u.at.isoformat() for u in reversed(incident.updates)]
+    assert text(updates[-1].xpath(".//h3/span[@class='state']")[0]) == "Investigating"
+    assert "Next update by Aug 29, 2026, 10:00 CDT." in text(updates[-1])
+    assert "Home phone: ◆ Partial outage" in text(root.xpath('//li[@id="update-3"]')[0])
+    summary = root.xpath('//section[@class="summary"]')[0]
+    assert summary.xpath(".//h3") or summary.xpath(".//h2[not(@id)]")  # Markdown headings sit under the page's
+    assert summary.xpath(".//ul/li") and summary.xpath(".//ol/li")
+
+
+def test_open_incident_page_shows_promises(example_output):
+    root = page(example_output, f"incidents/{OPEN}/index.html")
+    assert "Identified" in text(root.xpath('//p[@class="meta"]')[0])
+    promises = facts(root.xpath('//dl[contains(@class, "promises")]')[0])
+    assert promises == {"Expected resolution": "Nov 22, 2026, 23:00 CST", "Next update": "by Nov 22, 2026, 16:00 CST"}
+    assert "so far" in text(root.xpath("//article/dl[1]")[0])
+
+
+def test_component_and_area_pages(example_output, model):
+    root = page(example_output, "components/fixed-wireless/index.html")
+    assert text(root.xpath("//h1")[0]) == "Fixed wireless internet"
+    by_area = [text(li) for li in root.xpath('//section[@aria-labelledby="where-h"]//li')]
+    assert by_area == ["Cedar Falls ◆ Partial outage", "Pine Ridge ✓ Operational"]
+    assert root.xpath('//section[@aria-labelledby="open-h"]//article//h3/a/@href') == [f"../../incidents/{OPEN}/"]
+    past = root.xpath('//section[@aria-labelledby="past-h"]//li/a/@href')
+    touching = [i for i in model.incidents if "fixed-wireless" in i.all_components() and i.id != OPEN]
+    assert past == [f"../../incidents/{i.id}/" for i in sorted(touching, key=lambda i: i.began, reverse=True)]
+
+    root = page(example_output, "areas/lake-city/index.html")
+    assert text(root.xpath("//h1")[0]) == "Lake City"
+    offered = [text(li.xpath("./a")[0]) for li in root.xpath('//section[@aria-labelledby="services-h"]//li')]
+    assert offered == [c.name for c in model.catalog.components if "lake-city" in c.areas]
+    assert root.xpath('//section[@aria-labelledby="upcoming-h"]//h3/a/@href') == [f"../../incidents/{UPCOMING}/"]
+    assert "Fixed wireless internet" not in offered
+
+
+def test_history_lists_everything_by_month(example_output, model):
+    root = page(example_output, "history/index.html")
+    months = [text(h) for h in root.xpath("//main//h2")]
+    assert months[0] == "December 2026" and months[-1] == "December 2025"  # the upcoming window is in December
+    links = root.xpath("//main//li/a/@href")
+    assert sorted(links) == sorted(f"../incidents/{i.id}/" for i in model.incidents)
+    cancelled = [text(li) for li in root.xpath("//main//li") if "phone-switch-software-update" in li.xpath("./a/@href")[0]]
+    assert "Cancelled" in cancelled[0] and "Completed" not in cancelled[0]
