@@ -9,12 +9,13 @@ import sys
 from datetime import timezone
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlparse
 
 from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from statusgen import present
+from statusgen import feeds, present
 from statusgen.errors import ContentError
 from statusgen.load import load_site
 from statusgen.markup import to_html
@@ -81,6 +82,21 @@ class StatusSiteGenerator(Generator):
         self.env.globals.update(present=present, INDICATOR_CLASS=present.INDICATOR_CLASS,
                                 INDICATOR_SYMBOL=present.INDICATOR_SYMBOL, IMPACT_TEXT=present.IMPACT_TEXT)
 
+    def link_from(self, save_as: str):
+        """Makes a site path into a URL usable in the file `save_as`: absolute with a SITEURL, else relative."""
+        site_url = self.settings.get("SITEURL", "")
+        if site_url and not self.settings.get("RELATIVE_URLS"):
+            return lambda path: f"{site_url.rstrip('/')}/{path}"
+        prefix = "../" * save_as.count("/")
+        return lambda path: f"{prefix}{path}" if prefix or path else "./"
+
+    def feed_settings(self) -> feeds.FeedSettings:
+        authority = self.settings.get("STATUSGEN_ID_AUTHORITY") or urlparse(self.settings.get("SITEURL", "")).hostname
+        return feeds.FeedSettings(
+            site_name=self.settings["SITENAME"], author=self.settings.get("STATUSGEN_ORGANIZATION") or self.settings["SITENAME"],
+            authority=authority or "statusgen.invalid", language=self.settings.get("DEFAULT_LANG", "en"),
+            limit=int(self.settings.get("STATUSGEN_FEED_LIMIT", feeds.DEFAULT_LIMIT)))
+
     def generate_output(self, writer):
         urls = self.urls()
         for page in site_pages(self.view):
@@ -88,6 +104,18 @@ class StatusSiteGenerator(Generator):
             writer.write_file(save_as, self.get_template(page.kind), self.context,
                               relative_urls=self.settings["RELATIVE_URLS"], page_kind=page.kind,
                               page_url=urls[page.kind][0].format(id=page.key), **page.context)
+        self.write_feeds()
+
+    def write_feeds(self):
+        site, settings = self.view.site, self.feed_settings()
+        pairs = feeds.entries(site.incidents)
+        for feed in feeds.site_feeds(site, self.url):
+            save_as = f"feeds/{feed.key}.atom.xml"
+            atom, rss = feeds.render(site, feed, pairs, settings, self.view.at, self.url, self.link_from(save_as))
+            for data, name in ((atom, save_as), (rss, f"feeds/{feed.key}.rss.xml")):
+                path = Path(self.output_path, name)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
 
 
 def get_generators(pelican):

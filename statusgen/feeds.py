@@ -1,0 +1,122 @@
+"""Atom 1.0 and RSS 2.0 feeds with one entry per update, written with feedgen.
+
+Each update is news to a subscriber, so each one is an entry: a feed with one entry per incident would never
+tell readers that an outage was fixed. Entry ids are tag URIs (RFC 4151) made of what the author wrote (the
+incident id and the update's own time), so they survive rebuilds, new build machines and later updates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
+from html import escape
+from typing import Callable, Iterable
+
+from feedgen.feed import FeedGenerator
+
+from .load import Site
+from .markup import to_html
+from .model import Incident, Update
+from .present import human, state_words, status_words
+
+DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: what it is about and which incidents belong in it."""
+
+    key: str  # "all", "components/<id>", "areas/<id>": also its file name without the extension
+    title: str
+    subtitle: str
+    page: str  # the page it is the feed of, relative to the site root
+    includes: Callable[[Incident], bool]
+
+
+def site_feeds(site: Site, page_url: Callable[[str, str | None], str]) -> list[Feed]:
+    """The site-wide feed, then one per component and one per area, in catalog order."""
+    feeds = [Feed("all", "All updates", "Every incident and maintenance update", page_url("home", None),
+                  lambda i: True)]
+    for c in site.catalog.components:
+        feeds.append(Feed(f"components/{c.id}", c.name, f"Incidents and maintenance affecting {c.name}",
+                          page_url("component", c.id), lambda i, cid=c.id: cid in i.all_components()))
+    for a in site.catalog.areas:
+        feeds.append(Feed(f"areas/{a.id}", a.name, f"Incidents and maintenance in {a.name}",
+                          page_url("area", a.id), lambda i, aid=a.id: aid in i.areas))
+    return feeds
+
+
+def entry_id(authority: str, incident: Incident, update: Update) -> str:
+    """A tag URI that never changes: the incident's id and the update's time (and its place among equal times)."""
+    same_time = [u for u in incident.updates if u.at == update.at]
+    suffix = f".{same_time.index(update) + 1}" if len(same_time) > 1 else ""
+    stamp = update.at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return f"tag:{authority},{incident.opened.isoformat()}:{incident.id}/{stamp}{suffix}"
+
+
+def entries(incidents: Iterable[Incident]) -> list[tuple[Incident, Update]]:
+    """Every update, newest first; ties broken by incident id and position so the order is always the same."""
+    pairs = [(i, u) for i in incidents for u in i.updates]
+    pairs.sort(key=lambda p: (p[1].at, p[0].id, p[1].number), reverse=True)
+    return pairs
+
+
+def entry_html(site: Site, incident: Incident, update: Update, tz: tzinfo) -> str:
+    """The update's own words, then what is affected and what was promised, as HTML."""
+    catalog = site.catalog
+    statuses = incident.statuses_at(update.at)
+    affected = "; ".join(f"{escape(catalog.component[c].name)}: {status_words(s).lower()}"
+                         for c, s in sorted(statuses.items()))
+    areas = ", ".join(escape(catalog.area[a].name) for a in incident.areas)
+    parts = [to_html(update.body), f"<p>Affected: {affected}. Where: {areas}.</p>"]
+    if incident.window:
+        parts.append(f"<p>Window: {human(incident.window.start, tz)} to {human(incident.window.end, tz)}.</p>")
+    if incident.eta and update.state not in ("resolved", "completed", "cancelled"):
+        parts.append(f"<p>Expected resolution: {human(incident.eta, tz)}.</p>")
+    if update.next_update:
+        parts.append(f"<p>Next update by {human(update.next_update, tz)}.</p>")
+    return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    site_name: str
+    author: str
+    authority: str  # the tag URI authority, e.g. status.example.org
+    language: str = "en"
+    limit: int = DEFAULT_LIMIT
+
+
+def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], settings: FeedSettings,
+           build_time: datetime, page_url: Callable[[str, str | None], str],
+           link: Callable[[str], str]) -> tuple[bytes, bytes]:
+    """(Atom bytes, RSS bytes) of one feed, from `pairs` (see entries()) that it includes.
+
+    `page_url(kind, id)` is a page's path relative to the site root; `link(path)` makes such a path into the URL
+    readers follow (absolute when the site has a SITEURL).
+    """
+    chosen = [(i, u) for i, u in pairs if feed.includes(i)][: settings.limit]
+    fg = FeedGenerator()
+    fg.id(f"tag:{settings.authority},2000:feeds/{feed.key}")
+    fg.title(f"{settings.site_name}: {feed.title}")
+    fg.subtitle(feed.subtitle)
+    fg.author({"name": settings.author})
+    fg.language(settings.language)
+    fg.link(href=link(f"feeds/{feed.key}.atom.xml"), rel="self", type="application/atom+xml")
+    fg.link(href=link(feed.page), rel="alternate", type="text/html")
+    fg.generator("")
+    fg.docs("")
+    fg.updated(chosen[0][1].at if chosen else build_time)
+    for incident, update in chosen:
+        fe = fg.add_entry(order="append")
+        fe.id(entry_id(settings.authority, incident, update))
+        fe.title(f"{state_words(update.state)}: {incident.title}")
+        fe.published(update.at)
+        fe.updated(update.at)
+        fe.content(entry_html(site, incident, update, site.timezone), type="html")
+        fe.link(href=link(f"{page_url('incident', incident.id)}#update-{update.number}"), rel="alternate",
+                type="text/html")
+    atom = fg.atom_str(pretty=True)
+    fg.link(href=link(f"feeds/{feed.key}.rss.xml"), rel="self", type="application/rss+xml", replace=True)
+    fg.link(href=link(feed.page), rel="alternate", type="text/html")
+    return atom, fg.rss_str(pretty=True)
+
