@@ -1,0 +1,217 @@
+"""The built example site in a real browser: headless Chromium through Playwright, with axe for accessibility.
+
+Every HTML page of the example site is served over a local http.server and checked for console and page
+errors, requests to other hosts, axe (WCAG 2.0/2.1 A and AA) violations in light and dark colour schemes,
+rendering without JavaScript, and horizontal overflow on a phone screen. One browser serves the module.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+if shutil.which(CHROMIUM) is None:
+    pytest.skip("chromium not installed: run scripts/install-system-deps.sh as root", allow_module_level=True)
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+               "resultTypes": ["violations"]}
+DESKTOP = {"width": 1000, "height": 800}
+PHONE = {"width": 375, "height": 740}
+LOCAL_HOST = "127.0.0.1"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(example_output: Path):
+    server = ThreadingHTTPServer((LOCAL_HOST, 0), partial(QuietHandler, directory=str(example_output)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def pages(example_output: Path) -> list[str]:
+    """URL paths of every HTML page in the output, found by walking the folder: '/', '/history/', ..."""
+    found = []
+    for path in sorted(example_output.rglob("*.html")):
+        rel = path.relative_to(example_output).as_posix()
+        found.append("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    return Axe()
+
+
+class Tab:
+    """One page reused for many loads; load() records what the page reported: console and page errors,
+    failed requests, HTTP errors and every URL requested."""
+
+    def __init__(self, context):
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url} {r.failure}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"))
+
+    def load(self, url: str):
+        self.errors.clear()
+        self.requests.clear()
+        response = self.page.goto(url, wait_until="load")
+        assert response is not None and response.ok, f"{url}: {response and response.status}"
+        return self.page
+
+    def foreign_requests(self) -> list[str]:
+        return [u for u in self.requests if urlsplit(u).scheme not in ("data", "about", "blob")
+                and urlsplit(u).hostname != LOCAL_HOST]
+
+
+def visit_all(context, base_url: str, pages: list[str], check) -> list[str]:
+    """Loads each page in one tab of `context`, calls check(tab) -> list of problems, returns all problems."""
+    tab = Tab(context)
+    problems = []
+    for path in pages:
+        tab.load(base_url + path)
+        problems += [f"{path}: {p}" for p in check(tab)]
+    return problems
+
+
+def test_every_kind_of_page_is_found(pages):
+    assert "/" in pages and "/history/" in pages
+    for kind in ("incidents", "components", "areas"):
+        assert any(p.startswith(f"/{kind}/") for p in pages), (kind, pages)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_are_clean_and_accessible(browser, axe, base_url, pages, scheme):
+    """No console or page errors, nothing fetched from another host, and no axe violations."""
+    context = browser.new_context(color_scheme=scheme, viewport=DESKTOP)
+
+    def check(v: Tab) -> list[str]:
+        problems = list(v.errors)
+        problems += [f"request to another host: {u}" for u in v.foreign_requests()]
+        result = axe.run(v.page, options=AXE_OPTIONS)
+        for violation in result.response["violations"]:
+            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+            problems.append(f"axe {violation['id']} ({violation['impact']}): {targets}")
+        return problems
+
+    try:
+        problems = visit_all(context, base_url, pages, check)
+    finally:
+        context.close()
+    assert not problems, f"{scheme} scheme:\n" + "\n".join(problems)
+
+
+def main_heading(page) -> str:
+    h1 = page.locator("main h1")
+    assert h1.count() == 1, f"{page.url}: expected one <h1> in <main>, found {h1.count()}"
+    assert h1.is_visible(), f"{page.url}: the <h1> is not visible"
+    return " ".join(h1.inner_text().split())
+
+
+def test_pages_render_without_javascript(browser, base_url, pages):
+    with_js = browser.new_context(viewport=DESKTOP)
+    without_js = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    try:
+        headings = {}
+
+        def remember(v: Tab) -> list[str]:
+            headings[v.page.url] = main_heading(v.page)
+            return []
+
+        visit_all(with_js, base_url, pages, remember)
+
+        def check(v: Tab) -> list[str]:
+            problems = list(v.errors)
+            heading = main_heading(v.page)
+            if not heading or heading != headings[v.page.url]:
+                problems.append(f"main heading without JavaScript {heading!r}, with {headings[v.page.url]!r}")
+            return problems
+
+        problems = visit_all(without_js, base_url, pages, check)
+    finally:
+        with_js.close()
+        without_js.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_no_horizontal_overflow_on_a_phone(browser, base_url, pages):
+    # not is_mobile: mobile emulation zooms out to fit wide content, which hides the overflow
+    context = browser.new_context(viewport=PHONE)
+
+    def check(v: Tab) -> list[str]:
+        scroll, inner = v.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll <= inner:
+            return []
+        # name the widest elements, to say what to fix
+        culprits = v.page.evaluate("""(w) => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > w)
+            .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                             + ' right=' + Math.round(e.getBoundingClientRect().right))""", inner)
+        return [f"scrollWidth {scroll} > innerWidth {inner}: {culprits}"]
+
+    try:
+        problems = visit_all(context, base_url, pages, check)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+WORD = re.compile(r"[^\W\d_]{2,}")  # two or more letters: a word, not a symbol like ✓ or ▲
+
+
+def test_status_on_the_home_page_is_not_by_colour_alone(browser, base_url):
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = Tab(context).load(base_url + "/")
+        statuses = page.locator(".status")
+        assert statuses.count() > 0, "no .status elements on the home page"
+        problems = []
+        for i in range(statuses.count()):
+            el = statuses.nth(i)
+            shown = " ".join(el.inner_text().split())
+            # the words must also reach assistive technology: drop aria-hidden parts such as the symbol
+            spoken = el.evaluate("""e => { const c = e.cloneNode(true);
+                c.querySelectorAll('[aria-hidden="true"]').forEach(h => h.remove());
+                return c.textContent.replace(/\\s+/g, ' ').trim(); }""")
+            if not el.is_visible() or not WORD.search(shown) or not WORD.search(spoken):
+                problems.append(f"status #{i}: visible={el.is_visible()} shown={shown!r} spoken={spoken!r}")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
