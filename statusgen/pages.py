@@ -47,8 +47,15 @@ def view(site: Site, at: datetime, recent_days: int = 14) -> SiteView:
     return SiteView(site=site, at=at, now=snapshot(site.catalog, site.incidents, at), recent_days=recent_days)
 
 
-def _touching(items, predicate) -> list[Incident]:
-    return [i for i in items if predicate(i)]
+ALL_FEED = ("all", "All updates")
+
+
+def component_feed(v: SiteView, component_id: str) -> tuple[str, str]:
+    return f"components/{component_id}", v.site.catalog.component[component_id].name
+
+
+def area_feed(v: SiteView, area_id: str) -> tuple[str, str]:
+    return f"areas/{area_id}", v.site.catalog.area[area_id].name
 
 
 def home(v: SiteView) -> Page:
@@ -60,11 +67,12 @@ def home(v: SiteView) -> Page:
     ungrouped = catalog.components_in(None)
     if ungrouped:
         groups.append((None, ungrouped))
-    return Page("home", None, {"groups": groups, "recent": recent})
+    return Page("home", None, {"groups": groups, "recent": recent, "feeds": [ALL_FEED]})
 
 
 def incident(v: SiteView, item: Incident) -> Page:
-    return Page("incident", item.id, {"incident": item, "timeline": tuple(reversed(item.updates))})
+    feeds = [ALL_FEED, *(component_feed(v, c) for c in item.all_components()), *(area_feed(v, a) for a in item.areas)]
+    return Page("incident", item.id, {"incident": item, "timeline": tuple(reversed(item.updates)), "feeds": feeds})
 
 
 def _items_for(v: SiteView, predicate) -> dict[str, list[Incident]]:
@@ -80,14 +88,15 @@ def component(v: SiteView, component_id: str) -> Page:
     c = v.site.catalog.component[component_id]
     per_area = [(v.site.catalog.area[a], v.now.status(c.id, a)) for a in c.areas]
     items = _items_for(v, lambda i: c.id in i.all_components())
-    return Page("component", c.id, {"component": c, "per_area": per_area, **items})
+    return Page("component", c.id, {"component": c, "per_area": per_area, "feeds": [component_feed(v, c.id), ALL_FEED],
+                                    **items})
 
 
 def area(v: SiteView, area_id: str) -> Page:
     a = v.site.catalog.area[area_id]
     offered = [(c, v.now.status(c.id, a.id)) for c in v.site.catalog.components_of_area(a.id)]
     items = _items_for(v, lambda i: a.id in i.areas)
-    return Page("area", a.id, {"area": a, "offered": offered, **items})
+    return Page("area", a.id, {"area": a, "offered": offered, "feeds": [area_feed(v, a.id), ALL_FEED], **items})
 
 
 def history(v: SiteView) -> Page:
@@ -95,7 +104,7 @@ def history(v: SiteView) -> Page:
     for item in sorted(v.site.incidents, key=lambda i: (i.began, i.id), reverse=True):
         began = item.began.astimezone(v.site.timezone)
         months[began.year, began.month].append(item)
-    return Page("history", None, {"months": sorted(months.items(), reverse=True)})
+    return Page("history", None, {"months": sorted(months.items(), reverse=True), "feeds": [ALL_FEED]})
 
 
 def site_pages(v: SiteView) -> Iterator[Page]:

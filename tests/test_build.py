@@ -136,9 +136,9 @@ def test_component_and_area_pages(example_output, model):
 
 def test_history_lists_everything_by_month(example_output, model):
     root = page(example_output, "history/index.html")
-    months = [text(h) for h in root.xpath("//main//h2")]
+    months = [text(h) for h in root.xpath("//main//section[starts-with(@aria-labelledby, 'month-')]/h2")]
     assert months[0] == "December 2026" and months[-1] == "December 2025"  # the upcoming window is in December
-    links = root.xpath("//main//li/a/@href")
+    links = root.xpath("//main//ul[@class='rows']/li/a/@href")
     assert sorted(links) == sorted(f"../incidents/{i.id}/" for i in model.incidents)
-    cancelled = [text(li) for li in root.xpath("//main//li") if "phone-switch-software-update" in li.xpath("./a/@href")[0]]
+    cancelled = [text(li) for li in root.xpath("//main//ul[@class='rows']/li") if "phone-switch-software-update" in li.xpath("./a/@href")[0]]
     assert "Cancelled" in cancelled[0] and "Completed" not in cancelled[0]

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import feedparser
+import lxml.html
 import pytest
 from lxml import etree
 
@@ -152,3 +153,23 @@ def test_entry_limit_is_configurable(site):
         conf.write("STATUSGEN_FEED_LIMIT = 3\n")
     parsed = feedparser.parse((build(site) / "feeds/all.atom.xml").read_bytes())
     assert [e.content[0].value.split("</p>")[0] for e in parsed.entries] == ["<p>Update 9.", "<p>Update 8.", "<p>Update 7."]
+
+
+@pytest.mark.parametrize("page, keys", [
+    ("index.html", ["all"]),
+    ("history/index.html", ["all"]),
+    ("components/phone/index.html", ["components/phone", "all"]),
+    ("areas/cedar-falls/index.html", ["areas/cedar-falls", "all"]),
+    ("incidents/2026-08-29-fiber-cut-phone-outage/index.html",
+     ["all", "components/phone", "areas/north-valley", "areas/cedar-falls", "areas/lake-city", "areas/pine-ridge"]),
+])
+def test_pages_link_their_feeds(example_output, page, keys):
+    root = lxml.html.parse(str(example_output / page)).getroot()
+    expected = [f"feeds/{k}.{ext}" for k in keys for ext in ("atom.xml", "rss.xml")]
+    base = (example_output / page).parent
+    head = root.xpath('//head/link[@rel="alternate"]')
+    assert [(base / link.get("href")).resolve().relative_to(example_output).as_posix() for link in head] == expected
+    assert [link.get("type") for link in head] == ["application/atom+xml", "application/rss+xml"] * len(keys)
+    visible = root.xpath('//section[@class="subscribe"]//a')
+    assert [(base / a.get("href")).resolve().relative_to(example_output).as_posix() for a in visible] == expected
+    assert all((base / a.get("href")).is_file() for a in visible)
