@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -11,7 +12,7 @@ from typing import Any
 import yaml
 
 from . import source
-from .errors import Problems
+from .errors import ContentError, Problem, Problems
 from .model import (FINAL_STATES, IMPACT_OF_STATUS, IMPACT_RANK, IMPACTS, KINDS, STATES, STATUSES, Area,
                     Catalog, Component, Group, Incident, Update, Window)
 from .source import Document, Field, Invalid, choice, got, scalar, slug, slug_list, text
@@ -19,9 +20,12 @@ from .times import DATE_FORMAT, TIME_FORMAT, parse_date, parse_time, zone
 
 CATALOG_FILE = "components.yml"
 INCIDENTS_DIR = "incidents"
-_INCIDENT_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)\.md")
+_INCIDENT_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)\.md", re.ASCII)
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.M)
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 OPEN_STATUSES = tuple(s for s in STATUSES if s != "operational")
+# Every state of any kind, for checking updates when the kind itself is wrong (one problem, not one per update).
+ANY_STATE = tuple(dict.fromkeys(s for states in STATES.values() for s in states))
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,11 @@ class Site:
     catalog: Catalog
     incidents: tuple[Incident, ...]  # sorted by when they began, then id
     timezone: tzinfo
+
+
+def _quoted(value: str) -> str:
+    """An id or name as messages show what authors wrote: in double quotes, like `got`."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 # --- values --------------------------------------------------------------------------------------------------
@@ -55,14 +64,14 @@ def _date(doc: Document, node: yaml.Node, where: str) -> date:
 
 
 def _percent(doc: Document, node: yaml.Node, where: str) -> float:
+    """A plain decimal number from 0 to 100: not YAML's guesses (`0x10`, `1_0`, `.inf`), not Python's (`nan`)."""
     expected = "a number from 0 to 100"
-    raw = scalar(node, expected)
-    try:
-        value = float(raw)
-    except ValueError:
-        raise Invalid(f"not a number (expected {expected}, got {got(node)})") from None
-    if not 0 <= value <= 100 or node.tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-        raise Invalid(f"out of range (expected {expected}, got {got(node)})")
+    raw = scalar(node, expected).strip()
+    if not _NUMBER.fullmatch(raw):
+        raise Invalid(f"not a number (expected {expected}, got {got(node)})")
+    value = float(raw)
+    if not 0 <= value <= 100:
+        raise Invalid(f"out of range (expected {expected}, got {raw})")
     return value
 
 
@@ -77,20 +86,30 @@ def _statuses(allowed: tuple[str, ...]):
         for key_node, value_node in pairs:
             try:
                 key = slug(doc, key_node, where)
-                if key in result:
-                    raise Invalid(f"duplicate key (expected each component once, got {got(key_node)} again)", key_node)
-                value = choice(allowed, "status")(doc, value_node, where)
-                result[key] = (value, doc.line(key_node))
             except Invalid as err:
-                doc.report(err.node or value_node, f"{where}: {err}")
+                doc.report(key_node, f"{where}: {err}")
+                continue
+            if key in result:
+                doc.report(key_node, f"{where}: duplicate key (expected each component once, got {got(key_node)} "
+                                     f"again; first at line {result[key][1]})")
+                continue
+            try:
+                result[key] = (choice(allowed, "status")(doc, value_node, where), doc.line(key_node))
+            except Invalid as err:
+                doc.report(value_node, f"{where}.{key}: {err}")
         return result
 
     return parse
 
 
-def _list_of(table: dict[str, Field]):
-    def parse(doc: Document, node: yaml.Node, where: str) -> list[tuple[dict[str, Any], yaml.Node]]:
-        return [(doc.fields(item, f"{where}[{i}]", table), item) for i, item in doc.items(node, where)]
+def _list_of(table: dict[str, Field], what: str, at_least_one: bool = True):
+    """A list of mappings, each checked against `table`."""
+
+    def parse(doc: Document, node: yaml.Node, where: str) -> list[tuple[int, dict[str, Any] | None, yaml.Node]]:
+        items = doc.items(node, where)
+        if at_least_one and not items:
+            raise Invalid(f"empty (expected at least one {what}, got an empty list)")
+        return [(i, doc.fields(item, f"{where}[{i}]", table), item) for i, item in items]
 
     return parse
 
@@ -110,70 +129,76 @@ _COMPONENT = {
     "since": Field(_date, f"a date ({DATE_FORMAT})"),
 }
 _CATALOG = {
-    "areas": Field(_list_of(_NAMED), "a list of areas", required=True),
-    "groups": Field(_list_of(_NAMED), "a list of groups"),
-    "components": Field(_list_of(_COMPONENT), "a list of components", required=True),
+    "areas": Field(_list_of(_NAMED, "area"), "a list of areas", required=True),
+    "groups": Field(_list_of(_NAMED, "group", at_least_one=False), "a list of groups"),
+    "components": Field(_list_of(_COMPONENT, "component"), "a list of components", required=True),
 }
 
 
 def load_catalog(path: Path, problems: Problems) -> Catalog | None:
     """The catalog, or None when it is too broken to check incidents against (problems are reported)."""
-    doc = Document(str(path), problems)
+    doc = Document(str(path), problems, name="catalog")
     if not path.is_file():
         problems.add(path, 1, f"missing catalog (expected the file {CATALOG_FILE}, got none)")
         return None
     try:
         content = source.read_text(path)
     except Invalid as err:
-        problems.add(path, 1, str(err))
+        problems.add(path, err.line or 1, str(err))
         return None
+    before = len(problems.items)
     root = doc.compose(content)
     if root is None:
-        if not problems:
+        if len(problems.items) == before:
             problems.add(path, 1, "empty catalog (expected areas and components, got an empty file)")
         return None
     values = doc.fields(root, "", _CATALOG)
     if values is None:
         return None
-    areas = _unique(doc, values.get("areas", []), "area", Area)
-    groups = _unique(doc, values.get("groups", []), "group", Group)
+    areas = [Area(id=f["id"], name=f.get("name", f["id"]), description=f.get("description"))
+             for _, f, _ in _unique_items(doc, values.get("areas", []), "areas", "area")]
+    groups = [Group(id=f["id"], name=f.get("name", f["id"]), description=f.get("description"))
+              for _, f, _ in _unique_items(doc, values.get("groups", []), "groups", "group")]
     area_ids = tuple(a.id for a in areas)
+    group_ids = tuple(g.id for g in groups)
     components = []
-    for fields, node in _unique_items(doc, values.get("components", []), "component"):
+    for i, fields, node in _unique_items(doc, values.get("components", []), "components", "component"):
         group = fields.get("group")
-        if group is not None and group not in {g.id for g in groups}:
-            doc.report(_value_node(node, "group"), f"component {fields['id']}: unknown group "
-                       f"(expected one of {', '.join(g.id for g in groups) or 'no groups defined'}, got {group!r})")
+        if group is not None and group not in group_ids:
+            expected = f"one of {', '.join(group_ids)}" if group_ids else "the id of a group listed under groups"
+            doc.report(_value_node(node, "group"), f"components[{i}].group: unknown group "
+                                                   f"(expected {expected}, got {_quoted(group)})")
         offered = []
         for area, line in fields.get("areas", ()):
-            if area not in area_ids:
-                problems.add(path, line, f"component {fields['id']}: unknown area (expected one of {', '.join(area_ids)}, got {area!r})")
-            else:
+            if area in area_ids:
                 offered.append(area)
+            elif area_ids:  # no areas at all is reported once, where they are missing
+                problems.add(path, line, f"components[{i}].areas: unknown area "
+                                         f"(expected one of {', '.join(area_ids)}, got {_quoted(area)})")
         components.append(Component(
-            id=fields["id"], name=fields["name"], group=group, description=fields.get("description"),
+            id=fields["id"], name=fields.get("name", fields["id"]), group=group, description=fields.get("description"),
             areas=tuple(offered) if "areas" in fields else area_ids, sla=fields.get("sla"), since=fields.get("since")))
     return Catalog(areas=tuple(areas), groups=tuple(groups), components=tuple(components))
 
 
-def _unique_items(doc: Document, items, what: str):
-    """The valid list items, each id once; a repeated id is reported at the repeat."""
+def _unique_items(doc: Document, items, where: str, what: str):
+    """The list items that have a valid id, each id once; a repeated id is reported at the repeat.
+
+    Items with other problems are kept (their problems are already reported), so that references to them do
+    not add a second, misleading "unknown" problem.
+    """
     first_line: dict[str, int] = {}
-    for fields, node in items:
-        if fields is None or "id" not in fields or "name" not in fields:
+    for i, fields, node in items:
+        if fields is None or "id" not in fields:
             continue
         ident = fields["id"]
+        id_node = _value_node(node, "id")
         if ident in first_line:
-            doc.report(_value_node(node, "id"), f"duplicate {what} id (expected each id once, got {ident!r} again; "
-                       f"first at line {first_line[ident]})")
+            doc.report(id_node, f"{where}[{i}].id: duplicate id (expected each {what} id once, got {got(id_node)} "
+                                f"again; first at line {first_line[ident]})")
             continue
-        first_line[ident] = doc.line(_value_node(node, "id"))
-        yield fields, node
-
-
-def _unique(doc: Document, items, what: str, cls):
-    return [cls(id=f["id"], name=f["name"], description=f.get("description"))
-            for f, _ in _unique_items(doc, items, what)]
+        first_line[ident] = doc.line(id_node)
+        yield i, fields, node
 
 
 def _value_node(mapping: yaml.MappingNode, key: str) -> yaml.Node:
@@ -185,64 +210,91 @@ def _value_node(mapping: yaml.MappingNode, key: str) -> yaml.Node:
 
 # --- incidents -----------------------------------------------------------------------------------------------
 
-def _incident_tables(tz: tzinfo, kind: str) -> tuple[dict[str, Field], dict[str, Field]]:
+def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
+    """The front matter's field table for one kind (None: the kind is invalid, so accept any kind's states)."""
     time = _time(tz)
+    states = STATES[kind] if kind else ANY_STATE
     update = {
         "at": Field(time, "a date and time", required=True),
-        "state": Field(choice(STATES[kind], f"{kind} state"), f"one of {', '.join(STATES[kind])}", required=True),
+        "state": Field(choice(states, f"{kind} state" if kind else "state"), f"one of {', '.join(states)}",
+                       required=True),
         "body": Field(text, "text", required=True),
         "next_update": Field(time, "a date and time"),
-        "components": Field(_statuses(STATUSES), "component: status"),
+        "components": Field(_statuses(STATUSES), "a mapping of component: status"),
     }
     window = {"start": Field(time, "a date and time", required=True), "end": Field(time, "a date and time", required=True)}
-    incident = {
+    return {
         "title": Field(text, "text", required=True),
         "kind": Field(choice(KINDS, "kind"), f"one of {', '.join(KINDS)}"),
         "impact": Field(choice(IMPACTS, "impact"), f"one of {', '.join(IMPACTS)}"),
         "started": Field(time, "a date and time"),
-        "components": Field(_statuses(OPEN_STATUSES), "component: status", required=True),
+        "components": Field(_statuses(OPEN_STATUSES), "a mapping of component: status", required=True),
         "areas": Field(slug_list, "a list of area ids"),
         "ticket": Field(text, "text"),
         "eta": Field(time, "a date and time"),
-        "window": Field(lambda d, n, w: d.fields(n, w, window), "start and end", required=kind == "maintenance"),
-        "updates": Field(_list_of(update), "a list of updates", required=True),
+        "window": Field(lambda d, n, w: d.fields(n, w, window), "a mapping with start and end",
+                        required=kind == "maintenance"),
+        "updates": Field(_list_of(update, "update"), "a list of updates", required=True),
     }
-    return incident, update
 
 
 def split_front_matter(content: str, doc: Document) -> tuple[str, str, int] | None:
     """(front matter, body, first line of the body) or None with a problem reported."""
     first = content.split("\n", 1)[0]
     if first.rstrip() != "---":
-        doc.problems.add(doc.path, 1, f"missing front matter (expected a first line '---', got {first[:40]!r})")
+        shown = _quoted(first[:40]) if content else "an empty file"
+        doc.problems.add(doc.path, 1, f'missing front matter (expected a first line "---", got {shown})')
         return None
     rest = content[len(first) + 1:]
     end = _FRONT_MATTER_END.search(rest)
     if end is None:
-        doc.problems.add(doc.path, 1, "front matter not closed (expected a line '---' after it, got end of file)")
+        doc.problems.add(doc.path, 1, 'front matter not closed (expected a line "---" after it, '
+                                      'got the end of the file)')
         return None
     body_start = rest.find("\n", end.end())
     body = rest[body_start + 1:] if body_start >= 0 else ""
     return rest[: end.start()], body, 2 + rest[: end.end()].count("\n") + 1
 
 
-def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Problems) -> Incident | None:
-    """One incident or maintenance file, or None with its problems reported."""
-    before = len(problems.items)
+def _file_name(path: Path, problems: Problems) -> date | None:
+    """The date a file name starts with; problems with the name reported at line 1."""
     name = _INCIDENT_NAME.fullmatch(path.name)
+    if name is None:
+        problems.add(path, 1, f"file name: not an incident file name (expected YYYY-MM-DD-slug.md, "
+                              f"got {_quoted(path.name)})")
+        return None
     opened = None
     try:
         opened = parse_date(name["date"])
-    except ValueError as err:
-        problems.add(path, 1, f"file name: {err} (file names are YYYY-MM-DD-slug.md)")
+    except ValueError:
+        problems.add(path, 1, f"file name: not a real date (expected YYYY-MM-DD-slug.md with a real date, "
+                              f"got {_quoted(name['date'])})")
     if not source.SLUG.fullmatch(name["slug"]):
         problems.add(path, 1, f"file name: not a valid id (expected lowercase letters, digits and single hyphens "
-                              f"after the date, got {name['slug']!r})")
+                              f"after the date, got {_quoted(name['slug'])})")
+    return opened
+
+
+def _kind(root: yaml.Node) -> str | None:
+    """The kind the front matter declares: incident by default, None when it names no known kind."""
+    if not isinstance(root, yaml.MappingNode):
+        return "incident"
+    node = _value_node(root, "kind")
+    if node is root:
+        return "incident"
+    value = getattr(node, "value", None)
+    return value if value in KINDS else None
+
+
+def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Problems) -> Incident | None:
+    """One incident or maintenance file, or None with its problems reported."""
+    before = len(problems.items)
+    opened = _file_name(path, problems)
     doc = Document(str(path), problems)
     try:
         content = source.read_text(path)
     except Invalid as err:
-        problems.add(path, 1, str(err))
+        problems.add(path, err.line or 1, str(err))
         return None
     parts = split_front_matter(content, doc)
     if parts is None:
@@ -254,59 +306,61 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
         if len(problems.items) == before:
             problems.add(path, 1, "empty front matter (expected title, components and updates, got nothing)")
         return None
-    kind = "incident"
-    if isinstance(root, yaml.MappingNode):
-        kind_node = _value_node(root, "kind")
-        if kind_node is not root and getattr(kind_node, "value", None) in KINDS:
-            kind = kind_node.value
-    incident_table, _ = _incident_tables(tz, kind)
-    values = doc.fields(root, "", incident_table)
-    if values is None or len(problems.items) > before:
-        _check_references(doc, root, values or {}, catalog, kind)
+    kind = _kind(root)
+    values = doc.fields(root, "", _incident_tables(tz, kind))
+    clean = values is not None and len(problems.items) == before
+    _check_references(doc, root, values or {}, catalog, kind)
+    if not clean or catalog is None or len(problems.items) > before:
         return None
-    return _check_references(doc, root, values, catalog, kind, summary=summary, opened=opened,
-                             ident=path.name[:-3], path=str(path))
+    return _build(values, catalog, kind, summary=summary, opened=opened, ident=path.name[:-3], path=str(path))
 
 
-def _check_references(doc: Document, root, values: dict, catalog: Catalog | None, kind: str, **built) -> Incident | None:
-    """Cross-field rules: catalog references, areas served, update order, windows. Builds the Incident if clean."""
-    problems = doc.problems
-    before = len(problems.items)
-    statuses = values.get("components", {})
-    updates = [(fields, node) for fields, node in values.get("updates", []) if fields is not None]
-    if "updates" in values and not values["updates"]:
-        doc.report(_value_node(root, "updates"), "updates: empty (expected at least one update, got an empty list)")
-    mentioned: dict[str, tuple[str, int]] = dict(statuses)
-    for fields, _ in updates:
-        for key, value in fields.get("components", {}).items():
-            mentioned.setdefault(key, value)
+def _updates(values: dict) -> list[tuple[int, dict[str, Any], yaml.Node]]:
+    """The updates that are mappings, each with its index in the file's list."""
+    return [(i, fields, node) for i, fields, node in values.get("updates", []) if fields is not None]
+
+
+def _check_references(doc: Document, root, values: dict, catalog: Catalog | None, kind: str | None) -> None:
+    """Cross-field rules: catalog references, areas served, update order, windows."""
     if catalog is not None:
-        for key, (_, line) in mentioned.items():
-            if key not in catalog.component:
-                problems.add(doc.path, line, f"unknown component (expected one of {', '.join(catalog.component)}, got {key!r})")
-        served = {a for key in mentioned if key in catalog.component for a in catalog.component[key].areas}
-        for area, line in values.get("areas", ()):
-            if area not in catalog.area:
-                problems.add(doc.path, line, f"unknown area (expected one of {', '.join(catalog.area)}, got {area!r})")
-            elif area not in served:
-                names = ", ".join(sorted(mentioned))
-                problems.add(doc.path, line, f"area not served by this incident's components (expected an area where "
-                                             f"{names} is offered, got {area!r})")
-    _check_timeline(doc, root, values, updates)
-    if len(problems.items) > before or not built or catalog is None or "updates" not in values:
-        return None
-    return _build(values, updates, catalog, kind, **built)
+        _check_catalog_references(doc, values, catalog)
+    _check_timeline(doc, root, values, kind)
 
 
-def _check_timeline(doc: Document, root, values: dict, updates) -> None:
+def _check_catalog_references(doc: Document, values: dict, catalog: Catalog) -> None:
+    mentioned = [("components", key, line) for key, (_, line) in values.get("components", {}).items()]
+    for i, fields, _ in _updates(values):
+        changes = fields.get("components", {})
+        mentioned += [(f"updates[{i}].components", key, line) for key, (_, line) in changes.items()]
+    known = ", ".join(catalog.component)
+    for where, key, line in mentioned:
+        if key not in catalog.component:
+            doc.problems.add(doc.path, line, f"{where}: unknown component (expected one of {known}, "
+                                             f"got {_quoted(key)})")
+    components = sorted({key for _, key, _ in mentioned})
+    all_known = all(key in catalog.component for key in components)  # else "not served" would only add noise
+    served = [a.id for a in catalog.areas
+              if any(a.id in catalog.component[c].areas for c in components if c in catalog.component)]
+    for area, line in values.get("areas", ()):
+        if area not in catalog.area:
+            doc.problems.add(doc.path, line, f"areas: unknown area (expected one of {', '.join(catalog.area)}, "
+                                             f"got {_quoted(area)})")
+        elif area not in served and all_known:
+            doc.problems.add(doc.path, line, f"areas: not served by any of its components (expected one of "
+                                             f"{', '.join(served)}, where {' or '.join(components)} is offered, "
+                                             f"got {_quoted(area)})")
+
+
+def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None:
+    updates = _updates(values)
     previous: tuple[datetime, int] | None = None
     closed: tuple[str, int] | None = None
-    for i, (fields, node) in enumerate(updates):
-        line = doc.line(node)
+    for i, fields, node in updates:
         if closed is not None:
-            doc.report(node, f"updates[{i}]: update after the {'incident' if values.get('kind', 'incident') == 'incident' else 'maintenance'} "
-                             f"was {closed[0]} (expected no update after '{closed[0]}' at line {closed[1]}, got one; "
-                             "a recurrence is a new incident)")
+            what = "maintenance" if kind == "maintenance" else "incident"
+            hint = "; a recurrence is a new incident" if what == "incident" else ""
+            doc.report(node, f"updates[{i}]: update after the {what} was {closed[0]} (expected no update after "
+                             f"\"{closed[0]}\" at line {closed[1]}, got one{hint})")
             closed = None  # one report is enough
         at = fields.get("at")
         if at is not None:
@@ -318,30 +372,30 @@ def _check_timeline(doc: Document, root, values: dict, updates) -> None:
             if nxt is not None and nxt <= at:
                 doc.report(_value_node(node, "next_update"), f"updates[{i}].next_update: not after the update "
                            f"(expected later than {at.isoformat()}, got {nxt.isoformat()})")
-        if fields.get("state") in FINAL_STATES and closed is None and i < len(updates) - 1:
-            closed = (fields["state"], line)
+        if fields.get("state") in FINAL_STATES and closed is None and (i, fields, node) != updates[-1]:
+            closed = (fields["state"], doc.line(node))
     window = values.get("window")
     if window and "start" in window and "end" in window and window["end"] <= window["start"]:
-        doc.report(_value_node(_value_node(root, "window"), "end"), f"window.end: window ends before it starts "
+        doc.report(_value_node(_value_node(root, "window"), "end"), f"window.end: not after the start "
                    f"(expected later than {window['start'].isoformat()}, got {window['end'].isoformat()})")
-    if window is not None and values.get("kind", "incident") != "maintenance":
+    if window is not None and kind == "incident":
         doc.report(_value_node(root, "window"), "window: only maintenance has a window (expected kind: maintenance, "
                                                 "got an incident)")
     started = values.get("started")
-    if started is not None and updates and updates[0][0].get("at") and started > updates[0][0]["at"]:
+    if started is not None and updates and updates[0][1].get("at") and started > updates[0][1]["at"]:
         doc.report(_value_node(root, "started"), f"started: after the first update (expected "
-                   f"{updates[0][0]['at'].isoformat()} or earlier, got {started.isoformat()})")
+                   f"{updates[0][1]['at'].isoformat()} or earlier, got {started.isoformat()})")
 
 
-def _build(values: dict, updates, catalog: Catalog, kind: str, *, summary: str, opened: date, ident: str, path: str) -> Incident:
+def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: date, ident: str, path: str) -> Incident:
     statuses = {k: s for k, (s, _) in values["components"].items()}
     built_updates = tuple(
-        Update(at=f["at"], state=f["state"], body=f["body"], next_update=f.get("next_update"), number=i + 1,
+        Update(at=f["at"], state=f["state"], body=f["body"], next_update=f.get("next_update"), number=n + 1,
                components={k: s for k, (s, _) in f.get("components", {}).items()})
-        for i, (f, _) in enumerate(updates))
+        for n, (_, f, _) in enumerate(_updates(values)))
     ever = set(statuses.values()) | {s for u in built_updates for s in u.components.values()}
     impact = values.get("impact") or max((IMPACT_OF_STATUS[s] for s in ever), key=IMPACT_RANK.__getitem__)
-    touched = {k for k in statuses} | {k for u in built_updates for k in u.components}
+    touched = set(statuses) | {k for u in built_updates for k in u.components}
     if "areas" in values:
         areas = tuple(a for a, _ in values["areas"])
     else:
@@ -353,15 +407,20 @@ def _build(values: dict, updates, catalog: Catalog, kind: str, *, summary: str, 
         impact_declared="impact" in values, started=values.get("started"), ticket=values.get("ticket"),
         eta=values.get("eta"), window=Window(window["start"], window["end"]) if window else None,
         summary=summary.strip("\n"))
-
-
 # --- the whole site ------------------------------------------------------------------------------------------
 
 def site_timezone(site_dir: Path) -> str:
     """TIMEZONE from pelicanconf.py beside content/, read without running it; UTC when absent."""
     conf = site_dir / "pelicanconf.py"
     if conf.is_file():
-        for node in ast.parse(conf.read_text(encoding="utf-8")).body:
+        try:
+            tree = ast.parse(source.read_text(conf), filename=str(conf))
+        except Invalid as err:
+            raise ContentError([Problem(str(conf), err.line or 1, str(err))]) from None
+        except SyntaxError as err:
+            raise ContentError([Problem(str(conf), err.lineno or 1, f"not valid Python (expected settings Pelican "
+                                                                    f"can read, got: {err.msg})")]) from None
+        for node in tree.body:
             if (isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "TIMEZONE" for t in node.targets)
                     and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
                 return node.value.value

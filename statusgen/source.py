@@ -32,11 +32,12 @@ _SURPRISES = {
 
 
 class Invalid(ValueError):
-    """A value is wrong; `node` (when given) is where to point the author."""
+    """A value is wrong; `node` or `line` (when given) is where to point the author."""
 
-    def __init__(self, message: str, node: yaml.Node | None = None):
+    def __init__(self, message: str, node: yaml.Node | None = None, line: int | None = None):
         super().__init__(message)
         self.node = node
+        self.line = line
 
 
 def read_text(path: Path) -> str:
@@ -46,7 +47,8 @@ def read_text(path: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise Invalid(f"not valid UTF-8 (expected UTF-8 text, got byte 0x{data[err.start]:02x} at line {line})") from None
+        raise Invalid(f"not valid UTF-8 (expected UTF-8 text, got the byte 0x{data[err.start]:02x})",
+                      line=line) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -59,11 +61,12 @@ def got(node: yaml.Node) -> str:
     if node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~"):
         return "nothing"
     shown = json.dumps(node.value, ensure_ascii=False)
+    # Say what YAML made of it: another YAML reader (or a later edit) would see that, not the text.
     if not node.style and node.tag in _SURPRISES and node.tag != "tag:yaml.org,2002:null":
         value = yaml.load(node.value, Loader=_Loader)
-        shown += f", which YAML reads as {_SURPRISES[node.tag]}: {json.dumps(value)}; put it in quotes"
+        shown += f", which YAML reads as {_SURPRISES[node.tag]}: {json.dumps(value)}"
         if ":" in node.value and node.tag == "tag:yaml.org,2002:int":
-            shown = shown.replace("; put it in quotes", " (base 60); write the full date and time or quote it")
+            shown += " (base 60)"
     return shown
 
 
@@ -74,6 +77,7 @@ class Document:
     path: str
     problems: Problems
     first_line: int = 1  # file line of the document's first line
+    name: str = "front matter"  # what the top-level mapping is called in messages
 
     def line(self, node: yaml.Node) -> int:
         return node.start_mark.line + self.first_line
@@ -88,7 +92,10 @@ class Document:
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
             line = mark.line + self.first_line if mark else self.first_line
-            what = " ".join(filter(None, [err.context, err.problem]))
+            what = err.problem or err.context or "invalid YAML"
+            if err.problem and err.context and err.context_mark:
+                # libyaml names where the thing it was reading began: often the real mistake (an unclosed bracket)
+                what += f" ({err.context}, line {err.context_mark.line + self.first_line})"
             self.problems.add(self.path, line, f"unparseable YAML: {what}")
         except yaml.YAMLError as err:
             self.problems.add(self.path, self.first_line, f"unparseable YAML: {err}")
@@ -101,28 +108,30 @@ class Document:
         or None when the node is not a mapping at all.
         """
         if not isinstance(node, yaml.MappingNode):
-            self.report(node, f"{where or 'front matter'}: wrong type (expected a mapping, got {got(node)})")
+            self.report(node, f"{where or self.name}: wrong type (expected a mapping, got {got(node)})")
             return None
         values: dict[str, Any] = {}
-        seen: set[str] = set()
+        seen: dict[str, int] = {}  # key -> line of its first occurrence
         prefix = f"{where}." if where else ""
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key in seen:
-                self.report(key_node, f"{prefix}{key}: duplicate key (expected each key once, got it again)")
+                self.report(key_node, f"{prefix}{key}: duplicate key (expected each key once, got {got(key_node)} "
+                                      f"again; first at line {seen[key]})")
                 continue
             if key not in table:
                 known = ", ".join(table)
-                self.report(key_node, f"{where or 'front matter'}: unknown key (expected one of {known}, got {got(key_node)})")
+                self.report(key_node, f"{where or self.name}: unknown key "
+                                      f"(expected one of {known}, got {got(key_node)})")
                 continue
-            seen.add(key)
+            seen[key] = self.line(key_node)
             try:
                 values[key] = table[key].parse(self, value_node, prefix + key)
             except Invalid as err:
                 self.report(err.node or value_node, f"{prefix}{key}: {err}")
         for key, spec in table.items():
             if spec.required and key not in seen:
-                self.report(node, f"{where or 'front matter'}: missing key (expected {key!r}: {spec.expected}, got no {key!r})")
+                self.report(node, f"{where or self.name}: missing key (expected {key}: {spec.expected}, got no {key})")
         return values
 
     def items(self, node: yaml.Node, where: str) -> list[tuple[int, yaml.Node]]:
@@ -131,8 +140,8 @@ class Document:
             raise Invalid(f"wrong type (expected a list, got {got(node)})")
         return list(enumerate(node.value))
 
-    def pairs(self, node: yaml.Node) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
-        """The key/value pairs of a mapping node, keys as scalars, duplicates reported."""
+    def pairs(self, node: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
+        """The key/value pairs of a mapping node; Invalid when it is not a mapping."""
         if not isinstance(node, yaml.MappingNode):
             raise Invalid(f"wrong type (expected a mapping, got {got(node)})")
         return list(node.value)
@@ -176,7 +185,11 @@ def slug_list(doc: Document, node: yaml.Node, where: str) -> tuple[tuple[str, in
     result = []
     for _, item in doc.items(node, where):
         try:
-            result.append((slug(doc, item, where), doc.line(item)))
+            value = slug(doc, item, where)
+            first = next((line for seen, line in result if seen == value), None)
+            if first is not None:
+                raise Invalid(f"duplicate id (expected each id once, got {got(item)} again; first at line {first})")
+            result.append((value, doc.line(item)))
         except Invalid as err:
             doc.report(item, f"{where}: {err}")
     if not result and not node.value:

@@ -23,45 +23,60 @@ INDICATOR_TEXT = {
 class Phase:
     """Where an incident or maintenance stands at a time, honestly: an author's last word, or the schedule's."""
 
-    state: str  # the last state posted, or for maintenance what the schedule implies
+    state: str  # the last state posted by then, or for maintenance what the schedule implies
     per_schedule: bool = False  # derived from the window, not confirmed by an update
 
     @property
     def is_closed(self) -> bool:
-        return self.state in FINAL_STATES
+        """Over: closed by an update, or a maintenance window that ended per schedule."""
+        return self.state in FINAL_STATES or self.state == ENDED_UNCONFIRMED
+
+    @property
+    def is_posted(self) -> bool:
+        return self.state != NOT_POSTED
 
     @property
     def label(self) -> str:
+        if self.state in LABELS:
+            return LABELS[self.state]
         words = self.state.replace("_", " ").capitalize()
-        if self.state == "ended_unconfirmed":
-            return "Ended per schedule, not yet confirmed"
         return f"{words} (per schedule)" if self.per_schedule else words
 
 
-def phase(incident: Incident, at: datetime) -> Phase:
-    """Its state at `at`. A maintenance window that started or ended without an update says so.
+NOT_POSTED = "not_posted"  # its first update is later than the time asked about
+ENDED_UNCONFIRMED = "ended_unconfirmed"  # a window that passed with no update after "scheduled"
+LABELS = {
+    NOT_POSTED: "Not yet posted",
+    ENDED_UNCONFIRMED: "Ended per schedule, not yet confirmed",
+}
 
-    Every update in the file counts as posted: the file is the author's word, even if its clock ran a little
-    ahead of the build's.
-    """
-    state = incident.last.state
+
+def phase(incident: Incident, at: datetime) -> Phase:
+    """Its state at `at`: the last update posted by then. A maintenance window that started or ended with no
+    update since "scheduled" says so (per schedule); it is never shown as completed without the author's word."""
+    posted = incident.updates_until(at)
+    if not posted:
+        return Phase(NOT_POSTED)
+    state = posted[-1].state
     window = incident.window
     if window is None or state != "scheduled" or at < window.start:
         return Phase(state)
     if at < window.end:
         return Phase("in_progress", per_schedule=True)
-    return Phase("ended_unconfirmed", per_schedule=True)
+    return Phase(ENDED_UNCONFIRMED, per_schedule=True)
 
 
 def is_open(incident: Incident, at: datetime) -> bool:
-    """Not closed: an incident not yet resolved, a maintenance not completed or cancelled."""
-    return not phase(incident, at).is_closed
+    """Posted by `at` and not over: an incident not yet resolved, a maintenance not completed, cancelled or past
+    its window."""
+    p = phase(incident, at)
+    return p.is_posted and not p.is_closed
 
 
 def is_active(incident: Incident, at: datetime) -> bool:
     """Whether it sets component statuses at `at`: an open incident, or maintenance in progress."""
     p = phase(incident, at)
-    if p.is_closed:
+    if not p.is_posted or p.is_closed:
         return False
     if incident.is_maintenance:
         return p.state in ("in_progress", "verifying")
@@ -69,14 +84,16 @@ def is_active(incident: Incident, at: datetime) -> bool:
 
 
 def is_upcoming(incident: Incident, at: datetime) -> bool:
-    """Maintenance announced by `at` whose window has not started."""
-    p = phase(incident, at)
-    return incident.is_maintenance and p.state == "scheduled"
+    """Maintenance announced by `at` whose window has not started (nor been started or cancelled by an update)."""
+    return incident.is_maintenance and phase(incident, at).state == "scheduled"
 
 
 def duration(incident: Incident, at: datetime) -> timedelta:
-    """From when it began to when it ended, or to `at` while it is open."""
+    """From when it began to when it ended, or to `at` while it is open. A maintenance window that ended with no
+    update lasted until the window's end."""
     ended = incident.ended
+    if ended is None and incident.window is not None and phase(incident, at).state == ENDED_UNCONFIRMED:
+        ended = incident.window.end
     end = ended if ended is not None and ended <= at else at
     return max(timedelta(0), end - incident.began)
 
@@ -111,16 +128,19 @@ def snapshot(catalog: Catalog, incidents: tuple[Incident, ...], at: datetime) ->
     cells: dict[tuple[str, str], str] = {}
     active = [i for i in incidents if is_active(i, at)]
     for incident in active:
-        for component_id, status in incident.current_statuses().items():
+        for component_id, status in incident.statuses_at(at).items():
+            if status == "operational":  # recovered while the incident goes on
+                continue
             component = catalog.component[component_id]
             for area in incident.areas:
-                if area in component.areas:
+                if area in component.areas:  # a component offered in fewer areas is affected only where offered
                     cells[component_id, area] = worst((cells.get((component_id, area), "operational"), status))
     components = {c.id: worst(cells.get((c.id, a), "operational") for a in c.areas) for c in catalog.components}
     areas = {a.id: worst(cells.get((c.id, a.id), "operational") for c in catalog.components_of_area(a.id))
              for a in catalog.areas}
-    open_incidents = tuple(sorted((i for i in active if not i.is_maintenance), key=lambda i: i.began, reverse=True))
-    maintenance = tuple(i for i in active if i.is_maintenance)
+    open_incidents = tuple(sorted((i for i in active if not i.is_maintenance), key=lambda i: (i.began, i.id),
+                                  reverse=True))
+    maintenance = tuple(sorted((i for i in active if i.is_maintenance), key=lambda i: (i.began, i.id)))
     indicator = max((i.impact for i in open_incidents), key=IMPACT_RANK.__getitem__, default="none")
     if indicator == "none" and maintenance:
         indicator = "maintenance"

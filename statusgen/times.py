@@ -10,9 +10,10 @@ DATE_FORMAT = "YYYY-MM-DD"
 
 _TIME = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?"
-    r"(?P<offset>Z|[+-]\d{2}:\d{2})?"
+    r"(?P<offset>Z|[+-]\d{2}:\d{2})?",
+    re.ASCII,  # \d would otherwise accept digits of any script
 )
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def zone(name: str) -> tzinfo:
@@ -21,7 +22,7 @@ def zone(name: str) -> tzinfo:
         return timezone.utc
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones such as "America"
         raise ValueError(f"unknown time zone (expected an IANA name like Europe/Berlin, got {name!r})") from None
 
 
@@ -49,12 +50,17 @@ def parse_time(text: str, tz: tzinfo) -> datetime:
         raise ValueError(f"not a real date and time (expected {TIME_FORMAT}, got {text!r})") from None
     offset = match["offset"]
     if offset is None:
-        return naive.replace(tzinfo=tz)
+        moment = naive.replace(tzinfo=tz)
+        # A local time skipped when clocks go forward does not exist; guessing one would misplace it by an hour.
+        if moment.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != naive:
+            raise ValueError(f"not a time that exists in {tz} (expected a time outside the hour skipped when clocks "
+                             f"go forward, got {text!r})")
+        return moment
     if offset == "Z":
         return naive.replace(tzinfo=timezone.utc)
     hours, minutes = int(offset[1:3]), int(offset[4:6])
     if hours > 23 or minutes > 59:
-        raise ValueError(f"not a valid UTC offset (expected +HH:MM, got {offset!r})")
+        raise ValueError(f"not a valid UTC offset (expected {TIME_FORMAT} with an offset up to +23:59, got {text!r})")
     delta = timedelta(hours=hours, minutes=minutes)
     return naive.replace(tzinfo=timezone(-delta if offset[0] == "-" else delta))
 

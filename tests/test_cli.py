@@ -55,7 +55,7 @@ def test_check_reports_every_problem_and_exits_1(site, monkeypatch):
     result = run("check", ".")
     assert result.exit_code == 1
     assert result.output == (
-        "content/incidents/2026-08-29-calls.md:4: unknown component (expected one of phone, tv, got 'fone')\n"
+        "content/incidents/2026-08-29-calls.md:4: components: unknown component (expected one of phone, tv, got \"fone\")\n"
         "content/incidents/2026-08-30-more.md:9: updates[0].state: invalid incident state (expected one of "
         "investigating, identified, monitoring, resolved, got \"fixed\")\n"
         "2 problems found; nothing was built.\n")
