@@ -72,7 +72,9 @@ def home(v: SiteView) -> Page:
 
 def incident(v: SiteView, item: Incident) -> Page:
     feeds = [ALL_FEED, *(component_feed(v, c) for c in item.all_components()), *(area_feed(v, a) for a in item.areas)]
-    return Page("incident", item.id, {"incident": item, "timeline": tuple(reversed(item.updates)), "feeds": feeds})
+    # Each update with the statuses it set; the first also sets those of the front matter.
+    timeline = [(u, {**item.components, **u.components} if u.number == 1 else dict(u.components)) for u in item.updates]
+    return Page("incident", item.id, {"incident": item, "timeline": timeline[::-1], "feeds": feeds})
 
 
 def _items_for(v: SiteView, predicate) -> dict[str, list[Incident]]:

@@ -142,3 +142,9 @@ def test_history_lists_everything_by_month(example_output, model):
     assert sorted(links) == sorted(f"../incidents/{i.id}/" for i in model.incidents)
     cancelled = [text(li) for li in root.xpath("//main//ul[@class='rows']/li") if "phone-switch-software-update" in li.xpath("./a/@href")[0]]
     assert "Cancelled" in cancelled[0] and "Completed" not in cancelled[0]
+
+
+def test_first_update_shows_the_statuses_the_incident_opened_with(example_output):
+    root = page(example_output, f"incidents/{FIBER_CUT}/index.html")
+    assert text(root.xpath('//li[@id="update-1"]//p[@class="changes"]')[0]) == "Home phone: ✕ Major outage"
+    assert not root.xpath('//li[@id="update-2"]//p[@class="changes"]')
