@@ -1,0 +1,672 @@
+"""`make bench`: build synthetic status sites of 100, 1,000 and 10,000 incidents and compare with Pelican.
+
+For each size this writes a deterministic site under bench/out/ (catalog of 20 components in 4 groups and 8
+areas, incidents of 4 updates over about three years, ~5% maintenance), builds it with `statusgen build` in a
+fresh child process, and builds Pelican's own article pipeline (default settings and theme) on the same number
+of plain Markdown articles. It reports wall time, peak memory, output size and the home page's gzipped weight,
+and checks the targets. It is a report, not a test: it exits 0 whatever the figures.
+
+    python bench/bench.py                  # 100, 1,000 and 10,000
+    python bench/bench.py --sizes 100,1000 --keep
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+SIZES = (100, 1_000, 10_000)
+SEED = 20261122
+BUILD_TIME = "2026-11-22 12:00Z"
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+SPAN = timedelta(days=3 * 365)
+LOCAL = ZoneInfo("America/Chicago")  # the TIMEZONE of the copied pelicanconf.py
+MAINTENANCE_SHARE = 0.05
+OPEN_AT_END = 3  # the newest incidents are still open at build time
+
+# Targets from the brief, checked on the largest size that was run.
+TARGET_SIZE = 10_000
+TARGET_SECONDS = 15.0
+TARGET_PEAK_MB = 500.0
+TARGET_HOME_KB_GZ = 20.0
+
+
+# --- the catalog ---------------------------------------------------------------------------------------------
+
+AREAS = [
+    ("north-valley", "North Valley"), ("cedar-falls", "Cedar Falls"), ("lake-city", "Lake City"),
+    ("pine-ridge", "Pine Ridge"), ("harbor-point", "Harbor Point"), ("elm-grove", "Elm Grove"),
+    ("stony-creek", "Stony Creek"), ("west-bluff", "West Bluff"),
+]
+GROUPS = [
+    ("internet", "Internet", "Home and business internet, and email"),
+    ("voice", "Phone", "Calling and voicemail"),
+    ("tv", "TV", "Cable TV, streaming and on demand"),
+    ("customer-care", "Customer care", "Your online account, billing and our support line"),
+]
+# id, name, group, description, areas (None: every area), sla, since
+COMPONENTS = [
+    ("fiber-broadband", "Fiber internet", "internet", "Fiber internet for homes and businesses",
+     ["north-valley", "cedar-falls", "lake-city", "harbor-point", "elm-grove"], 99.9, "2023-01-01"),
+    ("dsl", "DSL internet", "internet", "Internet over copper phone lines",
+     ["north-valley", "lake-city", "pine-ridge", "stony-creek", "west-bluff"], 99.5, "2023-01-01"),
+    ("fixed-wireless", "Fixed wireless internet", "internet", "Internet from our towers to an antenna on your home",
+     ["cedar-falls", "pine-ridge", "stony-creek", "west-bluff"], 99.5, "2024-06-01"),
+    ("cable-internet", "Cable internet", "internet", "Internet over the TV cable",
+     ["lake-city", "harbor-point", "elm-grove"], 99.7, None),
+    ("email", "Email", "internet", "Lakeshore mailboxes and webmail", None, 99.9, None),
+    ("dns", "DNS", "internet", "Name lookups for every internet customer", None, 99.99, "2023-01-01"),
+    ("phone", "Home phone", "voice", "Landline and VoIP calling, including 911", None, 99.95, "2023-01-01"),
+    ("voicemail", "Voicemail", "voice", "Voicemail boxes, message alerts and voicemail-to-email", None, 99.9, None),
+    ("business-trunks", "Business phone lines", "voice", "SIP trunks and PBX lines for businesses",
+     ["north-valley", "lake-city", "harbor-point"], 99.95, None),
+    ("long-distance", "Long distance", "voice", "Calls to numbers outside our network", None, 99.9, None),
+    ("conference-bridge", "Conference calling", "voice", "Dial-in conference bridges", None, None, None),
+    ("cable-tv", "Cable TV", "tv", "Channels over the TV cable", ["lake-city", "harbor-point", "elm-grove"],
+     99.5, None),
+    ("iptv", "TV over fiber", "tv", "Channels over fiber internet",
+     ["north-valley", "cedar-falls", "lake-city", "harbor-point", "elm-grove"], 99.5, "2024-03-01"),
+    ("on-demand", "On demand", "tv", "Rentals, replays and recordings", None, 99.0, None),
+    ("tv-app", "TV app", "tv", "Watching on phones, tablets and smart TVs", None, None, "2025-01-01"),
+    ("customer-portal", "My Lakeshore", "customer-care", "Online account, bill payment and autopay", None, 99.5,
+     "2025-03-01"),
+    ("billing", "Billing", "customer-care", "Bills, payments and autopay runs", None, 99.5, None),
+    ("support-line", "Support line", "customer-care", "Phone support, 7 am to 10 pm every day", None, None, None),
+    ("support-chat", "Support chat", "customer-care", "Chat with support on our website", None, None, None),
+    ("outage-map", "Outage map", "customer-care", "The map of reported outages", None, 99.0, None),
+]
+AREA_IDS = [a for a, _ in AREAS]
+AREA_NAME = dict(AREAS)
+COMPONENT = {c[0]: c for c in COMPONENTS}
+
+
+def served(component_id: str) -> list[str]:
+    return COMPONENT[component_id][4] or AREA_IDS
+
+
+def catalog_yaml() -> str:
+    lines = ["# Synthetic catalog for `make bench`: 20 components in 4 groups, 8 areas.", "", "areas:"]
+    for ident, name in AREAS:
+        lines += [f"  - id: {ident}", f"    name: {name}"]
+    lines += ["", "groups:"]
+    for ident, name, description in GROUPS:
+        lines += [f"  - id: {ident}", f"    name: {name}", f"    description: {description}"]
+    lines += ["", "components:"]
+    for ident, name, group, description, areas, sla, since in COMPONENTS:
+        lines += [f"  - id: {ident}", f"    name: {name}", f"    group: {group}", f"    description: {description}"]
+        if areas:
+            lines.append(f"    areas: [{', '.join(areas)}]")
+        if sla is not None:
+            lines.append(f"    sla: {sla}")
+        if since:
+            lines.append(f"    since: {since}")
+    return "\n".join(lines) + "\n"
+
+
+# --- incident text -------------------------------------------------------------------------------------------
+
+SYMPTOMS = {
+    "degraded_performance": ["slow", "slower than usual", "intermittently slow", "sluggish in the evenings"],
+    "partial_outage": ["failing for some customers", "dropping now and then", "unavailable for part of the area",
+                       "failing for about one in five customers"],
+    "major_outage": ["down", "not working at all", "unavailable", "failing for every customer"],
+}
+CAUSES = [
+    "a fiber cut by a construction crew on County Road {road}",
+    "a failed power supply in the {area} cabinet",
+    "a software fault on the core router in Lake City",
+    "a storm that knocked out commercial power to the {area} hub",
+    "a faulty line card in our {area} central office",
+    "a configuration change we made at {clock}, which we have rolled back",
+    "an upstream provider's outage in Chicago",
+    "a failed cooling fan that overheated the {area} switch",
+    "a certificate that expired at {clock}",
+    "a database that ran out of disk space",
+    "lightning damage to the {area} tower",
+    "a car that hit a utility pole on Route {road}",
+]
+INVESTIGATING = [
+    "We are looking into reports that {comp} is {symptom} in {where}.",
+    "Since about {clock}, {comp} has been {symptom} in {where}. We are investigating.",
+    "Customers in {where} report that {comp} is {symptom}. Our network team is on it.",
+    "{comp} is {symptom} in {where}; we are checking our equipment now.",
+    "We have seen alarms for {comp} in {where} since {clock} and are looking into them.",
+]
+IDENTIFIED = [
+    "We found the cause: {cause}. A technician is on the way.",
+    "The cause is {cause}. Repairs are under way and we expect them to take about {hours} hours.",
+    "This was caused by {cause}. About {customers} customers are affected.",
+    "We traced the problem to {cause}. Crews are on site and working on a fix.",
+    "The problem is {cause}. We have a replacement part in stock and are installing it.",
+]
+MONITORING = [
+    "A fix is in place and {comp} is working again. We are watching it closely.",
+    "Service came back at {clock}. We are monitoring to make sure it stays up.",
+    "Repairs are done and {comp} is back for most customers; we are checking the rest.",
+    "Traffic is back on its normal route since {clock}. We are keeping an eye on it.",
+]
+RESOLVED = [
+    "{comp} has worked normally since {clock}. If you still have trouble, restart your modem.",
+    "This is resolved. Sorry for the trouble, and thank you for your patience.",
+    "Everything has been stable for {hours} hours, so we are closing this.",
+    "The repair is finished and tested. Call support if anything still doesn't work.",
+]
+EXTRAS = [
+    "Internet service is not affected.",
+    "**911 calls are not affected.**",
+    "You don't need to do anything.",
+    "If you are affected, please *do not* reset your equipment yet.",
+    "Our [outage map](https://status.lakeshore.example/map) shows the affected streets.",
+    "The ticket for this is `NOC-{ticket}` if you call support.",
+    "We will credit affected accounts for the day; you don't need to ask.",
+    "Calls between two Lakeshore lines still connect.",
+    "About {customers} customers are affected.",
+    "Next update by {next_clock}.",
+]
+MAINTENANCE_WORK = [
+    "upgrade the software on the {area} switches",
+    "replace the batteries in the {area} cabinet",
+    "move {comp} to new servers",
+    "splice a new fiber cable into the {area} ring",
+    "renew the security certificates for {comp}",
+    "upgrade the database behind {comp}",
+]
+TITLES = [
+    "{comp} {symptom} in {where}",
+    "{comp} outage in {where}",
+    "Problems with {comp} in {where}",
+    "{comp}: {symptom}",
+]
+SUMMARY = """## Post-incident review
+
+**What happened.** {cause_cap} took {comp} down for {hours} hours in {where}.
+
+- About {customers} customers were affected.
+- We posted the first update {minutes} minutes after the first alarm.
+
+We are adding a second route so that one failure cannot do this again.
+"""
+
+
+@dataclass
+class Item:
+    """One generated incident or maintenance: its file name, its front matter text and the article text."""
+
+    name: str
+    text: str
+    title: str
+    day: str
+    group: str
+    tags: list[str]
+    bodies: list[str] = field(default_factory=list)
+
+
+def local(when: datetime) -> str:
+    """A time as authors write it: local, no offset, except in the repeated hour of the autumn clock change."""
+    t = when.astimezone(LOCAL)
+    if t.replace(fold=0).utcoffset() != t.replace(fold=1).utcoffset():
+        return t.strftime("%Y-%m-%d %H:%M%z")[:-2] + ":" + t.strftime("%z")[-2:]
+    return t.strftime("%Y-%m-%d %H:%M")
+
+
+def clock(when: datetime) -> str:
+    return when.astimezone(LOCAL).strftime("%-I:%M %p").lower()
+
+
+def where_words(areas: list[str]) -> str:
+    names = [AREA_NAME[a] for a in areas]
+    if len(names) == len(AREA_IDS):
+        return "all areas"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def block(body: str, indent: str = "      ") -> str:
+    return "|\n" + "\n".join(indent + line if line else "" for line in body.splitlines())
+
+
+class SyntheticSite:
+    """Deterministic synthetic content: the same seed and size give the same files."""
+
+    def __init__(self, size: int, seed: int = SEED):
+        self.size = size
+        self.rng = random.Random(seed * 100_003 + size)
+
+    def fill(self, template: str, **slots) -> str:
+        rng = self.rng
+        values = {
+            "road": rng.randint(2, 90), "hours": rng.randint(2, 9), "customers": rng.randrange(40, 4000, 10),
+            "ticket": rng.randint(1000, 9999), "minutes": rng.randint(4, 35),
+        }
+        values.update(slots)
+        return template.format(**values)
+
+    def body(self, pool: list[str], **slots) -> str:
+        text = self.fill(self.rng.choice(pool), **slots)
+        if self.rng.random() < 0.45:
+            text += " " + self.fill(self.rng.choice(EXTRAS), **slots)
+        return text
+
+    def items(self) -> list[Item]:
+        rng = self.rng
+        count_maintenance = max(1, round(self.size * MAINTENANCE_SHARE))
+        starts = sorted(NOW - SPAN + timedelta(seconds=rng.uniform(0, (SPAN - timedelta(days=2)).total_seconds()))
+                        for _ in range(self.size - count_maintenance))
+        # The newest few are still open: they began in the last hours before the build.
+        for k in range(min(OPEN_AT_END, len(starts))):
+            starts[-1 - k] = NOW - timedelta(hours=2 + 3 * k, minutes=rng.randint(0, 50))
+        starts.sort()
+        result = [self.incident(i, start, still_open=start > NOW - timedelta(hours=12))
+                  for i, start in enumerate(starts)]
+        for j in range(count_maintenance):
+            result.append(self.maintenance(j, count_maintenance))
+        return result
+
+    def affected(self) -> tuple[list[str], list[str]]:
+        """1-3 components, and the areas named in the incident (None-like [] means every area they serve)."""
+        rng = self.rng
+        first = rng.choice(COMPONENTS)
+        group_mates = [c for c in COMPONENTS if c[2] == first[2] and c is not first]
+        others = rng.sample(group_mates, k=min(len(group_mates), rng.choice((0, 0, 0, 1, 1, 2))))
+        components = [first[0]] + [c[0] for c in others]
+        offered = sorted({a for c in components for a in served(c)}, key=AREA_IDS.index)
+        areas: list[str] = []
+        if rng.random() < 0.35 and len(offered) > 1:
+            areas = sorted(rng.sample(offered, k=rng.randint(1, min(3, len(offered) - 1))), key=AREA_IDS.index)
+        return components, areas
+
+    def incident(self, index: int, start: datetime, still_open: bool) -> Item:
+        rng = self.rng
+        components, areas = self.affected()
+        offered = areas or sorted({a for c in components for a in served(c)}, key=AREA_IDS.index)
+        status = rng.choices(list(SYMPTOMS), weights=(4, 4, 2))[0]
+        comp = COMPONENT[components[0]][1]
+        where = where_words(offered)
+        slots = dict(comp=comp, where=where, symptom=rng.choice(SYMPTOMS[status]))
+        cause = self.fill(rng.choice(CAUSES), area=AREA_NAME[rng.choice(offered)], clock=clock(start))
+        title = self.fill(rng.choice(TITLES), **slots)
+        title = title[0].upper() + title[1:]
+        opened = start + timedelta(minutes=rng.randint(3, 30))
+        times = [opened]
+        for gap in (rng.randint(10, 90), rng.randint(20, 600), rng.randint(30, 900)):
+            times.append(times[-1] + timedelta(minutes=gap))
+        states = ["investigating", "identified", "monitoring", "resolved"]
+        if still_open:  # only the updates posted before the build
+            keep = [t for t in times if t <= NOW - timedelta(minutes=5)][:3] or times[:1]
+            times = keep
+            states = states[: len(times)]
+            times = [min(t, NOW - timedelta(minutes=5)) for t in times]
+        pools = {"investigating": INVESTIGATING, "identified": IDENTIFIED, "monitoring": MONITORING,
+                 "resolved": RESOLVED}
+        day = local(opened)[:10]
+        slug = "-".join(re.findall(r"[a-z0-9]+", title.lower())[:6])
+        name = f"{day}-{slug}-{index:05d}.md"
+        front = [f"title: {json.dumps(title)}"]
+        if rng.random() < 0.3:
+            front.append(f"impact: {rng.choice(('minor', 'major', 'critical'))}")
+        if rng.random() < 0.4:
+            front.append(f"started: {local(start)}")
+        front.append("components:")
+        front += [f"  {c}: {status if n == 0 else rng.choice(list(SYMPTOMS))}" for n, c in enumerate(components)]
+        if areas:
+            front.append(f"areas: [{', '.join(areas)}]")
+        if rng.random() < 0.5:
+            front.append(f"ticket: NOC-{4000 + index}")
+        if rng.random() < 0.2:
+            front.append(f"eta: {local(times[-1] + timedelta(hours=rng.randint(1, 6)))}")
+        front.append("updates:")
+        bodies = []
+        for n, (at, state) in enumerate(zip(times, states)):
+            next_at = at + timedelta(minutes=rng.choice((30, 60, 90, 120)))
+            text = self.body(pools[state], cause=cause, clock=clock(at), next_clock=clock(next_at), **slots)
+            bodies.append(text)
+            front += [f"  - at: {local(at)}", f"    state: {state}"]
+            if state in ("investigating", "identified") and rng.random() < 0.6:
+                front.append(f"    next_update: {local(next_at)}")
+            if state == "identified" and rng.random() < 0.3:
+                front.append(f"    components: {{{components[0]}: partial_outage}}")
+            elif state == "monitoring" and rng.random() < 0.5:
+                front.append("    components: {" + ", ".join(f"{c}: operational" for c in components) + "}")
+            front.append(f"    body: {block(text)}")
+        summary = ""
+        if not still_open and rng.random() < 0.08:
+            summary = self.fill(SUMMARY, cause_cap=cause[0].upper() + cause[1:], comp=comp, where=where)
+        text = "---\n" + "\n".join(front) + "\n---\n" + summary
+        group = COMPONENT[components[0]][2]
+        return Item(name, text, title, local(opened), group, components, bodies + ([summary] if summary else []))
+
+    def maintenance(self, index: int, count: int) -> Item:
+        """Mostly done in the past; the last couple are still upcoming; some are cancelled."""
+        rng = self.rng
+        components, areas = self.affected()
+        offered = areas or sorted({a for c in components for a in served(c)}, key=AREA_IDS.index)
+        upcoming = index >= count - 2
+        if upcoming:
+            night = (NOW + timedelta(days=3 + 4 * (count - index))).astimezone(LOCAL)
+        else:
+            night = (NOW - SPAN + (SPAN - timedelta(days=3)) * (index + rng.random()) / count).astimezone(LOCAL)
+        start = night.replace(hour=1, minute=0, second=0, microsecond=0)
+        end = start + timedelta(hours=rng.randint(1, 4))
+        if upcoming:
+            announced = NOW - timedelta(hours=rng.randint(1, 48))
+        else:
+            announced = start - timedelta(days=rng.randint(3, 10), hours=rng.randint(0, 12))
+        comp = COMPONENT[components[0]][1]
+        work = self.fill(rng.choice(MAINTENANCE_WORK), comp=comp, area=AREA_NAME[rng.choice(offered)])
+        title = f"Planned work: {work}"
+        where = where_words(offered)
+        bodies = [f"We will {work} between {clock(start)} and {clock(end)} on {start:%B %-d}. "
+                  f"{comp} in {where} may be unavailable for a few minutes during the window."]
+        states = ["scheduled"]
+        if not upcoming:
+            if rng.random() < 0.08:
+                states.append("cancelled")
+                bodies.append(rng.choice(["We have cancelled this work; we will post a new date.",
+                                          "This work is *cancelled*. Nothing will change for you."]))
+            else:
+                states += ["in_progress", "verifying", "completed"]
+                bodies += [f"Work has started on {comp}.",
+                           self.fill("The work is done; we are checking {comp} in {where} before we close this.",
+                                     comp=comp, where=where),
+                           rng.choice(["The work is complete and everything checks out.",
+                                       "Completed. If something isn't working, restart your router first."])]
+        times = [announced, start, start + (end - start) * 0.6, end - timedelta(minutes=rng.randint(0, 15))]
+        if states[-1] == "cancelled":
+            times = [announced, start - timedelta(days=1)]
+        day = local(announced)[:10]
+        name = f"{day}-planned-work-{index:05d}.md"
+        front = [f"title: {json.dumps(title)}", "kind: maintenance", "components:"]
+        front += [f"  {c}: under_maintenance" for c in components]
+        if areas:
+            front.append(f"areas: [{', '.join(areas)}]")
+        front += ["window:", f"  start: {local(start)}", f"  end: {local(end)}", "updates:"]
+        for at, state, text in zip(times, states, bodies):
+            front += [f"  - at: {local(at)}", f"    state: {state}", f"    body: {block(text)}"]
+        text = "---\n" + "\n".join(front) + "\n---\n"
+        return Item(name, text, title, local(announced), "maintenance", components, bodies)
+
+
+# --- sites ---------------------------------------------------------------------------------------------------
+
+def write_statusgen_site(folder: Path, items: list[Item]) -> None:
+    """A site folder with its own copy of the repository's settings, theme and plugin."""
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "content" / "incidents").mkdir(parents=True)
+    shutil.copy2(ROOT / "pelicanconf.py", folder / "pelicanconf.py")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "theme", folder / "theme", ignore=ignore)
+    shutil.copytree(ROOT / "plugins", folder / "plugins", ignore=ignore)
+    (folder / "content" / "components.yml").write_text(catalog_yaml(), encoding="utf-8")
+    for item in items:
+        (folder / "content" / "incidents" / item.name).write_text(item.text, encoding="utf-8")
+
+
+PELICAN_CONF = '''PATH = "content"
+SITENAME = "Bench"
+TIMEZONE = "America/Chicago"
+FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+'''
+
+
+def write_pelican_site(folder: Path, items: list[Item]) -> None:
+    """The same number of plain Markdown articles, built by Pelican's default pipeline and theme."""
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "content").mkdir(parents=True)
+    (folder / "conf.py").write_text(PELICAN_CONF, encoding="utf-8")
+    for item in items:
+        meta = [f"Title: {item.title}", f"Slug: {item.name[:-3]}", f"Date: {item.day}", f"Category: {item.group}",
+                f"Tags: {', '.join(item.tags)}"]
+        (folder / "content" / item.name).write_text("\n".join(meta) + "\n\n" + "\n\n".join(item.bodies) + "\n",
+                                                    encoding="utf-8")
+
+
+# --- measuring -----------------------------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    ok: bool
+    seconds: float
+    cpu_seconds: float  # user + system time of the child and the children it waited for
+    peak_mb: float  # largest single process of the build (wait4 rusage of the child, covering its children)
+    tree_mb: float  # largest sum over the process tree, sampled: the CLI stays resident while Pelican runs
+    log: str = ""
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total = 0
+    for p in _descendants(pid):
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            pass
+    return total
+
+
+def measure(command: list[str], cwd: Path, log: Path) -> Run:
+    """Run one build in a fresh child; wait4 gives that child's own rusage (max RSS over it and its children)."""
+    with open(log, "wb") as out:
+        began = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        tree_peak = 0
+        done = threading.Event()
+
+        def sample():
+            nonlocal tree_peak
+            while not done.wait(0.05):
+                tree_peak = max(tree_peak, _tree_rss_kb(child.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - began
+        done.set()
+        sampler.join()
+        child.returncode = os.waitstatus_to_exitcode(status)
+    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    text = log.read_text(encoding="utf-8", errors="replace")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(child.returncode == 0, seconds, cpu, peak_mb, max(tree_peak / 1024, peak_mb), text)
+
+
+def output_size(folder: Path) -> tuple[int, int]:
+    total = files = 0
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            total += os.path.getsize(os.path.join(dirpath, name))
+            files += 1
+    return total, files
+
+
+class _Stylesheets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "link" and "stylesheet" in (a.get("rel") or "").lower().split() and a.get("href"):
+            self.hrefs.append(a["href"])
+
+
+def home_gzipped(output: Path) -> tuple[int, list[str]]:
+    """Bytes of the home page and every stylesheet it links, each gzipped at level 9 (as they are served)."""
+    home = output / "index.html"
+    html = home.read_bytes()
+    parser = _Stylesheets()
+    parser.feed(html.decode("utf-8"))
+    total = len(gzip.compress(html, 9, mtime=0))
+    found = []
+    for href in parser.hrefs:
+        path = unquote(urlsplit(href).path).lstrip("/")
+        css = (output / path).resolve()
+        if css.is_file():
+            total += len(gzip.compress(css.read_bytes(), 9, mtime=0))
+            found.append(str(css.relative_to(output.resolve())))
+    return total, found
+
+
+def statusgen_command() -> list[str]:
+    script = Path(sys.executable).parent / "statusgen"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "statusgen.cli"]
+
+
+@dataclass
+class Result:
+    size: int
+    build: Run
+    pelican: Run
+    out_bytes: int = 0
+    out_files: int = 0
+    home_gz: int = 0
+    css: list[str] = field(default_factory=list)
+    generate_seconds: float = 0.0
+
+
+def bench(size: int, keep: bool) -> Result:
+    folder = OUT / f"{size}"
+    began = time.perf_counter()
+    items = SyntheticSite(size).items()
+    write_statusgen_site(folder / "statusgen", items)
+    write_pelican_site(folder / "pelican", items)
+    generated = time.perf_counter() - began
+    output = folder / "statusgen" / "output"
+    build = measure(statusgen_command() + ["build", ".", "-o", str(output), "--build-time", BUILD_TIME],
+                    folder / "statusgen", folder / "statusgen.log")
+    pelican = measure([sys.executable, "-m", "pelican", "content", "-s", "conf.py", "-o", "out"],
+                      folder / "pelican", folder / "pelican.log")
+    result = Result(size, build, pelican, generate_seconds=generated)
+    if build.ok:
+        result.out_bytes, result.out_files = output_size(output)
+        result.home_gz, result.css = home_gzipped(output)
+    for name, run in (("statusgen build", build), ("pelican", pelican)):
+        if not run.ok:
+            tail = "\n".join(run.log.splitlines()[-20:])
+            print(f"  {name} failed for {size:,} items (log {folder}/{name.split()[0]}.log):\n{tail}", file=sys.stderr)
+    if not keep and build.ok and pelican.ok:
+        shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+# --- report --------------------------------------------------------------------------------------------------
+
+COLUMNS = ["incidents", "seconds", "cpu s", "MB peak", "MB tree", "output MB", "files", "home KB gz", "pelican s",
+           "pelican MB", "ratio"]
+
+
+def row(r: Result) -> list[str]:
+    b, p = r.build, r.pelican
+    ratio = f"{b.seconds / p.seconds:.2f}" if b.ok and p.ok and p.seconds else "-"
+    return [
+        f"{r.size:,}",
+        f"{b.seconds:.2f}" if b.ok else "FAILED",
+        f"{b.cpu_seconds:.2f}",
+        f"{b.peak_mb:.0f}", f"{b.tree_mb:.0f}",
+        f"{r.out_bytes / 1e6:.1f}" if b.ok else "-",
+        f"{r.out_files:,}" if b.ok else "-",
+        f"{r.home_gz / 1024:.1f}" if b.ok else "-",
+        f"{p.seconds:.2f}" if p.ok else "FAILED",
+        f"{p.peak_mb:.0f}",
+        ratio,
+    ]
+
+
+def table(results: list[Result]) -> str:
+    rows = [COLUMNS] + [row(r) for r in results]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
+    lines = ["  ".join(cell.rjust(w) for cell, w in zip(r, widths)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def targets(results: list[Result]) -> list[tuple[str, bool | None, str]]:
+    checks = []
+    big = next((r for r in results if r.size == TARGET_SIZE), None)
+    if big is None:
+        checks.append((f"{TARGET_SIZE:,} incidents under {TARGET_SECONDS:g} s and {TARGET_PEAK_MB:g} MB peak", None,
+                       f"not run (use --sizes {TARGET_SIZE})"))
+    else:
+        checks.append((f"{TARGET_SIZE:,} incidents build under {TARGET_SECONDS:g} s",
+                       big.build.ok and big.build.seconds < TARGET_SECONDS,
+                       f"{big.build.seconds:.2f} s" if big.build.ok else "build failed"))
+        checks.append((f"{TARGET_SIZE:,} incidents peak memory under {TARGET_PEAK_MB:g} MB",
+                       big.build.ok and big.build.peak_mb < TARGET_PEAK_MB,
+                       f"{big.build.peak_mb:.0f} MB (largest process; {big.build.tree_mb:.0f} MB summed over "
+                       "the CLI and Pelican)"))
+    for r in results:
+        if r.build.ok:
+            checks.append((f"home page with its CSS under {TARGET_HOME_KB_GZ:g} KB gzipped ({r.size:,} incidents)",
+                           r.home_gz / 1024 < TARGET_HOME_KB_GZ, f"{r.home_gz / 1024:.1f} KB"))
+    return checks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES),
+                        help="comma-separated numbers of incidents (default: 100,1000,10000)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated sites and outputs in bench/out/")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    OUT.mkdir(parents=True, exist_ok=True)
+    print(f"statusgen bench: build time {BUILD_TIME}, seed {SEED}, {os.cpu_count()} CPUs, Python "
+          f"{sys.version.split()[0]}")
+    results = []
+    for size in sizes:
+        print(f"  {size:,} incidents: generating, building with statusgen, then with Pelican ...", flush=True)
+        results.append(bench(size, args.keep))
+    print()
+    print(table(results))
+    print()
+    print("seconds, MB peak: `statusgen build` (check + Pelican), wall time and max RSS of the largest process;")
+    print("cpu s: user + system time of that build (steadier than wall time when other jobs share the machine);")
+    print("MB tree: peak of the summed RSS of the CLI and its Pelican child (sampled every 50 ms);")
+    print("home KB gz: index.html plus the stylesheets it links, each gzip -9;")
+    print("pelican: Pelican's default article pipeline and theme on as many plain Markdown articles;")
+    print("ratio: statusgen seconds / pelican seconds.")
+    if results and results[0].css:
+        print(f"stylesheets linked from the home page: {', '.join(results[0].css)}")
+    print()
+    for label, ok, detail in targets(results):
+        print(f"{'SKIP' if ok is None else 'PASS' if ok else 'FAIL'}  {label}: {detail}")
+    if args.keep:
+        print(f"\nsites kept in {OUT.relative_to(ROOT)}/<size>/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
