@@ -30,4 +30,5 @@ STATUSGEN_ORGANIZATION = "Lakeshore Communications"
 STATUSGEN_CONTACT = "Call 1-800-555-0142 or write to support@lakeshore.example"  # shown in the footer
 STATUSGEN_TICKET_URL = ""  # e.g. "https://tickets.example.com/browse/{ticket}"; empty: tickets shown as text
 STATUSGEN_RECENT_DAYS = 14  # resolved incidents stay on the home page this long
+STATUSGEN_PAST_LIMIT = 50  # past incidents listed on each service and area page (the history lists all)
 STATUSGEN_ID_AUTHORITY = "status.lakeshore.example"  # feed entry ids (tag URIs) use it: set it once, never change it

@@ -5,6 +5,7 @@ well kept and fast) with an allow-list: no <script>, no on* handlers, no javascr
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import markdown
@@ -19,9 +20,28 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}
 _md = markdown.Markdown(extensions=["sane_lists", "tables", "fenced_code"], output_format="html")
 
 
+# Plain prose, which most updates are, needs no Markdown engine: no character Markdown or HTML gives a meaning
+# to, and no line that could start a list, heading, quote or code block or end in a hard break. For such text
+# the engine's output is known: each paragraph in <p>. tests/test_markup.py checks this against the engine.
+_SPECIAL = re.compile(r"[\\`*_\[\]<>!#&|~{}\t\r\x0b\x0c\xa0]|^(?:[-+=]|\d+[.)]|[^\S\n])|[^\S\n]$", re.M)
+_BLANK = re.compile(r"\n[ ]*\n(?:[ ]*\n)*")
+
+
+def plain_paragraphs(text: str) -> str | None:
+    """The HTML Markdown would make of plain prose, or None when `text` is not plain prose."""
+    text = text.strip("\n")
+    lines_blank_stripped = _BLANK.sub("\n\n", text)
+    if not text or _SPECIAL.search(lines_blank_stripped):
+        return None
+    return "\n".join(f"<p>{para}</p>" for para in lines_blank_stripped.split("\n\n"))
+
+
 @lru_cache(maxsize=65536)
 def to_html(text: str, shift_headings: int = 1) -> str:
     """Sanitized HTML of Markdown `text`. Headings are shifted down so `#` in a summary sits under the page's h1."""
+    plain = plain_paragraphs(text)
+    if plain is not None:
+        return plain
     html = _md.reset().convert(text)
     if shift_headings:
         for level in range(6 - shift_headings, 0, -1):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping
 
@@ -157,6 +158,10 @@ class Incident:
 
     def all_components(self) -> tuple[str, ...]:
         """Every component it ever touched, in catalog-independent sorted order."""
+        return self._touched
+
+    @cached_property
+    def _touched(self) -> tuple[str, ...]:  # asked for once per feed and page: worked out once
         ids = set(self.components)
         for update in self.updates:
             ids.update(update.components)

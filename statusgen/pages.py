@@ -28,6 +28,7 @@ class SiteView:
     at: datetime
     now: Snapshot
     recent_days: int = 14
+    past_limit: int = 50  # past incidents listed on a component or area page; the history has them all
 
     def phase(self, incident: Incident):
         return phase(incident, self.at)
@@ -43,8 +44,9 @@ class SiteView:
         return sorted((i for i in incidents if not self.is_open(i)), key=lambda i: (i.began, i.id), reverse=True)
 
 
-def view(site: Site, at: datetime, recent_days: int = 14) -> SiteView:
-    return SiteView(site=site, at=at, now=snapshot(site.catalog, site.incidents, at), recent_days=recent_days)
+def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50) -> SiteView:
+    return SiteView(site=site, at=at, now=snapshot(site.catalog, site.incidents, at), recent_days=recent_days,
+                    past_limit=past_limit)
 
 
 ALL_FEED = ("all", "All updates")
@@ -78,11 +80,12 @@ def incident(v: SiteView, item: Incident) -> Page:
 
 
 def _items_for(v: SiteView, predicate) -> dict[str, list[Incident]]:
-    items = [i for i in v.site.incidents if predicate(i)]
+    past = v.history(i for i in v.site.incidents if predicate(i))
     return {
         "open": [i for i in v.now.open if predicate(i)] + [i for i in v.now.active_maintenance if predicate(i)],
         "upcoming": [i for i in v.now.upcoming_maintenance if predicate(i)],
-        "past": v.history(items),
+        "past": past[: v.past_limit],
+        "past_total": len(past),
     }
 
 

@@ -49,5 +49,16 @@ def human(moment: datetime, tz: tzinfo, with_date: bool = True) -> str:
     return f"{moment:%b} {moment.day}, {moment.year}, {time_part}" if with_date else time_part
 
 
+def time_tag(moment: datetime, tz: tzinfo) -> str:
+    """<time> with the machine-readable moment and the human one, in the site's zone."""
+    return f'<time datetime="{iso(moment, tz)}">{human(moment, tz)}</time>'
+
+
+def status_tag(status: str) -> str:
+    """A status in words with its symbol; the symbol is hidden from screen readers, the words say it all."""
+    words, symbol, css = STATUS_TEXT[status]
+    return f'<span class="status status-{css}"><span class="sym" aria-hidden="true">{symbol}</span> {words}</span>'
+
+
 def month_title(year: int, month: int) -> str:
     return datetime(year, month, 1).strftime("%B %Y")

@@ -61,7 +61,8 @@ class StatusSiteGenerator(Generator):
             for problem in err.problems:
                 print(problem, file=sys.stderr)
             raise SystemExit(1) from None
-        self.view = view(site, self.build_time(site), int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)))
+        self.view = view(site, self.build_time(site), int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)),
+                         int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)))
         tz = site.timezone
         # Pelican's environment does not escape by default; every author string here is text, not HTML.
         self.env.autoescape = True
@@ -72,6 +73,8 @@ class StatusSiteGenerator(Generator):
             human=partial(present.human, tz=tz),
             clock=partial(present.human, tz=tz, with_date=False),
             iso=partial(present.iso, tz=tz),
+            timetag=lambda moment: Markup(present.time_tag(moment, tz)),
+            statustag=lambda value: Markup(present.status_tag(value)),
             status_words=present.status_words,
             status_symbol=present.status_symbol,
             status_class=present.status_class,

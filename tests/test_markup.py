@@ -1,0 +1,68 @@
+"""Markdown to safe HTML: the sanitizer's allow-list, and the plain-prose shortcut agreeing with the engine."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from statusgen import markup
+
+PROSE = list("abc XYZ.,;:'\"?()/$%@^é☕—“”\n\n  ")
+ALPHABET = PROSE + list("\\`*_[]<>!#&|~{}-+=1.)\t\xa0\u2028\u202f\u200b\x85")
+
+
+def engine(text: str) -> str:
+    """The full path: Python-Markdown, then nh3."""
+    markup.to_html.cache_clear()
+    saved = markup.plain_paragraphs
+    markup.plain_paragraphs = lambda _text: None
+    try:
+        return markup.to_html(text)
+    finally:
+        markup.plain_paragraphs = saved
+        markup.to_html.cache_clear()
+
+
+def test_plain_prose_shortcut_matches_the_markdown_engine():
+    rng = random.Random(4471)
+    taken = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(ALPHABET if rng.random() < 0.03 else PROSE) for _ in range(rng.randint(1, 120)))
+        if rng.random() < 0.7:  # authors' lines rarely start or end with a space: make the shortcut's case common
+            text = "\n".join(line.strip(" ") for line in text.split("\n"))
+        fast = markup.plain_paragraphs(text)
+        if fast is not None:
+            taken += 1
+            assert fast == engine(text), repr(text)
+    assert 1000 < taken < 3900  # both the shortcut and the engine are really exercised
+
+
+@pytest.mark.parametrize("text", [
+    "Calls fail.\n\nCrews are on site.\n",
+    "Line one\nline two\n\n\n\nNew paragraph.",
+    "Prices: 5 $ and 10 % (about) / day; \"quoted\" and it's fine — café ☕",
+])
+def test_plain_prose_examples(text):
+    assert markup.plain_paragraphs(text) == engine(text)
+
+
+@pytest.mark.parametrize("text", ["- a list", "1. one", "# heading", "a *b*", "x  \ny", " indented", "a & b",
+                                  "see <https://example.org>", "Setext\n===", "code\n\n    block"])
+def test_markdown_is_left_to_the_engine(text):
+    assert markup.plain_paragraphs(text) is None
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("<script>alert(1)</script>", "<script"),
+    ('<img src=x onerror="alert(1)">', "onerror"),
+    ("[x](javascript:alert(1))", "javascript:"),
+    ('<a href="https://example.org" onclick="x()">a</a>', "onclick"),
+    ("<iframe src=https://evil.example></iframe>", "<iframe"),
+    ('<p style="background:url(x)">s</p>', "style="),
+])
+def test_sanitizer_removes_what_could_run(text, absent):
+    assert absent not in markup.to_html(text)
+
+
+def test_headings_sit_under_the_page_heading():
+    assert markup.to_html("# Review\n\n## Timeline") == "<h2>Review</h2>\n<h3>Timeline</h3>"
