@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterator
+from functools import partial
+from typing import Any, Callable, Iterator
 
 from .load import Site
 from .model import Incident
@@ -112,13 +113,14 @@ def history(v: SiteView) -> Page:
     return Page("history", None, {"months": sorted(months.items(), reverse=True), "feeds": [ALL_FEED]})
 
 
+def page_jobs(v: SiteView) -> list[Callable[[], Page]]:
+    """Every HTML page of the site, in a fixed order, each as a call that works it out (so they can be shared
+    between processes)."""
+    return [partial(home, v), partial(history, v), *(partial(incident, v, i) for i in v.site.incidents),
+            *(partial(component, v, c.id) for c in v.site.catalog.components),
+            *(partial(area, v, a.id) for a in v.site.catalog.areas)]
+
+
 def site_pages(v: SiteView) -> Iterator[Page]:
     """Every HTML page of the site, in a fixed order."""
-    yield home(v)
-    yield history(v)
-    for item in v.site.incidents:
-        yield incident(v, item)
-    for c in v.site.catalog.components:
-        yield component(v, c.id)
-    for a in v.site.catalog.areas:
-        yield area(v, a.id)
+    return (job() for job in page_jobs(v))

@@ -5,7 +5,9 @@ All knowledge of incidents lives in `statusgen`; this module only maps page kind
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import traceback
 from datetime import timezone
 from functools import partial
 from pathlib import Path
@@ -19,7 +21,7 @@ from statusgen import feeds, present
 from statusgen.errors import ContentError
 from statusgen.load import load_site
 from statusgen.markup import to_html
-from statusgen.pages import PAGE_KINDS, site_pages, view
+from statusgen.pages import PAGE_KINDS, page_jobs, view
 from statusgen.times import humanize_duration, parse_time
 
 log = logging.getLogger(__name__)
@@ -101,24 +103,60 @@ class StatusSiteGenerator(Generator):
             limit=int(self.settings.get("STATUSGEN_FEED_LIMIT", feeds.DEFAULT_LIMIT)))
 
     def generate_output(self, writer):
-        urls = self.urls()
-        for page in site_pages(self.view):
-            save_as = urls[page.kind][1].format(id=page.key)
-            writer.write_file(save_as, self.get_template(page.kind), self.context,
-                              relative_urls=self.settings["RELATIVE_URLS"], page_kind=page.kind,
-                              page_url=urls[page.kind][0].format(id=page.key), **page.context)
-        self.write_feeds()
+        pairs = feeds.entries(self.view.site.incidents)
+        jobs = [partial(self.write_page, writer, job) for job in page_jobs(self.view)]
+        jobs += [partial(self.write_feed, feed, pairs) for feed in feeds.site_feeds(self.view.site, self.url)]
+        run_in_processes(jobs, int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1))
 
-    def write_feeds(self):
-        site, settings = self.view.site, self.feed_settings()
-        pairs = feeds.entries(site.incidents)
-        for feed in feeds.site_feeds(site, self.url):
-            save_as = f"feeds/{feed.key}.atom.xml"
-            atom, rss = feeds.render(site, feed, pairs, settings, self.view.at, self.url, self.link_from(save_as))
-            for data, name in ((atom, save_as), (rss, f"feeds/{feed.key}.rss.xml")):
-                path = Path(self.output_path, name)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
+    def write_page(self, writer, job):
+        page = job()
+        kind_url, save_as = (pattern.format(id=page.key) for pattern in self.urls()[page.kind])
+        writer.write_file(save_as, self.get_template(page.kind), self.context,
+                          relative_urls=self.settings["RELATIVE_URLS"], page_kind=page.kind, page_url=kind_url,
+                          **page.context)
+
+    def write_feed(self, feed, pairs):
+        save_as = f"feeds/{feed.key}.atom.xml"
+        atom, rss = feeds.render(self.view.site, feed, pairs, self.feed_settings(), self.view.at, self.url,
+                                 self.link_from(save_as))
+        for data, name in ((atom, save_as), (rss, f"feeds/{feed.key}.rss.xml")):
+            path = Path(self.output_path, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
+
+def run_in_processes(jobs, workers: int) -> None:
+    """Run independent jobs (each writes its own files) on `workers` cores: forked children take every n-th job.
+
+    Fork, not a pool: the children inherit the loaded site and the templates, so nothing is pickled. Every job
+    writes the same bytes wherever it runs, so the output does not depend on the split.
+    """
+    workers = max(1, min(workers, len(jobs) // 200 + 1))  # small sites: forking costs more than it saves
+    if workers == 1 or not hasattr(os, "fork"):
+        for job in jobs:
+            job()
+        return
+    children = []
+    for n in range(1, workers):
+        pid = os.fork()
+        if pid == 0:  # the child: its share, then leave without running the parent's clean-up
+            code = 0
+            try:
+                for job in jobs[n::workers]:
+                    job()
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        children.append(pid)
+    for job in jobs[0::workers]:
+        job()
+    failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+    if failed:
+        raise RuntimeError(f"{len(failed)} page-writing process(es) failed; see the errors above")
 
 
 def get_generators(pelican):
