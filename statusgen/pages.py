@@ -70,7 +70,8 @@ def home(v: SiteView) -> Page:
     ungrouped = catalog.components_in(None)
     if ungrouped:
         groups.append((None, ungrouped))
-    return Page("home", None, {"groups": groups, "recent": recent, "feeds": [ALL_FEED]})
+    return Page("home", None, {"groups": groups, "recent": recent, "feeds": [ALL_FEED],
+                                "calendars": [("maintenance", "All maintenance")]})
 
 
 def incident(v: SiteView, item: Incident) -> Page:
@@ -95,14 +96,15 @@ def component(v: SiteView, component_id: str) -> Page:
     per_area = [(v.site.catalog.area[a], v.now.status(c.id, a)) for a in c.areas]
     items = _items_for(v, lambda i: c.id in i.all_components())
     return Page("component", c.id, {"component": c, "per_area": per_area, "feeds": [component_feed(v, c.id), ALL_FEED],
-                                    **items})
+                                    "calendars": [(f"components/{c.id}", f"Maintenance of {c.name}")], **items})
 
 
 def area(v: SiteView, area_id: str) -> Page:
     a = v.site.catalog.area[area_id]
     offered = [(c, v.now.status(c.id, a.id)) for c in v.site.catalog.components_of_area(a.id)]
     items = _items_for(v, lambda i: a.id in i.areas)
-    return Page("area", a.id, {"area": a, "offered": offered, "feeds": [area_feed(v, a.id), ALL_FEED], **items})
+    return Page("area", a.id, {"area": a, "offered": offered, "feeds": [area_feed(v, a.id), ALL_FEED],
+                                "calendars": [(f"areas/{a.id}", f"Maintenance in {a.name}")], **items})
 
 
 def history(v: SiteView) -> Page:

@@ -148,3 +148,32 @@ def test_first_update_shows_the_statuses_the_incident_opened_with(example_output
     root = page(example_output, f"incidents/{FIBER_CUT}/index.html")
     assert text(root.xpath('//li[@id="update-1"]//p[@class="changes"]')[0]) == "Home phone: ✕ Major outage"
     assert not root.xpath('//li[@id="update-2"]//p[@class="changes"]')
+
+
+@pytest.mark.parametrize("page, calendar", [
+    ("index.html", "calendar/maintenance.ics"),
+    ("components/phone/index.html", "calendar/components/phone.ics"),
+    ("areas/lake-city/index.html", "calendar/areas/lake-city.ics"),
+])
+def test_pages_offer_their_maintenance_calendar(example_output, page, calendar):
+    import icalendar
+
+    root = lxml.html.parse(str(example_output / page)).getroot()
+    links = root.xpath('//section[@class="subscribe"]//a[@type="text/calendar"]/@href')
+    assert len(links) == 1
+    target = ((example_output / page).parent / links[0]).resolve()
+    assert target == (example_output / calendar).resolve()
+    parsed = icalendar.Calendar.from_ical(target.read_bytes())
+    assert all(str(e["UID"]).endswith("@status.lakeshore.example") for e in parsed.walk("VEVENT"))
+
+
+def test_maintenance_calendar_of_the_example(example_output, model):
+    import icalendar
+
+    parsed = icalendar.Calendar.from_ical((example_output / "calendar/maintenance.ics").read_bytes())
+    events = {str(e["UID"]).split("@")[0]: e for e in parsed.walk("VEVENT")}
+    assert sorted(events) == sorted(i.id for i in model.incidents if i.is_maintenance)
+    assert str(events["2026-04-14-phone-switch-software-update"]["STATUS"]) == "CANCELLED"
+    upcoming = events[UPCOMING]
+    assert upcoming.decoded("DTSTART").isoformat() == "2026-12-03T07:00:00+00:00"
+    assert str(upcoming["STATUS"]) == "CONFIRMED" and int(upcoming["SEQUENCE"]) == 0

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from statusgen import feeds, present
+from statusgen import calendar, feeds, present
 from statusgen.errors import ContentError
 from statusgen.load import load_site
 from statusgen.markup import to_html
@@ -106,6 +106,7 @@ class StatusSiteGenerator(Generator):
         pairs = feeds.entries(self.view.site.incidents)
         jobs = [partial(self.write_page, writer, job) for job in page_jobs(self.view)]
         jobs += [partial(self.write_feed, feed, pairs) for feed in feeds.site_feeds(self.view.site, self.url)]
+        jobs += [partial(self.write_calendar, cal) for cal in calendar.calendars(self.view.site, self.url)]
         run_in_processes(jobs, int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1))
 
     def write_page(self, writer, job):
@@ -119,10 +120,22 @@ class StatusSiteGenerator(Generator):
         save_as = f"feeds/{feed.key}.atom.xml"
         atom, rss = feeds.render(self.view.site, feed, pairs, self.feed_settings(), self.view.at, self.url,
                                  self.link_from(save_as))
-        for data, name in ((atom, save_as), (rss, f"feeds/{feed.key}.rss.xml")):
-            path = Path(self.output_path, name)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        self.write_bytes(save_as, atom)
+        self.write_bytes(f"feeds/{feed.key}.rss.xml", rss)
+
+    def write_calendar(self, cal):
+        settings = calendar.CalendarSettings(
+            site_name=self.settings["SITENAME"],
+            organization=self.settings.get("STATUSGEN_ORGANIZATION") or self.settings["SITENAME"],
+            authority=self.feed_settings().authority,
+            keep_days=int(self.settings.get("STATUSGEN_CALENDAR_KEEP_DAYS", calendar.DEFAULT_KEEP_DAYS)))
+        self.write_bytes(cal.path, calendar.render(self.view.site, cal, self.view.at, self.url,
+                                                   self.link_from(cal.path), settings))
+
+    def write_bytes(self, save_as: str, data: bytes) -> None:
+        path = Path(self.output_path, save_as)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def run_in_processes(jobs, workers: int) -> None:

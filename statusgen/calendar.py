@@ -1,0 +1,239 @@
+"""iCalendar (RFC 5545) files of maintenance windows that customers subscribe to, written with icalendar.
+
+One event per maintenance window; incidents are not events (nobody plans around them). What a subscribed
+calendar app needs to follow changes is derived from the files alone, with no state kept between builds:
+- UID is the maintenance's id and the site's authority: it never changes, so a moved window moves the event.
+- SEQUENCE is the number of updates posted minus one: 0 for the first announcement. A changed plan (a moved
+  window, a cancellation) is announced with an update, so each change raises it; progress updates raise it
+  too, which is harmless: it only has to grow.
+- DTSTAMP and LAST-MODIFIED are the latest update's time and CREATED the first's: meaningful, and the same
+  bytes for the same input. The build time appears nowhere; it only decides which updates are posted yet and
+  which old windows are left out.
+- All times are UTC (`...Z`): no VTIMEZONE to get wrong, and no floating times, which clients would read in
+  the subscriber's own zone.
+- TRANSP is TRANSPARENT: a provider's maintenance must not make its customers look busy.
+A calendar with nothing in it still gets its file, with no events, so a subscription never breaks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from html.parser import HTMLParser
+from typing import Callable
+
+from icalendar import Calendar as VCalendar
+from icalendar import Event, vDuration, vText
+
+from .load import Site
+from .markup import to_html
+from .model import Incident, Update
+
+DEFAULT_KEEP_DAYS = 365
+REFRESH = timedelta(hours=1)  # how often subscribers should fetch again: CI rebuilds about that often
+
+# The maintenance's last posted state -> the event's STATUS; the summary's first word follows from it.
+EVENT_STATUS = {
+    "scheduled": "CONFIRMED",
+    "in_progress": "CONFIRMED",
+    "verifying": "CONFIRMED",
+    "completed": "CONFIRMED",
+    "cancelled": "CANCELLED",
+}
+SUMMARY_PREFIX = {"CONFIRMED": "Maintenance", "CANCELLED": "Cancelled"}
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """One calendar: what it is about and which maintenance belongs in it."""
+
+    key: str  # "maintenance", "areas/<id>", "components/<id>"
+    title: str
+    page: str  # the page it is the calendar of, relative to the site root
+    includes: Callable[[Incident], bool]
+
+    @property
+    def path(self) -> str:
+        """Where it is saved, relative to the site root."""
+        return f"calendar/{self.key}.ics"
+
+
+def calendars(site: Site, page_url: Callable[[str, str | None], str]) -> list[Calendar]:
+    """All maintenance, then one calendar per component and one per area, in catalog order."""
+    found = [Calendar("maintenance", "Maintenance", page_url("home", None), lambda i: True)]
+    for c in site.catalog.components:
+        found.append(Calendar(f"components/{c.id}", f"{c.name} maintenance", page_url("component", c.id),
+                              lambda i, cid=c.id: cid in i.all_components()))
+    for a in site.catalog.areas:
+        found.append(Calendar(f"areas/{a.id}", f"Maintenance in {a.name}", page_url("area", a.id),
+                              lambda i, aid=a.id: aid in i.areas))
+    return found
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    site_name: str
+    organization: str  # named in PRODID
+    authority: str  # the UIDs' domain, e.g. status.example.org
+    keep_days: int = DEFAULT_KEEP_DAYS  # windows that ended longer ago than this are left out
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc)
+
+
+def event_uid(incident: Incident, authority: str) -> str:
+    return f"{incident.id}@{authority}"
+
+
+def render(site: Site, calendar: Calendar, build_time: datetime, page_url: Callable[[str, str | None], str],
+           link: Callable[[str], str], settings: CalendarSettings) -> bytes:
+    """The .ics bytes of one calendar as of `build_time`: its maintenance posted by then, whose window ended at
+    most `settings.keep_days` before it, sorted by start and UID.
+
+    `page_url(kind, id)` is a page's path relative to the site root; `link(path)` makes such a path into the URL
+    subscribers follow (absolute when the site has a SITEURL).
+    """
+    cal = VCalendar()
+    cal.add("prodid", f"-//{settings.organization}//statusgen//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    name = vText(f"{settings.site_name}: {calendar.title}")  # vText: icalendar leaves these two unescaped
+    cal.add("name", name)  # RFC 7986
+    cal.add("x-wr-calname", name)  # what most clients still read
+    if _absolute(link(calendar.page)):
+        cal.add("url", link(calendar.page))
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})  # RFC 7986 requires VALUE here
+    cal.add("x-published-ttl", vDuration(REFRESH))  # Outlook's older name for it
+    oldest_end = build_time - timedelta(days=settings.keep_days)
+    events = []
+    for incident in site.incidents:
+        posted = incident.updates_until(build_time)
+        if (incident.is_maintenance and posted and incident.window.end >= oldest_end
+                and calendar.includes(incident)):
+            events.append(event(site, incident, posted, link(page_url("incident", incident.id)), settings))
+    for ev in sorted(events, key=lambda e: (e.decoded("dtstart"), str(e["uid"]))):
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
+def event(site: Site, incident: Incident, posted: tuple[Update, ...], url: str, settings: CalendarSettings) -> Event:
+    """The VEVENT of one maintenance window, from the updates posted so far (at least one)."""
+    first, latest = posted[0], posted[-1]
+    status = EVENT_STATUS[latest.state]
+    ev = Event()
+    ev.add("uid", event_uid(incident, settings.authority))
+    ev.add("dtstamp", utc(latest.at))
+    ev.add("created", utc(first.at))
+    ev.add("last-modified", utc(latest.at))
+    ev.add("sequence", len(posted) - 1)
+    ev.add("dtstart", utc(incident.window.start))
+    ev.add("dtend", utc(incident.window.end))
+    ev.add("summary", f"{SUMMARY_PREFIX[status]}: {incident.title}")
+    ev.add("description", description(site, incident, latest, url))
+    if _absolute(url):  # RFC 5545 URL is a URI: a relative one (a site built without SITEURL) means nothing
+        ev.add("url", url)
+    ev.add("status", status)
+    ev.add("transp", "TRANSPARENT")
+    ev.add("categories", ["Maintenance"])
+    return ev
+
+
+def _absolute(url: str) -> bool:
+    return "://" in url
+
+
+def description(site: Site, incident: Incident, latest: Update, url: str) -> str:
+    """The latest update's words as plain text, then what and where, then the page with the whole timeline."""
+    catalog = site.catalog
+    touched = incident.all_components()
+    what = ", ".join(c.name for c in catalog.components if c.id in touched)
+    where = ", ".join(a.name for a in catalog.areas if a.id in incident.areas)
+    parts = [plain_text(latest.body), f"Affected: {what}. Where: {where}."] + ([url] if _absolute(url) else [])
+    return "\n\n".join(p for p in parts if p)
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as plain text for calendar apps, which show DESCRIPTION as it is: no markup, paragraphs apart,
+    list items on lines of their own, links followed by their address."""
+    parser = _PlainText()
+    parser.feed(to_html(markdown))  # the same Markdown reading and sanitizing the pages get
+    parser.close()
+    return parser.text()
+
+
+_BLOCKS = frozenset({"p", "li", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "dl",
+                     "dt", "dd", "table", "tr", "div"})
+_BREAK = "\x00"  # stands for <br> while whitespace is collapsed; YAML cannot carry it, so no author wrote it
+
+
+class _PlainText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[int | None, str]] = []  # (the list or table it is part of, text)
+        self.words: list[str] = []
+        self.marker = ""  # a list item's "- " or "1. ", waiting for the item's first text
+        self.lists: list[list] = []  # open lists: [tag, items so far]
+        self.open: list[str] = []  # open lists and tables, outermost first
+        self.groups = 0  # outermost lists and tables so far: their items and rows sit on adjacent lines
+        self.links: list[tuple[str | None, int]] = []
+        self.pre = False
+
+    def flush(self) -> None:
+        raw = "".join(self.words)
+        self.words = []
+        if self.pre:
+            text = raw.strip("\n")
+        else:
+            text = "\n".join(" ".join(line.split()) for line in raw.split(_BREAK)).strip()
+        if text:
+            self.blocks.append((self.groups if self.open else None, self.marker + text))
+            self.marker = ""
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _BLOCKS:
+            self.flush()
+        if tag in ("ul", "ol", "table"):
+            self.groups += not self.open
+            self.open.append(tag)
+        if tag in ("ul", "ol"):
+            self.lists.append([tag, 0])
+        elif tag == "li" and self.lists:
+            self.lists[-1][1] += 1
+            kind, count = self.lists[-1]
+            self.marker = "  " * (len(self.lists) - 1) + (f"{count}. " if kind == "ol" else "- ")
+        elif tag == "pre":
+            self.pre = True
+        elif tag == "br":
+            self.words.append(_BREAK)
+        elif tag in ("td", "th") and "".join(self.words).strip():
+            self.words.append(" | ")
+        elif tag == "a":
+            self.links.append((dict(attrs).get("href"), len(self.words)))  # where its text starts
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.links:
+            href, start = self.links.pop()
+            shown = " ".join("".join(self.words[start:]).split())
+            if href and href not in (shown, f"mailto:{shown}"):  # an address shown as itself needs no repeat
+                self.words.append(f" ({href})")
+        if tag in _BLOCKS:
+            self.flush()
+        if tag in ("ul", "ol", "table") and self.open:
+            self.open.pop()
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag == "pre":
+            self.pre = False
+
+    def handle_data(self, data: str) -> None:
+        self.words.append(data)
+
+    def text(self) -> str:
+        self.flush()
+        out = []
+        for n, (group, text) in enumerate(self.blocks):
+            if n:
+                out.append("\n" if group is not None and group == self.blocks[n - 1][0] else "\n\n")
+            out.append(text)
+        return "".join(out)
