@@ -31,4 +31,5 @@ STATUSGEN_CONTACT = "Call 1-800-555-0142 or write to support@lakeshore.example" 
 STATUSGEN_TICKET_URL = ""  # e.g. "https://tickets.example.com/browse/{ticket}"; empty: tickets shown as text
 STATUSGEN_RECENT_DAYS = 14  # resolved incidents stay on the home page this long
 STATUSGEN_PAST_LIMIT = 50  # past incidents listed on each service and area page (the history lists all)
+STATUSGEN_REBUILD_MINUTES = 15  # how often CI rebuilds on its schedule (see .github/workflows): said in every footer
 STATUSGEN_ID_AUTHORITY = "status.lakeshore.example"  # feed entry ids (tag URIs) use it: set it once, never change it

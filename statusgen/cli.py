@@ -1,20 +1,28 @@
 """The `statusgen` command: a thin layer over the library. Problems print as `path:line: message`, exit 1."""
 from __future__ import annotations
 
+import ctypes
+import errno
 import logging
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
-from .errors import ContentError
+from .errors import ContentError, Problem
 from .load import load_site, site_timezone
 from .times import TIME_FORMAT, parse_time
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no flock, so every leftover staging folder counts as stale
+    fcntl = None
 
 log = logging.getLogger("statusgen")
 
@@ -28,13 +36,61 @@ def site_dir(path: Path) -> Path:
     return path if (path / "content").is_dir() else path.parent
 
 
-def _report(err: ContentError, root: Path) -> None:
+def _shown(path: str | Path, base: Path) -> str:
+    """A problem's path as the reader should see it: relative to `base` where it lies inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def repo_root(folder: Path) -> Path:
+    """The root of the git work tree holding `folder` (annotation paths are relative to it), else the cwd."""
+    try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True,
+                             check=True).stdout.strip()
+        return Path(top) if top else Path.cwd()
+    except (OSError, subprocess.CalledProcessError):
+        return Path.cwd()
+
+
+def github_escape(value: str, prop: bool = False) -> str:
+    """Escape a workflow command's message, or with `prop` one of its properties, as GitHub's toolkit does."""
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+
+
+def github_command(command: str, message: str, path: str | None = None, line: int | None = None) -> str:
+    """`::error file=PATH,line=N::MESSAGE`: GitHub Actions shows it as an annotation on that line of the file."""
+    props = [f"{key}={github_escape(str(value), prop=True)}" for key, value in (("file", path), ("line", line))
+             if value is not None]
+    return f"::{command}{' ' + ','.join(props) if props else ''}::{github_escape(message)}"
+
+
+def _text_problem(problem: Problem, base: Path) -> str:
+    return f"{_shown(problem.path, base)}:{problem.line}: {problem.message}"
+
+
+def _github_problem(problem: Problem, base: Path) -> str:
+    if not Path(problem.path).is_file():  # a setting such as TIMEZONE: no file to point at
+        return github_command("error", f"{problem.path}: {problem.message}")
+    return github_command("error", problem.message, _shown(problem.path, base), problem.line)
+
+
+# --format: what paths are shown relative to (given the site folder), how each problem is printed, and whether to
+# stderr (GitHub reads workflow commands from stdout).
+FORMATS = {"text": (lambda site: Path.cwd(), _text_problem, True),
+           "github": (repo_root, _github_problem, False)}
+format_option = click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
+                             help="text: path:line: message; github: workflow commands that GitHub Actions shows "
+                                  "as annotations on the offending lines.")
+
+
+def _report(err: ContentError, site: Path, fmt: str = "text") -> None:
+    base_of, line_of, to_stderr = FORMATS[fmt]
+    base = base_of(site)
     for problem in err.problems:
-        try:
-            shown = Path(problem.path).resolve().relative_to(Path.cwd().resolve())
-        except ValueError:
-            shown = problem.path
-        click.echo(f"{shown}:{problem.line}: {problem.message}", err=True)
+        click.echo(line_of(problem, base), err=to_stderr)
     count = len(err.problems)
     click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", err=True)
 
@@ -51,15 +107,19 @@ def main(ctx: click.Context, debug: bool) -> None:
 @main.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--timezone", "tz", help="Zone of times written without an offset (default: TIMEZONE of pelicanconf.py, else UTC).")
-def check(path: Path, tz: str | None) -> None:
+@format_option
+def check(path: Path, tz: str | None, fmt: str) -> None:
     """Validate a site's content: the catalog and every incident file.
 
-    Example: statusgen check .   (or: statusgen check content)
+    \b
+    Examples:
+      statusgen check .                    (or: statusgen check content)
+      statusgen check . --format github    (in GitHub Actions: annotations on the offending lines)
     """
     try:
         site = load_site(content_dir(path), tz or site_timezone(site_dir(path)))
     except ContentError as err:
-        _report(err, path)
+        _report(err, site_dir(path), fmt)
         sys.exit(1)
     click.echo(f"ok: {len(site.catalog.components)} components in {len(site.catalog.areas)} areas, "
                f"{len(site.incidents)} incidents and maintenances")
@@ -91,49 +151,130 @@ def resolve_build_time(value: str | None, root: Path) -> datetime:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: PATH/output).")
 @click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_FORMAT}, default: last commit or now).")
 @click.option("--timezone", "tz", help="Zone of times without an offset (default: from the settings).")
-def build(path: Path, settings: Path | None, output: Path | None, build_time: str | None, tz: str | None) -> None:
+@format_option
+def build(path: Path, settings: Path | None, output: Path | None, build_time: str | None, tz: str | None,
+          fmt: str) -> None:
     """Check the content, then build the site with Pelican into a fresh folder and swap it in whole.
 
-    The previous site stays in place if the content has problems or the build fails half way.
+    The previous site stays in place if the content has problems or the build fails or is killed half way.
 
-    Example: statusgen build . -o output --build-time "2026-11-22 12:00Z"
+    \b
+    Examples:
+      statusgen build . -o output --build-time "2026-11-22 12:00Z"
+      statusgen build . -s publishconf.py -o output    (production: absolute URLs from STATUSGEN_SITEURL)
     """
     root = site_dir(path)
     settings = settings or root / "pelicanconf.py"
     output = (output or root / "output").resolve()
+    if output.parent.is_dir():  # first, so that even a build refused below puts a last good site back
+        remove_leftovers(output)
     try:
         site = load_site(content_dir(path), tz or site_timezone(root))
     except ContentError as err:
-        _report(err, path)
+        _report(err, root, fmt)
         sys.exit(1)
     when = resolve_build_time(build_time, root)
     for incident in site.incidents:
         later = [u for u in incident.updates if u.at > when]
         if later:  # honest, but surprising to an author whose clock ran ahead: say so
-            click.echo(f"note: {incident.path}: {len(later)} update(s) dated after the build time {when.isoformat()} "
-                       f"are not shown yet (the first at {later[0].at.isoformat()})", err=True)
+            note = (f"{len(later)} update(s) dated after the build time {when.isoformat()} are not shown yet "
+                    f"(the first at {later[0].at.isoformat()})")
+            if fmt == "github":
+                click.echo(github_command("notice", note, _shown(incident.path, repo_root(root))))
+            else:
+                click.echo(f"note: {incident.path}: {note}", err=True)
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(output), dir=output.parent))
     command = [sys.executable, "-m", "pelican", str(content_dir(path)), "-s", str(settings), "-o", str(staging),
                "-e", f'STATUSGEN_BUILD_TIME="{when.isoformat()}"', "--fatal", "warnings"]
     if tz:
         command += ["-e", f'TIMEZONE="{tz}"']
-    result = subprocess.run(command, cwd=root)
-    if result.returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        click.echo("the build failed; the previous site was left as it was.", err=True)
-        sys.exit(1)
-    swap(staging, output)
+    with claimed(staging):
+        result = subprocess.run(command, cwd=root)
+        if result.returncode != 0:
+            shutil.rmtree(staging, ignore_errors=True)
+            failed = "the build failed; the previous site was left as it was."
+            click.echo(github_command("error", failed) if fmt == "github" else failed, err=fmt != "github")
+            sys.exit(1)
+        swap(staging, output)
     click.echo(f"built {output} as of {when.isoformat()}")
 
 
+def _staging_prefix(output: Path) -> str:
+    return f".{output.name}.building-"
+
+
+@contextmanager
+def claimed(folder: Path):
+    """Hold a lock on a staging folder while its build runs; the system drops it when the build ends or is killed,
+    so a later build can tell a leftover from a build in progress."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if fcntl:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _in_progress(folder: Path) -> bool:
+    if not fcntl:
+        return False
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(output: Path) -> None:
+    """Remove what killed builds of `output` left beside it: staging folders no running build holds, and an old
+    site a swap did not get to remove (put back in place if the new one never arrived)."""
+    prefix = _staging_prefix(output)
+    for folder in sorted(output.parent.iterdir()):
+        if folder.name.startswith(prefix) and folder.is_dir() and not _in_progress(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+    old = output.with_name(f".{output.name}.old")
+    if old.is_dir():
+        if output.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.rename(output)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 with RENAME_EXCHANGE); False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EPERM):  # the kernel or file system does not support it
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
 def swap(staging: Path, output: Path) -> None:
-    """Put the complete new site where the old one was, with the old one in place until the last moment."""
+    """Put the complete new site where the old one was. Where the system can, the two folders trade places in one
+    step, so at no moment is there no site; elsewhere the old one stays in place until the last moment."""
+    staging.chmod(0o755)  # mkdtemp made it private
+    if output.exists() and _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        return
     old = output.with_name(f".{output.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if output.exists():
         output.rename(old)
-    staging.chmod(0o755)  # mkdtemp made it private
     staging.rename(output)
     shutil.rmtree(old, ignore_errors=True)
 

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Callable, Iterator
 
 from .load import Site
 from .model import Incident
-from .status import Snapshot, duration, is_open, phase, snapshot
+from .status import Snapshot, as_posted, duration, is_open, phase, snapshot
 
 PAGE_KINDS = ("home", "incident", "component", "area", "history")
 
@@ -46,6 +46,8 @@ class SiteView:
 
 
 def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50) -> SiteView:
+    """What pages, feeds and calendars show at `at`: only what was posted by then."""
+    site = replace(site, incidents=as_posted(site.incidents, at))
     return SiteView(site=site, at=at, now=snapshot(site.catalog, site.incidents, at), recent_days=recent_days,
                     past_limit=past_limit)
 

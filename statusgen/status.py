@@ -5,7 +5,7 @@ Everything takes the time explicitly; nothing here asks the clock.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .model import FINAL_STATES, IMPACT_RANK, Catalog, Component, Incident, worst
@@ -155,3 +155,18 @@ def touches_component(incident: Incident, component_id: str) -> bool:
 
 def touches_area(incident: Incident, area_id: str) -> bool:
     return area_id in incident.areas
+
+
+def as_posted(incidents: tuple[Incident, ...], at: datetime) -> tuple[Incident, ...]:
+    """The incidents as readers may see them at `at`: only updates posted by then, and only incidents with one.
+
+    Pages, feeds and calendars are all made from this, so none of them can show what another does not yet.
+    """
+    shown = []
+    for incident in incidents:
+        posted = incident.updates_until(at)
+        if len(posted) == len(incident.updates):
+            shown.append(incident)
+        elif posted:
+            shown.append(replace(incident, updates=posted))
+    return tuple(shown)
