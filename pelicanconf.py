@@ -10,6 +10,7 @@ PATH = "content"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["statusgen_site"]
+THEME_STATIC_PATHS = []  # statusgen writes theme/static under content-hashed names itself
 
 # statusgen renders incidents itself: Pelican's own article and page pipeline and feeds are off.
 ARTICLE_PATHS = []

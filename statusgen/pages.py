@@ -117,12 +117,20 @@ def history(v: SiteView) -> Page:
     return Page("history", None, {"months": sorted(months.items(), reverse=True), "feeds": [ALL_FEED]})
 
 
+def page_keys(v: SiteView) -> list[tuple[str, str | None]]:
+    """(kind, id) of every HTML page of the site, in a fixed order."""
+    return [("home", None), ("history", None), *(("incident", i.id) for i in v.site.incidents),
+            *(("component", c.id) for c in v.site.catalog.components), *(("area", a.id) for a in v.site.catalog.areas)]
+
+
 def page_jobs(v: SiteView) -> list[Callable[[], Page]]:
-    """Every HTML page of the site, in a fixed order, each as a call that works it out (so they can be shared
-    between processes)."""
-    return [partial(home, v), partial(history, v), *(partial(incident, v, i) for i in v.site.incidents),
-            *(partial(component, v, c.id) for c in v.site.catalog.components),
-            *(partial(area, v, a.id) for a in v.site.catalog.areas)]
+    """Every HTML page as a call that works it out, so processes can share the work."""
+    by_id = {i.id: i for i in v.site.incidents}
+    return [partial(incident, v, by_id[key]) if kind == "incident" else partial(BUILDERS[kind], v, key)
+            for kind, key in page_keys(v)]
+
+
+BUILDERS = {"home": lambda v, _: home(v), "history": lambda v, _: history(v), "component": component, "area": area}
 
 
 def site_pages(v: SiteView) -> Iterator[Page]:

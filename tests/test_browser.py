@@ -215,3 +215,33 @@ def test_status_on_the_home_page_is_not_by_colour_alone(browser, base_url):
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("minutes_after_build, shown", [(10, False), (180, True)])
+def test_a_stale_page_says_so_while_something_is_open(browser, base_url, minutes_after_build, shown):
+    """The example is built at 2026-11-22 21:00 UTC with an incident open; the notice appears after 60 minutes."""
+    from datetime import datetime, timedelta, timezone
+
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        reader_clock = datetime(2026, 11, 22, 21, 0, tzinfo=timezone.utc) + timedelta(minutes=minutes_after_build)
+        page.clock.set_fixed_time(reader_clock)
+        page.goto(base_url + "/")
+        notice = page.locator("#stale")
+        assert notice.is_visible() == shown
+        if shown:
+            assert notice.inner_text().startswith("This page was built 3 hours ago and has not been updated since")
+    finally:
+        context.close()
+
+
+def test_without_javascript_no_stale_notice_and_the_as_of_time_is_there(browser, base_url):
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "/")
+        assert not page.locator("#stale").is_visible()
+        assert "shows the status as of Nov 22, 2026, 15:00 CST" in page.locator("footer").inner_text()
+    finally:
+        context.close()

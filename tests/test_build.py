@@ -39,7 +39,7 @@ def all_pages(output: Path) -> list[Path]:
 
 def test_every_page_is_written_and_nothing_else(example_output, model):
     written = {p.relative_to(example_output).as_posix() for p in all_pages(example_output)}
-    expected = {"index.html", "history/index.html"}
+    expected = {"index.html", "history/index.html", "404.html"}
     expected |= {f"incidents/{i.id}/index.html" for i in model.incidents}
     expected |= {f"components/{c.id}/index.html" for c in model.catalog.components}
     expected |= {f"areas/{a.id}/index.html" for a in model.catalog.areas}
@@ -50,13 +50,17 @@ def test_every_page_says_when_it_was_built_and_every_time_has_its_zone(example_o
     for path in all_pages(example_output):
         root = page(example_output, path.relative_to(example_output).as_posix())
         as_of = root.xpath('//footer//p[@class="as-of"]/time')
+        if path.name == "404.html":
+            assert root.xpath("//head/style") and not root.xpath('//link[@rel="stylesheet"]')
         assert [t.get("datetime") for t in as_of] == ["2026-11-22T15:00:00-06:00"], path
         for t in root.xpath("//time"):
             moment = datetime.fromisoformat(t.get("datetime"))
             assert moment.utcoffset() is not None, path
             assert t.text.endswith((" CST", " CDT")), (path, t.text)
         assert root.xpath("//html/@lang") == ["en"]
-        assert not root.xpath("//script"), f"{path} needs no JavaScript"
+        # The one script is the optional stale-page notice, only while something is open; nothing needs it.
+        assert [src.split("/")[-1].split(".")[0] for src in root.xpath("//script/@src")] in ([], ["stale"]), path
+        assert not root.xpath("//script[not(@src)]"), path
 
 
 def test_home_page(example_output):

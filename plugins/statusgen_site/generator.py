@@ -4,6 +4,7 @@ All knowledge of incidents lives in `statusgen`; this module only maps page kind
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sys
@@ -17,11 +18,11 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from statusgen import calendar, feeds, present
+from statusgen import calendar, feeds, present, sitefiles
 from statusgen.errors import ContentError
 from statusgen.load import load_site
 from statusgen.markup import to_html
-from statusgen.pages import PAGE_KINDS, page_jobs, view
+from statusgen.pages import PAGE_KINDS, page_jobs, page_keys, view
 from statusgen.times import humanize_duration, parse_time
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,19 @@ class StatusSiteGenerator(Generator):
         )
         self.env.globals.update(present=present, INDICATOR_CLASS=present.INDICATOR_CLASS,
                                 INDICATOR_SYMBOL=present.INDICATOR_SYMBOL, IMPACT_TEXT=present.IMPACT_TEXT)
+        self.assets = self.hashed_assets()
+        self.env.globals.update(asset=lambda name: self.assets[name][0],
+                                stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)))
+
+    def hashed_assets(self) -> dict[str, tuple[str, bytes]]:
+        """theme/static files under names that change with their content: hosts may cache them for a year."""
+        assets = {}
+        folder = Path(self.theme, "static")
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()[:10]
+            assets[path.name] = (f"theme/{path.stem}.{digest}{path.suffix}", data)
+        return assets
 
     def link_from(self, save_as: str):
         """Makes a site path into a URL usable in the file `save_as`: absolute with a SITEURL, else relative."""
@@ -107,7 +121,28 @@ class StatusSiteGenerator(Generator):
         jobs = [partial(self.write_page, writer, job) for job in page_jobs(self.view)]
         jobs += [partial(self.write_feed, feed, pairs) for feed in feeds.site_feeds(self.view.site, self.url)]
         jobs += [partial(self.write_calendar, cal) for cal in calendar.calendars(self.view.site, self.url)]
+        jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
+        jobs += [partial(self.write_site_files, writer)]
         run_in_processes(jobs, int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1))
+
+    def absolute_site_url(self) -> str | None:
+        site_url = self.settings.get("SITEURL", "")
+        return site_url.rstrip("/") if "://" in site_url else None
+
+    def write_site_files(self, writer):
+        """404.html, robots.txt, _headers and (with an absolute SITEURL, which sitemaps require) sitemap.xml."""
+        site_url = self.absolute_site_url()
+        # A host serves 404.html at any missing path, so relative links would break: its CSS is inline and its
+        # links are absolute (SITEURL) or from the domain root.
+        css = self.assets["style.css"][1].decode("utf-8") if "style.css" in self.assets else ""
+        writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False,
+                          page_kind="404", page_url="404.html", inline_css=css, feeds=[], calendars=[],
+                          home_url=f"{site_url}/" if site_url else "/")
+        self.write_bytes("robots.txt", sitemaps_robots(site_url).encode("utf-8"))
+        self.write_bytes("_headers", sitefiles.HEADERS.encode("utf-8"))
+        if site_url:
+            urls = [f"{site_url}/{self.url(kind, key)}" for kind, key in page_keys(self.view)]
+            self.write_bytes("sitemap.xml", sitefiles.sitemap(urls))
 
     def write_page(self, writer, job):
         page = job()
@@ -170,6 +205,10 @@ def run_in_processes(jobs, workers: int) -> None:
     failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
     if failed:
         raise RuntimeError(f"{len(failed)} page-writing process(es) failed; see the errors above")
+
+
+def sitemaps_robots(site_url: str | None) -> str:
+    return sitefiles.robots(f"{site_url}/sitemap.xml" if site_url else None)
 
 
 def get_generators(pelican):
