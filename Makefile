@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 OUTPUT ?= output
 
 .DEFAULT_GOAL := html
-.PHONY: html check test bench serve clean system-deps
+.PHONY: html publish check test bench serve clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -15,6 +15,11 @@ $(STAMP): pyproject.toml
 
 html: $(STAMP)  ## check the content, then build the site into output/ (the old site stays if anything fails)
 	$(BIN)/statusgen build . -o $(OUTPUT)
+
+# SITEURL: where the site will be served (make publish SITEURL=https://status.example.com); without it, the
+# environment's STATUSGEN_SITEURL, else the example default in publishconf.py.
+publish: $(STAMP)  ## check, then build output/ for production: absolute URLs from SITEURL (publishconf.py)
+	$(if $(SITEURL),STATUSGEN_SITEURL='$(SITEURL)' )$(BIN)/statusgen build . -s publishconf.py -o $(OUTPUT)
 
 check: $(STAMP)  ## validate content/ and report every problem as path:line: message
 	$(BIN)/statusgen check .

@@ -164,7 +164,7 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
       statusgen build . -s publishconf.py -o output    (production: absolute URLs from STATUSGEN_SITEURL)
     """
     root = site_dir(path)
-    settings = settings or root / "pelicanconf.py"
+    settings = (settings or root / "pelicanconf.py").resolve()  # Pelican runs in `root`: no paths relative to here
     output = (output or root / "output").resolve()
     if output.parent.is_dir():  # first, so that even a build refused below puts a last good site back
         remove_leftovers(output)
@@ -185,8 +185,8 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
                 click.echo(f"note: {incident.path}: {note}", err=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(output), dir=output.parent))
-    command = [sys.executable, "-m", "pelican", str(content_dir(path)), "-s", str(settings), "-o", str(staging),
-               "-e", f'STATUSGEN_BUILD_TIME="{when.isoformat()}"', "--fatal", "warnings"]
+    command = [sys.executable, "-m", "pelican", str(content_dir(path).resolve()), "-s", str(settings),
+               "-o", str(staging), "-e", f'STATUSGEN_BUILD_TIME="{when.isoformat()}"', "--fatal", "warnings"]
     if tz:
         command += ["-e", f'TIMEZONE="{tz}"']
     with claimed(staging):

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import lxml.html
+import pytest
 from click.testing import CliRunner
 
-from statusgen.cli import main
-from tests.conftest import ROOT
+from statusgen.cli import github_command, main
+from tests.conftest import ROOT, SiteFactory
 
 GOOD = """\
 ---
@@ -107,7 +109,7 @@ def test_author_html_is_sanitized_and_text_escaped(site):
     assert run("build", str(site.root), "-o", str(out), "--build-time", "2026-08-29 09:30Z").exit_code == 0
     raw = (out / "incidents/2026-08-29-calls/index.html").read_text()
     root = lxml.html.fromstring(raw)
-    assert not root.xpath("//script | //iframe | //img | //*[@onerror]")
+    assert not root.xpath("//script[not(contains(@src, '/theme/stale.'))] | //iframe | //img | //*[@onerror]")
     assert not [href for href in root.xpath("//a/@href") if href.startswith("javascript:")]
     assert root.xpath("//h1")[0].text_content() == 'Calls fail <in> "North" & café'
     assert root.xpath('//li[@id="update-1"]//strong')[0].text == "bold"
@@ -122,3 +124,75 @@ def test_late_promise_is_said_plainly(site):
     root = lxml.html.parse(str(out / "index.html")).getroot()
     promise = root.xpath('//dl[contains(@class, "promises")]/dd')[-1].text_content()
     assert " ".join(promise.split()) == "was promised by Aug 29, 2026, 10:00 UTC; it is late"
+
+
+# --- --format github: workflow commands that GitHub Actions shows as annotations on the offending lines ------
+
+def git_init(folder: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_format_github_annotates_lines_relative_to_the_repo_root(tmp_path, monkeypatch, command):
+    # The site sits in a sub-folder of the repository whose name needs escaping; the command runs from elsewhere.
+    repo = tmp_path / "repo"
+    site = SiteFactory(repo / "st,at:us%")
+    git_init(repo)
+    site.incident("2026-08-29-calls.md", GOOD.replace("phone: major_outage", "fone: major_outage"))
+    site.incident("2026-08-30-more.md", GOOD.replace("state: investigating", 'state: "50%: fixed, sort of"'))
+    monkeypatch.chdir(site.content / "incidents")
+    result = run(command, str(site.root), "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "::error file=st%2Cat%3Aus%25/content/incidents/2026-08-29-calls.md,line=4::components: unknown component "
+        "(expected one of phone, tv, got \"fone\")\n"
+        "::error file=st%2Cat%3Aus%25/content/incidents/2026-08-30-more.md,line=9::updates[0].state: invalid "
+        "incident state (expected one of investigating, identified, monitoring, resolved, got \"50%25: fixed, sort of\")\n")
+    assert result.stderr == "2 problems found; nothing was built.\n"
+
+
+def test_format_github_outside_git_is_relative_to_the_current_folder(site, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(site.root.parent))
+    monkeypatch.chdir(site.root)
+    site.incident("2026-08-29-calls.md", GOOD.replace("phone: major_outage", "fone: major_outage"))
+    result = run("check", ".", "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout == ("::error file=content/incidents/2026-08-29-calls.md,line=4::components: unknown component "
+                             "(expected one of phone, tv, got \"fone\")\n")
+
+
+def test_format_github_problem_without_a_file(site):
+    result = run("check", str(site.root), "--format", "github", "--timezone", "Mars/Base")
+    assert result.exit_code == 1
+    assert result.stdout == ("::error::TIMEZONE: unknown time zone (expected an IANA name like Europe/Berlin, "
+                             "got 'Mars/Base')\n")
+
+
+def test_github_command_escapes_as_the_toolkit_does():
+    assert github_command("error", "50% done\r\nnext: a, b", "a,b:c%\n.md", 7) == (
+        "::error file=a%2Cb%3Ac%25%0A.md,line=7::50%25 done%0D%0Anext: a, b")
+    assert github_command("notice", "plain") == "::notice::plain"
+
+
+def test_format_github_build_notes_updates_after_the_build_time(site, monkeypatch):
+    with_theme(site)
+    git_init(site.root)
+    monkeypatch.chdir(site.root)
+    site.incident("2026-08-29-calls.md", GOOD)
+    out = site.root / "output"
+    result = run("build", ".", "-o", str(out), "--build-time", "2026-08-29 09:00Z", "--format", "github")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "::notice file=content/incidents/2026-08-29-calls.md::1 update(s) dated after the build time "
+        "2026-08-29T09:00:00+00:00 are not shown yet (the first at 2026-08-29T09:20:00+00:00)")
+    assert result.stdout.splitlines()[-1] == f"built {out} as of 2026-08-29T09:00:00+00:00"
+
+
+def test_build_from_another_folder_with_relative_paths(site, monkeypatch):
+    with_theme(site)
+    site.incident("2026-08-29-calls.md", GOOD)
+    monkeypatch.chdir(site.root.parent)
+    result = run("build", site.root.name, "-s", f"{site.root.name}/pelicanconf.py", "-o", "out",
+                 "--build-time", "2026-08-29 09:30Z")
+    assert result.exit_code == 0, result.output
+    assert (site.root.parent / "out/incidents/2026-08-29-calls/index.html").is_file()
