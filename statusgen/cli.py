@@ -168,36 +168,59 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
     output = (output or root / "output").resolve()
     if output.parent.is_dir():  # first, so that even a build refused below puts a last good site back
         remove_leftovers(output)
-    try:
-        site = load_site(content_dir(path), tz or site_timezone(root))
-    except ContentError as err:
-        _report(err, root, fmt)
-        sys.exit(1)
     when = resolve_build_time(build_time, root)
-    for incident in site.incidents:
-        later = [u for u in incident.updates if u.at > when]
-        if later:  # honest, but surprising to an author whose clock ran ahead: say so
-            note = (f"{len(later)} update(s) dated after the build time {when.isoformat()} are not shown yet "
-                    f"(the first at {later[0].at.isoformat()})")
-            if fmt == "github":
-                click.echo(github_command("notice", note, _shown(incident.path, repo_root(root))))
-            else:
-                click.echo(f"note: {incident.path}: {note}", err=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(output), dir=output.parent))
     command = [sys.executable, "-m", "pelican", str(content_dir(path).resolve()), "-s", str(settings),
                "-o", str(staging), "-e", f'STATUSGEN_BUILD_TIME="{when.isoformat()}"', "--fatal", "warnings"]
     if tz:
         command += ["-e", f'TIMEZONE="{tz}"']
-    with claimed(staging):
-        result = subprocess.run(command, cwd=root)
-        if result.returncode != 0:
+    with claimed(staging), tempfile.TemporaryFile() as log:
+        # Pelican starts at once and the content is checked here meanwhile, on the other core: loading is the
+        # slowest part of a check, and doing it one after the other would double it.
+        # Same process group: whoever stops this build stops Pelican too (its page writers die with it).
+        pelican = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            site = load_site(content_dir(path), tz or site_timezone(root))
+        except ContentError as err:
+            _stop(pelican)
             shutil.rmtree(staging, ignore_errors=True)
+            _report(err, root, fmt)
+            sys.exit(1)
+        except BaseException:
+            _stop(pelican)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _note_unposted(site, when, root, fmt)
+        if pelican.wait() != 0:
+            shutil.rmtree(staging, ignore_errors=True)
+            log.seek(0)
+            sys.stderr.write(log.read().decode("utf-8", "replace"))
             failed = "the build failed; the previous site was left as it was."
             click.echo(github_command("error", failed) if fmt == "github" else failed, err=fmt != "github")
             sys.exit(1)
         swap(staging, output)
     click.echo(f"built {output} as of {when.isoformat()}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """End a build that will not be used; the processes it forked end with it (see the plugin)."""
+    process.kill()
+    process.wait()
+
+
+def _note_unposted(site, when: datetime, root: Path, fmt: str) -> None:
+    """Say which updates are dated after the build time: honest to leave out, surprising to an author whose
+    clock ran ahead."""
+    for incident in site.incidents:
+        later = [u for u in incident.updates if u.at > when]
+        if later:
+            note = (f"{len(later)} update(s) dated after the build time {when.isoformat()} are not shown yet "
+                    f"(the first at {later[0].at.isoformat()})")
+            if fmt == "github":
+                click.echo(github_command("notice", note, _shown(incident.path, repo_root(root))))
+            else:
+                click.echo(f"note: {incident.path}: {note}", err=True)
 
 
 def _staging_prefix(output: Path) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import signal
 import sys
 import traceback
 from datetime import timezone
@@ -188,6 +189,7 @@ def run_in_processes(jobs, workers: int) -> None:
     for n in range(1, workers):
         pid = os.fork()
         if pid == 0:  # the child: its share, then leave without running the parent's clean-up
+            die_with_parent()
             code = 0
             try:
                 for job in jobs[n::workers]:
@@ -205,6 +207,16 @@ def run_in_processes(jobs, workers: int) -> None:
     failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
     if failed:
         raise RuntimeError(f"{len(failed)} page-writing process(es) failed; see the errors above")
+
+
+def die_with_parent() -> None:
+    """Linux: if the build is killed, its forked writers stop too instead of writing into a folder nobody uses."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def sitemaps_robots(site_url: str | None) -> str:
