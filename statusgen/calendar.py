@@ -12,7 +12,8 @@ calendar app needs to follow changes is derived from the files alone, with no st
 - All times are UTC (`...Z`): no VTIMEZONE to get wrong, and no floating times, which clients would read in
   the subscriber's own zone.
 - TRANSP is TRANSPARENT: a provider's maintenance must not make its customers look busy.
-A calendar with nothing in it still gets its file, with no events, so a subscription never breaks.
+A calendar with nothing in it still gets its file, with no events (only a UTC VTIMEZONE, since RFC 5545 wants
+one component), so a subscription never breaks.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from html.parser import HTMLParser
 from typing import Callable
 
 from icalendar import Calendar as VCalendar
-from icalendar import Event, vDuration, vText
+from icalendar import Event, Timezone, TimezoneStandard, vDuration, vText
 
 from .load import Site
 from .markup import to_html
@@ -114,7 +115,22 @@ def render(site: Site, calendar: Calendar, build_time: datetime, page_url: Calla
             events.append(event(site, incident, posted, link(page_url("incident", incident.id)), settings))
     for ev in sorted(events, key=lambda e: (e.decoded("dtstart"), str(e["uid"]))):
         cal.add_component(ev)
+    if not events:
+        cal.add_component(utc_zone())  # RFC 5545 wants at least one component; an unused zone is harmless
     return cal.to_ical()
+
+
+def utc_zone() -> Timezone:
+    """A VTIMEZONE for UTC: the smallest valid component, for a calendar with no maintenance in it."""
+    zone = Timezone()
+    zone.add("tzid", "UTC")
+    standard = TimezoneStandard()
+    standard.add("dtstart", datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", timedelta(0))
+    standard.add("tzoffsetto", timedelta(0))
+    standard.add("tzname", "UTC")
+    zone.add_component(standard)
+    return zone
 
 
 def event(site: Site, incident: Incident, posted: tuple[Update, ...], url: str, settings: CalendarSettings) -> Event:
