@@ -407,6 +407,8 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: d
         impact_declared="impact" in values, started=values.get("started"), ticket=values.get("ticket"),
         eta=values.get("eta"), window=Window(window["start"], window["end"]) if window else None,
         summary=summary.strip("\n"))
+
+
 # --- the whole site ------------------------------------------------------------------------------------------
 
 def site_timezone(site_dir: Path) -> str:
