@@ -110,10 +110,18 @@ def area(v: SiteView, area_id: str) -> Page:
 
 
 def history(v: SiteView) -> Page:
+    """Every month from the first incident to now (or the last scheduled window), quiet months included: the
+    good months are part of the record too."""
     months: dict[tuple[int, int], list[Incident]] = defaultdict(list)
     for item in sorted(v.site.incidents, key=lambda i: (i.began, i.id), reverse=True):
         began = item.began.astimezone(v.site.timezone)
         months[began.year, began.month].append(item)
+    if months:
+        now = v.at.astimezone(v.site.timezone)
+        month, last = min(months), max(max(months), (now.year, now.month))
+        while month <= last:
+            months.setdefault(month, [])
+            month = (month[0] + month[1] // 12, month[1] % 12 + 1)
     return Page("history", None, {"months": sorted(months.items(), reverse=True), "feeds": [ALL_FEED]})
 
 

@@ -181,3 +181,18 @@ def test_maintenance_calendar_of_the_example(example_output, model):
     upcoming = events[UPCOMING]
     assert upcoming.decoded("DTSTART").isoformat() == "2026-12-03T07:00:00+00:00"
     assert str(upcoming["STATUS"]) == "CONFIRMED" and int(upcoming["SEQUENCE"]) == 0
+
+
+def test_history_shows_quiet_months_too(site):
+    from tests.test_cli import GOOD, run, with_theme
+
+    with_theme(site)
+    site.incident("2026-05-29-calls.md", GOOD.replace("2026-08-29", "2026-05-29"))
+    out = site.root / "output"
+    assert run("build", str(site.root), "-o", str(out), "--build-time", "2026-08-02 12:00Z").exit_code == 0
+    root = page(out, "history/index.html")
+    sections = root.xpath("//main//section[starts-with(@aria-labelledby, 'month-')]")
+    assert [(text(s.xpath("./h2")[0]), text(s.xpath("./*[2]")[0])) for s in sections] == [
+        ("August 2026", "No incidents or maintenance."), ("July 2026", "No incidents or maintenance."),
+        ("June 2026", "No incidents or maintenance."),
+        ("May 2026", "Calls fail <in> \"North\" & café Investigating · Critical impact, May 29, 2026, 09:20 UTC")]
