@@ -47,8 +47,11 @@ def site_feeds(site: Site, page_url: Callable[[str, str | None], str]) -> list[F
 
 def entry_id(authority: str, incident: Incident, update: Update) -> str:
     """A tag URI that never changes: the incident's id and the update's time (and its place among equal times)."""
+    # The first update at a time keeps the plain id even when a later one shares its time: an id once
+    # published must not change.
     same_time = [u for u in incident.updates if u.at == update.at]
-    suffix = f".{same_time.index(update) + 1}" if len(same_time) > 1 else ""
+    place = same_time.index(update)
+    suffix = f".{place + 1}" if place else ""
     stamp = update.at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     return f"tag:{authority},{incident.opened.isoformat()}:{incident.id}/{stamp}{suffix}"
 

@@ -13,6 +13,9 @@ STATUS_TEXT = {
 }
 INDICATOR_CLASS = {"none": "ok", "minor": "minor", "major": "major", "critical": "critical", "maintenance": "maint"}
 INDICATOR_SYMBOL = {"none": "✓", "minor": "▲", "major": "◆", "critical": "✕", "maintenance": "⚙"}
+# English names from a table, not strftime: the build machine's locale must not change the bytes.
+MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 IMPACT_TEXT = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical"}
 
 
@@ -44,9 +47,9 @@ def iso(moment: datetime, tz: tzinfo) -> str:
 def human(moment: datetime, tz: tzinfo, with_date: bool = True) -> str:
     """'Aug 29, 2026, 09:05 CDT': the site's zone, always named."""
     moment = moment.astimezone(tz)
-    zone = moment.strftime("%Z") or moment.strftime("UTC%z")
-    time_part = f"{moment:%H:%M} {zone}"
-    return f"{moment:%b} {moment.day}, {moment.year}, {time_part}" if with_date else time_part
+    zone = moment.tzname() or moment.strftime("UTC%z")
+    time_part = f"{moment.hour:02d}:{moment.minute:02d} {zone}"
+    return f"{MONTHS[moment.month][:3]} {moment.day}, {moment.year}, {time_part}" if with_date else time_part
 
 
 def time_tag(moment: datetime, tz: tzinfo) -> str:
@@ -61,4 +64,4 @@ def status_tag(status: str) -> str:
 
 
 def month_title(year: int, month: int) -> str:
-    return datetime(year, month, 1).strftime("%B %Y")
+    return f"{MONTHS[month]} {year}"

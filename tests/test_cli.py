@@ -196,3 +196,31 @@ def test_build_from_another_folder_with_relative_paths(site, monkeypatch):
                  "--build-time", "2026-08-29 09:30Z")
     assert result.exit_code == 0, result.output
     assert (site.root.parent / "out/incidents/2026-08-29-calls/index.html").is_file()
+
+
+def test_the_build_machines_locale_does_not_change_the_bytes(site, tmp_path):
+    """Pelican applies the machine's locale (LOCALE = ['']): month names must not follow it."""
+    import os
+    import subprocess
+    import sys
+
+    import pytest
+
+    locales = tmp_path / "locales"
+    locales.mkdir()
+    made = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8", str(locales / "de_DE.UTF-8")],
+                          capture_output=True)
+    if made.returncode not in (0, 1) or not (locales / "de_DE.UTF-8").exists():
+        pytest.skip("localedef could not make a German locale here")
+    with_theme(site)
+    site.incident("2026-08-29-calls.md", GOOD.replace("2026-08-29", "2026-12-29"))
+    outputs = []
+    for name, env in (("c", {"LC_ALL": "C.UTF-8"}), ("de", {"LC_ALL": "de_DE.UTF-8", "LOCPATH": str(locales)})):
+        out = tmp_path / name
+        result = subprocess.run([sys.executable, "-m", "statusgen.cli", "build", str(site.root), "-o", str(out),
+                                 "--build-time", "2026-12-30 12:00Z"], env={**os.environ, **env},
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        outputs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert outputs[0] == outputs[1]
+    assert b"Dec 29, 2026" in outputs[0][Path("index.html")]

@@ -173,3 +173,13 @@ def test_pages_link_their_feeds(example_output, page, keys):
     visible = root.xpath('//section[@class="subscribe"]//a[@type!="text/calendar"]')
     assert [(base / a.get("href")).resolve().relative_to(example_output).as_posix() for a in visible] == expected
     assert all((base / a.get("href")).is_file() for a in visible)
+
+
+def test_an_update_at_the_same_time_as_an_earlier_one_leaves_its_id_alone(site):
+    with_theme(site)
+    path = site.incident("2026-08-29-tricky.md", TRICKY + "---\n")
+    before = feedparser.parse((build(site) / "feeds/all.atom.xml").read_bytes()).entries
+    path.write_text(TRICKY + "  - at: 2026-08-29 09:20\n    state: identified\n    body: Found it.\n---\n")
+    after = feedparser.parse((build(site) / "feeds/all.atom.xml").read_bytes()).entries
+    assert [e.id for e in after[1:]] == [e.id for e in before]
+    assert after[0].id == before[0].id + ".2" and after[0].title.startswith("Identified: ")
