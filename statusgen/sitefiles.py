@@ -5,15 +5,14 @@ from xml.sax.saxutils import escape
 
 # Cache guidance in the _headers format that Netlify and Cloudflare Pages read (others: see the README).
 # Asset names carry a hash of their content, so they may be cached for a year; everything else changes with
-# every update and should be fetched again within a minute.
-HEADERS = """\
-/theme/*
-  Cache-Control: public, max-age=31536000, immutable
-/*
-  Cache-Control: public, max-age=60, must-revalidate
-  X-Content-Type-Options: nosniff
-  Referrer-Policy: no-referrer
-"""
+# every update and should be fetched again within a minute. The rules never overlap: hosts that apply every
+# matching rule would otherwise join both Cache-Control values.
+SHORT_CACHE_PATHS = ("/", "/index.html", "/404.html", "/robots.txt", "/sitemap.xml", "/history/*", "/incidents/*",
+                     "/components/*", "/areas/*", "/feeds/*", "/calendar/*", "/api/*", "/badges/*")
+HEADERS = "".join(
+    ["/theme/*\n  Cache-Control: public, max-age=31536000, immutable\n"]
+    + [f"{path}\n  Cache-Control: public, max-age=60, must-revalidate\n" for path in SHORT_CACHE_PATHS]
+    + ["/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n"])
 
 
 def sitemap(urls: list[str]) -> bytes:

@@ -40,9 +40,15 @@ def test_relative_site_has_no_sitemap(site):
     out = build(site)
     assert not (out / "sitemap.xml").exists()
     assert (out / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
-    headers = (out / "_headers").read_text()
-    assert "/theme/*\n  Cache-Control: public, max-age=31536000, immutable\n" in headers
-    assert "/*\n  Cache-Control: public, max-age=60, must-revalidate\n" in headers
+    rules = {}  # path -> {header: value}
+    for block in (out / "_headers").read_text().strip().split("\n/"):
+        path, *lines = block.split("\n")
+        rules["/" + path.lstrip("/")] = dict(line.strip().split(": ", 1) for line in lines)
+    assert rules["/theme/*"] == {"Cache-Control": "public, max-age=31536000, immutable"}
+    for path in ("/", "/incidents/*", "/feeds/*", "/calendar/*"):
+        assert rules[path] == {"Cache-Control": "public, max-age=60, must-revalidate"}
+    assert "Cache-Control" not in rules["/*"]  # no rule overlaps /theme/* with another Cache-Control
+    assert sum("Cache-Control" in r for p, r in rules.items() if p.startswith("/theme") or p in ("/*",)) == 1
 
 
 def test_assets_are_named_by_their_content(site):
