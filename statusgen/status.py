@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from .model import FINAL_STATES, IMPACT_RANK, Catalog, Component, Incident, worst
+from .model import FINAL_STATES, IMPACT_OF_STATUS, IMPACT_RANK, Catalog, Component, Incident, worst
 
 INDICATOR_TEXT = {
     "none": "All systems operational",
@@ -123,6 +123,18 @@ class Snapshot:
         return [a for a in component.areas if (component.id, a) in self.cells]
 
 
+def impact_now(incident: Incident, at: datetime) -> str:
+    """What an open incident weighs in the overall status at `at`: nothing once every component it names is back
+    to operational (say, while it is monitored), else its declared impact, or the one its statuses now imply.
+    The headline then never says "outage" above a list of services that are all operational."""
+    now = [s for s in incident.statuses_at(at).values() if s != "operational"]
+    if not now:
+        return "none"
+    if incident.impact_declared:
+        return incident.impact
+    return max((IMPACT_OF_STATUS[s] for s in now), key=IMPACT_RANK.__getitem__)
+
+
 def snapshot(catalog: Catalog, incidents: tuple[Incident, ...], at: datetime) -> Snapshot:
     """Derive everything a page shows about the present from the model and one time."""
     cells: dict[tuple[str, str], str] = {}
@@ -141,7 +153,7 @@ def snapshot(catalog: Catalog, incidents: tuple[Incident, ...], at: datetime) ->
     open_incidents = tuple(sorted((i for i in active if not i.is_maintenance), key=lambda i: (i.began, i.id),
                                   reverse=True))
     maintenance = tuple(sorted((i for i in active if i.is_maintenance), key=lambda i: (i.began, i.id)))
-    indicator = max((i.impact for i in open_incidents), key=IMPACT_RANK.__getitem__, default="none")
+    indicator = max((impact_now(i, at) for i in open_incidents), key=IMPACT_RANK.__getitem__, default="none")
     if indicator == "none" and maintenance:
         indicator = "maintenance"
     upcoming = tuple(sorted((i for i in incidents if is_upcoming(i, at)), key=lambda i: (i.window.start, i.id)))

@@ -142,7 +142,8 @@ def test_a_component_back_to_operational_mid_incident_is_operational(changing):
     assert now.components == {"phone": "partial_outage", "tv": "operational"}
     assert now.affected_areas(catalog.component["tv"]) == []
     assert now.open == (item,)
-    assert now.indicator == "critical"  # the incident's impact: the worst it set
+    assert now.indicator == "major"  # no impact declared: what its statuses imply now (partial outage), not the worst
+    assert item.impact == "critical"  # the incident itself is still described by the worst it set
 
 
 def test_resolved_incidents_are_not_counted(changing):
@@ -393,3 +394,28 @@ def test_duration_of_maintenance_that_ended_per_schedule_is_its_window(site):
     _, item = one(site, "2026-03-01-switch.md", maintenance_file(SCHEDULED))
     assert duration(item, at("2026-03-10 02:00")) == timedelta(hours=1)
     assert duration(item, at("2026-03-12 00:00")) == timedelta(hours=2)
+
+
+def test_an_open_incident_whose_components_are_all_back_weighs_nothing(site):
+    """Monitoring with every component operational: the headline must not say outage above a green list."""
+    site.incident("2026-01-01-calls.md", """\
+        ---
+        title: Calls fail
+        impact: major
+        components: {phone: major_outage}
+        updates:
+          - at: 2026-01-01 10:00
+            state: investigating
+            body: Calls fail.
+          - at: 2026-01-01 11:00
+            state: monitoring
+            components: {phone: operational}
+            body: Calls work again; watching.
+        ---
+        """)
+    site_model = load_site(site.content, "UTC")
+    (item,) = site_model.incidents
+    during = snapshot(site_model.catalog, site_model.incidents, at("2026-01-01 10:30"))
+    assert during.indicator == "major"  # declared impact while a component is still down
+    after = snapshot(site_model.catalog, site_model.incidents, at("2026-01-01 11:30"))
+    assert after.open == (item,) and after.indicator == "none" and set(after.components.values()) == {"operational"}
