@@ -446,9 +446,12 @@ def load_site(content_dir: Path, timezone_name: str = "UTC") -> Site:
         problems.add("TIMEZONE", 1, str(err))
         problems.raise_if_any()
     catalog = load_catalog(content_dir / CATALOG_FILE, problems)
+    # A catalog with no components or areas is reported there; checking incidents against it would only add
+    # an "unknown component" for every reference.
+    usable = catalog if catalog is not None and catalog.components and catalog.areas else None
     incidents = []
     for path in incident_files(content_dir):
-        incident = load_incident(path, catalog, tz, problems)
+        incident = load_incident(path, usable, tz, problems)
         if incident is not None:
             incidents.append(incident)
     problems.raise_if_any()

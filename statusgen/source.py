@@ -52,6 +52,43 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_STD = "tag:yaml.org,2002:"
+# Tags YAML gives plain values by itself; any other (`!foo`, `!!python/object`, `!!binary`) was asked for by hand,
+# and nothing an author writes here needs one.
+_PLAIN_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")}
+
+
+def _tagged(root: yaml.Node):
+    """Nodes with a tag no plain value has, each once (aliases share nodes)."""
+    seen, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            yield node
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+
+
+def _explain(err: yaml.MarkedYAMLError, text: str) -> str | None:
+    """libyaml's terse messages in the author's terms, for the mistakes people make most."""
+    mark = err.problem_mark
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    here = lines[mark.line][mark.column:] if mark.line < len(lines) else ""
+    if err.problem == "found character that cannot start any token" and here.startswith("\t"):
+        return "a tab (expected spaces to indent, got a tab character)"
+    if err.problem == "found undefined alias":
+        name = re.match(r"\*?([^\s,\[\]{}]+)", here)
+        return f"undefined alias (expected an anchor &{name[1]} above, got *{name[1]})" if name else None
+    return None
+
+
 def got(node: yaml.Node) -> str:
     """How to show the author what they wrote."""
     if isinstance(node, yaml.MappingNode):
@@ -88,18 +125,23 @@ class Document:
     def compose(self, text: str) -> yaml.Node | None:
         """The node tree, or None with a problem reported at the line YAML names."""
         try:
-            return yaml.compose(text, Loader=_Loader)
+            root = yaml.compose(text, Loader=_Loader)
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
             line = mark.line + self.first_line if mark else self.first_line
-            what = err.problem or err.context or "invalid YAML"
-            if err.problem and err.context and err.context_mark:
+            what = _explain(err, text) or err.problem or err.context or "invalid YAML"
+            if err.problem and err.context and err.context_mark and not _explain(err, text):
                 # libyaml names where the thing it was reading began: often the real mistake (an unclosed bracket)
                 what += f" ({err.context}, line {err.context_mark.line + self.first_line})"
             self.problems.add(self.path, line, f"unparseable YAML: {what}")
+            return None
         except yaml.YAMLError as err:
             self.problems.add(self.path, self.first_line, f"unparseable YAML: {err}")
-        return None
+            return None
+        if root is not None:
+            for node in _tagged(root):
+                self.report(node, f"unsupported YAML tag (expected a plain value, got {node.tag.replace(_STD, '!!')})")
+        return root
 
     def fields(self, node: yaml.Node, where: str, table: dict[str, "Field"]) -> dict[str, Any] | None:
         """Check a mapping against its field table: unknown, duplicate and missing keys, then each value.

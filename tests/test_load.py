@@ -1255,3 +1255,31 @@ def test_site_timezone_from_broken_pelicanconf_is_a_problem_not_a_traceback(site
     assert [str(p) for p in info.value.problems] == [
         f"{conf}:2: not valid Python (expected settings Pelican can read, got: unterminated string literal "
         "(detected at line 2))"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    (GOOD.replace("components:\n  phone", "components:\n\tphone"),
+     [f"{F}:4: unparseable YAML: a tab (expected spaces to indent, got a tab character)"]),
+    (GOOD.replace("body: We are looking into it.", "body: *nope"),
+     [f"{F}:8: unparseable YAML: undefined alias (expected an anchor &nope above, got *nope)"]),
+    (GOOD.replace("title: Calls", "title: !foo Calls"),
+     [f"{F}:2: unsupported YAML tag (expected a plain value, got !foo)"]),
+    (GOOD.replace("phone: major_outage", "phone: !!python/object:os.system major_outage"),
+     [f"{F}:4: unsupported YAML tag (expected a plain value, got !!python/object:os.system)"]),
+    (GOOD.replace("title: Calls fail in the north", "title: Calls\nticket: !!binary aGk="),
+     [f"{F}:3: unsupported YAML tag (expected a plain value, got !!binary)"]),
+])
+def test_yaml_mistakes_in_the_authors_terms(site, text, expected):
+    site.incident(NAME, text)
+    assert problems(site) == expected
+
+
+def test_an_explicit_plain_tag_is_fine(site):
+    site.incident(NAME, GOOD.replace("title: Calls", "title: !!str Calls"))
+    assert incident(site).title == "Calls fail in the north"
+
+
+def test_a_catalog_without_components_does_not_make_every_incident_wrong(site):
+    site.catalog("areas:\n  - id: north\n    name: North\ncomponents: []\n")
+    site.incident(NAME, GOOD)
+    assert problems(site) == [f"{C}:4: components: empty (expected at least one component, got an empty list)"]
