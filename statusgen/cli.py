@@ -95,7 +95,22 @@ def _report(err: ContentError, site: Path, fmt: str = "text") -> None:
     click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", err=True)
 
 
-@click.group()
+class Commands(click.Group):
+    """The command group: what the system refused (a folder that cannot be written, a missing file) is one
+    line and exit status 1, not a traceback; --debug shows the traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as err:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            where = f": {err.filename}" if err.filename else ""
+            click.echo(f"statusgen: {err.strerror or err}{where}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=Commands)
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:

@@ -224,3 +224,12 @@ def test_the_build_machines_locale_does_not_change_the_bytes(site, tmp_path):
         outputs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert outputs[0] == outputs[1]
     assert b"Dec 29, 2026" in outputs[0][Path("index.html")]
+
+
+def test_a_folder_that_cannot_be_written_is_one_line_not_a_traceback(site):
+    site.incident("2026-08-29-calls.md", GOOD)
+    blocker = site.root / "a-file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(main, ["build", str(site.root), "-o", str(blocker / "output")])
+    assert result.exit_code == 1
+    assert result.output == f"statusgen: File exists: {blocker}\n"  # the file stands where a folder must be
