@@ -1,8 +1,8 @@
 """Site settings for Pelican and statusgen. `make html` builds with these; publishconf.py overrides for production."""
 
 SITENAME = "Lakeshore Communications Status"
-SITEURL = ""  # empty: links are relative, so the site works from any folder or subpath
-RELATIVE_URLS = True
+SITEURL = "https://status.lakeshore.example"  # where readers find it: feeds, calendars and the sitemap use it
+RELATIVE_URLS = True  # pages link relatively, so output/ also works from a folder or any subpath
 TIMEZONE = "America/Chicago"  # times written without an offset are in this zone, and pages show it
 DEFAULT_LANG = "en"
 

@@ -17,6 +17,7 @@ from statusgen.load import load_site
 from tests.conftest import ROOT
 from tests.test_cli import run, with_theme
 
+SITE = "https://status.lakeshore.example"  # the example's SITEURL: feeds link absolutely
 ATOM_RNC = ROOT.parent / "shared" / "schemas" / "atom.rnc"
 RFC822 = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
                     r"\d{2}:\d{2}:\d{2} [+-]\d{4}")
@@ -69,7 +70,7 @@ def test_one_entry_per_update_newest_first_with_links_to_the_update(example_outp
     updates = sorted(((u.at, i.id, u.number, i, u) for i in model.incidents for u in i.updates), reverse=True)
     expected = updates[:50]
     assert len(parsed.entries) == 50
-    assert [e.link for e in parsed.entries] == [f"../incidents/{i.id}/#update-{n}" for _, _, n, i, _ in expected]
+    assert [e.link for e in parsed.entries] == [f"{SITE}/incidents/{i.id}/#update-{n}" for _, _, n, i, _ in expected]
     assert [e.title for e in parsed.entries[:2]] == ["Identified: Fixed wireless internet down in Cedar Falls"] * 2
     first = parsed.entries[0]
     assert first.id == ("tag:status.lakeshore.example,2026-11-22:2026-11-22-cedar-falls-fixed-wireless-outage/"
@@ -90,7 +91,7 @@ def test_per_component_and_per_area_membership(example_output, model, kind):
         touching = [i for i in model.incidents
                     if (item.id in i.all_components() if kind == "components" else item.id in i.areas)]
         expected = sorted(((u.at, i.id, u.number) for i in touching for u in i.updates), reverse=True)[:50]
-        assert [e.link for e in parsed.entries] == [f"../../incidents/{i}/#update-{n}" for _, i, n in expected], item.id
+        assert [e.link for e in parsed.entries] == [f"{SITE}/incidents/{i}/#update-{n}" for _, i, n in expected], item.id
 
 
 def test_rss_and_atom_carry_the_same_entries(example_output):
@@ -183,3 +184,12 @@ def test_an_update_at_the_same_time_as_an_earlier_one_leaves_its_id_alone(site):
     after = feedparser.parse((build(site) / "feeds/all.atom.xml").read_bytes()).entries
     assert [e.id for e in after[1:]] == [e.id for e in before]
     assert after[0].id == before[0].id + ".2" and after[0].title.startswith("Identified: ")
+
+
+def test_every_link_in_every_feed_is_absolute(example_output):
+    """RSS 2.0 wants absolute URLs, and readers that copy entries out of the feed lose any base."""
+    for path in feed_files(example_output, "xml"):
+        root = etree.parse(str(path)).getroot()
+        hrefs = [el.get("href") for el in root.iter("{http://www.w3.org/2005/Atom}link")]
+        hrefs += [el.text for el in root.iter("link")]
+        assert hrefs and all(h.startswith(f"{SITE}/") for h in hrefs), (path, hrefs)

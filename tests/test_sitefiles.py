@@ -36,8 +36,8 @@ def test_absolute_siteurl_gets_a_sitemap_of_every_page(site):
     assert home.xpath('//main//a/@href') == ["https://status.example.org/sub/"]
 
 
-def test_relative_site_has_no_sitemap(site):
-    out = build(site)
+def test_site_without_siteurl_has_no_sitemap(site):
+    out = build(site, 'SITEURL = ""\n')
     assert not (out / "sitemap.xml").exists()
     assert (out / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
     rules = {}  # path -> {header: value}

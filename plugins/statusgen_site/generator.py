@@ -103,10 +103,12 @@ class StatusSiteGenerator(Generator):
         return assets
 
     def link_from(self, save_as: str):
-        """Makes a site path into a URL usable in the file `save_as`: absolute with a SITEURL, else relative."""
-        site_url = self.settings.get("SITEURL", "")
-        if site_url and not self.settings.get("RELATIVE_URLS"):
-            return lambda path: f"{site_url.rstrip('/')}/{path}"
+        """Makes a site path into a URL for the feed or calendar `save_as`: absolute whenever SITEURL is (RSS,
+        calendar apps and feed readers that copy entries need absolute URLs), even where pages use relative
+        links; relative only for a site with no SITEURL at all."""
+        site_url = self.absolute_site_url()
+        if site_url:
+            return lambda path: f"{site_url}/{path}"
         prefix = "../" * save_as.count("/")
         return lambda path: f"{prefix}{path}" if prefix or path else "./"
 
