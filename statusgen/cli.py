@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -77,20 +79,38 @@ def _github_problem(problem: Problem, base: Path) -> str:
     return github_command("error", problem.message, _shown(problem.path, base), problem.line)
 
 
-# --format: what paths are shown relative to (given the site folder), how each problem is printed, and whether to
-# stderr (GitHub reads workflow commands from stdout).
-FORMATS = {"text": (lambda site: Path.cwd(), _text_problem, True),
-           "github": (repo_root, _github_problem, False)}
+def _gitlab_report(problems: list[Problem], base: Path) -> str:
+    """A GitLab Code Quality report (JSON): merge requests show each problem on its line."""
+    issues = []
+    for problem in problems:
+        path = _shown(problem.path, base)
+        fingerprint = hashlib.sha256(f"{path}:{problem.line}:{problem.message}".encode()).hexdigest()
+        issues.append({"description": problem.message, "check_name": "statusgen", "fingerprint": fingerprint,
+                       "severity": "major", "location": {"path": path, "lines": {"begin": problem.line}}})
+    return json.dumps(issues, indent=2, ensure_ascii=False)
+
+
+def _lines(line_of):
+    return lambda problems, base: "\n".join(line_of(p, base) for p in problems)
+
+
+# --format: what paths are shown relative to (given the site folder), how the problems are printed, and whether
+# to stderr (GitHub reads workflow commands from stdout; GitLab reads the report from a file the job writes).
+FORMATS = {"text": (lambda site: Path.cwd(), _lines(_text_problem), True),
+           "github": (repo_root, _lines(_github_problem), False),
+           "gitlab": (repo_root, _gitlab_report, False)}
 format_option = click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
                              help="text: path:line: message; github: workflow commands that GitHub Actions shows "
-                                  "as annotations on the offending lines.")
+                                  "as annotations on the offending lines; gitlab: a Code Quality report (JSON) "
+                                  "that merge requests show on the offending lines.")
 
 
 def _report(err: ContentError, site: Path, fmt: str = "text") -> None:
-    base_of, line_of, to_stderr = FORMATS[fmt]
+    base_of, render, to_stderr = FORMATS[fmt]
     base = base_of(site)
-    for problem in err.problems:
-        click.echo(line_of(problem, base), err=to_stderr)
+    click.echo(render(err.problems, base), err=to_stderr)
+    if fmt == "gitlab":  # the report goes to a file; the job's log still says what is wrong
+        click.echo(_lines(_text_problem)(err.problems, base), err=True)
     count = len(err.problems)
     click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", err=True)
 
@@ -130,14 +150,20 @@ def check(path: Path, tz: str | None, fmt: str) -> None:
     Examples:
       statusgen check .                    (or: statusgen check content)
       statusgen check . --format github    (in GitHub Actions: annotations on the offending lines)
+      statusgen check . --format gitlab > gl-code-quality-report.json    (GitLab merge requests)
     """
     try:
         site = load_site(content_dir(path), tz or site_timezone(site_dir(path)))
     except ContentError as err:
         _report(err, site_dir(path), fmt)
         sys.exit(1)
-    click.echo(f"ok: {len(site.catalog.components)} components in {len(site.catalog.areas)} areas, "
+    summary = (f"ok: {len(site.catalog.components)} components in {len(site.catalog.areas)} areas, "
                f"{len(site.incidents)} incidents and maintenances")
+    if fmt == "gitlab":
+        click.echo("[]")  # an empty report: nothing to show on the merge request
+        click.echo(summary, err=True)
+    else:
+        click.echo(summary)
 
 
 def resolve_build_time(value: str | None, root: Path) -> datetime:

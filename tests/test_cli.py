@@ -233,3 +233,21 @@ def test_a_folder_that_cannot_be_written_is_one_line_not_a_traceback(site):
     result = CliRunner().invoke(main, ["build", str(site.root), "-o", str(blocker / "output")])
     assert result.exit_code == 1
     assert result.output == f"statusgen: File exists: {blocker}\n"  # the file stands where a folder must be
+
+
+def test_gitlab_format_is_a_code_quality_report(site, monkeypatch):
+    import json
+
+    monkeypatch.chdir(site.root)
+    site.incident("2026-08-29-calls.md", GOOD.replace("phone: major_outage", "fone: major_outage"))
+    result = run("check", ".", "--format", "gitlab")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [(r["location"], r["description"], r["severity"], r["check_name"]) for r in report] == [
+        ({"path": "content/incidents/2026-08-29-calls.md", "lines": {"begin": 4}},
+         'components: unknown component (expected one of phone, tv, got "fone")', "major", "statusgen")]
+    assert len(report[0]["fingerprint"]) == 64
+    assert "content/incidents/2026-08-29-calls.md:4: components: unknown component" in result.stderr
+    (site.content / "incidents/2026-08-29-calls.md").write_text(GOOD)
+    clean = run("check", ".", "--format", "gitlab")
+    assert clean.exit_code == 0 and json.loads(clean.stdout) == []
