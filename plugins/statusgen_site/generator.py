@@ -71,22 +71,19 @@ class StatusSiteGenerator(Generator):
         # Pelican's environment does not escape by default; every author string here is text, not HTML.
         self.env.autoescape = True
         self.env.globals.update(url=self.url, statusgen=self.view, catalog=site.catalog, now=self.view.now,
-                                build_time=self.view.at, TIMEZONE_OBJ=tz)
+                                build_time=self.view.at)
         self.env.filters.update(
             markdown=lambda text: Markup(to_html(text)),
             human=partial(present.human, tz=tz),
-            clock=partial(present.human, tz=tz, with_date=False),
             iso=partial(present.iso, tz=tz),
             timetag=lambda moment: Markup(present.time_tag(moment, tz)),
             statustag=lambda value: Markup(present.status_tag(value)),
             status_words=present.status_words,
-            status_symbol=present.status_symbol,
-            status_class=present.status_class,
             state_words=present.state_words,
             month_title=lambda ym: present.month_title(*ym),
             duration=humanize_duration,
         )
-        self.env.globals.update(present=present, INDICATOR_CLASS=present.INDICATOR_CLASS,
+        self.env.globals.update(INDICATOR_CLASS=present.INDICATOR_CLASS,
                                 INDICATOR_SYMBOL=present.INDICATOR_SYMBOL, IMPACT_TEXT=present.IMPACT_TEXT)
         self.assets = self.hashed_assets()
         self.env.globals.update(asset=lambda name: self.assets[name][0],
