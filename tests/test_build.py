@@ -197,3 +197,13 @@ def test_history_shows_quiet_months_too(site):
         ("August 2026", "No incidents or maintenance."), ("July 2026", "No incidents or maintenance."),
         ("June 2026", "No incidents or maintenance."),
         ("May 2026", "Calls fail <in> \"North\" & café Investigating · Critical impact, May 29, 2026, 09:20 UTC")]
+
+
+def test_badges_are_written_for_the_site_every_component_and_area(example_output, model):
+    from lxml import etree
+
+    names = {"badges/status.svg"} | {f"badges/components/{c.id}.svg" for c in model.catalog.components} \
+        | {f"badges/areas/{a.id}.svg" for a in model.catalog.areas}
+    assert {p.relative_to(example_output).as_posix() for p in (example_output / "badges").rglob("*.svg")} == names
+    svg = etree.parse(str(example_output / "badges/components/fixed-wireless.svg")).getroot()
+    assert svg.get("aria-label") == "Fixed wireless internet: partial outage"

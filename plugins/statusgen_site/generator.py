@@ -19,7 +19,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from statusgen import calendar, feeds, present, sitefiles
+from statusgen import badges, calendar, feeds, present, sitefiles
 from statusgen.errors import ContentError
 from statusgen.load import load_site
 from statusgen.markup import to_html
@@ -122,6 +122,7 @@ class StatusSiteGenerator(Generator):
         jobs += [partial(self.write_feed, feed, pairs) for feed in feeds.site_feeds(self.view.site, self.url)]
         jobs += [partial(self.write_calendar, cal) for cal in calendar.calendars(self.view.site, self.url)]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
+        jobs += [partial(self.write_badges)]
         jobs += [partial(self.write_site_files, writer)]
         run_in_processes(jobs, int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1))
 
@@ -166,6 +167,10 @@ class StatusSiteGenerator(Generator):
             keep_days=int(self.settings.get("STATUSGEN_CALENDAR_KEEP_DAYS", calendar.DEFAULT_KEEP_DAYS)))
         self.write_bytes(cal.path, calendar.render(self.view.site, cal, self.view.at, self.url,
                                                    self.link_from(cal.path), settings))
+
+    def write_badges(self):
+        for name, data in badges.badges(self.view.site, self.view.now, site_name=self.settings["SITENAME"]).items():
+            self.write_bytes(name, data)
 
     def write_bytes(self, save_as: str, data: bytes) -> None:
         path = Path(self.output_path, save_as)
