@@ -19,7 +19,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from statusgen import badges, calendar, feeds, present, sitefiles
+from statusgen import api, badges, calendar, feeds, present, sitefiles
 from statusgen.errors import ContentError
 from statusgen.load import load_site
 from statusgen.markup import to_html
@@ -122,7 +122,7 @@ class StatusSiteGenerator(Generator):
         jobs += [partial(self.write_feed, feed, pairs) for feed in feeds.site_feeds(self.view.site, self.url)]
         jobs += [partial(self.write_calendar, cal) for cal in calendar.calendars(self.view.site, self.url)]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
-        jobs += [partial(self.write_badges)]
+        jobs += [partial(self.write_badges), partial(self.write_api)]
         jobs += [partial(self.write_site_files, writer)]
         run_in_processes(jobs, int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1))
 
@@ -170,6 +170,15 @@ class StatusSiteGenerator(Generator):
 
     def write_badges(self):
         for name, data in badges.badges(self.view.site, self.view.now, site_name=self.settings["SITENAME"]).items():
+            self.write_bytes(name, data)
+
+    def write_api(self):
+        """The Statuspage v2 compatible JSON: what status widgets, exporters and chat bots already read."""
+        settings = api.ApiSettings(page_id=self.feed_settings().authority, name=self.settings["SITENAME"],
+                                   url=f"{self.absolute_site_url()}/" if self.absolute_site_url() else "",
+                                   time_zone=self.settings.get("TIMEZONE") or "UTC")
+        for name, data in api.documents(self.view.site, self.view.at, settings, self.url,
+                                        self.link_from("api/v2/summary.json")).items():
             self.write_bytes(name, data)
 
     def write_bytes(self, save_as: str, data: bytes) -> None:

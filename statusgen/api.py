@@ -1,0 +1,294 @@
+"""The Statuspage v2 public API (`/api/v2/*.json`) as static files, so tools written for Atlassian Statuspage
+(exporters, chat bots, dashboards, widgets) can read this site unchanged.
+
+Shapes and key order follow real Statuspage responses; values come from the model and one time, as every
+other output does. Choices where Statuspage has no exact counterpart, made so that a client is never told
+something the site itself does not say:
+- Ids are the catalog's and the incident files' ids (slugs): stable across builds, and ids are opaque strings
+  to clients. A group is a component in Statuspage's flat list, so its id is `group--<id>`: a group and a
+  component may share an id in the catalog, and no slug contains `--`. An update's id is
+  `<incident id>-update-<n>`, its anchor on the incident page.
+- Times are in the site's zone with milliseconds, like Statuspage (`2026-11-22T08:32:00.000-06:00`; `Z` for a
+  UTC site). None is the build time, unless nothing at all has been posted yet.
+- `page.updated_at` and an incident's `updated_at` are when what the API shows last changed: the newest posted
+  update, or a maintenance window's start or end that changed its state per schedule with no update.
+  The build time would change every file on every scheduled rebuild and tell clients nothing.
+- A component's `created_at` is the earlier of its `since` day at midnight in the site's zone (unless still
+  ahead) and the first update of anything that touched it; with neither, the site's first update. Its
+  `updated_at` is the latest change of anything that touched it (never before `created_at`). A group spans
+  its components' times.
+- The flat component list is in the home page's order: each group followed by its components, then the
+  ungrouped ones; `position` counts within a group, and at the top level groups first.
+- Cancelled maintenance is left out of every list. Statuspage has no "cancelled" (its statuses are
+  scheduled, in_progress, verifying, completed); cancelling there means deleting, and the maintenance
+  disappears from the API. "completed" would tell clients the work was done, which for a cancelled
+  maintenance is false; saying nothing is not. The pages, feeds and calendars (STATUS:CANCELLED) say
+  it was cancelled.
+- Maintenance in its window with no update since "scheduled" is `in_progress` (per schedule), as the pages
+  show it; after its window it is `completed` with `resolved_at` null: over, but nobody confirmed it.
+- An update's `affected_components` lists what it names (the first update also what the front matter names)
+  and every status it changes, including the return to operational when it closes the incident; `null` when
+  it has none, as Statuspage sends.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta, timezone, tzinfo
+from typing import Any, Callable
+
+from .load import Site
+from .model import Component, Incident, Update, worst
+from .status import ENDED_UNCONFIRMED, Snapshot, as_posted, phase, snapshot
+
+LIMIT = 50  # Statuspage lists the 50 most recent incidents and maintenances
+
+# The overall indicator -> the words Statuspage puts beside it.
+DESCRIPTION = {
+    "none": "All Systems Operational",
+    "minor": "Minor Service Outage",
+    "major": "Partial System Outage",
+    "critical": "Major System Outage",
+    "maintenance": "Service Under Maintenance",
+}
+# A maintenance's state as the pages show it -> its Statuspage status; None: left out (see the module's notes).
+MAINTENANCE_STATUS = {
+    "scheduled": "scheduled",
+    "in_progress": "in_progress",
+    "verifying": "verifying",
+    "completed": "completed",
+    ENDED_UNCONFIRMED: "completed",
+    "cancelled": None,
+}
+MONITORING_STATES = frozenset({"monitoring", "verifying"})
+CONFIRMED_CLOSED = frozenset({"resolved", "completed"})  # closed by an author's update
+_INSTANT = timedelta(microseconds=1)  # authors' times are whole seconds
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    page_id: str  # Statuspage's page id; any stable non-empty string
+    name: str
+    url: str  # the site's absolute URL, or "" when unknown
+    time_zone: str  # the zone's name as readers know it, e.g. America/Chicago
+
+    def __post_init__(self) -> None:
+        if not self.page_id:
+            raise ValueError("page_id: empty (expected a stable id such as the site's host name, got \"\")")
+
+
+def group_id(ident: str) -> str:
+    """A group's id in the flat list: never a component's, since slugs have no "--"."""
+    return f"group--{ident}"
+
+
+def stamp(moment: datetime, tz: tzinfo) -> str:
+    """A time as Statuspage writes it: in the page's zone, with milliseconds; `Z` on a UTC page."""
+    text = moment.astimezone(tz).isoformat(timespec="milliseconds")
+    if tz is timezone.utc:  # a UTC page; a zone that is merely at +00:00 now (London in winter) keeps its offset
+        return text.removesuffix("+00:00") + "Z"
+    return text
+
+
+def changes(incident: Incident, at: datetime) -> list[datetime]:
+    """When what the API shows of it changed, up to `at`: each posted update, and a window's start or end that
+    moved a maintenance on per schedule (no update since "scheduled")."""
+    moments = [u.at for u in incident.updates if u.at <= at]
+    if incident.window is not None:
+        moments += [b for b in (incident.window.start, incident.window.end)
+                    if b <= at and phase(incident, b).per_schedule]
+    return sorted(moments)
+
+
+def documents(site: Site, at: datetime, settings: ApiSettings, page_url: Callable[[str, str | None], str],
+              link: Callable[[str], str]) -> dict[str, bytes]:
+    """Every file of the Statuspage v2 API as of `at`, keyed by its path relative to the site root.
+
+    `site` holds what was posted by `at` (it is cut there again, so nothing later can leak). `page_url(kind,
+    id)` is a page's path relative to the site root; `link(path)` makes such a path into the URL clients follow
+    (absolute when the site has one).
+    """
+    site = replace(site, incidents=as_posted(site.incidents, at))
+    api = _Api(site, at, settings, snapshot(site.catalog, site.incidents, at), page_url, link)
+    incidents = sorted((i for i in site.incidents if not i.is_maintenance), key=lambda i: (i.began, i.id),
+                       reverse=True)
+    maintenance = sorted((i for i in site.incidents if i.is_maintenance and api.maintenance_status(i)),
+                         key=lambda i: (i.window.start, i.id), reverse=True)
+    unresolved = [api.incident(i) for i in api.now.open]
+    active = [api.incident(i) for i in api.now.active_maintenance]
+    upcoming = [api.incident(i) for i in api.now.upcoming_maintenance]
+    page, status = api.page(), api.status()
+    files = {
+        "summary": {"page": page, "components": api.components, "incidents": unresolved,
+                    "scheduled_maintenances": active + upcoming, "status": status},
+        "status": {"page": page, "status": status},
+        "components": {"page": page, "components": api.components},
+        "incidents": {"page": page, "incidents": [api.incident(i) for i in incidents[:LIMIT]]},
+        "incidents/unresolved": {"page": page, "incidents": unresolved},
+        "scheduled-maintenances": {"page": page,
+                                   "scheduled_maintenances": [api.incident(i) for i in maintenance[:LIMIT]]},
+        "scheduled-maintenances/upcoming": {"page": page, "scheduled_maintenances": upcoming},
+        "scheduled-maintenances/active": {"page": page, "scheduled_maintenances": active},
+    }
+    return {f"api/v2/{name}.json": _json(doc) for name, doc in files.items()}
+
+
+def _json(doc: dict[str, Any]) -> bytes:
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class _Api:
+    """The model at one time, in Statuspage's terms."""
+
+    def __init__(self, site: Site, at: datetime, settings: ApiSettings, now: Snapshot,
+                 page_url: Callable[[str, str | None], str], link: Callable[[str], str]):
+        self.site, self.at, self.settings, self.now = site, at, settings, now
+        self.page_url, self.link = page_url, link
+        self.tz = site.timezone
+        self.first = min((i.updates[0].at for i in site.incidents), default=None)
+        self.span = {c.id: self._span(c) for c in site.catalog.components}  # (created_at, updated_at)
+        self.component = {c.id: self._component(c) for c in site.catalog.components}
+        self.components = self._flat_list()
+
+    def time(self, moment: datetime | None) -> str | None:
+        return None if moment is None else stamp(moment, self.tz)
+
+    # --- page and overall status ----------------------------------------------------------------------------
+
+    def page(self) -> dict[str, Any]:
+        newest = max((m for i in self.site.incidents for m in changes(i, self.at)), default=self.at)
+        s = self.settings
+        return {"id": s.page_id, "name": s.name, "url": s.url, "time_zone": s.time_zone,
+                "updated_at": self.time(newest)}
+
+    def status(self) -> dict[str, str]:
+        return {"indicator": self.now.indicator, "description": DESCRIPTION[self.now.indicator]}
+
+    # --- components ---------------------------------------------------------------------------------------
+
+    def _span(self, component: Component) -> tuple[datetime, datetime]:
+        """(created_at, updated_at) of a component: see the module's notes."""
+        touching = [i for i in self.site.incidents if component.id in i.all_components()]
+        since = None
+        if component.since is not None:
+            since = datetime.combine(component.since, time(0), tzinfo=self.tz)
+        known = [m for m in (since, *(i.updates[0].at for i in touching)) if m is not None and m <= self.at]
+        created = min(known, default=self.first or self.at)
+        updated = max((m for i in touching for m in changes(i, self.at)), default=created)
+        return created, max(created, updated)
+
+    def _component(self, component: Component) -> dict[str, Any]:
+        return self._entry(component.id, component.name, self.now.components[component.id],
+                           *self.span[component.id], self._position(component), component.description,
+                           component.since.isoformat() if component.since else None,
+                           group_id(component.group) if component.group else None)
+
+    def _position(self, component: Component) -> int:
+        """Its place within its level: within its group, or at the top level after the groups (as the home page
+        shows the ungrouped under "Other services")."""
+        if component.group is not None:
+            return self.site.catalog.components_in(component.group).index(component) + 1
+        return len(self.site.catalog.groups) + self.site.catalog.components_in(None).index(component) + 1
+
+    def _entry(self, ident: str, name: str, status: str, created: datetime, updated: datetime, position: int,
+               description: str | None, start_date: str | None, parent: str | None) -> dict[str, Any]:
+        return {"id": ident, "name": name, "status": status, "created_at": self.time(created),
+                "updated_at": self.time(updated), "position": position, "description": description,
+                "showcase": False, "start_date": start_date, "group_id": parent,
+                "page_id": self.settings.page_id, "group": False, "only_show_if_degraded": False}
+
+    def _flat_list(self) -> list[dict[str, Any]]:
+        """Statuspage's flat list: each group (its children's ids in `components`) followed by its children, then
+        the ungrouped components; children name their group in `group_id`."""
+        catalog = self.site.catalog
+        found = []
+        for position, group in enumerate(catalog.groups, start=1):
+            members = catalog.components_in(group.id)
+            children = [self.component[c.id] for c in members]
+            spans = [self.span[c.id] for c in members]
+            fallback = self.first or self.at
+            entry = self._entry(group_id(group.id), group.name, worst(c["status"] for c in children),
+                                min((s[0] for s in spans), default=fallback),
+                                max((s[1] for s in spans), default=fallback),
+                                position, group.description, None, None)
+            found += [{**entry, "group": True, "components": [c["id"] for c in children]}, *children]
+        return found + [self.component[c.id] for c in catalog.components_in(None)]
+
+    # --- incidents and maintenance --------------------------------------------------------------------------
+
+    def maintenance_status(self, incident: Incident) -> str | None:
+        return MAINTENANCE_STATUS[phase(incident, self.at).state]
+
+    def incident(self, incident: Incident) -> dict[str, Any]:
+        """An incident or a maintenance, with its updates newest first and the components it touches."""
+        updates = incident.updates
+        if incident.is_maintenance:
+            status, impact = self.maintenance_status(incident), "maintenance"
+        else:
+            status, impact = phase(incident, self.at).state, incident.impact
+        entered = [u.at for n, u in enumerate(updates) if u.state in MONITORING_STATES
+                   and (n == 0 or updates[n - 1].state not in MONITORING_STATES)]
+        resolved = updates[-1].at if updates[-1].state in CONFIRMED_CLOSED else None
+        touched = incident.all_components()
+        doc = {
+            "id": incident.id,
+            "name": incident.title,
+            "status": status,
+            "created_at": self.time(updates[0].at),
+            "updated_at": self.time(changes(incident, self.at)[-1]),
+            "monitoring_at": self.time(entered[-1] if entered else None),
+            "resolved_at": self.time(resolved),
+            "impact": impact,
+            "shortlink": self.link(self.page_url("incident", incident.id)),
+            # Statuspage's started_at is when the record began, also for maintenance announced days ahead:
+            # the author's `started`, else the first update. The window is scheduled_for / scheduled_until.
+            "started_at": self.time(incident.started or updates[0].at),
+            "page_id": self.settings.page_id,
+            "incident_updates": [self.update(incident, n) for n in reversed(range(len(updates)))],
+            "components": [self.component[c.id] for c in self.site.catalog.components if c.id in touched],
+        }
+        if incident.window is not None:
+            doc["scheduled_for"] = self.time(incident.window.start)
+            doc["scheduled_until"] = self.time(incident.window.end)
+        return doc
+
+    def update(self, incident: Incident, n: int) -> dict[str, Any]:
+        """The n-th update (from 0) of an incident."""
+        update = incident.updates[n]
+        at = self.time(update.at)
+        return {"id": f"{incident.id}-update-{update.number}", "status": update.state,
+                "body": update.body.strip("\n"), "incident_id": incident.id, "created_at": at, "updated_at": at,
+                "display_at": at, "affected_components": self.affected(incident, n) or None,
+                "deliver_notifications": True, "custom_tweet": None, "tweet_id": None}
+
+    def affected(self, incident: Incident, n: int) -> list[dict[str, str]]:
+        """What the n-th update names or changes: the incident's statuses just before it and just after."""
+        update, earlier = incident.updates[n], incident.updates[:n]
+        # Just before it: after the previous update and any change per schedule since. A window that starts at
+        # the very time of an update ("in_progress" at 01:00 sharp) is that update's change, unless an earlier
+        # update shares the time and made it first.
+        before = _sets(incident, earlier, max(earlier[-1].at, update.at - _INSTANT)) if earlier else {}
+        after = _sets(incident, earlier + (update,), update.at)
+        named = set(update.components) | (set(incident.components) if n == 0 else set())
+        catalog = self.site.catalog
+        found = []
+        for c in catalog.components:
+            old, new = before.get(c.id, "operational"), after.get(c.id, "operational")
+            if c.id in named or old != new:
+                name = f"{catalog.group[c.group].name} - {c.name}" if c.group else c.name
+                found.append({"code": c.id, "name": name, "old_status": old, "new_status": new})
+        return found
+
+
+def _sets(incident: Incident, updates: tuple[Update, ...], at: datetime) -> dict[str, str]:
+    """The component statuses an incident sets at `at` if only `updates` were posted: its statuses while it is
+    open (maintenance: while in progress, by update or per schedule), nothing once closed or not yet started."""
+    if not updates:
+        return {}
+    p = phase(replace(incident, updates=updates), at)
+    if p.is_closed or (incident.is_maintenance and p.state not in ("in_progress", "verifying")):
+        return {}
+    statuses = dict(incident.components)
+    for update in updates:
+        statuses.update(update.components)
+    return statuses
