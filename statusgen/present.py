@@ -23,20 +23,8 @@ def status_words(status: str) -> str:
     return STATUS_TEXT[status][0]
 
 
-def status_symbol(status: str) -> str:
-    return STATUS_TEXT[status][1]
-
-
-def status_class(status: str) -> str:
-    return STATUS_TEXT[status][2]
-
-
 def state_words(state: str) -> str:
     return state.replace("_", " ").capitalize()
-
-
-def local(moment: datetime, tz: tzinfo) -> datetime:
-    return moment.astimezone(tz)
 
 
 def iso(moment: datetime, tz: tzinfo) -> str:
@@ -44,12 +32,11 @@ def iso(moment: datetime, tz: tzinfo) -> str:
     return moment.astimezone(tz).isoformat()
 
 
-def human(moment: datetime, tz: tzinfo, with_date: bool = True) -> str:
+def human(moment: datetime, tz: tzinfo) -> str:
     """'Aug 29, 2026, 09:05 CDT': the site's zone, always named."""
     moment = moment.astimezone(tz)
     zone = moment.tzname() or moment.strftime("UTC%z")
-    time_part = f"{moment.hour:02d}:{moment.minute:02d} {zone}"
-    return f"{MONTHS[moment.month][:3]} {moment.day}, {moment.year}, {time_part}" if with_date else time_part
+    return f"{MONTHS[moment.month][:3]} {moment.day}, {moment.year}, {moment.hour:02d}:{moment.minute:02d} {zone}"
 
 
 def time_tag(moment: datetime, tz: tzinfo) -> str:
