@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from .load import Site
 from .model import Incident
@@ -139,8 +139,3 @@ def page_jobs(v: SiteView) -> list[Callable[[], Page]]:
 
 
 BUILDERS = {"home": lambda v, _: home(v), "history": lambda v, _: history(v), "component": component, "area": area}
-
-
-def site_pages(v: SiteView) -> Iterator[Page]:
-    """Every HTML page of the site, in a fixed order."""
-    return (job() for job in page_jobs(v))

@@ -161,14 +161,6 @@ def snapshot(catalog: Catalog, incidents: tuple[Incident, ...], at: datetime) ->
                     open=open_incidents, active_maintenance=maintenance, upcoming_maintenance=upcoming)
 
 
-def touches_component(incident: Incident, component_id: str) -> bool:
-    return component_id in incident.all_components()
-
-
-def touches_area(incident: Incident, area_id: str) -> bool:
-    return area_id in incident.areas
-
-
 def as_posted(incidents: tuple[Incident, ...], at: datetime) -> tuple[Incident, ...]:
     """The incidents as readers may see them at `at`: only updates posted by then, and only incidents with one.
 
