@@ -9,9 +9,12 @@ from typing import Any, Callable
 
 from .load import Site
 from .model import Incident
+from .bars import strip
+from .uptime import DEFAULT_WEIGHTS, Uptime
 from .status import Snapshot, as_posted, duration, is_open, phase, snapshot
 
-PAGE_KINDS = ("home", "incident", "component", "area", "history")
+PAGE_KINDS = ("home", "incident", "component", "area", "history", "uptime")
+BAR_DAYS = 90  # days in each service's strip on the home page
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,14 @@ class SiteView:
     now: Snapshot
     recent_days: int = 14
     past_limit: int = 50  # past incidents listed on a component or area page; the history has them all
+    uptime: Uptime | None = None
+
+    def last_days(self, component_id: str, days: int = BAR_DAYS) -> tuple[list, float | None]:
+        """The component's last `days` days (oldest first) and its uptime over them."""
+        daily = self.uptime.daily(component_id, days)
+        tz = self.site.timezone
+        start = datetime(daily[0].date.year, daily[0].date.month, daily[0].date.day, tzinfo=tz)
+        return daily, self.uptime.overall(component_id, start, self.at)
 
     def phase(self, incident: Incident):
         return phase(incident, self.at)
@@ -49,7 +60,7 @@ def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50) 
     """What pages, feeds and calendars show at `at`: only what was posted by then."""
     site = replace(site, incidents=as_posted(site.incidents, at))
     return SiteView(site=site, at=at, now=snapshot(site.catalog, site.incidents, at), recent_days=recent_days,
-                    past_limit=past_limit)
+                    past_limit=past_limit, uptime=Uptime(site, at))
 
 
 ALL_FEED = ("all", "All updates")
@@ -72,7 +83,12 @@ def home(v: SiteView) -> Page:
     ungrouped = catalog.components_in(None)
     if ungrouped:
         groups.append((None, ungrouped))
-    return Page("home", None, {"groups": groups, "recent": recent, "feeds": [ALL_FEED],
+    bars = {}
+    for c in catalog.components:
+        days, uptime = v.last_days(c.id)
+        bars[c.id] = strip(c.name, days, uptime)
+    return Page("home", None, {"groups": groups, "recent": recent, "bars": bars, "bar_days": BAR_DAYS,
+                                "feeds": [ALL_FEED],
                                 "calendars": [("maintenance", "All maintenance")]})
 
 
@@ -125,9 +141,15 @@ def history(v: SiteView) -> Page:
     return Page("history", None, {"months": sorted(months.items(), reverse=True), "feeds": [ALL_FEED]})
 
 
+def uptime(v: SiteView) -> Page:
+    """Every service's months against its target, and its last 90 days."""
+    services = [(c, v.uptime.monthly(c.id, 12), v.last_days(c.id)[1]) for c in v.site.catalog.components]
+    return Page("uptime", None, {"services": services, "weights": DEFAULT_WEIGHTS, "feeds": [ALL_FEED]})
+
+
 def page_keys(v: SiteView) -> list[tuple[str, str | None]]:
     """(kind, id) of every HTML page of the site, in a fixed order."""
-    return [("home", None), ("history", None), *(("incident", i.id) for i in v.site.incidents),
+    return [("home", None), ("history", None), ("uptime", None), *(("incident", i.id) for i in v.site.incidents),
             *(("component", c.id) for c in v.site.catalog.components), *(("area", a.id) for a in v.site.catalog.areas)]
 
 
@@ -138,4 +160,5 @@ def page_jobs(v: SiteView) -> list[Callable[[], Page]]:
             for kind, key in page_keys(v)]
 
 
-BUILDERS = {"home": lambda v, _: home(v), "history": lambda v, _: history(v), "component": component, "area": area}
+BUILDERS = {"home": lambda v, _: home(v), "history": lambda v, _: history(v), "uptime": lambda v, _: uptime(v),
+            "component": component, "area": area}

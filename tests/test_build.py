@@ -39,7 +39,7 @@ def all_pages(output: Path) -> list[Path]:
 
 def test_every_page_is_written_and_nothing_else(example_output, model):
     written = {p.relative_to(example_output).as_posix() for p in all_pages(example_output)}
-    expected = {"index.html", "history/index.html", "404.html"}
+    expected = {"index.html", "history/index.html", "uptime/index.html", "404.html"}
     expected |= {f"incidents/{i.id}/index.html" for i in model.incidents}
     expected |= {f"components/{c.id}/index.html" for c in model.catalog.components}
     expected |= {f"areas/{a.id}/index.html" for a in model.catalog.areas}
@@ -77,7 +77,8 @@ def test_home_page(example_output):
     assert "Fixed wireless internet: ◆ Partial outage" in card
     upcoming = root.xpath('//section[@aria-labelledby="upcoming-h"]//article//h3/a/@href')
     assert upcoming == [f"./incidents/{UPCOMING}/"]
-    services = {text(li.xpath("./a")[0]): text(li) for li in root.xpath('//section[@aria-labelledby="components-h"]//li')}
+    services = {text(li.xpath("./a")[0]): " ".join(text(x) for x in li.xpath("./a | ./span"))
+                for li in root.xpath('//section[@aria-labelledby="components-h"]//li')}
     assert len(services) == 8
     assert services["Fixed wireless internet"].endswith("◆ Partial outage in Cedar Falls")
     assert services["Home phone"].endswith("✓ Operational")
@@ -207,3 +208,29 @@ def test_badges_are_written_for_the_site_every_component_and_area(example_output
     assert {p.relative_to(example_output).as_posix() for p in (example_output / "badges").rglob("*.svg")} == names
     svg = etree.parse(str(example_output / "badges/components/fixed-wireless.svg")).getroot()
     assert svg.get("aria-label") == "Fixed wireless internet: partial outage"
+
+
+def test_uptime_page_shows_every_month_against_its_target_bad_months_included(example_output, model):
+    root = page(example_output, "uptime/index.html")
+    sections = {text(s.xpath("./h2")[0]): s for s in root.xpath("//main//section[starts-with(@aria-labelledby, 'uptime-')]")}
+    assert list(sections) == [c.name for c in model.catalog.components]
+    phone = sections["Home phone"]
+    rows = {text(tr.xpath("./th")[0]): [text(td) for td in tr.xpath("./td")] for tr in phone.xpath(".//tbody/tr")}
+    assert list(rows)[0] == "November 2026" and list(rows)[-1] == "December 2025" and len(rows) == 12
+    assert rows["August 2026"] == ["99.535%", "✕ Missed 99.95%", "3 h 27 min"]  # the fiber cut
+    assert rows["October 2026"] == ["100.000%", "✓ Met 99.95%", "0 min"]
+    support = sections["Support line"]  # no target: said so, never "met"
+    assert "No uptime target." in text(support.xpath("./p")[0])
+    assert {tds[1] for tds in ([text(td) for td in tr.xpath("./td")] for tr in support.xpath(".//tbody/tr"))} == {"—"}
+
+
+def test_home_page_has_a_90_day_strip_per_service_with_words(example_output, model):
+    raw = (example_output / "index.html").read_bytes()
+    root = lxml.html.fromstring(raw)
+    strips = root.xpath("//section[@aria-labelledby='components-h']//svg[@class='bars']")
+    assert len(strips) == len(model.catalog.components)
+    labels = [s.get("aria-label") for s in strips]
+    assert labels[4] == "Home phone, last 90 days: 99.839% uptime, downtime on 1 day"
+    assert all(s.get("role") == "img" and len(s.xpath("./rect")) == 90 for s in strips)
+    bad_days = [t.text for t in strips[4].xpath("./rect/title")]
+    assert bad_days == ["Aug 29, 2026: major outage, 85.59% uptime"]  # 2 h 20 min major, 3 h 45 min partial at 30%

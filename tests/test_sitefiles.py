@@ -27,6 +27,7 @@ def test_absolute_siteurl_gets_a_sitemap_of_every_page(site):
     out = build(site, 'SITEURL = "https://status.example.org/sub"\nRELATIVE_URLS = False\n')
     locs = [e.text for e in etree.parse(str(out / "sitemap.xml")).getroot().iter(f"{SITEMAP_NS}loc")]
     assert locs == ["https://status.example.org/sub/", "https://status.example.org/sub/history/",
+                    "https://status.example.org/sub/uptime/",
                     "https://status.example.org/sub/incidents/2026-08-29-calls/",
                     "https://status.example.org/sub/components/phone/", "https://status.example.org/sub/components/tv/",
                     "https://status.example.org/sub/areas/north/", "https://status.example.org/sub/areas/south/"]

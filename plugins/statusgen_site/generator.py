@@ -35,6 +35,7 @@ DEFAULT_URLS = {
     "incident": ("incidents/{id}/", "incidents/{id}/index.html"),
     "component": ("components/{id}/", "components/{id}/index.html"),
     "area": ("areas/{id}/", "areas/{id}/index.html"),
+    "uptime": ("uptime/", "uptime/index.html"),
 }
 assert set(DEFAULT_URLS) == set(PAGE_KINDS)
 

@@ -1,0 +1,365 @@
+"""Uptime and SLA: how much of a period each component was up, per day, per month, or over any period.
+
+What readers are told, precisely:
+
+- Downtime. While an incident sets a component's status in an area, that time counts as downtime with a weight
+  by status: major outage 1, partial outage 0.3 (as Statuspage counts it), degraded performance 0, under
+  maintenance 0 (planned, announced work is not counted against uptime), operational 0. The weights are a
+  parameter; these are the defaults.
+- Where and when. An incident affects a component in each of its areas where the component is offered, from
+  when it began (`started`, else its first update; for maintenance its window's start) with the statuses of its
+  front matter, changed at each update's time by that update's components, until it ended (the update that
+  resolved it; maintenance that ended per schedule, at its window's end) or, while still open, until the build
+  time. Only updates posted by the build time count. Maintenance goes through the same rules, so its
+  `under_maintenance` costs nothing with the default weights but shows on the day it happened.
+- Overlaps. When incidents overlap on one component in one area, the worst weight counts at each moment, never
+  the sum.
+- Uptime. A component's uptime over a period is 1 − (its weighted downtime summed over its areas) / (the number
+  of its areas × the length of the period): every area counts equally, so an outage in one of four towns costs
+  a quarter of the same outage everywhere. `downtime` is that weighted sum divided by the number of areas (the
+  time the component was, in effect, down everywhere), so that uptime = 1 − downtime / length.
+- Periods. Days and months are calendar days and months in the site's time zone, so a day can last 23 or 25
+  hours. A period never reaches before the component's `since` (midnight in the site's zone) nor after the build
+  time; a period wholly outside them has no data (None, not 100%).
+- SLA. A month meets its target when its uptime, in percent, is at least the component's `sla`.
+
+Nothing here asks the clock: the build time is passed in.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from itertools import accumulate
+from types import MappingProxyType
+from typing import NamedTuple
+
+from .load import Site
+from .model import STATUS_RANK, STATUSES, Component, Incident
+from .status import ENDED_UNCONFIRMED, as_posted, phase
+
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
+    "major_outage": 1.0,
+    "partial_outage": 0.3,
+    "degraded_performance": 0.0,
+    "under_maintenance": 0.0,
+    "operational": 0.0,
+})
+# A month meets its target at exactly the target: float rounding of 1 - x / y must not fail it.
+_TARGET_SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class Day:
+    """One calendar day of one component."""
+
+    date: date
+    uptime: float | None  # 0..1; None when the day has no data (before `since`, after the build time)
+    downtime: timedelta  # weighted, averaged over its areas: uptime = 1 - downtime / the day's length
+    worst: str  # the worst status it had that day in any area; "operational" if none
+    incidents: tuple[str, ...]  # ids of the incidents (and maintenance) touching it that day, in site order
+
+
+@dataclass(frozen=True)
+class Month:
+    """One calendar month of one component, against its target."""
+
+    year: int
+    month: int
+    uptime: float | None
+    target: float | None  # the component's sla, percent
+    met: bool | None  # None without a target or without data
+    downtime: timedelta
+
+
+class Segment(NamedTuple):
+    """A stretch of time in one area with one weight: the worst of the incidents open on it then."""
+
+    start: datetime
+    end: datetime
+    weight: float
+    status: str  # the worst status among them
+    incidents: tuple[str, ...]
+
+
+class _Raw(NamedTuple):  # one incident's one status on one component, in epoch seconds (shared by its areas)
+    start: float
+    end: float
+    weight: float
+    rank: int  # of its status in STATUSES: the higher, the worse
+    order: int  # the incident's position in the site: ids are listed in this order
+
+
+class _Cover:
+    """The union of some stretches: sorted, disjoint, with a running total of their length, so that the time
+    covered within any period is two bisects and a subtraction."""
+
+    def __init__(self, stretches: list[tuple[float, float]]):  # sorted by start
+        self.starts: list[float] = []
+        self.ends: list[float] = []
+        for start, end in stretches:
+            if self.ends and start <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+        self.total = [0.0, *accumulate(end - start for start, end in zip(self.starts, self.ends))]
+
+    def within(self, a: float, b: float) -> float:
+        """Seconds covered within [a, b)."""
+        i, j = bisect_right(self.ends, a), bisect_left(self.starts, b)
+        if i >= j:
+            return 0.0
+        return self.total[j] - self.total[i] - max(0.0, a - self.starts[i]) - max(0.0, self.ends[j - 1] - b)
+
+
+class _Timeline:
+    """One component in one area: what incidents did to it, in epoch seconds, ready for questions.
+
+    The worst weight at each moment is counted in layers: for each weight w (heaviest first), the time covered by
+    stretches weighing at least w and not by a heavier layer counts w. `items` are the incidents' own stretches,
+    sorted by start, with the latest end so far (`reach`), to find those touching a period.
+    """
+
+    def __init__(self, items: list[_Raw]):
+        self.items = sorted(items)
+        self.item_starts = [item.start for item in self.items]
+        self.reach = list(accumulate((item.end for item in self.items), max))
+        levels = sorted({item.weight for item in self.items if item.weight > 0}, reverse=True)
+        self.layers = [(weight, _Cover([(item.start, item.end) for item in self.items if item.weight >= weight]))
+                       for weight in levels]
+
+    def weighted(self, a: float, b: float) -> float:
+        """Weighted seconds of downtime within [a, b)."""
+        seconds, heavier = 0.0, 0.0
+        for weight, cover in self.layers:
+            covered = cover.within(a, b)
+            seconds += weight * (covered - heavier)
+            heavier = covered
+        return seconds
+
+    def touching(self, a: float, b: float) -> list[_Raw]:
+        """The incidents' stretches that overlap [a, b), by start."""
+        i, j = bisect_right(self.reach, a), bisect_left(self.item_starts, b)
+        return [item for item in self.items[i:j] if item.end > a]
+
+    def segments(self) -> list[tuple[float, float, float, str, tuple[int, ...]]]:
+        """Non-overlapping (start, end, weight, status, incidents): the worst weight and worst status of the
+        stretches open at each moment, and the incidents they belong to. One sweep over starts and ends."""
+        events = sorted([(item.start, 1, n) for n, item in enumerate(self.items)]
+                        + [(item.end, -1, n) for n, item in enumerate(self.items)])
+        open_now: set[int] = set()
+        result: list[tuple[float, float, float, str, tuple[int, ...]]] = []
+        for k, (moment, change, n) in enumerate(events):
+            (open_now.add if change > 0 else open_now.discard)(n)
+            if not open_now or k + 1 == len(events) or events[k + 1][0] == moment:
+                continue
+            stretches = [self.items[m] for m in open_now]
+            weight = max(item.weight for item in stretches)
+            status = STATUSES[max(item.rank for item in stretches)]
+            orders = tuple(sorted({item.order for item in stretches}))
+            if result and result[-1][1] == moment and result[-1][2:] == (weight, status, orders):
+                result[-1] = (result[-1][0], events[k + 1][0], weight, status, orders)
+            else:
+                result.append((moment, events[k + 1][0], weight, status, orders))
+        return result
+
+
+_NOTHING = _Timeline([])
+
+
+def _check_weights(weights: Mapping[str, float]) -> None:
+    for status, weight in weights.items():
+        if status not in STATUS_RANK:
+            raise ValueError(f"unknown status in weights (expected one of {', '.join(STATUSES)}, got {status!r})")
+        if not 0 <= weight <= 1:
+            raise ValueError(f"weight out of range (expected a number from 0 to 1, got {weight!r} for {status})")
+
+
+def _end(incident: Incident, at: datetime) -> datetime:
+    """When it stopped affecting anything, as of `at` (its updates are those posted by then)."""
+    if incident.ended is not None:
+        return min(incident.ended, at)
+    if incident.window is not None and phase(incident, at).state == ENDED_UNCONFIRMED:
+        return min(incident.window.end, at)
+    return at
+
+
+def _stretches(incident: Incident, at: datetime):
+    """(start, end, statuses) from when it began to when it ended: its statuses change at each update."""
+    began, end = incident.began, _end(incident, at)
+    if end <= began:
+        return
+    statuses = dict(incident.components)
+    start = began
+    for update in incident.updates:
+        if update.at > start:  # statuses_at: an update counts from its own time on
+            if update.at >= end:
+                break
+            yield start, update.at, dict(statuses)
+            start = update.at
+        statuses.update(update.components)
+    yield start, end, statuses
+
+
+def _raw(site: Site, incidents: tuple[Incident, ...], at: datetime, weights: Mapping[str, float]
+         ) -> dict[tuple[str, str], list[_Raw]]:
+    """(component, area) -> every stretch of an incident setting a status on it there."""
+    raw: dict[tuple[str, str], list[_Raw]] = {}
+    for order, incident in enumerate(incidents):
+        where: dict[str, list[list[_Raw]]] = {}  # component -> the lists of the areas it is affected in
+        for start, end, statuses in _stretches(incident, at):
+            a, b = start.timestamp(), end.timestamp()
+            for component_id, status in statuses.items():
+                if status == "operational":  # recovered while the incident goes on
+                    continue
+                if component_id not in where:
+                    # a component offered in fewer areas is affected only where offered
+                    offered = site.catalog.component[component_id].areas
+                    where[component_id] = [raw.setdefault((component_id, area), []) for area in incident.areas
+                                           if area in offered]
+                item = _Raw(a, b, weights.get(status, 0.0), STATUS_RANK[status], order)
+                for items in where[component_id]:
+                    items.append(item)
+    return raw
+
+
+def _midnight(day: date, tz: tzinfo) -> float:
+    return datetime.combine(day, time(), tzinfo=tz).timestamp()
+
+
+def _next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+class Uptime:
+    """Uptime of every component as of the build time `at`: the incidents are worked out once, here; each
+    question after that is a few bisects."""
+
+    def __init__(self, site: Site, at: datetime, weights: Mapping[str, float] = DEFAULT_WEIGHTS):
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise ValueError(f"a build time without a time zone (expected an aware datetime, got {at!r})")
+        _check_weights(weights)
+        self.site, self.at, self.weights = site, at, weights
+        self._at = at.timestamp()
+        posted = as_posted(site.incidents, at)
+        self._ids = tuple(i.id for i in posted)
+        self._timelines = {key: _Timeline(items) for key, items in _raw(site, posted, at, weights).items()}
+
+    # --- periods ---------------------------------------------------------------------------------------------
+
+    def _component(self, component_id: str) -> Component:
+        return self.site.catalog.component[component_id]
+
+    def _clip(self, component: Component, a: float, b: float) -> tuple[float, float] | None:
+        """The part of [a, b) with data: from `since` to the build time; None when nothing is left."""
+        if component.since is not None:
+            a = max(a, _midnight(component.since, self.site.timezone))
+        b = min(b, self._at)
+        return (a, b) if b > a and component.areas else None
+
+    def _weighted(self, component: Component, a: float, b: float) -> float:
+        """Weighted downtime within [a, b), in seconds, averaged over the component's areas."""
+        return sum(self._timelines.get((component.id, area), _NOTHING).weighted(a, b)
+                   for area in component.areas) / len(component.areas)
+
+    def _period(self, component: Component, a: float, b: float) -> tuple[float | None, timedelta]:
+        clipped = self._clip(component, a, b)
+        if clipped is None:
+            return None, timedelta(0)
+        a, b = clipped
+        # To the microsecond, as times are kept: sums of epoch seconds must not turn 1 h into 1 h and a femtosecond.
+        seconds = round(self._weighted(component, a, b), 6)
+        return min(1.0, max(0.0, 1 - seconds / (b - a))), timedelta(seconds=seconds)
+
+    # --- questions -------------------------------------------------------------------------------------------
+
+    def overall(self, component_id: str, start: datetime, end: datetime) -> float | None:
+        """Uptime from `start` to `end` (0..1), or None when no part of it has data."""
+        return self._period(self._component(component_id), start.timestamp(), end.timestamp())[0]
+
+    def days(self, component_id: str, first: date, count: int) -> list[Day]:
+        """`count` calendar days in the site's time zone from `first` on, oldest first."""
+        component = self._component(component_id)
+        tz = self.site.timezone
+        bounds = [_midnight(first + timedelta(days=n), tz) for n in range(count + 1)]
+        # Each day's part with data is [cut[n], cut[n + 1]): an empty one has none.
+        lo, hi = self._clip(component, bounds[0], bounds[-1]) or (bounds[0], bounds[0])
+        cut = [min(max(bound, lo), hi) for bound in bounds]
+        worst, orders = [0] * count, [set() for _ in range(count)]
+        for area in component.areas if hi > lo else ():
+            for item in self._timelines.get((component.id, area), _NOTHING).touching(lo, hi):
+                n = max(0, bisect_right(cut, item.start) - 1)
+                while n < count and cut[n] < item.end:
+                    if item.start < cut[n + 1] and cut[n] < cut[n + 1]:
+                        worst[n] = max(worst[n], item.rank)
+                        orders[n].add(item.order)
+                    n += 1
+        result = []
+        for n in range(count):
+            uptime, downtime = self._period(component, bounds[n], bounds[n + 1])
+            result.append(Day(date=first + timedelta(days=n), uptime=uptime, downtime=downtime,
+                              worst=STATUSES[worst[n]], incidents=tuple(self._ids[o] for o in sorted(orders[n]))))
+        return result
+
+    def daily(self, component_id: str, days: int = 90) -> list[Day]:
+        """The last `days` calendar days, ending with the day of the build time, oldest first."""
+        today = self.at.astimezone(self.site.timezone).date()
+        return self.days(component_id, today - timedelta(days=days - 1), days)
+
+    def month(self, component_id: str, year: int, month: int) -> Month:
+        """One calendar month in the site's time zone, against the component's target."""
+        component = self._component(component_id)
+        tz = self.site.timezone
+        a, b = _midnight(date(year, month, 1), tz), _midnight(date(*_next_month(year, month), 1), tz)
+        uptime, downtime = self._period(component, a, b)
+        target = component.sla
+        met = None if uptime is None or target is None else uptime * 100 >= target - _TARGET_SLACK
+        return Month(year=year, month=month, uptime=uptime, target=target, met=met, downtime=downtime)
+
+    def monthly(self, component_id: str, months: int = 12) -> list[Month]:
+        """The last `months` calendar months, the current one (so far) first."""
+        local = self.at.astimezone(self.site.timezone)
+        year, month = local.year, local.month
+        result = []
+        for _ in range(months):
+            result.append(self.month(component_id, year, month))
+            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        return result
+
+    def intervals(self) -> dict[tuple[str, str], list[Segment]]:
+        """(component, area) -> its segments of trouble, oldest first, in the site's time zone, each with the
+        incidents open during it."""
+        tz = self.site.timezone
+        return {key: [Segment(datetime.fromtimestamp(a, tz), datetime.fromtimestamp(b, tz), weight, status,
+                              tuple(self._ids[o] for o in orders))
+                      for a, b, weight, status, orders in timeline.segments()]
+                for key, timeline in sorted(self._timelines.items())}
+
+
+# --- one question at a time ----------------------------------------------------------------------------------
+
+def intervals(site: Site, at: datetime, weights: Mapping[str, float] = DEFAULT_WEIGHTS
+              ) -> dict[tuple[str, str], list[Segment]]:
+    """(component, area) -> non-overlapping segments, each with the worst weight and status open then."""
+    return Uptime(site, at, weights).intervals()
+
+
+def daily(site: Site, component_id: str, at: datetime, days: int = 90,
+          weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> list[Day]:
+    """The last `days` calendar days of a component, ending with the day of `at`, oldest first."""
+    return Uptime(site, at, weights).daily(component_id, days)
+
+
+def monthly(site: Site, component_id: str, at: datetime, months: int = 12,
+            weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> list[Month]:
+    """The last `months` calendar months of a component, the current one (so far) first."""
+    return Uptime(site, at, weights).monthly(component_id, months)
+
+
+def overall(site: Site, component_id: str, start: datetime, end: datetime,
+            weights: Mapping[str, float] = DEFAULT_WEIGHTS, *, at: datetime | None = None) -> float | None:
+    """A component's uptime from `start` to `end` as of `at`, the build time (by default `end`: pass the build
+    time when `end` is later, or an open incident would count up to `end`)."""
+    return Uptime(site, at or end, weights).overall(component_id, start, end)
