@@ -1,27 +1,30 @@
 """The 90-day strip of a component's days, as inline SVG: the height of each bar is its uptime, so an outage day
-is visibly shorter whatever the colour; words for every bad day are in its <title> and in the summary."""
+is visibly shorter whatever the colour; words for every day with trouble are in its <title> (a tooltip) and the
+summary (what a screen reader says) counts them.
+
+Each day is one short path (a thick vertical stroke), grouped by colour class: with 20 services on a busy site the
+home page must stay small.
+"""
 from __future__ import annotations
 
+from collections import defaultdict
 from html import escape
 from typing import Sequence
 
 from .present import MONTHS, STATUS_TEXT
 
-WIDTH, GAP, HEIGHT = 3, 1, 28
-FILL = {"ok": "var(--ok)", "minor": "var(--minor)", "major": "var(--major)", "critical": "var(--critical)",
-        "maint": "var(--maint)"}
+STEP, HEIGHT = 4, 28  # a bar every 4 units (3 wide, a gap of 1), 28 tall
 
 
 def day_words(day) -> str:
-    when = f"{MONTHS[day.date.month][:3]} {day.date.day}, {day.date.year}"
+    when = f"{MONTHS[day.date.month][:3]} {day.date.day}"
     if day.uptime is None:
         return f"{when}: no data"
-    words = STATUS_TEXT[day.worst][0].lower()
-    return f"{when}: {words}, {day.uptime * 100:.2f}% uptime"
+    return f"{when}: {STATUS_TEXT[day.worst][0].lower()}, {day.uptime * 100:.1f}% up"
 
 
 def bar_height(day) -> float:
-    """Full height for a day without downtime; shorter with more downtime; a sliver for a day with no data."""
+    """Full height for a day without trouble; shorter with more downtime; a sliver for a day with no data."""
     if day.uptime is None:
         return 2.0
     if day.uptime >= 1:  # no downtime; degraded or under maintenance is still a little shorter than a clean day
@@ -38,14 +41,12 @@ def strip(name: str, days: Sequence, uptime: float | None) -> str:
         "no data yet" if uptime is None else f"{uptime * 100:.3f}% uptime, "
         + (f"downtime on {down} day{'s' if down != 1 else ''}" if down else "no downtime")
         + (f", {len(bad) - down} more with trouble" if len(bad) > down else ""))
-    parts = [f'<svg class="bars" viewBox="0 0 {len(days) * (WIDTH + GAP) - GAP} {HEIGHT}" role="img" '
-             f'aria-label="{escape(summary)}" preserveAspectRatio="none"><title>{escape(summary)}</title>']
+    groups: dict[str, list[str]] = defaultdict(list)
     for i, day in enumerate(days):
-        height = round(bar_height(day), 1)
         css = "none" if day.uptime is None else STATUS_TEXT[day.worst][2]
-        fill = FILL.get(css, "var(--line)")
-        rect = f'<rect x="{i * (WIDTH + GAP)}" y="{HEIGHT - height:g}" width="{WIDTH}" height="{height:g}" fill="{fill}"'
-        # Only days worth a look get a title: the strip stays small; the summary speaks for the rest.
-        parts.append(f"{rect}><title>{escape(day_words(day))}</title></rect>" if day in bad else f"{rect}/>")
-    parts.append("</svg>")
-    return "".join(parts)
+        path = f'<path d="M{i * STEP + 1.5:g} {HEIGHT}V{HEIGHT - round(bar_height(day), 1):g}"'
+        groups[css].append(f"{path}><title>{escape(day_words(day))}</title></path>" if day in bad else f"{path}/>")
+    body = "".join(f'<g class="b-{css}">{"".join(paths)}</g>' for css, paths in sorted(groups.items()))
+    label = escape(summary)
+    return (f'<svg class="bars" viewBox="0 0 {len(days) * STEP - 1} {HEIGHT}" role="img" aria-label="{label}" '
+            f'preserveAspectRatio="none"><title>{label}</title>{body}</svg>')

@@ -5,6 +5,7 @@ import ast
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -210,6 +211,7 @@ def _value_node(mapping: yaml.MappingNode, key: str) -> yaml.Node:
 
 # --- incidents -----------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=64)
 def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
     """The front matter's field table for one kind (None: the kind is invalid, so accept any kind's states)."""
     time = _time(tz)
@@ -434,7 +436,8 @@ def incident_files(content_dir: Path) -> list[Path]:
     folder = content_dir / INCIDENTS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and _INCIDENT_NAME.fullmatch(p.name))
+    return sorted((p for p in folder.iterdir() if p.is_file() and _INCIDENT_NAME.fullmatch(p.name)),
+                  key=lambda p: p.name)
 
 
 def load_site(content_dir: Path, timezone_name: str = "UTC") -> Site:

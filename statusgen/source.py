@@ -58,6 +58,9 @@ _STD = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")}
 
 
+_TAG_MARK = re.compile(r"(?:^|[\s\[{,:-])!")
+
+
 def _tagged(root: yaml.Node):
     """Nodes with a tag no plain value has, each once (aliases share nodes)."""
     seen, stack = set(), [root]
@@ -138,7 +141,7 @@ class Document:
         except yaml.YAMLError as err:
             self.problems.add(self.path, self.first_line, f"unparseable YAML: {err}")
             return None
-        if root is not None:
+        if root is not None and _TAG_MARK.search(text):  # walking every node is slow; no "!" token, no tag
             for node in _tagged(root):
                 self.report(node, f"unsupported YAML tag (expected a plain value, got {node.tag.replace(_STD, '!!')})")
         return root
