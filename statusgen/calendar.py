@@ -87,12 +87,13 @@ def event_uid(incident: Incident, authority: str) -> str:
 
 
 def render(site: Site, calendar: Calendar, build_time: datetime, page_url: Callable[[str, str | None], str],
-           link: Callable[[str], str], settings: CalendarSettings) -> bytes:
+           link: Callable[[str], str], settings: CalendarSettings, cache: dict | None = None) -> bytes:
     """The .ics bytes of one calendar as of `build_time`: its maintenance posted by then, whose window ended at
     most `settings.keep_days` before it, sorted by start and UID.
 
     `page_url(kind, id)` is a page's path relative to the site root; `link(path)` makes such a path into the URL
-    subscribers follow (absolute when the site has a SITEURL).
+    subscribers follow (absolute when the site has a SITEURL). `cache`, a dict shared by the calendars of one
+    build, keeps each maintenance's event so it is made once, not once per calendar it is in.
     """
     cal = VCalendar()
     cal.add("prodid", f"-//{settings.organization}//statusgen//EN")
@@ -109,10 +110,18 @@ def render(site: Site, calendar: Calendar, build_time: datetime, page_url: Calla
     oldest_end = build_time - timedelta(days=settings.keep_days)
     events = []
     for incident in site.incidents:
+        if not incident.is_maintenance or incident.window.end < oldest_end or not calendar.includes(incident):
+            continue
         posted = incident.updates_until(build_time)
-        if (incident.is_maintenance and posted and incident.window.end >= oldest_end
-                and calendar.includes(incident)):
-            events.append(event(site, incident, posted, link(page_url("incident", incident.id)), settings))
+        if not posted:
+            continue
+        url = link(page_url("incident", incident.id))
+        made = cache.get((incident.id, url)) if cache is not None else None
+        if made is None:
+            made = event(site, incident, posted, url, settings)
+            if cache is not None:
+                cache[incident.id, url] = made
+        events.append(made)
     for ev in sorted(events, key=lambda e: (e.decoded("dtstart"), str(e["uid"]))):
         cal.add_component(ev)
     if not events:

@@ -356,3 +356,12 @@ def test_every_calendar_of_the_example_site_is_importable():
                                             "2026-11-20-lake-city-hub-switch-replacement/")
     assert [str(e["UID"]).split("@")[0] for e in events(rendered(model, "areas/pine-ridge"))] == [
         "2026-04-14-phone-switch-software-update", "2026-09-08-core-router-upgrade"]
+
+
+def test_a_shared_event_cache_changes_no_byte():
+    model = load_site(ROOT / "content", "America/Chicago")
+    cache: dict = {}
+    for calendar in calendars(model, page_url):
+        alone = render(model, calendar, BUILD, page_url, link, SETTINGS)
+        assert render(model, calendar, BUILD, page_url, link, SETTINGS, cache) == alone
+    assert cache  # the maintenance events were made once and reused

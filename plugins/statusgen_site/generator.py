@@ -121,6 +121,7 @@ class StatusSiteGenerator(Generator):
         pairs = feeds.entries(self.view.site.incidents)
         jobs = [partial(self.write_page, writer, job) for job in page_jobs(self.view)]
         jobs += [partial(self.write_feed, feed, pairs) for feed in feeds.site_feeds(self.view.site, self.url)]
+        self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
         jobs += [partial(self.write_calendar, cal) for cal in calendar.calendars(self.view.site, self.url)]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
         jobs += [partial(self.write_badges), partial(self.write_api)]
@@ -167,7 +168,7 @@ class StatusSiteGenerator(Generator):
             authority=self.feed_settings().authority,
             keep_days=int(self.settings.get("STATUSGEN_CALENDAR_KEEP_DAYS", calendar.DEFAULT_KEEP_DAYS)))
         self.write_bytes(cal.path, calendar.render(self.view.site, cal, self.view.at, self.url,
-                                                   self.link_from(cal.path), settings))
+                                                   self.link_from(cal.path), settings, self.calendar_events))
 
     def write_badges(self):
         for name, data in badges.badges(self.view.site, self.view.now, site_name=self.settings["SITENAME"]).items():
