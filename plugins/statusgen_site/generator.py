@@ -84,6 +84,10 @@ class StatusSiteGenerator(Generator):
             month_title=lambda ym: present.month_title(*ym),
             duration=humanize_duration,
         )
+        self.env.globals.update(
+            feed_head_links=lambda feeds, root: Markup(present.feed_head_links(tuple(feeds or ()), root)),
+            subscribe_items=lambda feeds, cals, root: Markup(present.subscribe_items(tuple(feeds or ()),
+                                                                                   tuple(cals or ()), root)))
         self.env.globals.update(INDICATOR_CLASS=present.INDICATOR_CLASS,
                                 INDICATOR_SYMBOL=present.INDICATOR_SYMBOL, IMPACT_TEXT=present.IMPACT_TEXT)
         self.assets = self.hashed_assets()
