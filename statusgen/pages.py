@@ -15,6 +15,7 @@ from .status import Snapshot, as_posted, duration, is_open, phase, snapshot
 
 PAGE_KINDS = ("home", "incident", "component", "area", "history", "uptime")
 BAR_DAYS = 90  # days in each service's strip on the home page
+RECENT_LIMIT = 20  # resolved incidents listed on the home page at most; the history has them all
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def home(v: SiteView) -> Page:
     for c in catalog.components:
         days, uptime = v.last_days(c.id)
         bars[c.id] = strip(c.name, days, uptime)
-    return Page("home", None, {"groups": groups, "recent": recent, "bars": bars, "bar_days": BAR_DAYS,
+    return Page("home", None, {"groups": groups, "recent": recent[:RECENT_LIMIT], "recent_total": len(recent),
+                                "bars": bars, "bar_days": BAR_DAYS,
                                 "feeds": [ALL_FEED],
                                 "calendars": [("maintenance", "All maintenance")]})
 
