@@ -114,14 +114,24 @@ class StatusSiteGenerator(Generator):
         prefix = "../" * save_as.count("/")
         return lambda path: f"{prefix}{path}" if prefix or path else "./"
 
-    def feed_settings(self) -> feeds.FeedSettings:
-        authority = self.settings.get("STATUSGEN_ID_AUTHORITY") or urlparse(self.settings.get("SITEURL", "")).hostname
-        return feeds.FeedSettings(
-            site_name=self.settings["SITENAME"], author=self.settings.get("STATUSGEN_ORGANIZATION") or self.settings["SITENAME"],
-            authority=authority or "statusgen.invalid", language=self.settings.get("DEFAULT_LANG", "en"),
+    def output_settings(self) -> None:
+        """What the feed, calendar and API writers share, worked out once per build from the settings."""
+        name = self.settings["SITENAME"]
+        organization = self.settings.get("STATUSGEN_ORGANIZATION") or name
+        authority = (self.settings.get("STATUSGEN_ID_AUTHORITY") or urlparse(self.settings.get("SITEURL", "")).hostname
+                     or "statusgen.invalid")
+        self.feed_config = feeds.FeedSettings(
+            site_name=name, author=organization, authority=authority, language=self.settings.get("DEFAULT_LANG", "en"),
             limit=int(self.settings.get("STATUSGEN_FEED_LIMIT", feeds.DEFAULT_LIMIT)))
+        self.calendar_config = calendar.CalendarSettings(
+            site_name=name, organization=organization, authority=authority,
+            keep_days=int(self.settings.get("STATUSGEN_CALENDAR_KEEP_DAYS", calendar.DEFAULT_KEEP_DAYS)))
+        site_url = self.absolute_site_url()
+        self.api_config = api.ApiSettings(page_id=authority, name=name, url=f"{site_url}/" if site_url else "",
+                                          time_zone=self.settings.get("TIMEZONE") or "UTC")
 
     def generate_output(self, writer):
+        self.output_settings()
         pairs = feeds.entries(self.view.site.incidents)
         jobs = [partial(self.write_page, writer, job) for job in page_jobs(self.view)]
         jobs += [partial(self.write_feed, feed, pairs) for feed in feeds.site_feeds(self.view.site, self.url)]
@@ -145,7 +155,8 @@ class StatusSiteGenerator(Generator):
         writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False,
                           page_kind="404", page_url="404.html", inline_css=css, feeds=[], calendars=[],
                           home_url=f"{site_url}/" if site_url else "/")
-        self.write_bytes("robots.txt", sitemaps_robots(site_url).encode("utf-8"))
+        robots = sitefiles.robots(f"{site_url}/sitemap.xml" if site_url else None)
+        self.write_bytes("robots.txt", robots.encode("utf-8"))
         self.write_bytes("_headers", sitefiles.HEADERS.encode("utf-8"))
         if site_url:
             urls = [f"{site_url}/{self.url(kind, key)}" for kind, key in page_keys(self.view)]
@@ -160,19 +171,15 @@ class StatusSiteGenerator(Generator):
 
     def write_feed(self, feed, pairs):
         save_as = f"feeds/{feed.key}.atom.xml"
-        atom, rss = feeds.render(self.view.site, feed, pairs, self.feed_settings(), self.view.at, self.url,
+        atom, rss = feeds.render(self.view.site, feed, pairs, self.feed_config, self.view.at, self.url,
                                  self.link_from(save_as))
         self.write_bytes(save_as, atom)
         self.write_bytes(f"feeds/{feed.key}.rss.xml", rss)
 
     def write_calendar(self, cal):
-        settings = calendar.CalendarSettings(
-            site_name=self.settings["SITENAME"],
-            organization=self.settings.get("STATUSGEN_ORGANIZATION") or self.settings["SITENAME"],
-            authority=self.feed_settings().authority,
-            keep_days=int(self.settings.get("STATUSGEN_CALENDAR_KEEP_DAYS", calendar.DEFAULT_KEEP_DAYS)))
         self.write_bytes(cal.path, calendar.render(self.view.site, cal, self.view.at, self.url,
-                                                   self.link_from(cal.path), settings, self.calendar_events))
+                                                   self.link_from(cal.path), self.calendar_config,
+                                                   self.calendar_events))
 
     def write_badges(self):
         for name, data in badges.badges(self.view.site, self.view.now, site_name=self.settings["SITENAME"]).items():
@@ -180,10 +187,7 @@ class StatusSiteGenerator(Generator):
 
     def write_api(self):
         """The Statuspage v2 compatible JSON: what status widgets, exporters and chat bots already read."""
-        settings = api.ApiSettings(page_id=self.feed_settings().authority, name=self.settings["SITENAME"],
-                                   url=f"{self.absolute_site_url()}/" if self.absolute_site_url() else "",
-                                   time_zone=self.settings.get("TIMEZONE") or "UTC")
-        for name, data in api.documents(self.view.site, self.view.at, settings, self.url,
+        for name, data in api.documents(self.view.site, self.view.at, self.api_config, self.url,
                                         self.link_from("api/v2/summary.json")).items():
             self.write_bytes(name, data)
 
@@ -236,10 +240,6 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-
-
-def sitemaps_robots(site_url: str | None) -> str:
-    return sitefiles.robots(f"{site_url}/sitemap.xml" if site_url else None)
 
 
 def get_generators(pelican):
