@@ -1,8 +1,6 @@
 """The `statusgen` command: a thin layer over the library. Problems print as `path:line: message`, exit 1."""
 from __future__ import annotations
 
-import ctypes
-import errno
 import hashlib
 import json
 import logging
@@ -11,20 +9,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
+from . import publish
 from .errors import ContentError, Problem
 from .load import load_site, site_timezone
 from .times import TIME_FORMAT, parse_time
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: no flock, so every leftover staging folder counts as stale
-    fcntl = None
 
 log = logging.getLogger("statusgen")
 
@@ -46,14 +39,17 @@ def _shown(path: str | Path, base: Path) -> str:
         return str(path)
 
 
-def repo_root(folder: Path) -> Path:
-    """The root of the git work tree holding `folder` (annotation paths are relative to it), else the cwd."""
+def repo_root(folder: Path, fallback: Path | None = Path()) -> Path | None:
+    """The root of the git work tree holding `folder` (annotation paths are relative to it), else `fallback`
+    (the current folder)."""
     try:
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True,
                              check=True).stdout.strip()
-        return Path(top) if top else Path.cwd()
     except (OSError, subprocess.CalledProcessError):
-        return Path.cwd()
+        top = ""
+    if top:
+        return Path(top)
+    return fallback.resolve() if fallback is not None else None
 
 
 def github_escape(value: str, prop: bool = False) -> str:
@@ -186,18 +182,36 @@ def resolve_build_time(value: str | None, root: Path) -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+def protected_folders(path: Path, settings: Path) -> dict[str, Path]:
+    """The folders a build reads or lives in, by what the user calls them: no output may be or hold one."""
+    root = site_dir(path).resolve()
+    folders = {"the site folder": root, "the content folder": content_dir(path).resolve(),
+               "the folder of the settings file": settings.parent}
+    top = repo_root(root, fallback=None)
+    if top is not None:
+        folders["the repository root"] = top.resolve()
+    for name in ("theme", "plugins"):
+        if (root / name).is_dir():
+            folders[f"the {name} folder"] = (root / name).resolve()
+    return folders
+
+
 @main.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-s", "--settings", type=click.Path(path_type=Path), help="Pelican settings (default: PATH/pelicanconf.py).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: PATH/output).")
 @click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_FORMAT}, default: last commit or now).")
 @click.option("--timezone", "tz", help="Zone of times without an offset (default: from the settings).")
+@click.option("--force", is_flag=True, help="Build into a non-empty folder statusgen did not build, deleting what it "
+                                            "holds (never the site, content or repository folder, home or /).")
 @format_option
 def build(path: Path, settings: Path | None, output: Path | None, build_time: str | None, tz: str | None,
-          fmt: str) -> None:
+          force: bool, fmt: str) -> None:
     """Check the content, then build the site with Pelican into a fresh folder and swap it in whole.
 
     The previous site stays in place if the content has problems or the build fails or is killed half way.
+    Only a folder statusgen built (or an empty one) is replaced; a second build into the same folder waits
+    for the first.
 
     \b
     Examples:
@@ -207,41 +221,63 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
     root = site_dir(path)
     settings = (settings or root / "pelicanconf.py").resolve()  # Pelican runs in `root`: no paths relative to here
     output = (output or root / "output").resolve()
-    if output.parent.is_dir():  # first, so that even a build refused below puts a last good site back
-        remove_leftovers(output)
+    try:
+        warning = publish.guard(output, protected_folders(path, settings), force)
+    except publish.Refused as err:
+        click.echo(f"statusgen: {err}", err=True)
+        sys.exit(1)
+    if warning:
+        click.echo(warning, err=True)
     when = resolve_build_time(build_time, root)
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(output), dir=output.parent))
+    lock = publish.OutputLock(output)
+    try:
+        with publish.stoppable():
+            lock.acquire(lambda: click.echo(f"waiting for another build of {output} to finish", err=True))
+            publish.remove_leftovers(output)  # first, so that even a build refused below puts a last good site back
+            _build_into(path, root, settings, output, when, tz, fmt)
+    except publish.Stopped as stop:
+        click.echo(f"stopped by signal {stop.signum}: nothing was replaced", err=True)
+        sys.exit(128 + stop.signum)
+    finally:
+        lock.release()
+    click.echo(f"built {output} as of {when.isoformat()}")
+
+
+def _build_into(path: Path, root: Path, settings: Path, output: Path, when: datetime, tz: str | None,
+                fmt: str) -> None:
+    """Run Pelican into a staging folder while the content is checked here, then swap the new site in."""
+    staging = publish.new_staging(output)
     command = [sys.executable, "-m", "pelican", str(content_dir(path).resolve()), "-s", str(settings),
                "-o", str(staging), "-e", f'STATUSGEN_BUILD_TIME="{when.isoformat()}"', "--fatal", "warnings"]
     if tz:
         command += ["-e", f'TIMEZONE="{tz}"']
-    with claimed(staging), tempfile.TemporaryFile() as log:
+    parent = os.getpid()
+    with publish.claimed(staging), tempfile.TemporaryFile() as log:
         # Pelican starts at once and the content is checked here meanwhile, on the other core: loading is the
-        # slowest part of a check, and doing it one after the other would double it.
-        # Same process group: whoever stops this build stops Pelican too (its page writers die with it).
-        pelican = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT)
+        # slowest part of a check, and doing it one after the other would double it. Pelican dies with this
+        # process, even when it is killed outright; its page writers die with Pelican.
+        pelican = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                                   preexec_fn=lambda: publish.die_with_parent(parent))
         try:
             site = load_site(content_dir(path), tz or site_timezone(root))
-        except ContentError as err:
+            _note_unposted(site, when, root, fmt)
+            code = pelican.wait()
+        except BaseException as err:
             _stop(pelican)
             shutil.rmtree(staging, ignore_errors=True)
+            if not isinstance(err, ContentError):
+                raise
             _report(err, root, fmt)
             sys.exit(1)
-        except BaseException:
-            _stop(pelican)
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        _note_unposted(site, when, root, fmt)
-        if pelican.wait() != 0:
+        if code != 0:
             shutil.rmtree(staging, ignore_errors=True)
             log.seek(0)
             sys.stderr.write(log.read().decode("utf-8", "replace"))
             failed = "the build failed; the previous site was left as it was."
             click.echo(github_command("error", failed) if fmt == "github" else failed, err=fmt != "github")
             sys.exit(1)
-        swap(staging, output)
-    click.echo(f"built {output} as of {when.isoformat()}")
+        publish.swap(staging, output)
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -262,85 +298,6 @@ def _note_unposted(site, when: datetime, root: Path, fmt: str) -> None:
                 click.echo(github_command("notice", note, _shown(incident.path, repo_root(root))))
             else:
                 click.echo(f"note: {incident.path}: {note}", err=True)
-
-
-def _staging_prefix(output: Path) -> str:
-    return f".{output.name}.building-"
-
-
-@contextmanager
-def claimed(folder: Path):
-    """Hold a lock on a staging folder while its build runs; the system drops it when the build ends or is killed,
-    so a later build can tell a leftover from a build in progress."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        if fcntl:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
-def _in_progress(folder: Path) -> bool:
-    if not fcntl:
-        return False
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-
-
-def remove_leftovers(output: Path) -> None:
-    """Remove what killed builds of `output` left beside it: staging folders no running build holds, and an old
-    site a swap did not get to remove (put back in place if the new one never arrived)."""
-    prefix = _staging_prefix(output)
-    for folder in sorted(output.parent.iterdir()):
-        if folder.name.startswith(prefix) and folder.is_dir() and not _in_progress(folder):
-            shutil.rmtree(folder, ignore_errors=True)
-    old = output.with_name(f".{output.name}.old")
-    if old.is_dir():
-        if output.exists():
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            old.rename(output)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one step (Linux renameat2 with RENAME_EXCHANGE); False where the system cannot."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EPERM):  # the kernel or file system does not support it
-        return False
-    raise OSError(code, os.strerror(code), str(b))
-
-
-def swap(staging: Path, output: Path) -> None:
-    """Put the complete new site where the old one was. Where the system can, the two folders trade places in one
-    step, so at no moment is there no site; elsewhere the old one stays in place until the last moment."""
-    staging.chmod(0o755)  # mkdtemp made it private
-    if output.exists() and _exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # now the old site
-        return
-    old = output.with_name(f".{output.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if output.exists():
-        output.rename(old)
-    staging.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 if __name__ == "__main__":  # python -m statusgen.cli

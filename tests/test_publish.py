@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner
 from pelican.settings import read_settings
 
-from statusgen import cli
+from statusgen import cli, publish
 from tests.conftest import BUILD_TIME, ROOT
 
 LATER = "2026-11-22 21:15Z"  # a second build time: a different site from the one built at BUILD_TIME
@@ -108,7 +108,7 @@ def test_publishconf(monkeypatch, env, siteurl):
 def staging_has_files(output: Path, ignore: set[Path]) -> bool:
     """Whether a build has begun to write into a staging folder (other than those in `ignore`)."""
     staging = set(output.parent.glob(f".{output.name}.building-*")) - ignore
-    return any(f.is_file() for folder in staging for f in folder.rglob("*"))
+    return any(f.is_file() and f.name != publish.MARKER for folder in staging for f in folder.rglob("*"))
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -183,7 +183,7 @@ def test_a_swap_killed_between_its_two_renames_is_undone_by_the_next_build(tmp_p
 
 def test_the_swap_without_an_atomic_exchange(tmp_path, monkeypatch):
     """Where the system cannot swap two folders in one step, two renames do, and nothing is left behind."""
-    monkeypatch.setattr(cli, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
     site = copy_project(tmp_path / "site")
     for when in (BUILD_TIME, LATER):
         result = CliRunner().invoke(cli.main, ["build", str(site), "-o", str(site / "output"), "--build-time", when])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import signal
 import sys
 import traceback
 from datetime import timezone
@@ -24,6 +23,7 @@ from statusgen.errors import ContentError
 from statusgen.load import load_site
 from statusgen.markup import to_html
 from statusgen.pages import PAGE_KINDS, page_jobs, page_keys, view
+from statusgen.publish import die_with_parent
 from statusgen.times import humanize_duration, parse_time
 
 log = logging.getLogger(__name__)
@@ -208,11 +208,11 @@ def run_in_processes(jobs, workers: int) -> None:
         for job in jobs:
             job()
         return
-    children = []
+    children, parent = [], os.getpid()
     for n in range(1, workers):
         pid = os.fork()
         if pid == 0:  # the child: its share, then leave without running the parent's clean-up
-            die_with_parent()
+            die_with_parent(parent)
             code = 0
             try:
                 for job in jobs[n::workers]:
@@ -230,16 +230,6 @@ def run_in_processes(jobs, workers: int) -> None:
     failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
     if failed:
         raise RuntimeError(f"{len(failed)} page-writing process(es) failed; see the errors above")
-
-
-def die_with_parent() -> None:
-    """Linux: if the build is killed, its forked writers stop too instead of writing into a folder nobody uses."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def get_generators(pelican):

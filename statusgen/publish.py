@@ -1,0 +1,266 @@
+"""Putting a built site in place without harming anything else: the output guard, the lock, staging and the swap.
+
+A build writes only into a folder it may own: never a folder it reads from or one holding it, never a home, a
+root or a mount point, and never a non-empty folder it did not build (unless told so with --force). Every site
+it builds carries MARKER, which is how a later build knows the folder is its own to replace.
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+import signal
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no flock, so every leftover staging folder counts as stale
+    fcntl = None
+
+MARKER = ".statusgen-site"
+MARKER_TEXT = "This folder is a site built by statusgen. `statusgen build` replaces it whole at each build.\n"
+
+
+class Refused(Exception):
+    """An output folder a build must not write into; the message is one line for the user."""
+
+
+def marked(folder: Path) -> bool:
+    """Whether `folder` is a site statusgen built (it carries the marker)."""
+    marker = folder / MARKER
+    return marker.is_file() and not marker.is_symlink()
+
+
+def mark(folder: Path) -> None:
+    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def forbidden_reason(output: Path, protected: dict[str, Path]) -> str | None:
+    """Why `output` (resolved) can never be a build's output folder, or None.
+
+    `protected` names the folders the build reads or lives in (the site folder, the content folder, the repository
+    root...): none of them, nor any folder holding one, may be replaced by a site.
+    """
+    if output == Path(output.anchor):
+        return "it is the root of the file system"
+    home = Path.home().resolve()
+    for name, folder in {**protected, "your home folder": home}.items():
+        if output == folder:
+            return f"it is {name}"
+        if output in folder.parents:
+            return f"it holds {name} ({folder})"
+    content = protected.get("the content folder")
+    if content is not None and content in output.parents:
+        return "it is inside the content folder"
+    if output.exists() and os.path.ismount(output):
+        return "it is a mount point (build into a folder inside it)"
+    if output.exists() and not output.is_dir():
+        return "it is not a folder"
+    return None
+
+
+def guard(output: Path, protected: dict[str, Path], force: bool) -> str | None:
+    """Refuse (Refused) an output folder a build may not replace; returns what --force will delete, if anything."""
+    reason = forbidden_reason(output, protected)
+    if reason:
+        raise Refused(f"refusing to build into {output}: {reason} (expected a folder of the site's own, "
+                      f"such as output/; nothing was changed)")
+    if not output.is_dir() or marked(output):
+        return None
+    entries = sum(1 for _ in output.iterdir())
+    if not entries:
+        return None
+    what = f"{entries} file{'s' if entries != 1 else ''} or folder{'s' if entries != 1 else ''}"
+    if not force:
+        raise Refused(f"refusing to build into {output}: it holds {what} that statusgen did not build (expected an "
+                      f"empty folder or a site statusgen built; to delete them and build there, add --force)")
+    return f"--force: {output} holds {what} that statusgen did not build; they will be deleted when the new site is in place"
+
+
+# --- staging, locking and the swap -------------------------------------------------------------------------
+
+def staging_prefix(output: Path) -> str:
+    return f".{output.name}.building-"
+
+
+def old_site(output: Path) -> Path:
+    return output.with_name(f".{output.name}.old")
+
+
+class OutputLock:
+    """The lock on an output folder, held for a whole build: a second build into the same folder waits for the
+    first, so an older build never replaces a newer one. It is a lock on the folder holding the output (no lock
+    file is left behind to show up in `git status`)."""
+
+    def __init__(self, output: Path):
+        self.folder = output.parent
+        self.fd = -1
+
+    def acquire(self, waiting) -> None:
+        """Take the lock; `waiting()` is called first if another build holds it."""
+        self.fd = os.open(self.folder, os.O_RDONLY)
+        if not fcntl:
+            return
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)  # closing drops the flock
+            self.fd = -1
+
+
+@contextmanager
+def claimed(folder: Path):
+    """Hold a lock on a staging folder while its build runs; the system drops it when the build ends or is killed,
+    so a later build can tell a leftover from a build in progress."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if fcntl:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def new_staging(output: Path) -> Path:
+    """A fresh folder beside `output` to build into, marked as ours from the start."""
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(output), dir=output.parent))
+    mark(staging)
+    return staging
+
+
+def _in_progress(folder: Path) -> bool:
+    if not fcntl:
+        return False
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _ours(folder: Path) -> bool:
+    """A leftover statusgen may remove: one it marked, or an empty one."""
+    return folder.is_dir() and not folder.is_symlink() and (marked(folder) or not any(folder.iterdir()))
+
+
+def remove_leftovers(output: Path) -> None:
+    """Remove what killed builds of `output` left beside it: staging folders no running build holds, and an old
+    site a swap did not get to remove (put back in place if the new one never arrived). Only folders statusgen
+    marked as its own are removed."""
+    prefix = staging_prefix(output)
+    for folder in sorted(output.parent.iterdir()):
+        if folder.name.startswith(prefix) and _ours(folder) and not _in_progress(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+    old = old_site(output)
+    if old.is_dir() and not old.is_symlink():
+        if not output.exists():
+            old.rename(output)
+        elif _ours(old):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 with RENAME_EXCHANGE); False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EPERM):  # the kernel or file system does not support it
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def swap(staging: Path, output: Path) -> None:
+    """Put the complete new site where the old one was. Where the system can, the two folders trade places in one
+    step, so at no moment is there no site; elsewhere the old one stays in place until the last moment. Signals
+    wait until the site is in place, so an interrupt never leaves it half swapped."""
+    staging.chmod(0o755)  # mkdtemp made it private
+    mark(staging)  # again: a settings file may have had Pelican empty its output folder first
+    with signals_deferred():
+        if output.exists() and _exchange(staging, output):
+            shutil.rmtree(staging, ignore_errors=True)  # now the old site
+            return
+        old = old_site(output)
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        if output.exists():
+            output.rename(old)
+        staging.rename(output)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# --- signals and the Pelican child ----------------------------------------------------------------------------
+
+STOP_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGINT", None),
+                                 getattr(signal, "SIGHUP", None)) if s is not None)
+
+
+class Stopped(BaseException):
+    """The build was asked to stop (SIGTERM, SIGINT, SIGHUP): unwinding cleans up, then the process exits."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum, frame):
+    raise Stopped(signum)
+
+
+@contextmanager
+def stoppable():
+    """While a build runs, a stop signal unwinds it (so staging folders are removed and Pelican stopped)."""
+    previous = {s: signal.signal(s, _raise_stopped) for s in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+@contextmanager
+def signals_deferred():
+    """Hold stop signals back for a moment that must not be cut in two; they arrive when it is over."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Linux: a process that calls this is killed when its parent dies (PR_SET_PDEATHSIG), so a build killed
+    outright (SIGKILL) does not leave Pelican writing into a folder nobody will use. `parent`: the pid it expects
+    as parent; if that one already died before the call, the caller ends at once."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
