@@ -50,10 +50,11 @@ def forbidden_reason(output: Path, protected: dict[str, Path]) -> str | None:
     """
     if output == Path(output.anchor):
         return "it is the root of the file system"
-    home = Path.home().resolve()
-    for name, folder in {**protected, "your home folder": home}.items():
+    folders = {**protected, "your home folder": Path.home().resolve()}
+    for name, folder in folders.items():
         if output == folder:
             return f"it is {name}"
+    for name, folder in folders.items():
         if output in folder.parents:
             return f"it holds {name} ({folder})"
     content = protected.get("the content folder")
@@ -170,11 +171,11 @@ def remove_leftovers(output: Path) -> None:
         if folder.name.startswith(prefix) and _ours(folder) and not _in_progress(folder):
             shutil.rmtree(folder, ignore_errors=True)
     old = old_site(output)
-    if old.is_dir() and not old.is_symlink():
-        if not output.exists():
-            old.rename(output)
-        elif _ours(old):
+    if _ours(old):
+        if output.exists():
             shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.rename(output)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -203,11 +204,13 @@ def swap(staging: Path, output: Path) -> None:
         if output.exists() and _exchange(staging, output):
             shutil.rmtree(staging, ignore_errors=True)  # now the old site
             return
+        if not output.exists():
+            staging.rename(output)
+            return
         old = old_site(output)
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
-        if output.exists():
-            output.rename(old)
+        if old.exists() or old.is_symlink():  # not a leftover of ours (see remove_leftovers): never replace it
+            raise OSError(errno.EEXIST, "in the way of the swap, and not made by statusgen", str(old))
+        output.rename(old)
         staging.rename(output)
         shutil.rmtree(old, ignore_errors=True)
 

@@ -1,0 +1,223 @@
+"""A build writes only into a folder it may own: it refuses every other one and leaves it as it was, waits for
+another build of the same folder, and when stopped or killed leaves no Pelican process and no staging folder."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from statusgen import cli, publish
+from tests.conftest import BUILD_TIME
+from tests.test_publish import LATER, build, build_command, copy_project, snapshot, staging_has_files
+
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every entry under `folder` (folders too, as None) with its bytes: byte-for-byte what is there."""
+    return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}
+
+
+def run_build(site: Path, output: Path | str, *extra: str, home: Path | None = None):
+    env = {"HOME": str(home)} if home else {}
+    return CliRunner().invoke(cli.main, ["build", str(site), "-o", str(output), "--build-time", BUILD_TIME, *extra],
+                              env=env)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A buildable site in a git repository: tmp/repo/status (the site), tmp/home (a stand-in home folder)."""
+    repo = tmp_path / "repo"
+    site = copy_project(repo / "status")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "notes.txt").write_text("keep me\n")
+    return site
+
+
+FORBIDDEN = [
+    ("status", "it is the site folder"),
+    ("status/content", "it is the content folder"),
+    ("status/content/incidents", "it is inside the content folder"),
+    ("status/theme", "it is the theme folder"),
+    ("status/plugins", "it is the plugins folder"),
+    (".", "it is the repository root"),
+    ("..", "it holds the site folder ({site})"),
+    ("../home", "it is your home folder"),
+    ("../..", "it holds the site folder ({site})"),
+]
+
+
+@pytest.mark.parametrize("target, reason", FORBIDDEN, ids=[t for t, _ in FORBIDDEN])
+@pytest.mark.parametrize("force", [False, True], ids=["", "force"])
+def test_a_folder_the_build_reads_or_lives_in_is_refused_even_with_force(project, target, reason, force):
+    repo = project.parent
+    output = (repo / target).resolve()
+    watched = repo.parent  # everything the test made: the repository, the home stand-in
+    before = tree(watched)
+    result = run_build(project, repo / target, *(["--force"] if force else []), home=repo.parent / "home")
+    assert result.exit_code == 1
+    reason = reason.format(site=project)
+    assert result.output == (f"statusgen: refusing to build into {output}: {reason} (expected a folder of the "
+                             f"site's own, such as output/; nothing was changed)\n")
+    assert tree(watched) == before
+
+
+@pytest.mark.parametrize("target, reason", [("/", "it is the root of the file system"),
+                                            ("/proc", "it is a mount point (build into a folder inside it)")])
+def test_the_root_and_mount_points_are_refused(project, target, reason):
+    if not os.path.ismount(target):
+        pytest.skip(f"{target} is not a mount point here")
+    result = run_build(project, target, "--force")
+    assert result.exit_code == 1
+    assert result.output == (f"statusgen: refusing to build into {target}: {reason} (expected a folder of the site's "
+                             f"own, such as output/; nothing was changed)\n")
+
+
+def test_a_file_is_not_an_output_folder(project):
+    target = project.parent / "notes.txt"
+    target.write_text("mine\n")
+    result = run_build(project, target, "--force")
+    assert result.exit_code == 1
+    assert "it is not a folder" in result.output
+    assert target.read_text() == "mine\n"
+
+
+def test_a_non_empty_folder_statusgen_did_not_build_needs_force(project, tmp_path):
+    foreign = tmp_path / "photos"
+    (foreign / "2019").mkdir(parents=True)
+    (foreign / "cat.jpg").write_bytes(b"\xff\xd8 a cat")
+    before = tree(tmp_path)
+    result = run_build(project, foreign)
+    assert result.exit_code == 1
+    assert result.output == (f"statusgen: refusing to build into {foreign}: it holds 2 files or folders that statusgen "
+                             f"did not build (expected an empty folder or a site statusgen built; to delete them and "
+                             f"build there, add --force)\n")
+    assert tree(tmp_path) == before
+
+    result = run_build(project, foreign, "--force")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"--force: {foreign} holds 2 files or folders that statusgen did not build; "
+                                    f"they will be deleted when the new site is in place\n")
+    assert (foreign / publish.MARKER).is_file() and (foreign / "index.html").is_file()
+    assert not (foreign / "cat.jpg").exists()
+
+
+@pytest.mark.parametrize("state", ["missing", "empty", "built"])
+def test_a_missing_empty_or_statusgen_folder_is_built_into(project, tmp_path, state):
+    output = tmp_path / "site-out"
+    if state != "missing":
+        output.mkdir()
+    if state == "built":
+        assert run_build(project, output).exit_code == 0
+        (output / "stale.html").write_text("from an older build")
+    result = run_build(project, output)
+    assert result.exit_code == 0, result.output
+    assert (output / publish.MARKER).read_text() == publish.MARKER_TEXT
+    assert not (output / "stale.html").exists()
+
+
+def test_leftovers_that_statusgen_did_not_mark_are_never_removed(project):
+    """Only marked (or empty) staging and old folders are cleaned up: a user's folder with a similar name stays."""
+    (project / ".output.building-mine").mkdir()
+    (project / ".output.building-mine" / "keep.txt").write_text("mine")
+    (project / ".output.old").mkdir()
+    (project / ".output.old" / "keep.txt").write_text("mine too")
+    assert run_build(project, project / "output").exit_code == 0
+    assert (project / ".output.building-mine" / "keep.txt").read_text() == "mine"
+    assert (project / ".output.old" / "keep.txt").read_text() == "mine too"
+
+
+# --- two builds, and stopping one --------------------------------------------------------------------------
+
+def wait_for_pelican_writing(output: Path, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while not staging_has_files(output, set()) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the build finished before Pelican was seen writing"
+
+
+def children(pid: int) -> set[int]:
+    """The processes `pid` started (Linux /proc), and theirs."""
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            kids = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            continue
+        found |= {int(k) for k in kids}
+        todo += [int(k) for k in kids]
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has stopped; only its exit status waits to be collected
+
+
+def wait_gone(pids: set[int], seconds: float = 10) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return {p for p in pids if alive(p)}
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to see processes")
+
+
+@needs_proc
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name)
+def test_a_stopped_build_takes_pelican_with_it(project, tmp_path, sig):
+    output = project / "output"
+    build(project, tmp_path / "first", BUILD_TIME)
+    build(project, output, BUILD_TIME)
+    proc = subprocess.Popen(build_command(project, output, LATER), cwd=project, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_pelican_writing(output, proc)
+        started = children(proc.pid)
+        assert started, "no Pelican process seen"
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert wait_gone(started) == set(), "Pelican or its writers outlived the build"
+    assert snapshot(output) == snapshot(tmp_path / "first")  # the published site as it was
+    leftovers = sorted(p.name for p in project.iterdir() if p.name.startswith(".output."))
+    if sig == signal.SIGKILL:
+        assert proc.returncode == -sig
+        assert run_build(project, output).exit_code == 0  # and the next build clears what it left
+        leftovers = sorted(p.name for p in project.iterdir() if p.name.startswith(".output."))
+    else:
+        assert proc.returncode == 128 + sig, err
+        assert err.endswith(f"stopped by signal {int(sig)}: nothing was replaced\n"), err
+    assert leftovers == []
+
+
+def test_a_second_build_into_the_same_folder_waits_for_the_first(project, tmp_path):
+    output = project / "output"
+    build(project, tmp_path / "later", LATER)
+    first = subprocess.Popen(build_command(project, output, BUILD_TIME), cwd=project, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_pelican_writing(output, first)
+        second = subprocess.run(build_command(project, output, LATER), cwd=project, capture_output=True, text=True,
+                                timeout=120)
+        first_out, first_err = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    assert first.returncode == 0, first_err
+    assert second.returncode == 0, second.stderr
+    assert f"waiting for another build of {output} to finish" in second.stderr
+    assert snapshot(output) == snapshot(tmp_path / "later")  # the newer build is the one in place
