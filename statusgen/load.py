@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +17,7 @@ from . import source
 from .errors import ContentError, Problem, Problems
 from .model import (FINAL_STATES, IMPACT_OF_STATUS, IMPACT_RANK, IMPACTS, KINDS, STATES, STATUSES, Area,
                     Catalog, Component, Group, Incident, Update, Window)
-from .source import Document, Field, Invalid, choice, got, scalar, slug, slug_list, text
+from .source import Document, Field, Invalid, choice, got, line_text, scalar, slug, slug_list, text, ticket_text
 from .times import DATE_FORMAT, TIME_FORMAT, parse_date, parse_time, zone
 
 CATALOG_FILE = "components.yml"
@@ -72,7 +73,7 @@ def _percent(doc: Document, node: yaml.Node, where: str) -> float:
         raise Invalid(f"not a number (expected {expected}, got {got(node)})")
     value = float(raw)
     if not 0 <= value <= 100:
-        raise Invalid(f"out of range (expected {expected}, got {raw})")
+        raise Invalid(f"out of range (expected {expected}, got {source.clip(raw)})")
     return value
 
 
@@ -119,7 +120,7 @@ def _list_of(table: dict[str, Field], what: str, at_least_one: bool = True):
 
 _NAMED = {
     "id": Field(slug, "an id", required=True),
-    "name": Field(text, "text", required=True),
+    "name": Field(line_text, "text", required=True),
     "description": Field(text, "text"),
 }
 _COMPONENT = {
@@ -136,16 +137,14 @@ _CATALOG = {
 }
 
 
-def load_catalog(path: Path, problems: Problems) -> Catalog | None:
+def load_catalog(path: Path, problems: Problems, site_folder: Path | None = None) -> Catalog | None:
     """The catalog, or None when it is too broken to check incidents against (problems are reported)."""
     doc = Document(str(path), problems, name="catalog")
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         problems.add(path, 1, f"missing catalog (expected the file {CATALOG_FILE}, got none)")
         return None
-    try:
-        content = source.read_text(path)
-    except Invalid as err:
-        problems.add(path, err.line or 1, str(err))
+    content = _read(path, site_folder, problems)
+    if content is None:
         return None
     before = len(problems.items)
     root = doc.compose(content)
@@ -162,6 +161,7 @@ def load_catalog(path: Path, problems: Problems) -> Catalog | None:
               for _, f, _ in _unique_items(doc, values.get("groups", []), "groups", "group")]
     area_ids = tuple(a.id for a in areas)
     group_ids = tuple(g.id for g in groups)
+    known_areas = set(area_ids)
     components = []
     for i, fields, node in _unique_items(doc, values.get("components", []), "components", "component"):
         group = fields.get("group")
@@ -171,11 +171,11 @@ def load_catalog(path: Path, problems: Problems) -> Catalog | None:
                                                    f"(expected {expected}, got {_quoted(group)})")
         offered = []
         for area, line in fields.get("areas", ()):
-            if area in area_ids:
+            if area in known_areas:
                 offered.append(area)
             elif area_ids:  # no areas at all is reported once, where they are missing
                 problems.add(path, line, f"components[{i}].areas: unknown area "
-                                         f"(expected one of {', '.join(area_ids)}, got {_quoted(area)})")
+                                         f"(expected one of {_listed(area_ids)}, got {_quoted(area)})")
         components.append(Component(
             id=fields["id"], name=fields.get("name", fields["id"]), group=group, description=fields.get("description"),
             areas=tuple(offered) if "areas" in fields else area_ids, sla=fields.get("sla"), since=fields.get("since")))
@@ -226,13 +226,13 @@ def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
     }
     window = {"start": Field(time, "a date and time", required=True), "end": Field(time, "a date and time", required=True)}
     return {
-        "title": Field(text, "text", required=True),
+        "title": Field(line_text, "text", required=True),
         "kind": Field(choice(KINDS, "kind"), f"one of {', '.join(KINDS)}"),
         "impact": Field(choice(IMPACTS, "impact"), f"one of {', '.join(IMPACTS)}"),
         "started": Field(time, "a date and time"),
         "components": Field(_statuses(OPEN_STATUSES), "a mapping of component: status", required=True),
         "areas": Field(slug_list, "a list of area ids"),
-        "ticket": Field(text, "text"),
+        "ticket": Field(ticket_text, "text"),
         "eta": Field(time, "a date and time"),
         "window": Field(lambda d, n, w: d.fields(n, w, window), "a mapping with start and end",
                         required=kind == "maintenance"),
@@ -256,6 +256,33 @@ def split_front_matter(content: str, doc: Document) -> tuple[str, str, int] | No
     body_start = rest.find("\n", end.end())
     body = rest[body_start + 1:] if body_start >= 0 else ""
     return rest[: end.start()], body, 2 + rest[: end.end()].count("\n") + 1
+
+
+def _read(path: Path, site_folder: Path | None, problems: Problems) -> str | None:
+    """A content file's text, or None with the reason reported: a link to outside the site folder is never
+    read (its text could be a secret, echoed in messages and CI logs)."""
+    if site_folder is not None and path.is_symlink() and not _inside(path, site_folder):
+        problems.add(path, 1, "a link to a file outside the site folder (expected a file inside it; "
+                              "it was not read)")
+        return None
+    try:
+        content = source.read_text(path)
+    except Invalid as err:
+        problems.add(path, err.line or 1, str(err))
+        return None
+    problems.file_lines(path, content)
+    return content
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    real = Path(os.path.realpath(path))
+    return real == folder or folder in real.parents
+
+
+def _listed(ids, most: int = 20) -> str:
+    """Ids for an "expected one of" list, the first `most` of them (a catalog may list hundreds)."""
+    ids = list(ids)
+    return ", ".join(ids[:most]) + (f" (and {len(ids) - most} more)" if len(ids) > most else "")
 
 
 def _file_name(path: Path, problems: Problems) -> date | None:
@@ -288,20 +315,21 @@ def _kind(root: yaml.Node) -> str | None:
     return value if value in KINDS else None
 
 
-def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Problems) -> Incident | None:
+def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Problems,
+                  site_folder: Path | None = None) -> Incident | None:
     """One incident or maintenance file, or None with its problems reported."""
     before = len(problems.items)
     opened = _file_name(path, problems)
     doc = Document(str(path), problems)
-    try:
-        content = source.read_text(path)
-    except Invalid as err:
-        problems.add(path, err.line or 1, str(err))
+    content = _read(path, site_folder, problems)
+    if content is None:
         return None
     parts = split_front_matter(content, doc)
     if parts is None:
         return None
-    front, summary, _ = parts
+    front, summary, summary_line = parts
+    for line, message in source.control_characters(summary, summary_line):
+        problems.add(path, line, f"summary: {message}")
     doc.first_line = 2
     root = doc.compose(front)
     if root is None:
@@ -431,13 +459,58 @@ def site_timezone(site_dir: Path) -> str:
     return "UTC"
 
 
-def incident_files(content_dir: Path) -> list[Path]:
-    """The incident files: top-level `*.md` in incidents/ named like YYYY-MM-DD-…; other files are ignored."""
+# Names an author plausibly meant as an incident: Markdown by any spelling, or starting with a date.
+_MEANT = re.compile(r".*\.(md|markdown|mdown|mkdn?|mdwn|mdtxt|mdtext|txt)|\d{2,4}[-_./]\d{1,2}[-_./]\d{1,2}.*",
+                    re.IGNORECASE | re.ASCII)
+_IGNORED = re.compile(r"\..*|.*~|(readme|license|licence|changelog|contributing)(\..*)?", re.IGNORECASE)
+
+
+def incident_files(content_dir: Path, problems: Problems | None = None) -> list[Path]:
+    """The incident files under incidents/ and its sub-folders (by year, say), by name. With `problems`, what
+    looks meant as an incident but cannot be one is reported there: a misnamed file, a folder named like an
+    incident, a link to outside the site folder, a file that is not a regular file. Other files (a README,
+    images, hidden files) are ignored."""
     folder = content_dir / INCIDENTS_DIR
-    if not folder.is_dir():
-        return []
-    return sorted((p for p in folder.iterdir() if p.is_file() and _INCIDENT_NAME.fullmatch(p.name)),
-                  key=lambda p: p.name)
+    report = problems.add if problems is not None else (lambda *args: None)
+    site_folder = Path(os.path.realpath(content_dir)).parent
+    found: list[Path] = []
+    seen_folders: set[str] = set()
+    todo = [folder] if folder.is_dir() else []
+    while todo:
+        current = todo.pop()
+        real = os.path.realpath(current)
+        if real in seen_folders:
+            continue
+        seen_folders.add(real)
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as err:
+            report(current, 1, f"cannot read the folder ({(err.strerror or str(err)).lower()})")
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if _IGNORED.fullmatch(entry.name):
+                continue
+            named = _INCIDENT_NAME.fullmatch(entry.name) is not None
+            meant = named or _MEANT.fullmatch(entry.name) is not None
+            if entry.is_dir():
+                if entry.is_symlink() and not _inside(path, site_folder):
+                    report(path, 1, "a link to a folder outside the site folder (expected a folder inside it; "
+                                    "it was not read)")
+                    continue
+                if meant:
+                    report(path, 1, f"a folder named like an incident (expected a file YYYY-MM-DD-slug.md; "
+                                    f"got a folder {_quoted(entry.name)}; sub-folders may only group files)")
+                todo.append(path)
+            elif named and (entry.is_file() or entry.is_symlink()):
+                found.append(path)  # links to outside the site folder are refused when read
+            elif meant and entry.is_symlink() and not entry.is_file():
+                report(path, 1, "a broken link (expected an incident file, got a link to nothing)")
+            elif meant and not entry.is_file():
+                report(path, 1, "not a regular file (expected an incident file YYYY-MM-DD-slug.md)")
+            elif meant and problems is not None:
+                _file_name(path, problems)  # says what is wrong with the name
+    return sorted(found, key=lambda p: (p.name, str(p)))
 
 
 def load_site(content_dir: Path, timezone_name: str = "UTC") -> Site:
@@ -448,13 +521,21 @@ def load_site(content_dir: Path, timezone_name: str = "UTC") -> Site:
     except ValueError as err:
         problems.add("TIMEZONE", 1, str(err))
         problems.raise_if_any()
-    catalog = load_catalog(content_dir / CATALOG_FILE, problems)
+    site_folder = Path(os.path.realpath(content_dir)).parent
+    catalog = load_catalog(content_dir / CATALOG_FILE, problems, site_folder)
     # A catalog with no components or areas is reported there; checking incidents against it would only add
     # an "unknown component" for every reference.
     usable = catalog if catalog is not None and catalog.components and catalog.areas else None
     incidents = []
-    for path in incident_files(content_dir):
-        incident = load_incident(path, usable, tz, problems)
+    first_of: dict[str, Path] = {}
+    for path in incident_files(content_dir, problems):
+        ident = path.name[:-3]
+        if ident in first_of:
+            problems.add(path, 1, f"duplicate id (expected each incident id once across the sub-folders of "
+                                  f"{INCIDENTS_DIR}/, got {_quoted(ident)} again; first in {first_of[ident]})")
+            continue
+        first_of[ident] = path
+        incident = load_incident(path, usable, tz, problems, site_folder)
         if incident is not None:
             incidents.append(incident)
     problems.raise_if_any()

@@ -7,8 +7,10 @@ false), the error message says so.
 from __future__ import annotations
 
 import json
+import os
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,7 +24,9 @@ except AttributeError:  # pragma: no cover - wheels ship libyaml
     _Loader = yaml.SafeLoader
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-_STR = "tag:yaml.org,2002:str"
+MAX_FILE_BYTES = 1_000_000  # a whole incident (front matter and summary) or catalog; documented in the README
+MAX_DEPTH = 50  # nesting levels of YAML collections; a front matter needs 4. libyaml's composer recurses in C
+MAX_VALUES = 100_000  # values after expanding aliases ("billion laughs" stays small on disk)
 _SURPRISES = {
     "tag:yaml.org,2002:bool": "a boolean",
     "tag:yaml.org,2002:int": "a number",
@@ -40,9 +44,25 @@ class Invalid(ValueError):
         self.line = line
 
 
+def _size(count: int) -> str:
+    return f"{count / 1_000_000:.1f} MB" if count >= 100_000 else f"{count:,} bytes"
+
+
 def read_text(path: Path) -> str:
-    """The file's text: UTF-8 with or without BOM, CRLF folded to LF. Raises Invalid with the line of a bad byte."""
-    data = path.read_bytes()
+    """The file's text: UTF-8 with or without BOM, CRLF folded to LF. Raises Invalid (one line for the author)
+    when it cannot be read, is too large, or has a bad byte (with that byte's line)."""
+    try:
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise Invalid(f"too large (expected at most {_size(MAX_FILE_BYTES)}, got {_size(size)}; "
+                              f"put long logs or reviews elsewhere and link to them)")
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        reason = (err.strerror or str(err)).lower()
+        raise Invalid(f"cannot read it ({reason})") from None
+    if len(data) > MAX_FILE_BYTES:  # grew while read, or not a regular file
+        raise Invalid(f"too large (expected at most {_size(MAX_FILE_BYTES)}, got more)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -50,6 +70,28 @@ def read_text(path: Path) -> str:
         raise Invalid(f"not valid UTF-8 (expected UTF-8 text, got the byte 0x{data[err.start]:02x})",
                       line=line) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# What no text here may hold (and libyaml refuses, reporting it at a wrong line): control characters other
+# than tab and line feed, including NEL, and the non-characters U+FFFE and U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# Invisible characters that make text read differently from what it says: bidirectional embeddings, overrides
+# and isolates, marks, and zero-width spaces. Not refused in long text, where right-to-left writing may need them.
+_INVISIBLE = re.compile("[\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def char_name(char: str) -> str:
+    return f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
+
+
+def control_characters(text: str, first_line: int = 1) -> list[tuple[int, str]]:
+    """(line, message) for each line of `text` holding a control character, with the first such character."""
+    found = []
+    for match in _CONTROL.finditer(text):
+        line = text.count("\n", 0, match.start()) + first_line
+        if not found or found[-1][0] != line:
+            found.append((line, f"control character (expected text, got {char_name(match[0])}; remove it)"))
+    return found
 
 
 _STD = "tag:yaml.org,2002:"
@@ -77,12 +119,11 @@ def _tagged(root: yaml.Node):
             stack.extend(reversed(node.value))
 
 
-def _explain(err: yaml.MarkedYAMLError, text: str) -> str | None:
+def _explain(err: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
     """libyaml's terse messages in the author's terms, for the mistakes people make most."""
     mark = err.problem_mark
     if mark is None:
         return None
-    lines = text.split("\n")
     here = lines[mark.line][mark.column:] if mark.line < len(lines) else ""
     if err.problem == "found character that cannot start any token" and here.startswith("\t"):
         return "a tab (expected spaces to indent, got a tab character)"
@@ -90,6 +131,57 @@ def _explain(err: yaml.MarkedYAMLError, text: str) -> str | None:
         name = re.match(r"\*?([^\s,\[\]{}]+)", here)
         return f"undefined alias (expected an anchor &{name[1]} above, got *{name[1]})" if name else None
     return None
+
+
+_YAML_BREAK = re.compile("[\n\u2028\u2029]")  # NEL, YAML's other break, is refused as a control character
+_COMMENT_AFTER = re.compile(r"[ \t]+#")
+_SEQUENCE_ENTRY = re.compile(r"-(?=[ \t\n]|$)")
+_INDENT = re.compile(r"^ +", re.M)
+
+
+def _too_deep(text: str):
+    """The mark of the first collection nested deeper than MAX_DEPTH, or None.
+
+    libyaml's composer recurses once per level in C, so a few tens of thousands of `[` crash the process, and
+    its scanner slows down with depth; its parser does not recurse, so depth is measured on its events first.
+    Skipped when the text cannot nest that deep: each level needs a `[`, `{`, `?`, a `- ` or more indentation.
+    """
+    bound = (text.count("[") + text.count("{") + text.count("?") + len(_SEQUENCE_ENTRY.findall(text))
+             + max((len(m) for m in _INDENT.findall(text)), default=0) + 1)
+    if bound <= MAX_DEPTH:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:  # composing reports it
+        return None
+    return None
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values the tree holds with every alias expanded (depth is bounded by MAX_DEPTH)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    if isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    else:
+        children = []
+    total = 1
+    for child in children:
+        total += _expanded_size(child, sizes)
+        if total > MAX_VALUES:
+            break
+    sizes[id(node)] = total
+    return total
 
 
 def got(node: yaml.Node) -> str:
@@ -100,14 +192,42 @@ def got(node: yaml.Node) -> str:
         return "a list"
     if node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~"):
         return "nothing"
-    shown = json.dumps(node.value, ensure_ascii=False)
+    shown = _shown(node.value)
     # Say what YAML made of it: another YAML reader (or a later edit) would see that, not the text.
     if not node.style and node.tag in _SURPRISES and node.tag != "tag:yaml.org,2002:null":
-        value = yaml.load(node.value, Loader=_Loader)
-        shown += f", which YAML reads as {_SURPRISES[node.tag]}: {json.dumps(value)}"
+        shown += f", which YAML reads as {_SURPRISES[node.tag]}"
+        value = _yaml_value(node.value)
+        if value is not None:
+            shown += f": {value}"
         if ":" in node.value and node.tag == "tag:yaml.org,2002:int":
             shown += " (base 60)"
     return shown
+
+
+_SHOWN = 60  # characters of a value quoted back in a message
+
+
+def clip(value: str) -> str:
+    """A value cut short when long, so a message stays one readable line."""
+    return f"{value[:_SHOWN]}... ({len(value):,} characters)" if len(value) > _SHOWN + 20 else value
+
+
+def _shown(value: str) -> str:
+    """A value as messages quote it: JSON-quoted, cut short when long."""
+    if len(value) > _SHOWN + 20:
+        return json.dumps(value[:_SHOWN], ensure_ascii=False)[:-1] + f'..." ({len(value):,} characters)'
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _yaml_value(raw: str) -> str | None:
+    """What YAML 1.1 makes of a plain scalar, as JSON; None where YAML itself cannot make it (`0x_`, a number
+    too long to convert)."""
+    if len(raw) > _SHOWN:
+        return None
+    try:
+        return json.dumps(yaml.load(raw, Loader=_Loader))
+    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+        return None
 
 
 @dataclass
@@ -118,33 +238,74 @@ class Document:
     problems: Problems
     first_line: int = 1  # file line of the document's first line
     name: str = "front matter"  # what the top-level mapping is called in messages
+    lines: list[str] = field(default_factory=list)  # the document's lines as YAML counts them
+    _file_line: list[int] | None = None  # YAML's line -> line in the file, where the two differ
 
     def line(self, node: yaml.Node) -> int:
-        return node.start_mark.line + self.first_line
+        return self.mark_line(node.start_mark)
+
+    def mark_line(self, mark) -> int:
+        """The file line of a YAML mark. libyaml also counts U+2028 and U+2029 as line breaks; editors do not."""
+        if self._file_line is None:
+            return mark.line + self.first_line
+        return self._file_line[min(mark.line, len(self._file_line) - 1)] + self.first_line
 
     def report(self, node: yaml.Node, message: str) -> None:
         self.problems.add(self.path, self.line(node), message)
 
+    def _read_lines(self, text: str) -> None:
+        breaks = _YAML_BREAK.findall(text)
+        self.lines = _YAML_BREAK.split(text)
+        self._file_line = None
+        if len(breaks) != text.count("\n"):
+            self._file_line = [0]
+            for char in breaks:
+                self._file_line.append(self._file_line[-1] + (char == "\n"))
+
     def compose(self, text: str) -> yaml.Node | None:
         """The node tree, or None with a problem reported at the line YAML names."""
+        self._read_lines(text)
+        control = control_characters(text, self.first_line)
+        for line, message in control:
+            self.problems.add(self.path, line, message)
+        if control:
+            return None
+        deep = _too_deep(text)
+        if deep is not None:
+            self.problems.add(self.path, self.mark_line(deep), f"nested too deeply (expected at most {MAX_DEPTH} "
+                                                              f"levels of lists and mappings, got more)")
+            return None
         try:
             root = yaml.compose(text, Loader=_Loader)
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
-            line = mark.line + self.first_line if mark else self.first_line
-            what = _explain(err, text) or err.problem or err.context or "invalid YAML"
-            if err.problem and err.context and err.context_mark and not _explain(err, text):
+            line = self.mark_line(mark) if mark else self.first_line
+            explained = _explain(err, self.lines)
+            what = explained or err.problem or err.context or "invalid YAML"
+            if err.problem and err.context and err.context_mark and not explained:
                 # libyaml names where the thing it was reading began: often the real mistake (an unclosed bracket)
-                what += f" ({err.context}, line {err.context_mark.line + self.first_line})"
+                what += f" ({err.context}, line {self.mark_line(err.context_mark)})"
             self.problems.add(self.path, line, f"unparseable YAML: {what}")
             return None
         except yaml.YAMLError as err:
-            self.problems.add(self.path, self.first_line, f"unparseable YAML: {err}")
+            self.problems.add(self.path, self.first_line, f"unparseable YAML: {' '.join(str(err).split())}")
+            return None
+        if root is not None and "*" in text and _expanded_size(root, {}) > MAX_VALUES:
+            self.problems.add(self.path, self.first_line, f"too many values once aliases are expanded (expected at "
+                                                          f"most {MAX_VALUES:,}, got more)")
             return None
         if root is not None and _TAG_MARK.search(text):  # walking every node is slow; no "!" token, no tag
             for node in _tagged(root):
                 self.report(node, f"unsupported YAML tag (expected a plain value, got {node.tag.replace(_STD, '!!')})")
         return root
+
+    def comment_after(self, node: yaml.Node) -> bool:
+        """Whether a plain scalar is followed on its line by ` #...`, which YAML drops as a comment."""
+        if node.style or not isinstance(node, yaml.ScalarNode):
+            return False
+        end = node.end_mark
+        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        return bool(_COMMENT_AFTER.match(rest))
 
     def fields(self, node: yaml.Node, where: str, table: dict[str, "Field"]) -> dict[str, Any] | None:
         """Check a mapping against its field table: unknown, duplicate and missing keys, then each value.
@@ -211,11 +372,33 @@ def scalar(node: yaml.Node, expected: str) -> str:
     return node.value
 
 
-def text(doc: Document, node: yaml.Node, where: str) -> str:
-    value = scalar(node, "text").strip()
-    if not value:
-        raise Invalid("empty (expected text, got nothing)")
-    return value
+def text_value(*, whole: bool = True, visible: bool = False) -> Callable[[Document, yaml.Node, str], str]:
+    """A text field's parser. `whole`: a plain scalar followed by ` #...` is refused, since YAML drops that part
+    as a comment; `visible`: invisible formatting characters are refused, so a title, name or ticket cannot
+    read differently from what it says. Control characters (from YAML escapes such as "\\0") never pass."""
+
+    def parse(doc: Document, node: yaml.Node, where: str) -> str:
+        value = scalar(node, "text").strip()
+        if not value:
+            raise Invalid("empty (expected text, got nothing)")
+        if whole and doc.comment_after(node):
+            raise Invalid('text after " #" is a YAML comment and is dropped (expected the whole text: quote it or '
+                          'use a "|" block)')
+        control = _CONTROL.search(value)
+        if control:
+            raise Invalid(f"control character (expected text, got {char_name(control[0])}; remove it)")
+        hidden = _INVISIBLE.search(value) if visible else None
+        if hidden:
+            raise Invalid(f"invisible formatting character (expected text that reads as it is written, got "
+                          f"{char_name(hidden[0])}; remove it)")
+        return value
+
+    return parse
+
+
+text = text_value()  # long text: bodies, descriptions
+line_text = text_value(visible=True)  # titles and names
+ticket_text = text_value(whole=False, visible=True)  # an id-like value, often written `NOC-1  # a comment`
 
 
 def slug(doc: Document, node: yaml.Node, where: str) -> str:
@@ -227,19 +410,19 @@ def slug(doc: Document, node: yaml.Node, where: str) -> str:
 
 def slug_list(doc: Document, node: yaml.Node, where: str) -> tuple[tuple[str, int], ...]:
     """A list of ids, each with its line (so later checks can point at the right one)."""
-    result = []
+    first_line: dict[str, int] = {}
     for _, item in doc.items(node, where):
         try:
             value = slug(doc, item, where)
-            first = next((line for seen, line in result if seen == value), None)
-            if first is not None:
-                raise Invalid(f"duplicate id (expected each id once, got {got(item)} again; first at line {first})")
-            result.append((value, doc.line(item)))
+            if value in first_line:
+                raise Invalid(f"duplicate id (expected each id once, got {got(item)} again; "
+                              f"first at line {first_line[value]})")
+            first_line[value] = doc.line(item)
         except Invalid as err:
             doc.report(item, f"{where}: {err}")
-    if not result and not node.value:
+    if not first_line and not node.value:
         raise Invalid("empty (expected at least one id, got an empty list)")
-    return tuple(result)
+    return tuple(first_line.items())
 
 
 def choice(values: tuple[str, ...], what: str) -> Callable[[Document, yaml.Node, str], str]:

@@ -14,6 +14,10 @@ _TIME = re.compile(
     re.ASCII,  # \d would otherwise accept digits of any script
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# Times a status page can mean, and that every zone conversion, duration and calendar can represent: Python's
+# datetime ends at year 9999, so 9999-12-31 23:00 in Chicago cannot even be turned into UTC.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+_RANGE = f"from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
 
 
 def zone(name: str) -> tzinfo:
@@ -31,9 +35,16 @@ def parse_date(text: str) -> date:
     if not _DATE.fullmatch(text):
         raise ValueError(f"not a date (expected {DATE_FORMAT}, got {text!r})")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"not a real date (expected {DATE_FORMAT}, got {text!r})") from None
+    _check_year(day, "date", text)
+    return day
+
+
+def _check_year(day: date, what: str, text: str) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"out of range (expected a {what} {_RANGE}, got {text!r})")
 
 
 def parse_time(text: str, tz: tzinfo) -> datetime:
@@ -48,6 +59,7 @@ def parse_time(text: str, tz: tzinfo) -> datetime:
         naive = datetime(day.year, day.month, day.day, int(match["h"]), int(match["m"]), int(match["s"] or 0))
     except ValueError:
         raise ValueError(f"not a real date and time (expected {TIME_FORMAT}, got {text!r})") from None
+    _check_year(day, "time", text)
     offset = match["offset"]
     if offset is None:
         moment = naive.replace(tzinfo=tz)
