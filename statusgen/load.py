@@ -460,9 +460,11 @@ def site_timezone(site_dir: Path) -> str:
 
 
 # Names an author plausibly meant as an incident: Markdown by any spelling, or starting with a date.
-_MEANT = re.compile(r".*\.(md|markdown|mdown|mkdn?|mdwn|mdtxt|mdtext|txt)|\d{2,4}[-_./]\d{1,2}[-_./]\d{1,2}.*",
+_MEANT = re.compile(r".*\.(md|markdown|mdown|mkdn?|mdwn|mdtxt|mdtext)|\d{2,4}[-_./]\d{1,2}[-_./]\d{1,2}.*",
                     re.IGNORECASE | re.ASCII)
-_IGNORED = re.compile(r"\..*|.*~|(readme|license|licence|changelog|contributing)(\..*)?", re.IGNORECASE)
+# Never meant as incidents: hidden files, editor backups and swap files, a README and its kin.
+_IGNORED = re.compile(r"\..*|.*~|.*\.(bak|orig|rej|swp|swo|tmp)|(readme|license|licence|changelog|contributing)"
+                      r"(\..*)?", re.IGNORECASE)
 
 
 def incident_files(content_dir: Path, problems: Problems | None = None) -> list[Path]:
@@ -530,14 +532,13 @@ def load_site(content_dir: Path, timezone_name: str = "UTC") -> Site:
     first_of: dict[str, Path] = {}
     for path in incident_files(content_dir, problems):
         ident = path.name[:-3]
+        incident = load_incident(path, usable, tz, problems, site_folder)
         if ident in first_of:
             problems.add(path, 1, f"duplicate id (expected each incident id once across the sub-folders of "
                                   f"{INCIDENTS_DIR}/, got {_quoted(ident)} again; first in {first_of[ident]})")
-            continue
-        first_of[ident] = path
-        incident = load_incident(path, usable, tz, problems, site_folder)
-        if incident is not None:
+        elif incident is not None:
             incidents.append(incident)
+        first_of.setdefault(ident, path)
     problems.raise_if_any()
     incidents.sort(key=lambda i: (i.began, i.id))
     return Site(catalog=catalog, incidents=tuple(incidents), timezone=tz)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from functools import lru_cache
 from html import escape
+from urllib.parse import quote
 
 # status -> (words, symbol, css class). The symbol differs in shape, not only colour.
 STATUS_TEXT = {
@@ -19,6 +20,12 @@ INDICATOR_SYMBOL = {"none": "✓", "minor": "▲", "major": "◆", "critical": "
 MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 IMPACT_TEXT = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical"}
+
+
+def ticket_url(template: str, ticket: str) -> str:
+    """The link of a ticket: STATUSGEN_TICKET_URL with `{ticket}` replaced by the ticket, percent-encoded so
+    that no ticket can add a path, query or fragment of its own."""
+    return template.replace("{ticket}", quote(ticket, safe=""))
 
 
 def status_words(status: str) -> str:

@@ -84,12 +84,23 @@ def char_name(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
 
 
-def control_characters(text: str, first_line: int = 1) -> list[tuple[int, str]]:
-    """(line, message) for each line of `text` holding a control character, with the first such character."""
+# YAML also reads U+2028 and U+2029 as line breaks (NEL is a control character): in YAML they would break
+# the text where it does not look broken, and shift every line number after them.
+_YAML_CONTROL = re.compile(_CONTROL.pattern[:-1] + "\u2028\u2029]")
+
+
+def control_characters(text: str, first_line: int = 1, yaml: bool = False) -> list[tuple[int, str]]:
+    """(line, message) for each line of `text` holding a control character, with the first such character.
+    With `yaml`, also the line and paragraph separators YAML reads as line breaks."""
     found = []
-    for match in _CONTROL.finditer(text):
+    for match in (_YAML_CONTROL if yaml else _CONTROL).finditer(text):
         line = text.count("\n", 0, match.start()) + first_line
-        if not found or found[-1][0] != line:
+        if found and found[-1][0] == line:
+            continue
+        if match[0] in "\u2028\u2029":
+            found.append((line, f"line separator (expected text, got {char_name(match[0])}, which YAML reads as a "
+                                f"line break; remove it, or write \\u{ord(match[0]):04x} in double quotes)"))
+        else:
             found.append((line, f"control character (expected text, got {char_name(match[0])}; remove it)"))
     return found
 
@@ -133,7 +144,6 @@ def _explain(err: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
     return None
 
 
-_YAML_BREAK = re.compile("[\n\u2028\u2029]")  # NEL, YAML's other break, is refused as a control character
 _COMMENT_AFTER = re.compile(r"[ \t]+#")
 _SEQUENCE_ENTRY = re.compile(r"-(?=[ \t\n]|$)")
 _INDENT = re.compile(r"^ +", re.M)
@@ -238,34 +248,21 @@ class Document:
     problems: Problems
     first_line: int = 1  # file line of the document's first line
     name: str = "front matter"  # what the top-level mapping is called in messages
-    lines: list[str] = field(default_factory=list)  # the document's lines as YAML counts them
-    _file_line: list[int] | None = None  # YAML's line -> line in the file, where the two differ
+    lines: list[str] = field(default_factory=list)  # the document's lines
 
     def line(self, node: yaml.Node) -> int:
         return self.mark_line(node.start_mark)
 
     def mark_line(self, mark) -> int:
-        """The file line of a YAML mark. libyaml also counts U+2028 and U+2029 as line breaks; editors do not."""
-        if self._file_line is None:
-            return mark.line + self.first_line
-        return self._file_line[min(mark.line, len(self._file_line) - 1)] + self.first_line
+        return mark.line + self.first_line
 
     def report(self, node: yaml.Node, message: str) -> None:
         self.problems.add(self.path, self.line(node), message)
 
-    def _read_lines(self, text: str) -> None:
-        breaks = _YAML_BREAK.findall(text)
-        self.lines = _YAML_BREAK.split(text)
-        self._file_line = None
-        if len(breaks) != text.count("\n"):
-            self._file_line = [0]
-            for char in breaks:
-                self._file_line.append(self._file_line[-1] + (char == "\n"))
-
     def compose(self, text: str) -> yaml.Node | None:
         """The node tree, or None with a problem reported at the line YAML names."""
-        self._read_lines(text)
-        control = control_characters(text, self.first_line)
+        self.lines = text.split("\n")
+        control = control_characters(text, self.first_line, yaml=True)
         for line, message in control:
             self.problems.add(self.path, line, message)
         if control:

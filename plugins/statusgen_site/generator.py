@@ -83,6 +83,7 @@ class StatusSiteGenerator(Generator):
             state_words=present.state_words,
             month_title=lambda ym: present.month_title(*ym),
             duration=humanize_duration,
+            ticket_url=lambda ticket, template: present.ticket_url(template, ticket),
         )
         self.env.globals.update(
             feed_head_links=lambda feeds, root: Markup(present.feed_head_links(tuple(feeds or ()), root)),
