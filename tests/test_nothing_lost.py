@@ -249,3 +249,35 @@ def test_a_ticket_in_the_ticket_url_is_percent_encoded(site, tmp_path):
     page = lxml.html.parse(str(out / "incidents" / "2026-08-29-calls" / "index.html"))
     links = [a.get("href") for a in page.iter("a") if a.text == "NOC 1/../../admin?x=1#y&z"]
     assert links == ["https://t.example/browse/NOC%201%2F..%2F..%2Fadmin%3Fx%3D1%23y%26z?v=1"]
+
+
+# --- what check accepts, build builds ------------------------------------------------------------------------
+
+EDGES = {
+    "the first and last times accepted, in Chicago": (
+        "title: First and last\nstarted: 1970-01-01 00:00\ncomponents: {phone: major_outage}\nupdates:\n"
+        "  - at: 1970-01-01 00:00\n    state: investigating\n    next_update: 2999-12-31 23:59\n"
+        "    body: Long ago.\n  - at: 2999-12-31 23:59\n    state: identified\n    body: Far ahead.\n"),
+    "a maintenance window over the whole range": (
+        "title: Forever\nkind: maintenance\ncomponents: {phone: under_maintenance}\n"
+        "window: {start: 1970-01-01 00:00Z, end: 2999-12-31 23:59-23:59}\nupdates:\n"
+        "  - at: 1970-01-01 00:00Z\n    state: scheduled\n    body: The whole range.\n"),
+    "right-to-left text and emoji without formatting characters": (
+        'title: "انقطاع الهاتف 📞 في الشمال"\ncomponents: {phone: partial_outage}\nticket: "NOC-١"\nupdates:\n'
+        "  - at: 2026-08-29 09:20\n    state: investigating\n    body: \"ערוץ \\u200d 👩‍👩‍👧 ok\"\n"),
+}
+
+
+@pytest.mark.parametrize("front", EDGES.values(), ids=EDGES.keys())
+def test_what_check_accepts_at_the_edges_builds(site, tmp_path, monkeypatch, front):
+    shutil.copytree(ROOT / "theme", site.root / "theme")
+    shutil.copytree(ROOT / "plugins", site.root / "plugins")
+    shutil.copy(ROOT / "pelicanconf.py", site.root / "pelicanconf.py")  # America/Chicago
+    site.catalog(CATALOG.replace("    sla: 99.9\n", "    sla: 99.9\n    since: 1970-01-01\n"))
+    site.incident(NAME, f"---\n{front}---\nA summary.\n" + "Plain prose line.\n" * 40_000)
+    code, lines = check(site, monkeypatch)
+    assert code == 0, lines
+    result = CliRunner().invoke(main, ["build", str(site.root), "-o", str(tmp_path / "out"),
+                                       "--build-time", "2999-12-31 23:59Z"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "incidents" / NAME[:-3] / "index.html").is_file()
