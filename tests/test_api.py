@@ -1,5 +1,5 @@
 """Statuspage v2 JSON: rendered from tmp sites and the example, parsed back, validated with jsonschema against the
-schemas in ../shared/statuspage-v2 (with the formats checked), and compared with real captured responses.
+schemas in tests/data/statuspage-v2 (with the formats checked), and compared with real captured responses.
 
 The site fixture's catalog: areas north and south; group voice with phone (both areas); tv, ungrouped, only south.
 """
@@ -21,7 +21,7 @@ from statusgen.status import as_posted, snapshot
 from statusgen.times import zone
 from tests.conftest import ROOT
 
-STATUSPAGE = ROOT.parent / "shared" / "statuspage-v2"
+STATUSPAGE = ROOT / "tests" / "data" / "statuspage-v2"  # copied from the project's shared folder; see SOURCES.md
 SAMPLES = STATUSPAGE / "samples"
 SUMMARY_SAMPLE = SAMPLES / "atc0005-check-statuspage__testdata_summary_instructure-summary.json"
 COMPONENTS_SAMPLE = SAMPLES / "atc0005-check-statuspage__testdata_components_github-components-with-problem.json"
@@ -112,9 +112,6 @@ def _uri(value) -> bool:
 def validators() -> dict[str, Draft202012Validator]:
     """A validator for each API file: the two schemas as they are, and for the other files the shapes the
     summary schema defines for their parts."""
-    if not (STATUSPAGE / "schema").is_dir():
-        pytest.skip(f"the Statuspage v2 schemas are not at {STATUSPAGE / 'schema'} (the shared folder beside the "
-                    f"repository)")
     summary = json.loads((STATUSPAGE / "schema" / "summary.schema.json").read_text())
     incidents = json.loads((STATUSPAGE / "schema" / "incidents.schema.json").read_text())
 
