@@ -37,8 +37,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Callable
 
-from .load import Site
-from .model import Component, Incident, Update, worst
+from .model import Component, Incident, Site, Update, worst
 from .status import ENDED_UNCONFIRMED, Snapshot, as_posted, phase, snapshot
 
 LIMIT = 50  # Statuspage lists the 50 most recent incidents and maintenances

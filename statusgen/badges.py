@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .load import Site
+from .model import Site
 from .present import INDICATOR_CLASS, INDICATOR_SYMBOL, STATUS_TEXT
 from .status import Snapshot
 

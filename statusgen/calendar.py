@@ -25,9 +25,8 @@ from typing import Callable
 from icalendar import Calendar as VCalendar
 from icalendar import Event, Timezone, TimezoneStandard, vDuration, vText
 
-from .load import Site
+from .model import Incident, Site, Update
 from .markup import to_html
-from .model import Incident, Update
 
 DEFAULT_KEEP_DAYS = 365
 REFRESH = timedelta(hours=1)  # how often subscribers should fetch again: CI rebuilds about that often

@@ -1,7 +1,6 @@
 """The `statusgen` command: a thin layer over the library. Problems print as `path:line: message`, exit 1."""
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -14,9 +13,10 @@ from pathlib import Path
 
 import click
 
-from . import publish
-from .errors import ContentError, Problem
-from .load import load_site, site_timezone
+from . import publish, report
+from . import settings as settings_file
+from .errors import ContentError
+from .load import load_site
 from .times import TIME_FORMAT, parse_time
 
 log = logging.getLogger("statusgen")
@@ -31,84 +31,26 @@ def site_dir(path: Path) -> Path:
     return path if (path / "content").is_dir() else path.parent
 
 
-def _shown(path: str | Path, base: Path) -> str:
-    """A problem's path as the reader should see it: relative to `base` where it lies inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(base.resolve()))
-    except ValueError:
-        return str(path)
+format_option = click.option("--format", "fmt", type=click.Choice(sorted(report.FORMATS)), default="text",
+                             show_default=True, help=report.FORMAT_HELP)
+settings_option = click.option("-s", "--settings", type=click.Path(path_type=Path),
+                               help=f"Pelican settings (default: PATH/{settings_file.DEFAULT_FILE}).")
+timezone_option = click.option("--timezone", "tz", help="Zone of times written without an offset (default: TIMEZONE "
+                                                        "of the settings, else UTC).")
 
 
-def repo_root(folder: Path, fallback: Path | None = Path()) -> Path | None:
-    """The root of the git work tree holding `folder` (annotation paths are relative to it), else `fallback`
-    (the current folder)."""
-    try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True,
-                             check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        top = ""
-    if top:
-        return Path(top)
-    return fallback.resolve() if fallback is not None else None
+def fail(err: ContentError, path: Path, fmt: str) -> None:
+    """Report every problem found in the chosen format and exit 1."""
+    report.problems(err.problems, site_dir(path), fmt, click.echo)
+    sys.exit(1)
 
 
-def github_escape(value: str, prop: bool = False) -> str:
-    """Escape a workflow command's message, or with `prop` one of its properties, as GitHub's toolkit does."""
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return value.replace(":", "%3A").replace(",", "%2C") if prop else value
-
-
-def github_command(command: str, message: str, path: str | None = None, line: int | None = None) -> str:
-    """`::error file=PATH,line=N::MESSAGE`: GitHub Actions shows it as an annotation on that line of the file."""
-    props = [f"{key}={github_escape(str(value), prop=True)}" for key, value in (("file", path), ("line", line))
-             if value is not None]
-    return f"::{command}{' ' + ','.join(props) if props else ''}::{github_escape(message)}"
-
-
-def _text_problem(problem: Problem, base: Path) -> str:
-    return f"{_shown(problem.path, base)}:{problem.line}: {problem.message}"
-
-
-def _github_problem(problem: Problem, base: Path) -> str:
-    if not Path(problem.path).is_file():  # a setting such as TIMEZONE: no file to point at
-        return github_command("error", f"{problem.path}: {problem.message}")
-    return github_command("error", problem.message, _shown(problem.path, base), problem.line)
-
-
-def _gitlab_report(problems: list[Problem], base: Path) -> str:
-    """A GitLab Code Quality report (JSON): merge requests show each problem on its line."""
-    issues = []
-    for problem in problems:
-        path = _shown(problem.path, base)
-        fingerprint = hashlib.sha256(f"{path}:{problem.line}:{problem.message}".encode()).hexdigest()
-        issues.append({"description": problem.message, "check_name": "statusgen", "fingerprint": fingerprint,
-                       "severity": "major", "location": {"path": path, "lines": {"begin": problem.line}}})
-    return json.dumps(issues, indent=2, ensure_ascii=False)
-
-
-def _lines(line_of):
-    return lambda problems, base: "\n".join(line_of(p, base) for p in problems)
-
-
-# --format: what paths are shown relative to (given the site folder), how the problems are printed, and whether
-# to stderr (GitHub reads workflow commands from stdout; GitLab reads the report from a file the job writes).
-FORMATS = {"text": (lambda site: Path.cwd(), _lines(_text_problem), True),
-           "github": (repo_root, _lines(_github_problem), False),
-           "gitlab": (repo_root, _gitlab_report, False)}
-format_option = click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
-                             help="text: path:line: message; github: workflow commands that GitHub Actions shows "
-                                  "as annotations on the offending lines; gitlab: a Code Quality report (JSON) "
-                                  "that merge requests show on the offending lines.")
-
-
-def _report(err: ContentError, site: Path, fmt: str = "text") -> None:
-    base_of, render, to_stderr = FORMATS[fmt]
-    base = base_of(site)
-    click.echo(render(err.problems, base), err=to_stderr)
-    if fmt == "gitlab":  # the report goes to a file; the job's log still says what is wrong
-        click.echo(_lines(_text_problem)(err.problems, base), err=True)
-    count = len(err.problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", err=True)
+def read_settings(path: Path, settings: Path | None, tz: str | None) -> dict:
+    """The settings every command works with: the file given with -s (else PATH/pelicanconf.py when there is
+    one), read once, by Pelican's reader; --timezone over its TIMEZONE."""
+    overrides = {"TIMEZONE": tz} if tz else {}
+    return settings_file.read(settings or site_dir(path) / settings_file.DEFAULT_FILE, required=settings is not None,
+                              overrides=overrides)
 
 
 class Commands(click.Group):
@@ -137,22 +79,23 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--timezone", "tz", help="Zone of times written without an offset (default: TIMEZONE of pelicanconf.py, else UTC).")
+@settings_option
+@timezone_option
 @format_option
-def check(path: Path, tz: str | None, fmt: str) -> None:
+def check(path: Path, settings: Path | None, tz: str | None, fmt: str) -> None:
     """Validate a site's content: the catalog and every incident file.
 
     \b
     Examples:
       statusgen check .                    (or: statusgen check content)
+      statusgen check . -s publishconf.py  (times read in the TIMEZONE those settings give)
       statusgen check . --format github    (in GitHub Actions: annotations on the offending lines)
       statusgen check . --format gitlab > gl-code-quality-report.json    (GitLab merge requests)
     """
     try:
-        site = load_site(content_dir(path), tz or site_timezone(site_dir(path)))
+        site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz)))
     except ContentError as err:
-        _report(err, site_dir(path), fmt)
-        sys.exit(1)
+        fail(err, path, fmt)
     summary = (f"ok: {len(site.catalog.components)} components in {len(site.catalog.areas)} areas, "
                f"{len(site.incidents)} incidents and maintenances")
     if fmt == "gitlab":
@@ -187,7 +130,7 @@ def protected_folders(path: Path, settings: Path) -> dict[str, Path]:
     root = site_dir(path).resolve()
     folders = {"the site folder": root, "the content folder": content_dir(path).resolve(),
                "the folder of the settings file": settings.parent}
-    top = repo_root(root, fallback=None)
+    top = report.repo_root(root, fallback=None)
     if top is not None:
         folders["the repository root"] = top.resolve()
     for name in ("theme", "plugins"):
@@ -198,10 +141,10 @@ def protected_folders(path: Path, settings: Path) -> dict[str, Path]:
 
 @main.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-s", "--settings", type=click.Path(path_type=Path), help="Pelican settings (default: PATH/pelicanconf.py).")
+@settings_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: PATH/output).")
 @click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_FORMAT}, default: last commit or now).")
-@click.option("--timezone", "tz", help="Zone of times without an offset (default: from the settings).")
+@timezone_option
 @click.option("--force", is_flag=True, help="Build into a non-empty folder statusgen did not build, deleting what it "
                                             "holds (never the site, content or repository folder, home or /).")
 @format_option
@@ -219,23 +162,26 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
       statusgen build . -s publishconf.py -o output    (production: absolute URLs from STATUSGEN_SITEURL)
     """
     root = site_dir(path)
-    settings = (settings or root / "pelicanconf.py").resolve()  # Pelican runs in `root`: no paths relative to here
+    settings = (settings or root / settings_file.DEFAULT_FILE).resolve()  # Pelican runs in `root`
     output = (output or root / "output").resolve()
     try:
+        read_settings(path, settings, tz)  # a settings file that cannot load is one line here, not a traceback
         warning = publish.guard(output, protected_folders(path, settings), force)
-    except publish.Refused as err:
+        when = resolve_build_time(build_time, root)
+    except ContentError as err:
+        fail(err, path, fmt)
+    except (publish.Refused, ValueError) as err:
         click.echo(f"statusgen: {err}", err=True)
         sys.exit(1)
     if warning:
         click.echo(warning, err=True)
-    when = resolve_build_time(build_time, root)
     output.parent.mkdir(parents=True, exist_ok=True)
     lock = publish.OutputLock(output)
     try:
         with publish.stoppable():
             lock.acquire(lambda: click.echo(f"waiting for another build of {output} to finish", err=True))
             publish.remove_leftovers(output)  # first, so that even a build refused below puts a last good site back
-            _build_into(path, root, settings, output, when, tz, fmt)
+            _build_into(path, settings, output, when, tz, fmt)
     except publish.Stopped as stop:
         click.echo(f"stopped by signal {stop.signum}: nothing was replaced", err=True)
         sys.exit(128 + stop.signum)
@@ -244,60 +190,55 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
     click.echo(f"built {output} as of {when.isoformat()}")
 
 
-def _build_into(path: Path, root: Path, settings: Path, output: Path, when: datetime, tz: str | None,
-                fmt: str) -> None:
-    """Run Pelican into a staging folder while the content is checked here, then swap the new site in."""
+def _build_into(path: Path, settings: Path, output: Path, when: datetime, tz: str | None, fmt: str) -> None:
+    """Run Pelican into a staging folder, then swap the new site in. Pelican's generator loads and checks the
+    content (once per build) and leaves what it found in a report file, printed here in the chosen format."""
     staging = publish.new_staging(output)
+    found = staging / ".statusgen-report.json"  # removed before the swap
+    extra = {"STATUSGEN_BUILD_TIME": when.isoformat(), "STATUSGEN_REPORT": str(found), **({"TIMEZONE": tz} if tz else {})}
     command = [sys.executable, "-m", "pelican", str(content_dir(path).resolve()), "-s", str(settings),
-               "-o", str(staging), "-e", f'STATUSGEN_BUILD_TIME="{when.isoformat()}"', "--fatal", "warnings"]
-    if tz:
-        command += ["-e", f'TIMEZONE="{tz}"']
+               "-o", str(staging), "--fatal", "warnings",
+               "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())]  # one -e: a second replaces it
     parent = os.getpid()
     with publish.claimed(staging), tempfile.TemporaryFile() as log:
-        # Pelican starts at once and the content is checked here meanwhile, on the other core: loading is the
-        # slowest part of a check, and doing it one after the other would double it. Pelican dies with this
-        # process, even when it is killed outright; its page writers die with Pelican.
-        pelican = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT,
+        # Pelican dies with this process, even when it is killed outright; its page writers die with Pelican.
+        pelican = subprocess.Popen(command, cwd=site_dir(path), stdout=log, stderr=subprocess.STDOUT,
                                    preexec_fn=lambda: publish.die_with_parent(parent))
         try:
-            site = load_site(content_dir(path), tz or site_timezone(root))
-            _note_unposted(site, when, root, fmt)
             code = pelican.wait()
-        except BaseException as err:
+            problems, notes = report.load(found)
+        except BaseException:
             _stop(pelican)
             shutil.rmtree(staging, ignore_errors=True)
-            if not isinstance(err, ContentError):
-                raise
-            _report(err, root, fmt)
-            sys.exit(1)
-        if code != 0:
+            raise
+        finally:
+            found.unlink(missing_ok=True)
+        if problems or code != 0:
             shutil.rmtree(staging, ignore_errors=True)
+            if problems:
+                fail(ContentError(problems), path, fmt)
+            _check_after_failure(path, settings, tz, fmt)
             log.seek(0)
             sys.stderr.write(log.read().decode("utf-8", "replace"))
-            failed = "the build failed; the previous site was left as it was."
-            click.echo(github_command("error", failed) if fmt == "github" else failed, err=fmt != "github")
+            report.failure("the build failed; the previous site was left as it was.", fmt, click.echo)
             sys.exit(1)
+        report.notes(notes, site_dir(path), fmt, click.echo)
         publish.swap(staging, output)
+
+
+def _check_after_failure(path: Path, settings: Path, tz: str | None, fmt: str) -> None:
+    """Pelican failed before the generator could say what it found (the plugin is not configured, say): the
+    content's problems, if any, are still the most useful thing to report."""
+    try:
+        load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz)))
+    except ContentError as err:
+        fail(err, path, fmt)
 
 
 def _stop(process: subprocess.Popen) -> None:
     """End a build that will not be used; the processes it forked end with it (see the plugin)."""
     process.kill()
     process.wait()
-
-
-def _note_unposted(site, when: datetime, root: Path, fmt: str) -> None:
-    """Say which updates are dated after the build time: honest to leave out, surprising to an author whose
-    clock ran ahead."""
-    for incident in site.incidents:
-        later = [u for u in incident.updates if u.at > when]
-        if later:
-            note = (f"{len(later)} update(s) dated after the build time {when.isoformat()} are not shown yet "
-                    f"(the first at {later[0].at.isoformat()})")
-            if fmt == "github":
-                click.echo(github_command("notice", note, _shown(incident.path, repo_root(root))))
-            else:
-                click.echo(f"note: {incident.path}: {note}", err=True)
 
 
 if __name__ == "__main__":  # python -m statusgen.cli

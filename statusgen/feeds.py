@@ -13,9 +13,8 @@ from typing import Callable, Iterable
 
 from feedgen.feed import FeedGenerator
 
-from .load import Site
+from .model import Incident, Site, Update
 from .markup import to_html
-from .model import Incident, Update
 from .present import human, state_words, status_words
 
 DEFAULT_LIMIT = 50

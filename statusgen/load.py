@@ -1,11 +1,9 @@
 """Files -> model: the catalog and every incident, validated strictly, every problem collected in one run."""
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -14,9 +12,9 @@ from typing import Any
 import yaml
 
 from . import source
-from .errors import ContentError, Problem, Problems
+from .errors import Problems
 from .model import (FINAL_STATES, IMPACT_OF_STATUS, IMPACT_RANK, IMPACTS, KINDS, STATES, STATUSES, Area,
-                    Catalog, Component, Group, Incident, Update, Window)
+                    Catalog, Component, Group, Incident, Site, Update, Window)
 from .source import Document, Field, Invalid, choice, got, line_text, scalar, slug, slug_list, text, ticket_text
 from .times import DATE_FORMAT, TIME_FORMAT, parse_date, parse_time, zone
 
@@ -28,15 +26,6 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 OPEN_STATUSES = tuple(s for s in STATUSES if s != "operational")
 # Every state of any kind, for checking updates when the kind itself is wrong (one problem, not one per update).
 ANY_STATE = tuple(dict.fromkeys(s for states in STATES.values() for s in states))
-
-
-@dataclass(frozen=True)
-class Site:
-    """Everything the authors wrote, validated."""
-
-    catalog: Catalog
-    incidents: tuple[Incident, ...]  # sorted by when they began, then id
-    timezone: tzinfo
 
 
 def _quoted(value: str) -> str:
@@ -440,24 +429,6 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: d
 
 
 # --- the whole site ------------------------------------------------------------------------------------------
-
-def site_timezone(site_dir: Path) -> str:
-    """TIMEZONE from pelicanconf.py beside content/, read without running it; UTC when absent."""
-    conf = site_dir / "pelicanconf.py"
-    if conf.is_file():
-        try:
-            tree = ast.parse(source.read_text(conf), filename=str(conf))
-        except Invalid as err:
-            raise ContentError([Problem(str(conf), err.line or 1, str(err))]) from None
-        except SyntaxError as err:
-            raise ContentError([Problem(str(conf), err.lineno or 1, f"not valid Python (expected settings Pelican "
-                                                                    f"can read, got: {err.msg})")]) from None
-        for node in tree.body:
-            if (isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "TIMEZONE" for t in node.targets)
-                    and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
-                return node.value.value
-    return "UTC"
-
 
 # Names an author plausibly meant as an incident: Markdown by any spelling, or starting with a date.
 _MEANT = re.compile(r".*\.(md|markdown|mdown|mkdn?|mdwn|mdtxt|mdtext)|\d{2,4}[-_./]\d{1,2}[-_./]\d{1,2}.*",

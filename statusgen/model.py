@@ -5,7 +5,7 @@ Everything here is plain data; what follows from it at a given time lives in sta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping
@@ -166,3 +166,23 @@ class Incident:
         for update in self.updates:
             ids.update(update.components)
         return tuple(sorted(ids))
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the authors wrote, validated."""
+
+    catalog: Catalog
+    incidents: tuple[Incident, ...]  # sorted by when they began, then id
+    timezone: tzinfo
+
+    def unposted(self, when: datetime) -> list[tuple[str, str]]:
+        """(path, note) for each incident with updates dated after `when`: honest to leave out, surprising to an
+        author whose clock ran ahead."""
+        notes = []
+        for incident in self.incidents:
+            later = [u for u in incident.updates if u.at > when]
+            if later:
+                notes.append((incident.path, f"{len(later)} update(s) dated after the build time {when.isoformat()} "
+                                             f"are not shown yet (the first at {later[0].at.isoformat()})"))
+        return notes

@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Callable
 
-from .load import Site
-from .model import Incident
+from .model import Incident, Site
 from .bars import strip
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .status import Snapshot, as_posted, duration, is_open, phase, snapshot

@@ -35,8 +35,7 @@ from itertools import accumulate
 from types import MappingProxyType
 from typing import NamedTuple
 
-from .load import Site
-from .model import STATUS_RANK, STATUSES, Component, Incident
+from .model import STATUS_RANK, STATUSES, Component, Incident, Site
 from .status import ENDED_UNCONFIRMED, as_posted, phase
 
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({

@@ -9,7 +9,8 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from statusgen.cli import github_command, main
+from statusgen.cli import main
+from statusgen.report import github_command
 from tests.conftest import ROOT, SiteFactory
 
 GOOD = """\

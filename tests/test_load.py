@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from statusgen.errors import ContentError
-from statusgen.load import load_site, site_timezone
+from statusgen.load import load_site
 from tests.conftest import ROOT
 
 NAME = "2026-01-01-test.md"
@@ -1015,14 +1015,6 @@ def test_ambiguous_local_time_is_the_first_of_the_two(site):
     assert at.utcoffset() == timedelta(hours=-5)
 
 
-def test_site_timezone_is_read_from_pelicanconf(site):
-    assert site_timezone(site.root) == "UTC"
-    (site.root / "pelicanconf.py").write_text('SITENAME = "x"\nTIMEZONE = "America/Chicago"\n')
-    assert site_timezone(site.root) == "America/Chicago"
-    (site.root / "pelicanconf.py").unlink()
-    assert site_timezone(site.root) == "UTC"
-
-
 # --- values as written -----------------------------------------------------------------------------------------
 
 def test_values_are_taken_as_written_not_as_yaml_guesses(site):
@@ -1243,16 +1235,6 @@ def test_incidents_are_sorted_by_when_they_began(site):
 def test_the_example_content_loads():
     site = load_site(ROOT / "content", "America/Chicago")
     assert len(site.incidents) == len(list((ROOT / "content" / "incidents").glob("*.md")))
-
-
-def test_site_timezone_from_broken_pelicanconf_is_a_problem_not_a_traceback(site):
-    conf = site.root / "pelicanconf.py"
-    conf.write_text('SITENAME = "x"\nTIMEZONE = "America/Chicago\n')
-    with pytest.raises(ContentError) as info:
-        site_timezone(site.root)
-    assert [str(p) for p in info.value.problems] == [
-        f"{conf}:2: not valid Python (expected settings Pelican can read, got: unterminated string literal "
-        "(detected at line 2))"]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from statusgen import api, badges, calendar, feeds, present, sitefiles
+from statusgen import api, badges, calendar, feeds, present, report, sitefiles
 from statusgen.errors import ContentError
 from statusgen.load import load_site
 from statusgen.markup import to_html
@@ -59,14 +59,20 @@ class StatusSiteGenerator(Generator):
         return newest or parse_time("1970-01-01 00:00Z", timezone.utc)
 
     def generate_context(self):
+        found = self.settings.get("STATUSGEN_REPORT")  # where `statusgen build` reads what was found
         try:
             site = load_site(Path(self.path), self.settings.get("TIMEZONE") or "UTC")
         except ContentError as err:
-            # SystemExit, not an exception: Pelican would print a traceback for those.
-            for problem in err.problems:
-                print(problem, file=sys.stderr)
-            raise SystemExit(1) from None
-        self.view = view(site, self.build_time(site), int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)),
+            if found:
+                report.save(found, err.problems, [])
+            else:
+                for problem in err.problems:
+                    print(problem, file=sys.stderr)
+            raise SystemExit(1) from None  # SystemExit, not an exception: Pelican would print a traceback
+        when = self.build_time(site)
+        if found:
+            report.save(found, [], site.unposted(when))
+        self.view = view(site, when, int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)),
                          int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)))
         tz = site.timezone
         # Pelican's environment does not escape by default; every author string here is text, not HTML.
