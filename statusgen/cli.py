@@ -1,26 +1,18 @@
 """The `statusgen` command: a thin layer over the library. Problems print as `path:line: message`, exit 1."""
 from __future__ import annotations
 
-import json
 import logging
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
-from datetime import datetime, timezone
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from . import publish, report
+from . import publish, repo, report
 from . import settings as settings_file
-from .errors import ContentError
+from .errors import ContentError, Refusal
 from .load import load_site
-from .times import TIME_FORMAT, parse_time
-
-log = logging.getLogger("statusgen")
-
+from .times import TIME_FORMAT
 
 def content_dir(path: Path) -> Path:
     """Accept either a site folder (holding content/) or the content folder itself."""
@@ -43,6 +35,26 @@ def fail(err: ContentError, path: Path, fmt: str) -> None:
     """Report every problem found in the chosen format and exit 1."""
     report.problems(err.problems, site_dir(path), fmt, click.echo)
     sys.exit(1)
+
+
+@contextmanager
+def refusals(path: Path, fmt: str):
+    """What a command refuses, as the user reads it: problems in the chosen format, anything else one line; exit 1
+    (128 + the signal for a stopped build)."""
+    try:
+        yield
+    except ContentError as err:
+        fail(err, path, fmt)
+    except Refusal as err:
+        click.echo(f"statusgen: {err}", err=True)
+        sys.exit(1)
+    except publish.BuildFailed as err:
+        sys.stderr.write(err.log)
+        report.failure(str(err), fmt, click.echo)
+        sys.exit(1)
+    except publish.Stopped as stop:
+        click.echo(f"stopped by signal {stop.signum}: nothing was replaced", err=True)
+        sys.exit(128 + stop.signum)
 
 
 def read_settings(path: Path, settings: Path | None, tz: str | None) -> dict:
@@ -92,10 +104,8 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str) -> None:
       statusgen check . --format github    (in GitHub Actions: annotations on the offending lines)
       statusgen check . --format gitlab > gl-code-quality-report.json    (GitLab merge requests)
     """
-    try:
+    with refusals(path, fmt):
         site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz)))
-    except ContentError as err:
-        fail(err, path, fmt)
     summary = (f"ok: {len(site.catalog.components)} components in {len(site.catalog.areas)} areas, "
                f"{len(site.incidents)} incidents and maintenances")
     if fmt == "gitlab":
@@ -103,40 +113,6 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str) -> None:
         click.echo(summary, err=True)
     else:
         click.echo(summary)
-
-
-def resolve_build_time(value: str | None, root: Path) -> datetime:
-    """The one build time: --build-time, else SOURCE_DATE_EPOCH, else the last commit's time when the content is
-    unchanged since, else the current time. Rendering gets this value and never asks the clock itself."""
-    if value:
-        return parse_time(value, timezone.utc)
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=timezone.utc)
-    try:
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=root, capture_output=True,
-                               text=True, check=True).stdout.strip()
-        if not dirty:
-            stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
-                                   check=True).stdout.strip()
-            if stamp:
-                return datetime.fromtimestamp(int(stamp), tz=timezone.utc)
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def protected_folders(path: Path, settings: Path) -> dict[str, Path]:
-    """The folders a build reads or lives in, by what the user calls them: no output may be or hold one."""
-    root = site_dir(path).resolve()
-    folders = {"the site folder": root, "the content folder": content_dir(path).resolve(),
-               "the folder of the settings file": settings.parent}
-    top = report.repo_root(root, fallback=None)
-    if top is not None:
-        folders["the repository root"] = top.resolve()
-    for name in ("theme", "plugins"):
-        if (root / name).is_dir():
-            folders[f"the {name} folder"] = (root / name).resolve()
-    return folders
 
 
 @main.command()
@@ -162,83 +138,14 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
       statusgen build . -s publishconf.py -o output    (production: absolute URLs from STATUSGEN_SITEURL)
     """
     root = site_dir(path)
-    settings = (settings or root / settings_file.DEFAULT_FILE).resolve()  # Pelican runs in `root`
-    output = (output or root / "output").resolve()
-    try:
+    settings = settings or root / settings_file.DEFAULT_FILE
+    with refusals(path, fmt):
         read_settings(path, settings, tz)  # a settings file that cannot load is one line here, not a traceback
-        warning = publish.guard(output, protected_folders(path, settings), force)
-        when = resolve_build_time(build_time, root)
-    except ContentError as err:
-        fail(err, path, fmt)
-    except (publish.Refused, ValueError) as err:
-        click.echo(f"statusgen: {err}", err=True)
-        sys.exit(1)
-    if warning:
-        click.echo(warning, err=True)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    lock = publish.OutputLock(output)
-    try:
-        with publish.stoppable():
-            lock.acquire(lambda: click.echo(f"waiting for another build of {output} to finish", err=True))
-            publish.remove_leftovers(output)  # first, so that even a build refused below puts a last good site back
-            _build_into(path, settings, output, when, tz, fmt)
-    except publish.Stopped as stop:
-        click.echo(f"stopped by signal {stop.signum}: nothing was replaced", err=True)
-        sys.exit(128 + stop.signum)
-    finally:
-        lock.release()
-    click.echo(f"built {output} as of {when.isoformat()}")
-
-
-def _build_into(path: Path, settings: Path, output: Path, when: datetime, tz: str | None, fmt: str) -> None:
-    """Run Pelican into a staging folder, then swap the new site in. Pelican's generator loads and checks the
-    content (once per build) and leaves what it found in a report file, printed here in the chosen format."""
-    staging = publish.new_staging(output)
-    found = staging / ".statusgen-report.json"  # removed before the swap
-    extra = {"STATUSGEN_BUILD_TIME": when.isoformat(), "STATUSGEN_REPORT": str(found), **({"TIMEZONE": tz} if tz else {})}
-    command = [sys.executable, "-m", "pelican", str(content_dir(path).resolve()), "-s", str(settings),
-               "-o", str(staging), "--fatal", "warnings",
-               "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())]  # one -e: a second replaces it
-    parent = os.getpid()
-    with publish.claimed(staging), tempfile.TemporaryFile() as log:
-        # Pelican dies with this process, even when it is killed outright; its page writers die with Pelican.
-        pelican = subprocess.Popen(command, cwd=site_dir(path), stdout=log, stderr=subprocess.STDOUT,
-                                   preexec_fn=lambda: publish.die_with_parent(parent))
-        try:
-            code = pelican.wait()
-            problems, notes = report.load(found)
-        except BaseException:
-            _stop(pelican)
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        finally:
-            found.unlink(missing_ok=True)
-        if problems or code != 0:
-            shutil.rmtree(staging, ignore_errors=True)
-            if problems:
-                fail(ContentError(problems), path, fmt)
-            _check_after_failure(path, settings, tz, fmt)
-            log.seek(0)
-            sys.stderr.write(log.read().decode("utf-8", "replace"))
-            report.failure("the build failed; the previous site was left as it was.", fmt, click.echo)
-            sys.exit(1)
-        report.notes(notes, site_dir(path), fmt, click.echo)
-        publish.swap(staging, output)
-
-
-def _check_after_failure(path: Path, settings: Path, tz: str | None, fmt: str) -> None:
-    """Pelican failed before the generator could say what it found (the plugin is not configured, say): the
-    content's problems, if any, are still the most useful thing to report."""
-    try:
-        load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz)))
-    except ContentError as err:
-        fail(err, path, fmt)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """End a build that will not be used; the processes it forked end with it (see the plugin)."""
-    process.kill()
-    process.wait()
+        job = publish.Build(site=root, content=content_dir(path), settings=settings, timezone=tz,
+                            output=(output or root / "output").resolve(), when=repo.build_time(build_time, root))
+        notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))
+    report.notes(notes, root, fmt, click.echo)
+    click.echo(f"built {job.output} as of {job.when.isoformat()}")
 
 
 if __name__ == "__main__":  # python -m statusgen.cli

@@ -34,6 +34,10 @@ class Problem:
         return f"{printable(self.path)}:{self.line}: {self.message}"
 
 
+class Refusal(Exception):
+    """Something a command refuses that is not in a content file (a folder, an option); the message is one line."""
+
+
 class ContentError(Exception):
     """Raised by library code when content is invalid; carries every problem found."""
 

@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Callable
+
+from . import report
+from .errors import ContentError, Problem, Refusal
+from .load import load_site
+from .repo import repo_root
 
 try:
     import fcntl
@@ -24,7 +35,7 @@ MARKER = ".statusgen-site"
 MARKER_TEXT = "This folder is a site built by statusgen. `statusgen build` replaces it whole at each build.\n"
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """An output folder a build must not write into; the message is one line for the user."""
 
 
@@ -267,3 +278,96 @@ def die_with_parent(parent: int | None = None) -> None:
         return
     if parent is not None and os.getppid() != parent:
         os._exit(1)
+
+
+# --- a whole build ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Build:
+    """One build: where the site, its content and settings are, where the new site goes, and as of when."""
+
+    site: Path  # the site folder; Pelican runs there
+    content: Path
+    settings: Path
+    output: Path
+    when: datetime
+    timezone: str | None = None  # --timezone, over the settings' TIMEZONE
+
+    def protected(self) -> dict[str, Path]:
+        """The folders the build reads or lives in, by what the user calls them: no output may be or hold one."""
+        folders = {"the site folder": self.site.resolve(), "the content folder": self.content.resolve(),
+                   "the folder of the settings file": self.settings.resolve().parent}
+        top = repo_root(self.site, fallback=None)
+        if top is not None:
+            folders["the repository root"] = top.resolve()
+        for name in ("theme", "plugins"):
+            if (self.site / name).is_dir():
+                folders[f"the {name} folder"] = (self.site / name).resolve()
+        return folders
+
+
+class BuildFailed(Exception):
+    """Pelican failed for a reason other than the content; `log` is what it said."""
+
+    def __init__(self, log: str):
+        super().__init__("the build failed; the previous site was left as it was.")
+        self.log = log
+
+
+def run(build: Build, force: bool = False, say: Callable[[str], None] = print) -> list[Problem]:
+    """Build the site into a fresh folder beside the output and swap it in whole; returns the notes the build
+    made (updates dated after the build time). Raises Refused (a folder it may not write), ContentError (with
+    every problem), BuildFailed, or Stopped (a stop signal; everything it started is cleaned up)."""
+    warning = guard(build.output, build.protected(), force)
+    if warning:
+        say(warning)
+    build.output.parent.mkdir(parents=True, exist_ok=True)
+    lock = OutputLock(build.output)
+    try:
+        with stoppable():
+            lock.acquire(lambda: say(f"waiting for another build of {build.output} to finish"))
+            remove_leftovers(build.output)  # first, so that even a build refused below puts a last good site back
+            return _run_pelican(build)
+    finally:
+        lock.release()
+
+
+def _run_pelican(build: Build) -> list[Problem]:
+    """Pelican into a staging folder, then the swap. Pelican's generator loads and checks the content (once per
+    build) and leaves what it found in a report file inside the staging folder."""
+    staging = new_staging(build.output)
+    found = staging / ".statusgen-report.json"  # removed before the swap
+    extra = {"STATUSGEN_BUILD_TIME": build.when.isoformat(), "STATUSGEN_REPORT": str(found),
+             **({"TIMEZONE": build.timezone} if build.timezone else {})}
+    command = [sys.executable, "-m", "pelican", str(build.content.resolve()), "-s", str(build.settings.resolve()),
+               "-o", str(staging), "--fatal", "warnings",
+               "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())]  # one -e: a second replaces it
+    parent = os.getpid()
+    with claimed(staging), tempfile.TemporaryFile() as log:
+        # Pelican dies with this process, even when it is killed outright; its page writers die with Pelican.
+        pelican = subprocess.Popen(command, cwd=build.site, stdout=log, stderr=subprocess.STDOUT,
+                                   preexec_fn=lambda: die_with_parent(parent))
+        try:
+            code = pelican.wait()
+            problems, notes = report.load(found)
+            found.unlink(missing_ok=True)
+            if problems:
+                raise ContentError(problems)
+            if code != 0:
+                _check_content(build)  # Pelican failed before the generator ran: the content may say why
+                log.seek(0)
+                raise BuildFailed(log.read().decode("utf-8", "replace"))
+        except BaseException:
+            pelican.kill()
+            pelican.wait()
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        swap(staging, build.output)
+        return notes
+
+
+def _check_content(build: Build) -> None:
+    from . import settings
+
+    zone = build.timezone or settings.timezone_name(settings.read(build.settings, required=False))
+    load_site(build.content, zone)

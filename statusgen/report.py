@@ -5,25 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from .errors import Problem, printable
-
-
-def repo_root(folder: Path, fallback: Path | None = Path()) -> Path | None:
-    """The root of the git work tree holding `folder` (annotation paths are relative to it), else `fallback`
-    (the current folder)."""
-    try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True,
-                             check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        top = ""
-    if top:
-        return Path(top)
-    return fallback.resolve() if fallback is not None else None
+from .repo import repo_root
 
 
 def shown(path: str | Path, base: Path) -> str:

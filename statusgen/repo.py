@@ -1,0 +1,52 @@
+"""What git says about a site: where its repository begins, and the time a build shows the site as of."""
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import Refusal
+from .times import parse_time
+
+
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def repo_root(folder: Path, fallback: Path | None = Path()) -> Path | None:
+    """The root of the git work tree holding `folder` (annotation paths are relative to it), else `fallback`
+    (the current folder)."""
+    try:
+        top = _git(folder, "rev-parse", "--show-toplevel")
+    except (OSError, subprocess.CalledProcessError):
+        top = ""
+    if top:
+        return Path(top)
+    return fallback.resolve() if fallback is not None else None
+
+
+def build_time(value: str | None, root: Path) -> datetime:
+    """The one build time: `value` (--build-time), else SOURCE_DATE_EPOCH, else the last commit's time when the
+    site is unchanged since, else the current time. Rendering gets this value and never asks the clock itself.
+    Refusal (one line) for a time that cannot be read."""
+    if value:
+        try:
+            return parse_time(value, timezone.utc)
+        except ValueError as err:
+            raise Refusal(f"--build-time: {err}") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        seconds = int(epoch) if epoch.isascii() and epoch.isdigit() and len(epoch) < 12 else -1
+        if 0 <= seconds < 32_503_680_000:  # 3000-01-01
+            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        raise Refusal(f"SOURCE_DATE_EPOCH: not a time (expected seconds since 1970 before the year 3000, "
+                         f"got {epoch!r})")
+    try:
+        if not _git(root, "status", "--porcelain", "--", "."):
+            stamp = _git(root, "log", "-1", "--format=%ct")
+            if stamp:
+                return datetime.fromtimestamp(int(stamp), tz=timezone.utc)
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return datetime.now(timezone.utc).replace(microsecond=0)
