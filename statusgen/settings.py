@@ -49,12 +49,15 @@ def read(path: Path, required: bool = True, overrides: dict[str, Any] | None = N
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # its notes on defaults are not the author's problem
     sys.path.insert(0, str(path.parent))  # a settings file may import its neighbours, as under Pelican
+    modules = set(sys.modules)
     try:
         return read_settings(str(path), override=dict(overrides or {}))
     except Exception as err:  # noqa: BLE001 - whatever the file raises is the author's to fix, in one line
         raise ContentError([_failure(path, err)]) from None
     finally:
         sys.path.remove(str(path.parent))
+        for name in set(sys.modules) - modules:  # read afresh next time: the files may have changed
+            del sys.modules[name]
         quiet.setLevel(level)
 
 

@@ -1,6 +1,8 @@
 """Shared fixtures: small sites written into tmp_path, and the example site built once with the real Pelican."""
 from __future__ import annotations
 
+import inspect
+import re
 import shutil
 import subprocess
 import sys
@@ -74,3 +76,33 @@ def example_output(tmp_path_factory) -> Path:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stdout + result.stderr, result.stdout + result.stderr
     return output
+
+
+# --- kinds of test: `make test-fast` runs the library tests alone ----------------------------------------------
+
+# A test builds a site with the real Pelican when it (or a fixture it uses) runs `statusgen build`.
+_BUILDS = re.compile(r'"build"|\bbuild\(|build_command|run_build|served_site|example_output|with_theme|buildable|"-m", "pelican"')
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "build: builds a site with the real Pelican (seconds each)")
+    config.addinivalue_line("markers", "browser: drives a headless Chromium")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name == "test_browser.py":
+            item.add_marker(pytest.mark.browser)
+        elif any(name in _BUILD_FIXTURES for name in getattr(item, "fixturenames", ())) or _builds(item):
+            item.add_marker(pytest.mark.build)
+
+
+_BUILD_FIXTURES = {"example_output", "buildable", "project"}
+
+
+def _builds(item) -> bool:
+    function = getattr(item, "function", None)
+    try:
+        return function is not None and bool(_BUILDS.search(inspect.getsource(function)))
+    except (OSError, TypeError):
+        return False
