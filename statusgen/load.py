@@ -97,7 +97,7 @@ def _list_of(table: dict[str, Field], what: str, at_least_one: bool = True):
     """A list of mappings, each checked against `table`."""
 
     def parse(doc: Document, node: yaml.Node, where: str) -> list[tuple[int, dict[str, Any] | None, yaml.Node]]:
-        items = doc.items(node, where)
+        items = doc.items(node)
         if at_least_one and not items:
             raise Invalid(f"empty (expected at least one {what}, got an empty list)")
         return [(i, doc.fields(item, f"{where}[{i}]", table), item) for i, item in items]

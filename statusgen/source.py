@@ -337,7 +337,7 @@ class Document:
                 self.report(node, f"{where or self.name}: missing key (expected {key}: {spec.expected}, got no {key})")
         return values
 
-    def items(self, node: yaml.Node, where: str) -> list[tuple[int, yaml.Node]]:
+    def items(self, node: yaml.Node) -> list[tuple[int, yaml.Node]]:
         """The elements of a list node with their index; Invalid when it is not a list."""
         if not isinstance(node, yaml.SequenceNode):
             raise Invalid(f"wrong type (expected a list, got {got(node)})")
@@ -408,7 +408,7 @@ def slug(doc: Document, node: yaml.Node, where: str) -> str:
 def slug_list(doc: Document, node: yaml.Node, where: str) -> tuple[tuple[str, int], ...]:
     """A list of ids, each with its line (so later checks can point at the right one)."""
     first_line: dict[str, int] = {}
-    for _, item in doc.items(node, where):
+    for _, item in doc.items(node):
         try:
             value = slug(doc, item, where)
             if value in first_line:
