@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Callable
 
-from .model import Component, Incident, Site, Update, worst
-from .status import ENDED_UNCONFIRMED, Snapshot, as_posted, phase, snapshot
+from .dates import midnight
+from .model import ENDED_UNCONFIRMED, Component, Incident, Site, Update, by_window, chronological, worst
+from .status import Snapshot, as_posted, phase, snapshot, statuses_set
 
 LIMIT = 50  # Statuspage lists the 50 most recent incidents and maintenances
 
@@ -109,10 +110,9 @@ def documents(site: Site, at: datetime, settings: ApiSettings, page_url: Callabl
     """
     site = replace(site, incidents=as_posted(site.incidents, at))
     api = _Api(site, at, settings, snapshot(site.catalog, site.incidents, at), page_url, link)
-    incidents = sorted((i for i in site.incidents if not i.is_maintenance), key=lambda i: (i.began, i.id),
-                       reverse=True)
+    incidents = sorted((i for i in site.incidents if not i.is_maintenance), key=chronological, reverse=True)
     maintenance = sorted((i for i in site.incidents if i.is_maintenance and api.maintenance_status(i)),
-                         key=lambda i: (i.window.start, i.id), reverse=True)
+                         key=by_window, reverse=True)
     unresolved = [api.incident(i) for i in api.now.open]
     active = [api.incident(i) for i in api.now.active_maintenance]
     upcoming = [api.incident(i) for i in api.now.upcoming_maintenance]
@@ -168,9 +168,7 @@ class _Api:
     def _span(self, component: Component) -> tuple[datetime, datetime]:
         """(created_at, updated_at) of a component: see the module's notes."""
         touching = [i for i in self.site.incidents if component.id in i.all_components()]
-        since = None
-        if component.since is not None:
-            since = datetime.combine(component.since, time(0), tzinfo=self.tz)
+        since = midnight(component.since, self.tz) if component.since is not None else None
         known = [m for m in (since, *(i.updates[0].at for i in touching)) if m is not None and m <= self.at]
         created = min(known, default=self.first or self.at)
         updated = max((m for i in touching for m in changes(i, self.at)), default=created)
@@ -280,14 +278,5 @@ class _Api:
 
 
 def _sets(incident: Incident, updates: tuple[Update, ...], at: datetime) -> dict[str, str]:
-    """The component statuses an incident sets at `at` if only `updates` were posted: its statuses while it is
-    open (maintenance: while in progress, by update or per schedule), nothing once closed or not yet started."""
-    if not updates:
-        return {}
-    p = phase(replace(incident, updates=updates), at)
-    if p.is_closed or (incident.is_maintenance and p.state not in ("in_progress", "verifying")):
-        return {}
-    statuses = dict(incident.components)
-    for update in updates:
-        statuses.update(update.components)
-    return statuses
+    """The component statuses an incident sets at `at` had only `updates` been posted."""
+    return statuses_set(replace(incident, updates=updates), at) if updates else {}

@@ -30,11 +30,24 @@ STATES = {
     "maintenance": ("scheduled", "in_progress", "verifying", "completed", "cancelled"),
 }
 FINAL_STATES = frozenset({"resolved", "completed", "cancelled"})
+# States readers may be shown that no update posts: status.phase works them out from the time and the window.
+NOT_POSTED = "not_posted"  # its first update is later than the time asked about
+ENDED_UNCONFIRMED = "ended_unconfirmed"  # a window that passed with no update after "scheduled"
 
 
 def worst(statuses, default: str = "operational") -> str:
     """The worst of some component statuses."""
     return max(statuses, key=STATUS_RANK.__getitem__, default=default)
+
+
+def worst_impact(impacts, default: str = "none") -> str:
+    """The gravest of some impacts."""
+    return max(impacts, key=IMPACT_RANK.__getitem__, default=default)
+
+
+def implied_impact(statuses) -> str:
+    """The impact some component statuses imply, for an incident whose author declared none: the gravest."""
+    return worst_impact(IMPACT_OF_STATUS[status] for status in statuses)
 
 
 @dataclass(frozen=True)
@@ -166,6 +179,16 @@ class Incident:
         for update in self.updates:
             ids.update(update.components)
         return tuple(sorted(ids))
+
+
+def chronological(incident: Incident) -> tuple[datetime, str]:
+    """The order incidents are listed in: when they began, then by id, so that equal times keep one order."""
+    return incident.began, incident.id
+
+
+def by_window(incident: Incident) -> tuple[datetime, str]:
+    """The order maintenance is scheduled in: by its window's start, then by id."""
+    return incident.window.start, incident.id
 
 
 @dataclass(frozen=True)

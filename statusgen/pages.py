@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Callable
 
-from .model import Incident, Site
+from .dates import add_months, midnight
+from .model import Incident, Site, chronological
 from .bars import strip
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .status import Snapshot, as_posted, duration, is_open, phase, snapshot
@@ -38,9 +39,7 @@ class SiteView:
     def last_days(self, component_id: str, days: int = BAR_DAYS) -> tuple[list, float | None]:
         """The component's last `days` days (oldest first) and its uptime over them."""
         daily = self.uptime.daily(component_id, days)
-        tz = self.site.timezone
-        start = datetime(daily[0].date.year, daily[0].date.month, daily[0].date.day, tzinfo=tz)
-        return daily, self.uptime.overall(component_id, start, self.at)
+        return daily, self.uptime.overall(component_id, midnight(daily[0].date, self.site.timezone), self.at)
 
     def phase(self, incident: Incident):
         return phase(incident, self.at)
@@ -53,7 +52,7 @@ class SiteView:
 
     def history(self, incidents) -> list[Incident]:
         """Closed or past items, newest first."""
-        return sorted((i for i in incidents if not self.is_open(i)), key=lambda i: (i.began, i.id), reverse=True)
+        return sorted((i for i in incidents if not self.is_open(i)), key=chronological, reverse=True)
 
 
 def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50) -> SiteView:
@@ -130,7 +129,7 @@ def history(v: SiteView) -> Page:
     """Every month from the first incident to now (or the last scheduled window), quiet months included: the
     good months are part of the record too."""
     months: dict[tuple[int, int], list[Incident]] = defaultdict(list)
-    for item in sorted(v.site.incidents, key=lambda i: (i.began, i.id), reverse=True):
+    for item in sorted(v.site.incidents, key=chronological, reverse=True):
         began = item.began.astimezone(v.site.timezone)
         months[began.year, began.month].append(item)
     if months:
@@ -138,7 +137,7 @@ def history(v: SiteView) -> Page:
         month, last = min(months), max(max(months), (now.year, now.month))
         while month <= last:
             months.setdefault(month, [])
-            month = (month[0] + month[1] // 12, month[1] % 12 + 1)
+            month = add_months(*month, 1)
     return Page("history", None, {"months": sorted(months.items(), reverse=True), "feeds": [ALL_FEED]})
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Mapping
 
-from .model import FINAL_STATES, IMPACT_OF_STATUS, IMPACT_RANK, Catalog, Component, Incident, worst
+from .model import (ENDED_UNCONFIRMED, FINAL_STATES, NOT_POSTED, Catalog, Component, Incident, by_window,
+                    chronological, implied_impact, worst, worst_impact)
 
 INDICATOR_TEXT = {
     "none": "All systems operational",
@@ -43,8 +45,6 @@ class Phase:
         return f"{words} (per schedule)" if self.per_schedule else words
 
 
-NOT_POSTED = "not_posted"  # its first update is later than the time asked about
-ENDED_UNCONFIRMED = "ended_unconfirmed"  # a window that passed with no update after "scheduled"
 LABELS = {
     NOT_POSTED: "Not yet posted",
     ENDED_UNCONFIRMED: "Ended per schedule, not yet confirmed",
@@ -88,14 +88,38 @@ def is_upcoming(incident: Incident, at: datetime) -> bool:
     return incident.is_maintenance and phase(incident, at).state == "scheduled"
 
 
+def effective_end(incident: Incident, at: datetime) -> datetime:
+    """When it stopped counting, as of `at`: when an update closed it, when its window ended for maintenance that
+    ended with no update saying so, else `at` (it is still open); never after `at`."""
+    if incident.ended is not None:
+        return min(incident.ended, at)
+    if incident.window is not None and phase(incident, at).state == ENDED_UNCONFIRMED:
+        return min(incident.window.end, at)
+    return at
+
+
 def duration(incident: Incident, at: datetime) -> timedelta:
-    """From when it began to when it ended, or to `at` while it is open. A maintenance window that ended with no
-    update lasted until the window's end."""
-    ended = incident.ended
-    if ended is None and incident.window is not None and phase(incident, at).state == ENDED_UNCONFIRMED:
-        ended = incident.window.end
-    end = ended if ended is not None and ended <= at else at
-    return max(timedelta(0), end - incident.began)
+    """From when it began to when it stopped counting (see effective_end)."""
+    return max(timedelta(0), effective_end(incident, at) - incident.began)
+
+
+def troubled(statuses: Mapping[str, str]) -> dict[str, str]:
+    """The statuses that count as trouble: an operational one says the component recovered while the incident
+    goes on."""
+    return {component: status for component, status in statuses.items() if status != "operational"}
+
+
+def statuses_set(incident: Incident, at: datetime) -> dict[str, str]:
+    """The component statuses it sets at `at`, trouble only: while it is active, those of its front matter as
+    changed by each update posted by then; nothing before it is posted or once it is over."""
+    return troubled(incident.statuses_at(at)) if is_active(incident, at) else {}
+
+
+def areas_hit(catalog: Catalog, incident: Incident, component_id: str) -> tuple[str, ...]:
+    """The areas where it affects a component: those of its areas where the component is offered (a component
+    offered in fewer areas is affected only where it is offered)."""
+    offered = catalog.component[component_id].areas
+    return tuple(area for area in incident.areas if area in offered)
 
 
 @dataclass(frozen=True)
@@ -127,12 +151,12 @@ def impact_now(incident: Incident, at: datetime) -> str:
     """What an open incident weighs in the overall status at `at`: nothing once every component it names is back
     to operational (say, while it is monitored), else its declared impact, or the one its statuses now imply.
     The headline then never says "outage" above a list of services that are all operational."""
-    now = [s for s in incident.statuses_at(at).values() if s != "operational"]
+    now = troubled(incident.statuses_at(at))
     if not now:
         return "none"
     if incident.impact_declared:
         return incident.impact
-    return max((IMPACT_OF_STATUS[s] for s in now), key=IMPACT_RANK.__getitem__)
+    return implied_impact(now.values())
 
 
 def snapshot(catalog: Catalog, incidents: tuple[Incident, ...], at: datetime) -> Snapshot:
@@ -140,23 +164,18 @@ def snapshot(catalog: Catalog, incidents: tuple[Incident, ...], at: datetime) ->
     cells: dict[tuple[str, str], str] = {}
     active = [i for i in incidents if is_active(i, at)]
     for incident in active:
-        for component_id, status in incident.statuses_at(at).items():
-            if status == "operational":  # recovered while the incident goes on
-                continue
-            component = catalog.component[component_id]
-            for area in incident.areas:
-                if area in component.areas:  # a component offered in fewer areas is affected only where offered
-                    cells[component_id, area] = worst((cells.get((component_id, area), "operational"), status))
+        for component_id, status in statuses_set(incident, at).items():
+            for area in areas_hit(catalog, incident, component_id):
+                cells[component_id, area] = worst((cells.get((component_id, area), "operational"), status))
     components = {c.id: worst(cells.get((c.id, a), "operational") for a in c.areas) for c in catalog.components}
     areas = {a.id: worst(cells.get((c.id, a.id), "operational") for c in catalog.components_of_area(a.id))
              for a in catalog.areas}
-    open_incidents = tuple(sorted((i for i in active if not i.is_maintenance), key=lambda i: (i.began, i.id),
-                                  reverse=True))
-    maintenance = tuple(sorted((i for i in active if i.is_maintenance), key=lambda i: (i.began, i.id)))
-    indicator = max((impact_now(i, at) for i in open_incidents), key=IMPACT_RANK.__getitem__, default="none")
+    open_incidents = tuple(sorted((i for i in active if not i.is_maintenance), key=chronological, reverse=True))
+    maintenance = tuple(sorted((i for i in active if i.is_maintenance), key=chronological))
+    indicator = worst_impact(impact_now(i, at) for i in open_incidents)
     if indicator == "none" and maintenance:
         indicator = "maintenance"
-    upcoming = tuple(sorted((i for i in incidents if is_upcoming(i, at)), key=lambda i: (i.window.start, i.id)))
+    upcoming = tuple(sorted((i for i in incidents if is_upcoming(i, at)), key=by_window))
     return Snapshot(at=at, cells=cells, components=components, areas=areas, indicator=indicator,
                     open=open_incidents, active_maintenance=maintenance, upcoming_maintenance=upcoming)
 

@@ -30,13 +30,14 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from itertools import accumulate
 from types import MappingProxyType
 from typing import NamedTuple
 
+from .dates import add_months, midnight
 from .model import STATUS_RANK, STATUSES, Component, Incident, Site
-from .status import ENDED_UNCONFIRMED, as_posted, phase
+from .status import areas_hit, as_posted, effective_end, troubled
 
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "major_outage": 1.0,
@@ -176,30 +177,15 @@ def _check_weights(weights: Mapping[str, float]) -> None:
             raise ValueError(f"weight out of range (expected a number from 0 to 1, got {weight!r} for {status})")
 
 
-def _end(incident: Incident, at: datetime) -> datetime:
-    """When it stopped affecting anything, as of `at` (its updates are those posted by then)."""
-    if incident.ended is not None:
-        return min(incident.ended, at)
-    if incident.window is not None and phase(incident, at).state == ENDED_UNCONFIRMED:
-        return min(incident.window.end, at)
-    return at
-
-
 def _stretches(incident: Incident, at: datetime):
-    """(start, end, statuses) from when it began to when it ended: its statuses change at each update."""
-    began, end = incident.began, _end(incident, at)
+    """(start, end, statuses in trouble) from when it began until it stopped counting, as of `at` (its updates are
+    those posted by then): its statuses change at each update's time."""
+    began, end = incident.began, effective_end(incident, at)
     if end <= began:
         return
-    statuses = dict(incident.components)
-    start = began
-    for update in incident.updates:
-        if update.at > start:  # statuses_at: an update counts from its own time on
-            if update.at >= end:
-                break
-            yield start, update.at, dict(statuses)
-            start = update.at
-        statuses.update(update.components)
-    yield start, end, statuses
+    bounds = [began, *sorted({u.at for u in incident.updates if began < u.at < end}), end]
+    for start, stop in zip(bounds, bounds[1:]):
+        yield start, stop, troubled(incident.statuses_at(start))
 
 
 def _raw(site: Site, incidents: tuple[Incident, ...], at: datetime, weights: Mapping[str, float]
@@ -211,13 +197,9 @@ def _raw(site: Site, incidents: tuple[Incident, ...], at: datetime, weights: Map
         for start, end, statuses in _stretches(incident, at):
             a, b = start.timestamp(), end.timestamp()
             for component_id, status in statuses.items():
-                if status == "operational":  # recovered while the incident goes on
-                    continue
                 if component_id not in where:
-                    # a component offered in fewer areas is affected only where offered
-                    offered = site.catalog.component[component_id].areas
-                    where[component_id] = [raw.setdefault((component_id, area), []) for area in incident.areas
-                                           if area in offered]
+                    where[component_id] = [raw.setdefault((component_id, area), [])
+                                           for area in areas_hit(site.catalog, incident, component_id)]
                 item = _Raw(a, b, weights.get(status, 0.0), STATUS_RANK[status], order)
                 for items in where[component_id]:
                     items.append(item)
@@ -225,11 +207,7 @@ def _raw(site: Site, incidents: tuple[Incident, ...], at: datetime, weights: Map
 
 
 def _midnight(day: date, tz: tzinfo) -> float:
-    return datetime.combine(day, time(), tzinfo=tz).timestamp()
-
-
-def _next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
+    return midnight(day, tz).timestamp()
 
 
 class Uptime:
@@ -311,7 +289,7 @@ class Uptime:
         """One calendar month in the site's time zone, against the component's target."""
         component = self._component(component_id)
         tz = self.site.timezone
-        a, b = _midnight(date(year, month, 1), tz), _midnight(date(*_next_month(year, month), 1), tz)
+        a, b = _midnight(date(year, month, 1), tz), _midnight(date(*add_months(year, month, 1), 1), tz)
         uptime, downtime = self._period(component, a, b)
         target = component.sla
         met = None if uptime is None or target is None else uptime * 100 >= target - _TARGET_SLACK
@@ -320,12 +298,7 @@ class Uptime:
     def monthly(self, component_id: str, months: int = 12) -> list[Month]:
         """The last `months` calendar months, the current one (so far) first."""
         local = self.at.astimezone(self.site.timezone)
-        year, month = local.year, local.month
-        result = []
-        for _ in range(months):
-            result.append(self.month(component_id, year, month))
-            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-        return result
+        return [self.month(component_id, *add_months(local.year, local.month, -n)) for n in range(months)]
 
     def intervals(self) -> dict[tuple[str, str], list[Segment]]:
         """(component, area) -> its segments of trouble, oldest first, in the site's time zone, each with the
