@@ -319,6 +319,10 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
     front, summary, summary_line = parts
     for line, message in source.control_characters(summary, summary_line):
         problems.add(path, line, f"summary: {message}")
+    try:
+        source.markdown_problem(summary)
+    except Invalid as err:
+        problems.add(path, summary_line, f"summary: {err}")
     doc.first_line = 2
     root = doc.compose(front)
     if root is None:

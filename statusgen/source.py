@@ -369,6 +369,41 @@ def scalar(node: yaml.Node, expected: str) -> str:
     return node.value
 
 
+MAX_LINK_SEARCH = 1_000_000  # characters Python-Markdown may scan looking for the ends of links: about a second
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_LINK_MARK = re.compile(r"\[|\]\(?|\(|\)")
+
+
+def link_search(text: str) -> tuple[int, int]:
+    """(characters scanned, unclosed brackets) for Python-Markdown's link patterns on `text`.
+
+    For each "[" it scans to the matching "]", and for each "](" to the matching ")", or to the end of the
+    paragraph when there is none: harmless in prose, but thousands of unclosed "[" take it minutes (the cost
+    grows with their number times the paragraph's length). Counted without running it, so `check` can refuse
+    what the build would choke on.
+    """
+    if "[" not in text:
+        return 0, 0
+    scanned = unclosed = 0
+    for paragraph in _PARAGRAPH.split(text):
+        brackets: list[int] = []
+        parens: list[int] = []
+        for mark in _LINK_MARK.finditer(paragraph):
+            token, at = mark[0], mark.start()
+            if token == "[":
+                brackets.append(at)
+            elif token[0] == "]" and brackets:
+                scanned += at - brackets.pop()
+            if token == "](" or (token == "(" and parens):
+                parens.append(at)
+            elif token == ")" and parens:
+                scanned += at - parens.pop()
+        ends = brackets + parens
+        unclosed += len(brackets)
+        scanned += sum(len(paragraph) - at for at in ends)
+    return scanned, unclosed
+
+
 def text_value(*, whole: bool = True, visible: bool = False) -> Callable[[Document, yaml.Node, str], str]:
     """A text field's parser. `whole`: a plain scalar followed by ` #...` is refused, since YAML drops that part
     as a comment; `visible`: invisible formatting characters are refused, so a title, name or ticket cannot
@@ -384,6 +419,7 @@ def text_value(*, whole: bool = True, visible: bool = False) -> Callable[[Docume
         control = _CONTROL.search(value)
         if control:
             raise Invalid(f"control character (expected text, got {char_name(control[0])}; remove it)")
+        markdown_problem(value)
         hidden = _INVISIBLE.search(value) if visible else None
         if hidden:
             raise Invalid(f"invisible formatting character (expected text that reads as it is written, got "
@@ -391,6 +427,14 @@ def text_value(*, whole: bool = True, visible: bool = False) -> Callable[[Docume
         return value
 
     return parse
+
+
+def markdown_problem(value: str) -> None:
+    """Invalid when Markdown would take too long to render `value` (see link_search)."""
+    scanned, unclosed = link_search(value)
+    if scanned > MAX_LINK_SEARCH:
+        raise Invalid(f'too many "[" without a matching "]" for Markdown to render in time (expected brackets in '
+                      f'pairs, or "\\[" for a bracket of its own; got {unclosed:,} unclosed)')
 
 
 text = text_value()  # long text: bodies, descriptions

@@ -115,6 +115,14 @@ CASES = {
         edited("title: Calls fail\n", "title: Calls fail\nticket: NOC-1\u2066 2\n"),
         [f"{PATH}:3: ticket: invisible formatting character (expected text that reads as it is written, got U+2066 "
          f"LEFT-TO-RIGHT ISOLATE; remove it)"]),
+    "unclosed brackets Markdown would take minutes over": (
+        edited("body: Calls fail.", "body: |\n      " + "[" * 10_000),
+        [f'{PATH}:8: updates[0].body: too many "[" without a matching "]" for Markdown to render in time (expected '
+         f'brackets in pairs, or "\\[" for a bracket of its own; got 10,000 unclosed)']),
+    "the same in the summary": (
+        GOOD + "A review.\n\n" + "[x" * 5_000 + "\n",
+        [f'{PATH}:10: summary: too many "[" without a matching "]" for Markdown to render in time (expected brackets '
+         f'in pairs, or "\\[" for a bracket of its own; got 5,000 unclosed)']),
     "a billion laughs": (
         edited("title: Calls fail\n", "title: Calls fail\nx: &a [y, y, y, y, y, y, y, y, y, y]\n"
                + "".join(f"x{n}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 10)}]\n" for n in range(8))),
