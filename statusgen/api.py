@@ -40,17 +40,10 @@ from typing import Any, Callable
 from .dates import midnight
 from .model import ENDED_UNCONFIRMED, Component, Incident, Site, Update, by_window, chronological, worst
 from .status import Snapshot, as_posted, phase, snapshot, statuses_set
+from .wording import INDICATOR
 
 LIMIT = 50  # Statuspage lists the 50 most recent incidents and maintenances
 
-# The overall indicator -> the words Statuspage puts beside it.
-DESCRIPTION = {
-    "none": "All Systems Operational",
-    "minor": "Minor Service Outage",
-    "major": "Partial System Outage",
-    "critical": "Major System Outage",
-    "maintenance": "Service Under Maintenance",
-}
 # A maintenance's state as the pages show it -> its Statuspage status; None: left out (see the module's notes).
 MAINTENANCE_STATUS = {
     "scheduled": "scheduled",
@@ -161,7 +154,7 @@ class _Api:
                 "updated_at": self.time(newest)}
 
     def status(self) -> dict[str, str]:
-        return {"indicator": self.now.indicator, "description": DESCRIPTION[self.now.indicator]}
+        return {"indicator": self.now.indicator, "description": INDICATOR[self.now.indicator].api}
 
     # --- components ---------------------------------------------------------------------------------------
 

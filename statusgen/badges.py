@@ -15,18 +15,10 @@ from __future__ import annotations
 from html import escape
 
 from .model import Site
-from .present import INDICATOR_CLASS, INDICATOR_SYMBOL, STATUS_TEXT
 from .status import Snapshot
+from .wording import INDICATOR, STATUS, Look
 
-# The overall indicator in a badge's few words (the page's headline, "Partial system outage", is too long).
-INDICATOR_WORDS = {
-    "none": "operational",
-    "minor": "minor outage",
-    "major": "partial outage",
-    "critical": "major outage",
-    "maintenance": "maintenance",
-}
-# The light theme's colours (theme/static/style.css), by the css class present.py gives a status. White text on
+# The light theme's colours (theme/static/style.css), by the css class wording.py gives a status. White text on
 # each has a contrast of at least 4.5:1 (WCAG AA); tests/test_badges.py computes it.
 COLOURS = {"ok": "#146c2e", "minor": "#8a5300", "major": "#b3261e", "critical": "#8c1d18", "maint": "#1f4e99"}
 LABEL_COLOUR = "#555555"
@@ -103,18 +95,20 @@ def badge(label: str, words: str, symbol: str, colour: str) -> bytes:
     ).encode()
 
 
+def _look_badge(label: str, words: str, look: Look) -> bytes:
+    return badge(label, words, look.symbol, COLOURS[look.css])
+
+
 def _status_badge(label: str, status: str) -> bytes:
-    words, symbol, css = STATUS_TEXT[status]
-    return badge(label, words.lower(), symbol, COLOURS[css])
+    return _look_badge(label, STATUS[status].words.lower(), STATUS[status])
 
 
 def badges(site: Site, snapshot: Snapshot, *, site_name: str | None = None) -> dict[str, bytes]:
     """Every badge at the snapshot's time, keyed by its path from the site root: "badges/status.svg" (labelled
     with `site_name`, else "status"), then "badges/components/<id>.svg" and "badges/areas/<id>.svg" labelled with
     the component's or area's name, in catalog order."""
-    indicator = snapshot.indicator
-    out = {"badges/status.svg": badge(site_name or "status", INDICATOR_WORDS[indicator], INDICATOR_SYMBOL[indicator],
-                                      COLOURS[INDICATOR_CLASS[indicator]])}
+    indicator = INDICATOR[snapshot.indicator]
+    out = {"badges/status.svg": _look_badge(site_name or "status", indicator.badge, indicator.look)}
     for component in site.catalog.components:
         out[f"badges/components/{component.id}.svg"] = _status_badge(component.name,
                                                                       snapshot.components[component.id])

@@ -11,7 +11,7 @@ from collections import defaultdict
 from html import escape
 from typing import Sequence
 
-from .present import MONTHS, STATUS_TEXT
+from .wording import MONTHS, STATUS
 
 STEP, HEIGHT = 4, 28  # a bar every 4 units (3 wide, a gap of 1), 28 tall
 
@@ -20,7 +20,7 @@ def day_words(day) -> str:
     when = f"{MONTHS[day.date.month][:3]} {day.date.day}"
     if day.uptime is None:
         return f"{when}: no data"
-    return f"{when}: {STATUS_TEXT[day.worst][0].lower()}, {day.uptime * 100:.1f}% up"
+    return f"{when}: {STATUS[day.worst].words.lower()}, {day.uptime * 100:.1f}% up"
 
 
 def bar_height(day) -> float:
@@ -43,7 +43,7 @@ def strip(name: str, days: Sequence, uptime: float | None) -> str:
         + (f", {len(bad) - down} more with trouble" if len(bad) > down else ""))
     groups: dict[str, list[str]] = defaultdict(list)
     for i, day in enumerate(days):
-        css = "none" if day.uptime is None else STATUS_TEXT[day.worst][2]
+        css = "none" if day.uptime is None else STATUS[day.worst].css
         path = f'<path d="M{i * STEP + 1.5:g} {HEIGHT}V{HEIGHT - round(bar_height(day), 1):g}"'
         groups[css].append(f"{path}><title>{escape(day_words(day))}</title></path>" if day in bad else f"{path}/>")
     body = "".join(f'<g class="b-{css}">{"".join(paths)}</g>' for css, paths in sorted(groups.items()))

@@ -15,7 +15,7 @@ from feedgen.feed import FeedGenerator
 
 from .model import Incident, Site, Update
 from .markup import to_html
-from .present import human, state_words, status_words
+from .wording import human, state_words, status_words
 
 DEFAULT_LIMIT = 50
 

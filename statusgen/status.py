@@ -11,15 +11,7 @@ from typing import Mapping
 
 from .model import (ENDED_UNCONFIRMED, FINAL_STATES, NOT_POSTED, Catalog, Component, Incident, by_window,
                     chronological, implied_impact, worst, worst_impact)
-
-INDICATOR_TEXT = {
-    "none": "All systems operational",
-    "minor": "Minor service disruption",
-    "major": "Partial system outage",
-    "critical": "Major system outage",
-    "maintenance": "Service under maintenance",
-}
-
+from .wording import INDICATOR, phase_words
 
 @dataclass(frozen=True)
 class Phase:
@@ -39,16 +31,7 @@ class Phase:
 
     @property
     def label(self) -> str:
-        if self.state in LABELS:
-            return LABELS[self.state]
-        words = self.state.replace("_", " ").capitalize()
-        return f"{words} (per schedule)" if self.per_schedule else words
-
-
-LABELS = {
-    NOT_POSTED: "Not yet posted",
-    ENDED_UNCONFIRMED: "Ended per schedule, not yet confirmed",
-}
+        return phase_words(self.state, self.per_schedule)
 
 
 def phase(incident: Incident, at: datetime) -> Phase:
@@ -137,7 +120,7 @@ class Snapshot:
 
     @property
     def description(self) -> str:
-        return INDICATOR_TEXT[self.indicator]
+        return INDICATOR[self.indicator].headline
 
     def status(self, component: str, area: str) -> str:
         return self.cells.get((component, area), "operational")

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from statusgen import api, badges, calendar, feeds, present, report, sitefiles
+from statusgen import api, badges, calendar, feeds, report, sitefiles, wording
 from statusgen.errors import ContentError
 from statusgen.load import load_site
 from statusgen.markup import to_html
@@ -81,22 +81,21 @@ class StatusSiteGenerator(Generator):
                                 build_time=self.view.at)
         self.env.filters.update(
             markdown=lambda text: Markup(to_html(text)),
-            human=partial(present.human, tz=tz),
-            iso=partial(present.iso, tz=tz),
-            timetag=lambda moment: Markup(present.time_tag(moment, tz)),
-            statustag=lambda value: Markup(present.status_tag(value)),
-            status_words=present.status_words,
-            state_words=present.state_words,
-            month_title=lambda ym: present.month_title(*ym),
+            human=partial(wording.human, tz=tz),
+            iso=partial(wording.iso, tz=tz),
+            timetag=lambda moment: Markup(wording.time_tag(moment, tz)),
+            statustag=lambda value: Markup(wording.status_tag(value)),
+            status_words=wording.status_words,
+            state_words=wording.state_words,
+            month_title=lambda ym: wording.month_title(*ym),
             duration=humanize_duration,
-            ticket_url=lambda ticket, template: present.ticket_url(template, ticket),
+            ticket_url=lambda ticket, template: wording.ticket_url(template, ticket),
         )
         self.env.globals.update(
-            feed_head_links=lambda feeds, root: Markup(present.feed_head_links(tuple(feeds or ()), root)),
-            subscribe_items=lambda feeds, cals, root: Markup(present.subscribe_items(tuple(feeds or ()),
+            feed_head_links=lambda feeds, root: Markup(wording.feed_head_links(tuple(feeds or ()), root)),
+            subscribe_items=lambda feeds, cals, root: Markup(wording.subscribe_items(tuple(feeds or ()),
                                                                                    tuple(cals or ()), root)))
-        self.env.globals.update(INDICATOR_CLASS=present.INDICATOR_CLASS,
-                                INDICATOR_SYMBOL=present.INDICATOR_SYMBOL, IMPACT_TEXT=present.IMPACT_TEXT)
+        self.env.globals.update(INDICATOR=wording.INDICATOR, IMPACT=wording.IMPACT, TARGET=wording.TARGET)
         self.assets = self.hashed_assets()
         self.env.globals.update(asset=lambda name: self.assets[name][0],
                                 stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)))

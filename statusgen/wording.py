@@ -1,25 +1,65 @@
-"""How statuses, states and times read to people: words first, a symbol beside them, colour only as a third cue."""
+"""How statuses, states, impacts and times read to people: one table per concept.
+
+A status shows as words, a symbol beside them (differing in shape, not only colour) and a CSS class, colour being
+only a third cue. The overall indicator has its own words for the home page's headline, for a badge and for the
+Statuspage API, and looks like the component status it stands for.
+"""
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
 from functools import lru_cache
 from html import escape
+from typing import NamedTuple
 from urllib.parse import quote
 
-# status -> (words, symbol, css class). The symbol differs in shape, not only colour.
-STATUS_TEXT = {
-    "operational": ("Operational", "✓", "ok"),
-    "under_maintenance": ("Under maintenance", "⚙", "maint"),
-    "degraded_performance": ("Degraded performance", "▲", "minor"),
-    "partial_outage": ("Partial outage", "◆", "major"),
-    "major_outage": ("Major outage", "✕", "critical"),
+from .model import ENDED_UNCONFIRMED, NOT_POSTED
+
+
+class Look(NamedTuple):
+    words: str
+    symbol: str
+    css: str  # the theme's class (status-<css>), which also picks a badge's colour
+
+
+STATUS = {
+    "operational": Look("Operational", "✓", "ok"),
+    "under_maintenance": Look("Under maintenance", "⚙", "maint"),
+    "degraded_performance": Look("Degraded performance", "▲", "minor"),
+    "partial_outage": Look("Partial outage", "◆", "major"),
+    "major_outage": Look("Major outage", "✕", "critical"),
 }
-INDICATOR_CLASS = {"none": "ok", "minor": "minor", "major": "major", "critical": "critical", "maintenance": "maint"}
-INDICATOR_SYMBOL = {"none": "✓", "minor": "▲", "major": "◆", "critical": "✕", "maintenance": "⚙"}
+
+
+class Indicator(NamedTuple):
+    headline: str  # the home page's heading
+    badge: str  # a badge's few words: the headline is too long for one
+    api: str  # the description Statuspage's API gives beside it
+    looks_like: str  # the component status whose symbol and colour it shows
+
+    @property
+    def look(self) -> Look:
+        return STATUS[self.looks_like]
+
+
+INDICATOR = {
+    "none": Indicator("All systems operational", "operational", "All Systems Operational", "operational"),
+    "minor": Indicator("Minor service disruption", "minor outage", "Minor Service Outage", "degraded_performance"),
+    "major": Indicator("Partial system outage", "partial outage", "Partial System Outage", "partial_outage"),
+    "critical": Indicator("Major system outage", "major outage", "Major System Outage", "major_outage"),
+    "maintenance": Indicator("Service under maintenance", "maintenance", "Service Under Maintenance",
+                             "under_maintenance"),
+}
+IMPACT = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical"}
+# A month against its uptime target: met looks like operational, missed like a major outage.
+TARGET = {True: STATUS["operational"]._replace(words="Met"), False: STATUS["major_outage"]._replace(words="Missed")}
+# The states no update posts (see status.phase); every other state reads as its name.
+PHASE = {
+    NOT_POSTED: "Not yet posted",
+    ENDED_UNCONFIRMED: "Ended per schedule, not yet confirmed",
+}
 # English names from a table, not strftime: the build machine's locale must not change the bytes.
 MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
-IMPACT_TEXT = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical"}
 
 
 def ticket_url(template: str, ticket: str) -> str:
@@ -29,11 +69,18 @@ def ticket_url(template: str, ticket: str) -> str:
 
 
 def status_words(status: str) -> str:
-    return STATUS_TEXT[status][0]
+    return STATUS[status].words
 
 
 def state_words(state: str) -> str:
     return state.replace("_", " ").capitalize()
+
+
+def phase_words(state: str, per_schedule: bool = False) -> str:
+    """Where an incident stands, in words; one the schedule implies says so."""
+    if state in PHASE:
+        return PHASE[state]
+    return f"{state_words(state)} (per schedule)" if per_schedule else state_words(state)
 
 
 def iso(moment: datetime, tz: tzinfo) -> str:
@@ -55,7 +102,7 @@ def time_tag(moment: datetime, tz: tzinfo) -> str:
 
 def status_tag(status: str) -> str:
     """A status in words with its symbol; the symbol is hidden from screen readers, the words say it all."""
-    words, symbol, css = STATUS_TEXT[status]
+    words, symbol, css = STATUS[status]
     return f'<span class="status status-{css}"><span class="sym" aria-hidden="true">{symbol}</span> {words}</span>'
 
 
