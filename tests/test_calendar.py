@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import icalendar
 import pytest
 
-from statusgen.calendar import CalendarSettings, calendars, plain_text, render
+from statusgen.ics import CalendarSettings, calendars, plain_text, render
 from statusgen.load import load_site
 from tests.conftest import ROOT
 

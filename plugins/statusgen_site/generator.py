@@ -18,7 +18,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from statusgen import api, badges, calendar, feeds, report, sitefiles, wording
+from statusgen import api, badges, feeds, ics, report, sitefiles, wording
 from statusgen.errors import ContentError
 from statusgen.load import load_site
 from statusgen.markup import to_html
@@ -129,9 +129,9 @@ class StatusSiteGenerator(Generator):
         self.feed_config = feeds.FeedSettings(
             site_name=name, author=organization, authority=authority, language=self.settings.get("DEFAULT_LANG", "en"),
             limit=int(self.settings.get("STATUSGEN_FEED_LIMIT", feeds.DEFAULT_LIMIT)))
-        self.calendar_config = calendar.CalendarSettings(
+        self.calendar_config = ics.CalendarSettings(
             site_name=name, organization=organization, authority=authority,
-            keep_days=int(self.settings.get("STATUSGEN_CALENDAR_KEEP_DAYS", calendar.DEFAULT_KEEP_DAYS)))
+            keep_days=int(self.settings.get("STATUSGEN_CALENDAR_KEEP_DAYS", ics.DEFAULT_KEEP_DAYS)))
         site_url = self.absolute_site_url()
         self.api_config = api.ApiSettings(page_id=authority, name=name, url=f"{site_url}/" if site_url else "",
                                           time_zone=self.settings.get("TIMEZONE") or "UTC")
@@ -142,7 +142,7 @@ class StatusSiteGenerator(Generator):
         jobs = [partial(self.write_page, writer, job) for job in page_jobs(self.view)]
         jobs += [partial(self.write_feed, feed, pairs) for feed in feeds.site_feeds(self.view.site, self.url)]
         self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
-        jobs += [partial(self.write_calendar, cal) for cal in calendar.calendars(self.view.site, self.url)]
+        jobs += [partial(self.write_calendar, cal) for cal in ics.calendars(self.view.site, self.url)]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
         jobs += [partial(self.write_badges), partial(self.write_api)]
         jobs += [partial(self.write_site_files, writer)]
@@ -183,9 +183,8 @@ class StatusSiteGenerator(Generator):
         self.write_bytes(f"feeds/{feed.key}.rss.xml", rss)
 
     def write_calendar(self, cal):
-        self.write_bytes(cal.path, calendar.render(self.view.site, cal, self.view.at, self.url,
-                                                   self.link_from(cal.path), self.calendar_config,
-                                                   self.calendar_events))
+        self.write_bytes(cal.path, ics.render(self.view.site, cal, self.view.at, self.url, self.link_from(cal.path),
+                                              self.calendar_config, self.calendar_events))
 
     def write_badges(self):
         for name, data in badges.badges(self.view.site, self.view.now, site_name=self.settings["SITENAME"]).items():
