@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 OUTPUT ?= output
 
 .DEFAULT_GOAL := html
-.PHONY: html publish check test bench serve clean system-deps
+.PHONY: html publish check test test-fast fuzz bench serve clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,6 +29,13 @@ system-deps:
 
 test: $(STAMP) system-deps  ## unit, build, feed and browser tests
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## the library tests alone: no Pelican build, no browser (seconds)
+	$(BIN)/python -m pytest -m "not build and not browser" --ignore tests/test_fuzz.py
+
+# `make test` runs tests/test_fuzz.py too, with 400 derandomized cases; this is the long run, 10,000 fresh ones.
+fuzz: $(STAMP)  ## fuzz `statusgen check` with 10,000 generated incident files (hypothesis)
+	STATUSGEN_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_fuzz.py
 
 bench: $(STAMP)  ## build synthetic sites of 100, 1,000 and 10,000 incidents against Pelican's own pipeline
 	$(BIN)/python bench/bench.py

@@ -174,11 +174,16 @@ def _too_deep(text: str):
     return None
 
 
+_CYCLE = MAX_VALUES + 1  # a node that holds itself (`&a [*a]`) expands without end
+
+
 def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
-    """How many values the tree holds with every alias expanded (depth is bounded by MAX_DEPTH)."""
+    """How many values the tree holds with every alias expanded, up to a little over MAX_VALUES (depth is
+    bounded by MAX_DEPTH; a node met again while it is being counted holds itself)."""
     known = sizes.get(id(node))
     if known is not None:
         return known
+    sizes[id(node)] = _CYCLE
     if isinstance(node, yaml.MappingNode):
         children = [n for pair in node.value for n in pair]
     elif isinstance(node, yaml.SequenceNode):
@@ -289,7 +294,8 @@ class Document:
             return None
         if root is not None and "*" in text and _expanded_size(root, {}) > MAX_VALUES:
             self.problems.add(self.path, self.first_line, f"too many values once aliases are expanded (expected at "
-                                                          f"most {MAX_VALUES:,}, got more)")
+                                                          f"most {MAX_VALUES:,}, got more, or an alias inside its "
+                                                          f"own anchor)")
             return None
         if root is not None and _TAG_MARK.search(text):  # walking every node is slow; no "!" token, no tag
             for node in _tagged(root):

@@ -126,7 +126,12 @@ CASES = {
     "a billion laughs": (
         edited("title: Calls fail\n", "title: Calls fail\nx: &a [y, y, y, y, y, y, y, y, y, y]\n"
                + "".join(f"x{n}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 10)}]\n" for n in range(8))),
-        [f"{PATH}:2: too many values once aliases are expanded (expected at most 100,000, got more)"]),
+        [f"{PATH}:2: too many values once aliases are expanded (expected at most 100,000, got more, or an alias "
+         f"inside its own anchor)"]),
+    "an alias inside its own anchor": (
+        edited("title: Calls fail\n", "title: Calls fail\nimpact: &a [x, {k: *a}]\n"),
+        [f"{PATH}:2: too many values once aliases are expanded (expected at most 100,000, got more, or an alias "
+         f"inside its own anchor)"]),
 }
 
 
