@@ -43,6 +43,10 @@ from .status import Snapshot, as_posted, phase, snapshot, statuses_set
 from .wording import INDICATOR
 
 LIMIT = 50  # Statuspage lists the 50 most recent incidents and maintenances
+# The files the home page points developers to (key in the URL table, words on the page); the rest are one
+# step from these, as on Statuspage.
+LINKED = (("summary", "summary"), ("status", "status"), ("components", "components"), ("incidents", "incidents"),
+          ("scheduled-maintenances", "scheduled maintenance"))
 
 # A maintenance's state as the pages show it -> its Statuspage status; None: left out (see the module's notes).
 MAINTENANCE_STATUS = {
@@ -93,16 +97,16 @@ def changes(incident: Incident, at: datetime) -> list[datetime]:
     return sorted(moments)
 
 
-def documents(site: Site, at: datetime, settings: ApiSettings, page_url: Callable[[str, str | None], str],
+def documents(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str, str | None], str],
               link: Callable[[str], str]) -> dict[str, bytes]:
     """Every file of the Statuspage v2 API as of `at`, keyed by its path relative to the site root.
 
-    `site` holds what was posted by `at` (it is cut there again, so nothing later can leak). `page_url(kind,
-    id)` is a page's path relative to the site root; `link(path)` makes such a path into the URL clients follow
-    (absolute when the site has one).
+    `site` holds what was posted by `at` (it is cut there again, so nothing later can leak). `url(kind, key)` is
+    where an output is, relative to the site root (urls.Urls.url); `link(path)` makes such a path into the URL
+    clients follow (absolute when the site has one).
     """
     site = replace(site, incidents=as_posted(site.incidents, at))
-    api = _Api(site, at, settings, snapshot(site.catalog, site.incidents, at), page_url, link)
+    api = _Api(site, at, settings, snapshot(site.catalog, site.incidents, at), url, link)
     incidents = sorted((i for i in site.incidents if not i.is_maintenance), key=chronological, reverse=True)
     maintenance = sorted((i for i in site.incidents if i.is_maintenance and api.maintenance_status(i)),
                          key=by_window, reverse=True)
@@ -122,7 +126,7 @@ def documents(site: Site, at: datetime, settings: ApiSettings, page_url: Callabl
         "scheduled-maintenances/upcoming": {"page": page, "scheduled_maintenances": upcoming},
         "scheduled-maintenances/active": {"page": page, "scheduled_maintenances": active},
     }
-    return {f"api/v2/{name}.json": _json(doc) for name, doc in files.items()}
+    return {url("api", name): _json(doc) for name, doc in files.items()}
 
 
 def _json(doc: dict[str, Any]) -> bytes:
@@ -133,9 +137,9 @@ class _Api:
     """The model at one time, in Statuspage's terms."""
 
     def __init__(self, site: Site, at: datetime, settings: ApiSettings, now: Snapshot,
-                 page_url: Callable[[str, str | None], str], link: Callable[[str], str]):
+                 url: Callable[[str, str | None], str], link: Callable[[str], str]):
         self.site, self.at, self.settings, self.now = site, at, settings, now
-        self.page_url, self.link = page_url, link
+        self.url, self.link = url, link
         self.tz = site.timezone
         self.first = min((i.updates[0].at for i in site.incidents), default=None)
         self.span = {c.id: self._span(c) for c in site.catalog.components}  # (created_at, updated_at)
@@ -229,7 +233,7 @@ class _Api:
             "monitoring_at": self.time(entered[-1] if entered else None),
             "resolved_at": self.time(resolved),
             "impact": impact,
-            "shortlink": self.link(self.page_url("incident", incident.id)),
+            "shortlink": self.link(self.url("incident", incident.id)),
             # Statuspage's started_at is when the record began, also for maintenance announced days ahead:
             # the author's `started`, else the first update. The window is scheduled_for / scheduled_until.
             "started_at": self.time(incident.started or updates[0].at),

@@ -13,6 +13,7 @@ widths, and those are the small table below.
 from __future__ import annotations
 
 from html import escape
+from typing import Callable
 
 from .model import Site
 from .status import Snapshot
@@ -103,15 +104,16 @@ def _status_badge(label: str, status: str) -> bytes:
     return _look_badge(label, STATUS[status].words.lower(), STATUS[status])
 
 
-def badges(site: Site, snapshot: Snapshot, *, site_name: str | None = None) -> dict[str, bytes]:
-    """Every badge at the snapshot's time, keyed by its path from the site root: "badges/status.svg" (labelled
-    with `site_name`, else "status"), then "badges/components/<id>.svg" and "badges/areas/<id>.svg" labelled with
-    the component's or area's name, in catalog order."""
+def badges(site: Site, snapshot: Snapshot, url: Callable[[str, str | None], str], *,
+           site_name: str | None = None) -> dict[str, bytes]:
+    """Every badge at the snapshot's time, keyed by its path from the site root (`url(kind, key)`, urls.Urls.url):
+    the site's (labelled with `site_name`, else "status"), then each component's and each area's, labelled with
+    its name, in catalog order."""
     indicator = INDICATOR[snapshot.indicator]
-    out = {"badges/status.svg": _look_badge(site_name or "status", indicator.badge, indicator.look)}
+    out = {url("badge", "status"): _look_badge(site_name or "status", indicator.badge, indicator.look)}
     for component in site.catalog.components:
-        out[f"badges/components/{component.id}.svg"] = _status_badge(component.name,
-                                                                      snapshot.components[component.id])
+        out[url("badge", f"components/{component.id}")] = _status_badge(component.name,
+                                                                        snapshot.components[component.id])
     for area in site.catalog.areas:
-        out[f"badges/areas/{area.id}.svg"] = _status_badge(area.name, snapshot.areas[area.id])
+        out[url("badge", f"areas/{area.id}")] = _status_badge(area.name, snapshot.areas[area.id])
     return out

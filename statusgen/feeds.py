@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from feedgen.feed import FeedGenerator
 
-from .model import Incident, Site, Update
+from .model import Incident, Site, Update, concerning
 from .markup import to_html
 from .wording import human, state_words, status_words
 
@@ -22,26 +22,33 @@ DEFAULT_LIMIT = 50
 
 @dataclass(frozen=True)
 class Feed:
-    """One feed: what it is about and which incidents belong in it."""
+    """One feed: what it is about, where its files are, and which incidents belong in it. Pages link it by this
+    object too, so they show the title it is written with."""
 
-    key: str  # "all", "components/<id>", "areas/<id>": also its file name without the extension
+    key: str  # "all", "components/<id>", "areas/<id>": its key in the URL table, and in its tag URI
     title: str
     subtitle: str
-    page: str  # the page it is the feed of, relative to the site root
+    about: tuple[str, str | None]  # the page it is the feed of: ("home", None), ("component", id), ("area", id)
+    page: str  # that page, relative to the site root
+    atom: str  # its Atom file, relative to the site root
+    rss: str  # its RSS file
     includes: Callable[[Incident], bool]
 
 
-def site_feeds(site: Site, page_url: Callable[[str, str | None], str]) -> list[Feed]:
-    """The site-wide feed, then one per component and one per area, in catalog order."""
-    feeds = [Feed("all", "All updates", "Every incident and maintenance update", page_url("home", None),
-                  lambda i: True)]
-    for c in site.catalog.components:
-        feeds.append(Feed(f"components/{c.id}", c.name, f"Incidents and maintenance affecting {c.name}",
-                          page_url("component", c.id), lambda i, cid=c.id: cid in i.all_components()))
-    for a in site.catalog.areas:
-        feeds.append(Feed(f"areas/{a.id}", a.name, f"Incidents and maintenance in {a.name}",
-                          page_url("area", a.id), lambda i, aid=a.id: aid in i.areas))
-    return feeds
+def site_feeds(site: Site, url: Callable[[str, str | None], str]) -> list[Feed]:
+    """The site-wide feed, then one per component and one per area, in catalog order. `url(kind, key)` is where an
+    output is, relative to the site root (urls.Urls.url)."""
+    catalog = site.catalog
+    return [_feed(url, "all", "All updates", "Every incident and maintenance update", ("home", None)),
+            *(_feed(url, f"components/{c.id}", c.name, f"Incidents and maintenance affecting {c.name}",
+                    ("component", c.id)) for c in catalog.components),
+            *(_feed(url, f"areas/{a.id}", a.name, f"Incidents and maintenance in {a.name}", ("area", a.id))
+              for a in catalog.areas)]
+
+
+def _feed(url: Callable[[str, str | None], str], key: str, title: str, subtitle: str,
+          about: tuple[str, str | None]) -> Feed:
+    return Feed(key, title, subtitle, about, url(*about), url("atom", key), url("rss", key), concerning(*about))
 
 
 def entry_id(authority: str, incident: Incident, update: Update) -> str:
@@ -89,12 +96,12 @@ class FeedSettings:
 
 
 def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], settings: FeedSettings,
-           build_time: datetime, page_url: Callable[[str, str | None], str],
+           build_time: datetime, url: Callable[[str, str | None], str],
            link: Callable[[str], str]) -> tuple[bytes, bytes]:
     """(Atom bytes, RSS bytes) of one feed, from `pairs` (see entries()) that it includes.
 
-    `page_url(kind, id)` is a page's path relative to the site root; `link(path)` makes such a path into the URL
-    readers follow (absolute when the site has a SITEURL).
+    `url(kind, key)` is where a page is, relative to the site root (urls.Urls.url); `link(path)` makes such a path
+    into the URL readers follow (absolute when the site has a SITEURL).
     """
     chosen = [(i, u) for i, u in pairs if feed.includes(i)][: settings.limit]
     fg = FeedGenerator()
@@ -103,7 +110,7 @@ def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], setting
     fg.subtitle(feed.subtitle)
     fg.author({"name": settings.author})
     fg.language(settings.language)
-    fg.link(href=link(f"feeds/{feed.key}.atom.xml"), rel="self", type="application/atom+xml")
+    fg.link(href=link(feed.atom), rel="self", type="application/atom+xml")
     fg.link(href=link(feed.page), rel="alternate", type="text/html")
     fg.generator("")
     fg.docs("")
@@ -115,10 +122,10 @@ def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], setting
         fe.published(update.at)
         fe.updated(update.at)
         fe.content(entry_html(site, incident, update, site.timezone), type="html")
-        fe.link(href=link(f"{page_url('incident', incident.id)}#update-{update.number}"), rel="alternate",
+        fe.link(href=link(f"{url('incident', incident.id)}#update-{update.number}"), rel="alternate",
                 type="text/html")
     atom = fg.atom_str(pretty=True)
-    fg.link(href=link(f"feeds/{feed.key}.rss.xml"), rel="self", type="application/rss+xml", replace=True)
+    fg.link(href=link(feed.rss), rel="self", type="application/rss+xml", replace=True)
     fg.link(href=link(feed.page), rel="alternate", type="text/html")
     return atom, fg.rss_str(pretty=True)
 

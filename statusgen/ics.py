@@ -25,7 +25,7 @@ from typing import Callable
 from icalendar import Calendar as VCalendar
 from icalendar import Event, Timezone, TimezoneStandard, vDuration, vText
 
-from .model import Incident, Site, Update
+from .model import Incident, Site, Update, concerning
 from .markup import to_html
 
 DEFAULT_KEEP_DAYS = 365
@@ -44,29 +44,29 @@ SUMMARY_PREFIX = {"CONFIRMED": "Maintenance", "CANCELLED": "Cancelled"}
 
 @dataclass(frozen=True)
 class Calendar:
-    """One calendar: what it is about and which maintenance belongs in it."""
+    """One calendar: what it is about, where it is saved, and which maintenance belongs in it. Pages link it by this
+    object too, so they show the title it is written with."""
 
-    key: str  # "maintenance", "areas/<id>", "components/<id>"
+    key: str  # "maintenance", "areas/<id>", "components/<id>": its key in the URL table
     title: str
-    page: str  # the page it is the calendar of, relative to the site root
+    about: tuple[str, str | None]  # the page it is the calendar of: ("home", None), ("component", id), ("area", id)
+    page: str  # that page, relative to the site root
+    path: str  # where it is saved, relative to the site root
     includes: Callable[[Incident], bool]
 
-    @property
-    def path(self) -> str:
-        """Where it is saved, relative to the site root."""
-        return f"calendar/{self.key}.ics"
+
+def calendars(site: Site, url: Callable[[str, str | None], str]) -> list[Calendar]:
+    """All maintenance, then one calendar per component and one per area, in catalog order. `url(kind, key)` is
+    where an output is, relative to the site root (urls.Urls.url)."""
+    catalog = site.catalog
+    return [_calendar(url, "maintenance", "All maintenance", ("home", None)),
+            *(_calendar(url, f"components/{c.id}", f"{c.name} maintenance", ("component", c.id))
+              for c in catalog.components),
+            *(_calendar(url, f"areas/{a.id}", f"Maintenance in {a.name}", ("area", a.id)) for a in catalog.areas)]
 
 
-def calendars(site: Site, page_url: Callable[[str, str | None], str]) -> list[Calendar]:
-    """All maintenance, then one calendar per component and one per area, in catalog order."""
-    found = [Calendar("maintenance", "Maintenance", page_url("home", None), lambda i: True)]
-    for c in site.catalog.components:
-        found.append(Calendar(f"components/{c.id}", f"{c.name} maintenance", page_url("component", c.id),
-                              lambda i, cid=c.id: cid in i.all_components()))
-    for a in site.catalog.areas:
-        found.append(Calendar(f"areas/{a.id}", f"Maintenance in {a.name}", page_url("area", a.id),
-                              lambda i, aid=a.id: aid in i.areas))
-    return found
+def _calendar(url: Callable[[str, str | None], str], key: str, title: str, about: tuple[str, str | None]) -> Calendar:
+    return Calendar(key, title, about, url(*about), url("calendar", key), concerning(*about))
 
 
 @dataclass(frozen=True)
@@ -85,12 +85,12 @@ def event_uid(incident: Incident, authority: str) -> str:
     return f"{incident.id}@{authority}"
 
 
-def render(site: Site, calendar: Calendar, build_time: datetime, page_url: Callable[[str, str | None], str],
+def render(site: Site, calendar: Calendar, build_time: datetime, url: Callable[[str, str | None], str],
            link: Callable[[str], str], settings: CalendarSettings, cache: dict | None = None) -> bytes:
     """The .ics bytes of one calendar as of `build_time`: its maintenance posted by then, whose window ended at
     most `settings.keep_days` before it, sorted by start and UID.
 
-    `page_url(kind, id)` is a page's path relative to the site root; `link(path)` makes such a path into the URL
+    `url(kind, key)` is where a page is, relative to the site root (urls.Urls.url); `link(path)` makes it the URL
     subscribers follow (absolute when the site has a SITEURL). `cache`, a dict shared by the calendars of one
     build, keeps each maintenance's event so it is made once, not once per calendar it is in.
     """
@@ -114,12 +114,12 @@ def render(site: Site, calendar: Calendar, build_time: datetime, page_url: Calla
         posted = incident.updates_until(build_time)
         if not posted:
             continue
-        url = link(page_url("incident", incident.id))
-        made = cache.get((incident.id, url)) if cache is not None else None
+        page = link(url("incident", incident.id))
+        made = cache.get((incident.id, page)) if cache is not None else None
         if made is None:
-            made = event(site, incident, posted, url, settings)
+            made = event(site, incident, posted, page, settings)
             if cache is not None:
-                cache[incident.id, url] = made
+                cache[incident.id, page] = made
         events.append(made)
     for ev in sorted(events, key=lambda e: (e.decoded("dtstart"), str(e["uid"]))):
         cal.add_component(ev)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from functools import cached_property
 from types import MappingProxyType
-from typing import Mapping
+from typing import Callable, Mapping
 
 # Component statuses, best first: a table, so "worst" is a comparison of ranks.
 STATUSES = ("operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage")
@@ -189,6 +189,16 @@ def chronological(incident: Incident) -> tuple[datetime, str]:
 def by_window(incident: Incident) -> tuple[datetime, str]:
     """The order maintenance is scheduled in: by its window's start, then by id."""
     return incident.window.start, incident.id
+
+
+def concerning(kind: str, ident: str | None) -> Callable[[Incident], bool]:
+    """Which incidents a page's subject gathers: a component's those that ever touched it, an area's those in it,
+    the site's (any other kind) all of them."""
+    if kind == "component":
+        return lambda incident: ident in incident.all_components()
+    if kind == "area":
+        return lambda incident: ident in incident.areas
+    return lambda incident: True
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
-from .dates import add_months, midnight
-from .model import Incident, Site, chronological
+from .api import LINKED
 from .bars import strip
-from .uptime import DEFAULT_WEIGHTS, Uptime
+from .dates import add_months, midnight
+from .feeds import Feed, site_feeds
+from .ics import Calendar, calendars
+from .model import Incident, Site, chronological
 from .status import Snapshot, as_posted, duration, is_open, phase, snapshot
+from .uptime import DEFAULT_WEIGHTS, Uptime
+from .urls import Urls
 
 PAGE_KINDS = ("home", "incident", "component", "area", "history", "uptime")
 BAR_DAYS = 90  # days in each service's strip on the home page
@@ -35,6 +39,10 @@ class SiteView:
     recent_days: int = 14
     past_limit: int = 50  # past incidents listed on a component or area page; the history has them all
     uptime: Uptime | None = None
+    # Every feed and calendar, by the page it belongs to: ("home", None), ("component", id), ("area", id). The
+    # same objects are written, so a page shows each with the title it is written with.
+    feeds: Mapping[tuple[str, str | None], Feed] = field(default_factory=dict)
+    calendars: Mapping[tuple[str, str | None], Calendar] = field(default_factory=dict)
 
     def last_days(self, component_id: str, days: int = BAR_DAYS) -> tuple[list, float | None]:
         """The component's last `days` days (oldest first) and its uptime over them."""
@@ -55,22 +63,18 @@ class SiteView:
         return sorted((i for i in incidents if not self.is_open(i)), key=chronological, reverse=True)
 
 
-def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50) -> SiteView:
-    """What pages, feeds and calendars show at `at`: only what was posted by then."""
+def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, urls: Urls | None = None) -> SiteView:
+    """What pages, feeds and calendars show at `at`: only what was posted by then. `urls` is where outputs are
+    (the defaults unless given)."""
     site = replace(site, incidents=as_posted(site.incidents, at))
+    url = (urls or Urls()).url
     return SiteView(site=site, at=at, now=snapshot(site.catalog, site.incidents, at), recent_days=recent_days,
-                    past_limit=past_limit, uptime=Uptime(site, at))
+                    past_limit=past_limit, uptime=Uptime(site, at),
+                    feeds={feed.about: feed for feed in site_feeds(site, url)},
+                    calendars={calendar.about: calendar for calendar in calendars(site, url)})
 
 
-ALL_FEED = ("all", "All updates")
-
-
-def component_feed(v: SiteView, component_id: str) -> tuple[str, str]:
-    return f"components/{component_id}", v.site.catalog.component[component_id].name
-
-
-def area_feed(v: SiteView, area_id: str) -> tuple[str, str]:
-    return f"areas/{area_id}", v.site.catalog.area[area_id].name
+SITE = ("home", None)  # what the site-wide feed and calendar are about
 
 
 def home(v: SiteView) -> Page:
@@ -88,12 +92,13 @@ def home(v: SiteView) -> Page:
         bars[c.id] = strip(c.name, days, uptime)
     return Page("home", None, {"groups": groups, "recent": recent[:RECENT_LIMIT], "recent_total": len(recent),
                                 "bars": bars, "bar_days": BAR_DAYS,
-                                "feeds": [ALL_FEED],
-                                "calendars": [("maintenance", "All maintenance")]})
+                                "feeds": [v.feeds[SITE]], "calendars": [v.calendars[SITE]],
+                                "api_files": LINKED})
 
 
 def incident(v: SiteView, item: Incident) -> Page:
-    feeds = [ALL_FEED, *(component_feed(v, c) for c in item.all_components()), *(area_feed(v, a) for a in item.areas)]
+    feeds = [v.feeds[SITE], *(v.feeds["component", c] for c in item.all_components()),
+             *(v.feeds["area", a] for a in item.areas)]
     # Each update with the statuses it set; the first also sets those of the front matter.
     timeline = [(u, {**item.components, **u.components} if u.number == 1 else dict(u.components)) for u in item.updates]
     return Page("incident", item.id, {"incident": item, "timeline": timeline[::-1], "feeds": feeds})
@@ -112,17 +117,22 @@ def _items_for(v: SiteView, predicate) -> dict[str, list[Incident]]:
 def component(v: SiteView, component_id: str) -> Page:
     c = v.site.catalog.component[component_id]
     per_area = [(v.site.catalog.area[a], v.now.status(c.id, a)) for a in c.areas]
-    items = _items_for(v, lambda i: c.id in i.all_components())
-    return Page("component", c.id, {"component": c, "per_area": per_area, "feeds": [component_feed(v, c.id), ALL_FEED],
-                                    "calendars": [(f"components/{c.id}", f"Maintenance of {c.name}")], **items})
+    about = ("component", c.id)
+    return Page("component", c.id, {"component": c, "per_area": per_area, **_subscriptions(v, about),
+                                    **_items_for(v, v.feeds[about].includes)})
 
 
 def area(v: SiteView, area_id: str) -> Page:
     a = v.site.catalog.area[area_id]
     offered = [(c, v.now.status(c.id, a.id)) for c in v.site.catalog.components_of_area(a.id)]
-    items = _items_for(v, lambda i: a.id in i.areas)
-    return Page("area", a.id, {"area": a, "offered": offered, "feeds": [area_feed(v, a.id), ALL_FEED],
-                                "calendars": [(f"areas/{a.id}", f"Maintenance in {a.name}")], **items})
+    about = ("area", a.id)
+    return Page("area", a.id, {"area": a, "offered": offered, **_subscriptions(v, about),
+                                **_items_for(v, v.feeds[about].includes)})
+
+
+def _subscriptions(v: SiteView, about: tuple[str, str]) -> dict[str, list]:
+    """A component's or area's own feed, then the site's; and its maintenance calendar."""
+    return {"feeds": [v.feeds[about], v.feeds[SITE]], "calendars": [v.calendars[about]]}
 
 
 def history(v: SiteView) -> Page:
@@ -138,13 +148,13 @@ def history(v: SiteView) -> Page:
         while month <= last:
             months.setdefault(month, [])
             month = add_months(*month, 1)
-    return Page("history", None, {"months": sorted(months.items(), reverse=True), "feeds": [ALL_FEED]})
+    return Page("history", None, {"months": sorted(months.items(), reverse=True), "feeds": [v.feeds[SITE]]})
 
 
 def uptime(v: SiteView) -> Page:
     """Every service's months against its target, and its last 90 days."""
     services = [(c, v.uptime.monthly(c.id, 12), v.last_days(c.id)[1]) for c in v.site.catalog.components]
-    return Page("uptime", None, {"services": services, "weights": DEFAULT_WEIGHTS, "feeds": [ALL_FEED]})
+    return Page("uptime", None, {"services": services, "weights": DEFAULT_WEIGHTS, "feeds": [v.feeds[SITE]]})
 
 
 def page_keys(v: SiteView) -> list[tuple[str, str | None]]:

@@ -7,10 +7,7 @@ Statuspage API, and looks like the component status it stands for.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from functools import lru_cache
-from html import escape
 from typing import NamedTuple
-from urllib.parse import quote
 
 from .model import ENDED_UNCONFIRMED, NOT_POSTED
 
@@ -62,12 +59,6 @@ MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "A
           "November", "December")
 
 
-def ticket_url(template: str, ticket: str) -> str:
-    """The link of a ticket: STATUSGEN_TICKET_URL with `{ticket}` replaced by the ticket, percent-encoded so
-    that no ticket can add a path, query or fragment of its own."""
-    return template.replace("{ticket}", quote(ticket, safe=""))
-
-
 def status_words(status: str) -> str:
     return STATUS[status].words
 
@@ -108,28 +99,3 @@ def status_tag(status: str) -> str:
 
 def month_title(year: int, month: int) -> str:
     return f"{MONTHS[month]} {year}"
-
-
-# The feed links of a page depend only on which feeds it has and where the site root is, and thousands of incident
-# pages share a few combinations: made once each, not per page.
-@lru_cache(maxsize=4096)
-def feed_head_links(feeds: tuple[tuple[str, str], ...], root: str) -> str:
-    """<link rel="alternate"> for each feed, Atom then RSS."""
-    return "\n".join(
-        f'<link rel="alternate" type="application/{kind}+xml" title="{escape(title)} ({name} feed)" '
-        f'href="{escape(root)}/feeds/{key}.{ext}.xml">'
-        for key, title in feeds for kind, name, ext in (("atom", "Atom", "atom"), ("rss", "RSS", "rss")))
-
-
-@lru_cache(maxsize=4096)
-def subscribe_items(feeds: tuple[tuple[str, str], ...], calendars: tuple[tuple[str, str], ...], root: str) -> str:
-    """The visible subscribe links: each feed in both formats, then each maintenance calendar."""
-    root = escape(root)
-    items = [f'<li>{escape(title)}: <a href="{root}/feeds/{key}.atom.xml" type="application/atom+xml">Atom<span '
-             f'class="vh"> feed of {escape(title)}</span></a> · <a href="{root}/feeds/{key}.rss.xml" '
-             f'type="application/rss+xml">RSS<span class="vh"> feed of {escape(title)}</span></a></li>'
-             for key, title in feeds]
-    items += [f'<li>{escape(title)}, for your calendar app: <a href="{root}/calendar/{key}.ics" type="text/calendar">'
-              f'iCalendar<span class="vh"> file of {escape(title)}</span></a> (subscribe to its address to follow '
-              f'changes)</li>' for key, title in calendars]
-    return "\n".join(items)

@@ -19,6 +19,7 @@ from statusgen.api import ApiSettings, documents, stamp
 from statusgen.load import load_site
 from statusgen.status import as_posted, snapshot
 from statusgen.times import zone
+from statusgen.urls import Urls
 from tests.conftest import ROOT
 
 STATUSPAGE = ROOT / "tests" / "data" / "statuspage-v2"  # copied from the project's shared folder; see SOURCES.md
@@ -30,11 +31,7 @@ SETTINGS = ApiSettings(page_id="status.example.org", name="Example Status", url=
 BUILD = datetime(2026, 11, 22, 21, 0, tzinfo=timezone.utc)
 FILES = ("summary", "status", "components", "incidents", "incidents/unresolved", "scheduled-maintenances",
          "scheduled-maintenances/upcoming", "scheduled-maintenances/active")
-PAGES = {"home": "", "incident": "incidents/{id}/", "component": "components/{id}/", "area": "areas/{id}/"}
-
-
-def page_url(kind: str, key: str | None) -> str:
-    return PAGES[kind].format(id=key)
+url = Urls().url  # the default URL table, as the plugin passes it
 
 
 def link(path: str) -> str:
@@ -70,7 +67,7 @@ def _file(head: list[str], updates, extra: str) -> str:
 def render(model, at: datetime = BUILD, settings: ApiSettings = SETTINGS, link=link) -> dict[str, bytes]:
     """What the plugin does: the site as posted at `at`, then every API file."""
     shown = replace(model, incidents=as_posted(model.incidents, at))
-    return documents(shown, at, settings, page_url, link)
+    return documents(shown, at, settings, url, link)
 
 
 def api(model, at: datetime = BUILD, **kwargs) -> dict[str, Any]:

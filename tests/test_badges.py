@@ -8,6 +8,7 @@ from lxml import etree
 from statusgen.badges import COLOURS, LABEL_COLOUR, TEXT_COLOUR, badge, badges, text_width
 from statusgen.load import load_site
 from statusgen.status import snapshot
+from statusgen.urls import Urls
 from tests.test_status import at, incident_file, maintenance_file
 
 SVG = "http://www.w3.org/2000/svg"
@@ -68,7 +69,7 @@ EXPECTED = {
 
 def build(site, when: str = NOW, **kwargs) -> dict[str, bytes]:
     loaded = load_site(site.content, "UTC")
-    return badges(loaded, snapshot(loaded.catalog, loaded.incidents, at(when)), **kwargs)
+    return badges(loaded, snapshot(loaded.catalog, loaded.incidents, at(when)), Urls().url, **kwargs)
 
 
 @pytest.fixture

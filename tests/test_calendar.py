@@ -12,15 +12,12 @@ import pytest
 
 from statusgen.ics import CalendarSettings, calendars, plain_text, render
 from statusgen.load import load_site
+from statusgen.urls import Urls
 from tests.conftest import ROOT
 
 SETTINGS = CalendarSettings(site_name="Example Status", organization="Example Net", authority="status.example.org")
 BUILD = datetime(2026, 11, 22, 21, 0, tzinfo=timezone.utc)
-PAGES = {"home": "", "incident": "incidents/{id}/", "component": "components/{id}/", "area": "areas/{id}/"}
-
-
-def page_url(kind: str, key: str | None) -> str:
-    return PAGES[kind].format(id=key)
+url = Urls().url  # the default URL table, as the plugin passes it
 
 
 def link(path: str) -> str:
@@ -49,8 +46,8 @@ def load(site, tz="UTC"):
 
 
 def rendered(model, key="maintenance", build_time=BUILD, settings=SETTINGS, link=link) -> bytes:
-    calendar = next(c for c in calendars(model, page_url) if c.key == key)
-    return render(model, calendar, build_time, page_url, link, settings)
+    calendar = next(c for c in calendars(model, url) if c.key == key)
+    return render(model, calendar, build_time, url, link, settings)
 
 
 def parse(data: bytes) -> icalendar.Calendar:
@@ -95,9 +92,9 @@ def assert_importable(data: bytes) -> None:
 
 
 def test_one_calendar_for_all_maintenance_then_per_component_then_per_area(site):
-    found = calendars(load(site), page_url)
+    found = calendars(load(site), url)
     assert [(c.key, c.title, c.page, c.path) for c in found] == [
-        ("maintenance", "Maintenance", "", "calendar/maintenance.ics"),
+        ("maintenance", "All maintenance", "", "calendar/maintenance.ics"),
         ("components/phone", "Phone maintenance", "components/phone/", "calendar/components/phone.ics"),
         ("components/tv", "TV maintenance", "components/tv/", "calendar/components/tv.ics"),
         ("areas/north", "Maintenance in North", "areas/north/", "calendar/areas/north.ics"),
@@ -276,8 +273,8 @@ def test_commas_semicolons_and_newlines_are_escaped_and_come_back(site):
 def test_calendar_names_are_escaped_text(site):
     settings = CalendarSettings(site_name="Acme, Inc; status", organization="Acme, Inc", authority="status.acme.test")
     data = rendered(load(site), settings=settings)
-    assert raw_property(data, "NAME") == ["NAME:Acme\\, Inc\\; status: Maintenance"]
-    assert raw_property(data, "X-WR-CALNAME") == ["X-WR-CALNAME:Acme\\, Inc\\; status: Maintenance"]
+    assert raw_property(data, "NAME") == ["NAME:Acme\\, Inc\\; status: All maintenance"]
+    assert raw_property(data, "X-WR-CALNAME") == ["X-WR-CALNAME:Acme\\, Inc\\; status: All maintenance"]
     assert str(parse(data)["PRODID"]) == "-//Acme, Inc//statusgen//EN"
 
 
@@ -311,10 +308,10 @@ def test_same_input_same_bytes_and_no_build_time_inside(site):
     site.incident("2026-11-20-switch.md", maintenance())
     site.incident("2026-11-01-other.md", maintenance(window=("2026-12-01 01:00", "2026-12-01 02:00")))
     model = load(site)
-    first = {c.key: render(model, c, BUILD, page_url, link, SETTINGS) for c in calendars(model, page_url)}
-    again = {c.key: render(load(site), c, BUILD, page_url, link, SETTINGS) for c in calendars(model, page_url)}
-    later = {c.key: render(model, c, BUILD + timedelta(days=2, seconds=7), page_url, link, SETTINGS)
-             for c in calendars(model, page_url)}
+    first = {c.key: render(model, c, BUILD, url, link, SETTINGS) for c in calendars(model, url)}
+    again = {c.key: render(load(site), c, BUILD, url, link, SETTINGS) for c in calendars(model, url)}
+    later = {c.key: render(model, c, BUILD + timedelta(days=2, seconds=7), url, link, SETTINGS)
+             for c in calendars(model, url)}
     assert first == again == later  # nothing new was posted in between: nothing changes
     for data in first.values():
         assert b"20261122T21" not in data and b"20261124T21" not in data
@@ -341,8 +338,8 @@ def test_markdown_becomes_plain_text():
 
 def test_every_calendar_of_the_example_site_is_importable():
     model = load_site(ROOT / "content", "America/Chicago")
-    for calendar in calendars(model, page_url):
-        assert_importable(render(model, calendar, BUILD, page_url, link, SETTINGS))
+    for calendar in calendars(model, url):
+        assert_importable(render(model, calendar, BUILD, url, link, SETTINGS))
     by_uid = {str(e["UID"]).split("@")[0]: e for e in events(rendered(model))}
     assert sorted(by_uid) == ["2026-04-14-phone-switch-software-update", "2026-09-08-core-router-upgrade",
                               "2026-11-20-lake-city-hub-switch-replacement"]
@@ -361,7 +358,7 @@ def test_every_calendar_of_the_example_site_is_importable():
 def test_a_shared_event_cache_changes_no_byte():
     model = load_site(ROOT / "content", "America/Chicago")
     cache: dict = {}
-    for calendar in calendars(model, page_url):
-        alone = render(model, calendar, BUILD, page_url, link, SETTINGS)
-        assert render(model, calendar, BUILD, page_url, link, SETTINGS, cache) == alone
+    for calendar in calendars(model, url):
+        alone = render(model, calendar, BUILD, url, link, SETTINGS)
+        assert render(model, calendar, BUILD, url, link, SETTINGS, cache) == alone
     assert cache  # the maintenance events were made once and reused

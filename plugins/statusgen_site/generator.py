@@ -1,6 +1,7 @@
 """The statusgen Pelican generator: load, derive, render each page kind with its template, write.
 
-All knowledge of incidents lives in `statusgen`; this module only maps page kinds to URLs and templates.
+All knowledge of incidents lives in `statusgen`; this module reads the settings, owns the URL table (the defaults
+of statusgen.urls with STATUSGEN_URLS over them) and writes each output where the table says.
 """
 from __future__ import annotations
 
@@ -22,32 +23,16 @@ from statusgen import api, badges, feeds, ics, report, sitefiles, wording
 from statusgen.errors import ContentError
 from statusgen.load import load_site
 from statusgen.markup import to_html
-from statusgen.pages import PAGE_KINDS, page_jobs, page_keys, view
+from statusgen.pages import page_jobs, page_keys, view
 from statusgen.publish import die_with_parent
 from statusgen.times import humanize_duration, parse_time
+from statusgen.urls import Urls, ticket_url
 
 log = logging.getLogger(__name__)
-
-# page kind -> (URL relative to SITEURL, file it is saved as). Override any with STATUSGEN_URLS in the settings.
-DEFAULT_URLS = {
-    "home": ("", "index.html"),
-    "history": ("history/", "history/index.html"),
-    "incident": ("incidents/{id}/", "incidents/{id}/index.html"),
-    "component": ("components/{id}/", "components/{id}/index.html"),
-    "area": ("areas/{id}/", "areas/{id}/index.html"),
-    "uptime": ("uptime/", "uptime/index.html"),
-}
-assert set(DEFAULT_URLS) == set(PAGE_KINDS)
 
 
 class StatusSiteGenerator(Generator):
     """Loads content/ through statusgen and writes every status page."""
-
-    def urls(self) -> dict[str, tuple[str, str]]:
-        return {**DEFAULT_URLS, **self.settings.get("STATUSGEN_URLS", {})}
-
-    def url(self, kind: str, key: str | None = None) -> str:
-        return self.urls()[kind][0].format(id=key)
 
     def build_time(self, site):
         raw = self.settings.get("STATUSGEN_BUILD_TIME")
@@ -72,12 +57,13 @@ class StatusSiteGenerator(Generator):
         when = self.build_time(site)
         if found:
             report.save(found, [], site.unposted(when))
+        self.urls = Urls.configured(self.settings.get("STATUSGEN_URLS"))
         self.view = view(site, when, int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)),
-                         int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)))
+                         int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)), self.urls)
         tz = site.timezone
         # Pelican's environment does not escape by default; every author string here is text, not HTML.
         self.env.autoescape = True
-        self.env.globals.update(url=self.url, statusgen=self.view, catalog=site.catalog, now=self.view.now,
+        self.env.globals.update(url=self.urls.url, statusgen=self.view, catalog=site.catalog, now=self.view.now,
                                 build_time=self.view.at)
         self.env.filters.update(
             markdown=lambda text: Markup(to_html(text)),
@@ -89,12 +75,8 @@ class StatusSiteGenerator(Generator):
             state_words=wording.state_words,
             month_title=lambda ym: wording.month_title(*ym),
             duration=humanize_duration,
-            ticket_url=lambda ticket, template: wording.ticket_url(template, ticket),
+            ticket_url=lambda ticket, template: ticket_url(template, ticket),
         )
-        self.env.globals.update(
-            feed_head_links=lambda feeds, root: Markup(wording.feed_head_links(tuple(feeds or ()), root)),
-            subscribe_items=lambda feeds, cals, root: Markup(wording.subscribe_items(tuple(feeds or ()),
-                                                                                   tuple(cals or ()), root)))
         self.env.globals.update(INDICATOR=wording.INDICATOR, IMPACT=wording.IMPACT, TARGET=wording.TARGET)
         self.assets = self.hashed_assets()
         self.env.globals.update(asset=lambda name: self.assets[name][0],
@@ -107,7 +89,7 @@ class StatusSiteGenerator(Generator):
         for path in sorted(folder.iterdir()) if folder.is_dir() else []:
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()[:10]
-            assets[path.name] = (f"theme/{path.stem}.{digest}{path.suffix}", data)
+            assets[path.name] = (self.urls.url("asset", f"{path.stem}.{digest}{path.suffix}"), data)
         return assets
 
     def link_from(self, save_as: str):
@@ -140,9 +122,9 @@ class StatusSiteGenerator(Generator):
         self.output_settings()
         pairs = feeds.entries(self.view.site.incidents)
         jobs = [partial(self.write_page, writer, job) for job in page_jobs(self.view)]
-        jobs += [partial(self.write_feed, feed, pairs) for feed in feeds.site_feeds(self.view.site, self.url)]
+        jobs += [partial(self.write_feed, feed, pairs) for feed in self.view.feeds.values()]
         self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
-        jobs += [partial(self.write_calendar, cal) for cal in ics.calendars(self.view.site, self.url)]
+        jobs += [partial(self.write_calendar, cal) for cal in self.view.calendars.values()]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
         jobs += [partial(self.write_badges), partial(self.write_api)]
         jobs += [partial(self.write_site_files, writer)]
@@ -158,42 +140,45 @@ class StatusSiteGenerator(Generator):
         # A host serves 404.html at any missing path, so relative links would break: its CSS is inline and its
         # links are absolute (SITEURL) or from the domain root.
         css = self.assets["style.css"][1].decode("utf-8") if "style.css" in self.assets else ""
-        writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False,
-                          page_kind="404", page_url="404.html", inline_css=css, feeds=[], calendars=[],
-                          home_url=f"{site_url}/" if site_url else "/")
-        robots = sitefiles.robots(f"{site_url}/sitemap.xml" if site_url else None)
-        self.write_bytes("robots.txt", robots.encode("utf-8"))
-        self.write_bytes("_headers", sitefiles.HEADERS.encode("utf-8"))
+        not_found = self.urls.save_as("not_found")
+        writer.write_file(not_found, self.get_template("404"), self.context, relative_urls=False,
+                          page_kind="404", page_url=self.urls.url("not_found"), inline_css=css, feeds=[],
+                          calendars=[], home_url=f"{site_url}/" if site_url else "/")
+        sitemap = self.urls.url("sitemap")
+        robots = sitefiles.robots(f"{site_url}/{sitemap}" if site_url else None)
+        self.write_bytes(self.urls.save_as("robots"), robots.encode("utf-8"))
+        self.write_bytes(self.urls.save_as("headers"), sitefiles.HEADERS.encode("utf-8"))
         if site_url:
-            urls = [f"{site_url}/{self.url(kind, key)}" for kind, key in page_keys(self.view)]
-            self.write_bytes("sitemap.xml", sitefiles.sitemap(urls))
+            pages = [f"{site_url}/{self.urls.url(kind, key)}" for kind, key in page_keys(self.view)]
+            self.write_bytes(self.urls.save_as("sitemap"), sitefiles.sitemap(pages))
 
     def write_page(self, writer, job):
         page = job()
-        kind_url, save_as = (pattern.format(id=page.key) for pattern in self.urls()[page.kind])
+        kind_url, save_as = self.urls.url(page.kind, page.key), self.urls.save_as(page.kind, page.key)
         writer.write_file(save_as, self.get_template(page.kind), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], page_kind=page.kind, page_url=kind_url,
                           **page.context)
 
     def write_feed(self, feed, pairs):
-        save_as = f"feeds/{feed.key}.atom.xml"
-        atom, rss = feeds.render(self.view.site, feed, pairs, self.feed_config, self.view.at, self.url,
-                                 self.link_from(save_as))
-        self.write_bytes(save_as, atom)
-        self.write_bytes(f"feeds/{feed.key}.rss.xml", rss)
+        atom, rss = feeds.render(self.view.site, feed, pairs, self.feed_config, self.view.at, self.urls.url,
+                                 self.link_from(feed.atom))
+        self.write_bytes(feed.atom, atom)
+        self.write_bytes(feed.rss, rss)
 
     def write_calendar(self, cal):
-        self.write_bytes(cal.path, ics.render(self.view.site, cal, self.view.at, self.url, self.link_from(cal.path),
-                                              self.calendar_config, self.calendar_events))
+        data = ics.render(self.view.site, cal, self.view.at, self.urls.url, self.link_from(cal.path),
+                          self.calendar_config, self.calendar_events)
+        self.write_bytes(cal.path, data)
 
     def write_badges(self):
-        for name, data in badges.badges(self.view.site, self.view.now, site_name=self.settings["SITENAME"]).items():
+        made = badges.badges(self.view.site, self.view.now, self.urls.url, site_name=self.settings["SITENAME"])
+        for name, data in made.items():
             self.write_bytes(name, data)
 
     def write_api(self):
         """The Statuspage v2 compatible JSON: what status widgets, exporters and chat bots already read."""
-        for name, data in api.documents(self.view.site, self.view.at, self.api_config, self.url,
-                                        self.link_from("api/v2/summary.json")).items():
+        for name, data in api.documents(self.view.site, self.view.at, self.api_config, self.urls.url,
+                                        self.link_from(self.urls.url("api", "summary"))).items():
             self.write_bytes(name, data)
 
     def write_bytes(self, save_as: str, data: bytes) -> None:

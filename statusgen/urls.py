@@ -1,0 +1,58 @@
+"""Where every output lives, relative to the site root: one table, so that a page links the very file a writer
+saved, and a setting that moves an output moves its links with it.
+
+A page has a URL and the file it is saved as (`incidents/{id}/` is `incidents/{id}/index.html`); every other
+output is saved where it is linked. `{id}` is the key: an incident's, component's or area's id for pages,
+`all` or `components/<id>` for feeds, `summary` or `incidents/unresolved` for API files.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+from urllib.parse import quote
+
+DEFAULT: Mapping[str, str | tuple[str, str]] = {
+    "home": ("", "index.html"),
+    "history": ("history/", "history/index.html"),
+    "incident": ("incidents/{id}/", "incidents/{id}/index.html"),
+    "component": ("components/{id}/", "components/{id}/index.html"),
+    "area": ("areas/{id}/", "areas/{id}/index.html"),
+    "uptime": ("uptime/", "uptime/index.html"),
+    "atom": "feeds/{id}.atom.xml",
+    "rss": "feeds/{id}.rss.xml",
+    "calendar": "calendar/{id}.ics",
+    "api": "api/v2/{id}.json",
+    "badge": "badges/{id}.svg",
+    "asset": "theme/{id}",  # a theme file, under a name that changes with its content
+    "not_found": "404.html",
+    "robots": "robots.txt",
+    "sitemap": "sitemap.xml",
+    "headers": "_headers",
+}
+
+
+@dataclass(frozen=True)
+class Urls:
+    """The table, with the site's overrides (STATUSGEN_URLS: a page kind -> (URL, file), another kind -> path)."""
+
+    table: Mapping[str, str | tuple[str, str]] = field(default_factory=lambda: dict(DEFAULT))
+
+    @classmethod
+    def configured(cls, overrides: Mapping[str, str | tuple[str, str]] | None) -> Urls:
+        return cls({**DEFAULT, **(overrides or {})})
+
+    def url(self, kind: str, key: str | None = None) -> str:
+        """Where readers find it, relative to the site root."""
+        entry = self.table[kind]
+        return (entry if isinstance(entry, str) else entry[0]).format(id=key)
+
+    def save_as(self, kind: str, key: str | None = None) -> str:
+        """The file it is written to, relative to the output folder."""
+        entry = self.table[kind]
+        return (entry if isinstance(entry, str) else entry[1]).format(id=key)
+
+
+def ticket_url(template: str, ticket: str) -> str:
+    """The link of a ticket: STATUSGEN_TICKET_URL with `{ticket}` replaced by the ticket, percent-encoded so
+    that no ticket can add a path, query or fragment of its own."""
+    return template.replace("{ticket}", quote(ticket, safe=""))
