@@ -140,9 +140,10 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
     root = site_dir(path)
     settings = settings or root / settings_file.DEFAULT_FILE
     with refusals(path, fmt):
-        read_settings(path, settings, tz)  # a settings file that cannot load is one line here, not a traceback
+        config = read_settings(path, settings, tz)  # a settings file that cannot load is one line, not a traceback
         job = publish.Build(site=root, content=content_dir(path), settings=settings, timezone=tz,
-                            output=(output or root / "output").resolve(), when=repo.build_time(build_time, root))
+                            output=(output or root / "output").resolve(), when=repo.build_time(build_time, root),
+                            overrides=settings_file.build_overrides(settings, config))
         notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))
     report.notes(notes, root, fmt, click.echo)
     click.echo(f"built {job.output} as of {job.when.isoformat()}")

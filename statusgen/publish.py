@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -292,6 +292,7 @@ class Build:
     output: Path
     when: datetime
     timezone: str | None = None  # --timezone, over the settings' TIMEZONE
+    overrides: dict = field(default_factory=dict)  # settings the build adds (settings.build_overrides)
 
     def protected(self) -> dict[str, Path]:
         """The folders the build reads or lives in, by what the user calls them: no output may be or hold one."""
@@ -309,8 +310,9 @@ class Build:
 class BuildFailed(Exception):
     """Pelican failed for a reason other than the content; `log` is what it said."""
 
-    def __init__(self, log: str):
-        super().__init__("the build failed; the previous site was left as it was.")
+    def __init__(self, log: str, output: Path):
+        kept = "the previous site was left as it was" if marked(output) else "nothing was built"
+        super().__init__(f"the build failed; {kept}.")
         self.log = log
 
 
@@ -337,7 +339,7 @@ def _run_pelican(build: Build) -> list[Problem]:
     build) and leaves what it found in a report file inside the staging folder."""
     staging = new_staging(build.output)
     found = staging / ".statusgen-report.json"  # removed before the swap
-    extra = {"STATUSGEN_BUILD_TIME": build.when.isoformat(), "STATUSGEN_REPORT": str(found),
+    extra = {**build.overrides, "STATUSGEN_BUILD_TIME": build.when.isoformat(), "STATUSGEN_REPORT": str(found),
              **({"TIMEZONE": build.timezone} if build.timezone else {})}
     command = [sys.executable, "-m", "pelican", str(build.content.resolve()), "-s", str(build.settings.resolve()),
                "-o", str(staging), "--fatal", "warnings",
@@ -356,7 +358,7 @@ def _run_pelican(build: Build) -> list[Problem]:
             if code != 0:
                 _check_content(build)  # Pelican failed before the generator ran: the content may say why
                 log.seek(0)
-                raise BuildFailed(log.read().decode("utf-8", "replace"))
+                raise BuildFailed(log.read().decode("utf-8", "replace"), build.output)
         except BaseException:
             pelican.kill()
             pelican.wait()

@@ -6,7 +6,9 @@ statusgen meets Pelican's settings; the rest of the library gets plain values.
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -15,6 +17,19 @@ from typing import Any
 from .errors import ContentError, Problem
 
 DEFAULT_FILE = "pelicanconf.py"
+PLUGIN = "statusgen_site"  # the Pelican plugin, shipped in the wheel beside the library
+THEME_PACKAGE = "statusgen_theme"  # the theme, shipped the same way
+# What a status site needs from Pelican whatever its settings file says: statusgen renders incidents itself, so
+# Pelican's own article and page pipeline, its feeds and its caches are off. A settings file may set these
+# (the example's pelicanconf.py does); a file written by `statusgen init` need not.
+PIPELINE_OFF = {
+    "ARTICLE_PATHS": [], "PAGE_PATHS": [], "STATIC_PATHS": [], "DIRECT_TEMPLATES": [], "THEME_STATIC_PATHS": [],
+    **{f"{kind}_SAVE_AS": "" for kind in ("ARTICLE", "PAGE", "CATEGORY", "TAG", "AUTHOR", "ARCHIVES", "AUTHORS",
+                                          "CATEGORIES", "TAGS")},
+    **{feed: None for feed in ("FEED_ALL_ATOM", "FEED_ALL_RSS", "CATEGORY_FEED_ATOM", "TRANSLATION_FEED_ATOM",
+                               "AUTHOR_FEED_ATOM", "AUTHOR_FEED_RSS")},
+    "TYPOGRIFY": False, "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False,
+}
 
 
 def _failure(path: Path, err: BaseException) -> Problem:
@@ -41,7 +56,8 @@ def read(path: Path, required: bool = True, overrides: dict[str, Any] | None = N
     if not path.is_file():
         if required:
             raise ContentError([Problem(str(path), 1, "no settings file (expected a Pelican settings file such as "
-                                                      f"{DEFAULT_FILE}; give another with -s)")])
+                                                      f"{DEFAULT_FILE}; give another with -s, or start a site with "
+                                                      "`statusgen init`)")])
         return {"TIMEZONE": "UTC", **(overrides or {})}
     from pelican.settings import read_settings  # only here: the library knows nothing of Pelican
 
@@ -59,6 +75,53 @@ def read(path: Path, required: bool = True, overrides: dict[str, Any] | None = N
         for name in set(sys.modules) - modules:  # read afresh next time: the files may have changed
             del sys.modules[name]
         quiet.setLevel(level)
+
+
+def packaged_folder(package: str) -> Path | None:
+    """Where an installed package of statusgen's (the theme, the plugin) is, or None."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]) if locations else None
+
+
+def _line_of(path: Path, key: str) -> int:
+    """The line of the settings file that sets `key`, for a problem with its value."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 1
+    match = re.search(rf"^{key}\s*=", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def build_overrides(path: Path, settings: dict[str, Any]) -> dict[str, Any]:
+    """What the build adds to the settings file: the packaged theme and plugin where it names none, and Pelican's
+    own pipeline off where it does not say. ContentError (one line) when the theme or plugin cannot be found."""
+    path = path.resolve()
+    from pelican.settings import DEFAULT_THEME
+
+    overrides = {key: value for key, value in PIPELINE_OFF.items() if settings.get(key) != value}
+    theme = settings.get("THEME")
+    if theme in (None, DEFAULT_THEME):
+        packaged = packaged_folder(THEME_PACKAGE)
+        if packaged is None:
+            raise ContentError([Problem(str(path), 1, "theme not found (expected THEME set to a theme folder, or "
+                                                      "statusgen installed with its theme; got neither)")])
+        overrides["THEME"] = str(packaged)
+    elif not Path(theme, "templates").is_dir():
+        raise ContentError([Problem(str(path), _line_of(path, "THEME"), f"THEME: theme not found (expected a "
+                                    f"folder with templates/ in it, got {theme!r})")])
+    plugins = [p if isinstance(p, str) else getattr(p, "__name__", "") for p in settings.get("PLUGINS") or []]
+    if PLUGIN not in plugins:
+        overrides["PLUGINS"] = plugins + [PLUGIN]
+    on_paths = any(Path(folder, PLUGIN).is_dir() for folder in settings.get("PLUGIN_PATHS") or [])
+    if not on_paths and packaged_folder(PLUGIN) is None:
+        raise ContentError([Problem(str(path), _line_of(path, "PLUGIN_PATHS"), f"plugin not found (expected "
+                                    f"{PLUGIN} in PLUGIN_PATHS or installed with statusgen, got neither)")])
+    return overrides
 
 
 def timezone_name(settings: dict[str, Any]) -> str:

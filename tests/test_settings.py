@@ -86,5 +86,6 @@ def test_settings_that_fail_to_load_are_one_line(buildable, command, text, probl
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_a_missing_settings_file_is_one_line(buildable, command):
     assert run(buildable, command, ".", "-s", "nope.py") == (1, [
-        "nope.py:1: no settings file (expected a Pelican settings file such as pelicanconf.py; give another with -s)",
+        "nope.py:1: no settings file (expected a Pelican settings file such as pelicanconf.py; give another with -s, "
+        "or start a site with `statusgen init`)",
         "1 problem found; nothing was built."])
