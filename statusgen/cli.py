@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import publish, repo, report
+from . import publish, repo, report, scaffold
 from . import settings as settings_file
 from .errors import ContentError, Refusal
 from .load import load_site
@@ -147,6 +147,48 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
         notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))
     report.notes(notes, root, fmt, click.echo)
     click.echo(f"built {job.output} as of {job.when.isoformat()}")
+
+
+def _ask(value, prompt: str, option: str, many: bool = False):
+    """An option's value, asked for in a terminal when it was not given; a usage error (exit 2) elsewhere."""
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise click.UsageError(f"missing {option} (in a terminal, statusgen init asks for it)")
+    answer = click.prompt(prompt + (" (separate them with commas)" if many else ""))
+    return [part.strip() for part in answer.split(",") if part.strip()] if many else answer
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The organisation whose services the page reports on.")
+@click.option("--area", "areas", multiple=True, help="A place the services are delivered (repeat for each).")
+@click.option("--service", "services", multiple=True, help="A service customers use (repeat for each).")
+@click.option("--url", default="", help="Where readers will find the page, e.g. https://status.example.com.")
+@click.option("--timezone", "tz", default="UTC", show_default=True,
+              help="The zone of times written without an offset, and shown on the pages (an IANA name).")
+@click.option("--install", default="", help="What the CI files give pip to install statusgen: a requirement "
+              "(default: statusgen==THIS VERSION from the package index), a wheel URL or a git URL "
+              "(git+https://...@TAG).")
+def init(folder: Path, name: str | None, areas: tuple[str, ...], services: tuple[str, ...], url: str, tz: str,
+         install: str) -> None:
+    """Start a status page of your own in FOLDER (new or empty): the catalog, settings and CI files.
+
+    In a terminal it asks for what is not given; elsewhere --name, --area and --service are needed.
+
+    \b
+    Example:
+      statusgen init mysite --name "Northwind Fiber" --area Millbrook --area Ashford \\
+                            --service Phone --service "Fiber internet" --url https://status.northwind.example
+    """
+    site = scaffold.NewSite(name=_ask(name, "Organisation", "--name"), url=url, timezone=tz,
+                            areas=list(_ask(areas, "Areas served", "--area", many=True)),
+                            services=list(_ask(services, "Services", "--service", many=True)),
+                            install=install or f"statusgen=={scaffold.statusgen_version()}")
+    with refusals(folder, "text"):
+        scaffold.create(folder, site)
+    click.echo(f"made a status page in {folder}: next, `cd {folder}` and `statusgen build` (see output/index.html), "
+               f"then commit and push it with its CI files")
 
 
 if __name__ == "__main__":  # python -m statusgen.cli

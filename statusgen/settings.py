@@ -34,6 +34,10 @@ PIPELINE_OFF = {
 
 def _failure(path: Path, err: BaseException) -> Problem:
     """A settings file that failed to load, as one problem at the line that failed."""
+    theme = re.fullmatch(r"Could not find the theme (.*)", str(err))
+    if theme:  # Pelican's own check of THEME
+        return Problem(str(path), _line_of(path, "THEME"), f"THEME: theme not found (expected a folder with "
+                                                           f"templates/ in it, got {theme[1]!r})")
     if isinstance(err, SyntaxError) and err.filename and Path(err.filename).resolve() == path:
         return Problem(str(path), err.lineno or 1, f"not valid Python (expected settings Pelican can read, got: "
                                                    f"{err.msg})")

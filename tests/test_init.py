@@ -1,0 +1,188 @@
+"""Your own status page without forking: `statusgen init` writes a site that builds at once, and the wheel carries
+the theme and the plugin, so an installed statusgen builds a folder holding only content, settings and CI files."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import lxml.html
+import pytest
+from click.testing import CliRunner
+
+from statusgen.cli import main
+from statusgen.scaffold import ids_for, slugify
+from tests.conftest import ROOT
+from tests.test_publish import check_jsonschema
+
+NAMES = ["--name", "Northwind Fiber", "--area", "Millbrook", "--area", "Ashford", "--service", "Phone",
+         "--service", "Fiber internet", "--url", "https://status.northwind.example"]
+
+
+def init(folder: Path, *args: str):
+    return CliRunner().invoke(main, ["init", str(folder), *args])
+
+
+def home_text(output: Path) -> str:
+    return " ".join(lxml.html.parse(str(output / "index.html")).getroot().text_content().split())
+
+
+def test_init_writes_a_site_that_checks_and_builds(tmp_path):
+    site = tmp_path / "mysite"
+    result = init(site, *NAMES)
+    assert result.exit_code == 0, result.output
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()) == [
+        ".github/workflows/status.yml", ".gitignore", ".gitlab-ci.yml", "content/components.yml",
+        "content/incidents/README.md", "pelicanconf.py", "publishconf.py"]
+    check = CliRunner().invoke(main, ["check", str(site)])
+    assert check.output == "ok: 2 components in 2 areas, 0 incidents and maintenances\n"
+    build = CliRunner().invoke(main, ["build", str(site), "-o", str(tmp_path / "out"), "--build-time",
+                                      "2026-11-26 12:00Z"])
+    assert build.exit_code == 0, build.output
+    text = home_text(tmp_path / "out")
+    assert "All systems operational" in text
+    for name in ("Northwind Fiber", "Millbrook", "Ashford", "Phone", "Fiber internet"):
+        assert name in text
+
+
+@pytest.mark.parametrize("path, schema", [(".github/workflows/status.yml", "vendor.github-workflows"),
+                                          (".gitlab-ci.yml", "vendor.gitlab-ci")])
+def test_the_ci_files_init_writes_are_valid_and_install_this_statusgen(tmp_path, path, schema):
+    assert init(tmp_path / "s", *NAMES, "--install", "git+https://example.org/statusgen.git@v0.1.0").exit_code == 0
+    result = check_jsonschema(schema, tmp_path / "s" / path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = (tmp_path / "s" / path).read_text()
+    assert 'STATUSGEN: "git+https://example.org/statusgen.git@v0.1.0"' in text
+    assert "pip install -e" not in text
+
+
+def test_names_become_ids():
+    assert slugify("Fiber internet") == "fiber-internet"
+    assert slugify("Café Müller / Nord") == "cafe-muller-nord"
+    assert ids_for(["Phone", "phone", "東京", "Phone!"], "area") == [
+        ("phone", "Phone"), ("phone-2", "phone"), ("area-3", "東京"), ("phone-3", "Phone!")]
+
+
+def test_names_with_yaml_and_python_specials_are_kept_whole(tmp_path):
+    site = tmp_path / "s"
+    assert init(site, "--name", 'Lake "Ops" #1: café', "--area", "Zone: #2", "--service", "yes",
+                "--service", "TV \\ radio").exit_code == 0
+    check = CliRunner().invoke(main, ["check", str(site)])
+    assert check.exit_code == 0, check.output
+    from statusgen.load import load_site
+    catalog = load_site(site / "content").catalog
+    assert [a.name for a in catalog.areas] == ["Zone: #2"]
+    assert [c.name for c in catalog.components] == ["yes", "TV \\ radio"]
+    assert 'STATUSGEN_ORGANIZATION = "Lake \\"Ops\\" #1: café"' in (site / "pelicanconf.py").read_text()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--area", "A", "--service", "S"], "missing --name (in a terminal, statusgen init asks for it)"),
+    (["--name", "N", "--service", "S"], "missing --area (in a terminal, statusgen init asks for it)"),
+    (["--name", "N", "--area", "A"], "missing --service (in a terminal, statusgen init asks for it)"),
+])
+def test_a_missing_name_is_refused_outside_a_terminal(tmp_path, args, message):
+    result = init(tmp_path / "s", *args)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == f"Error: {message}"
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_terminal_is_asked_for_what_is_missing(tmp_path):
+    """In a real terminal (a pseudo-terminal here), init asks for the name, the areas and the services."""
+    import pty
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "statusgen.cli", "init", str(tmp_path / "s")], stdin=slave,
+                                stdout=slave, stderr=slave, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        os.write(master, b"Northwind\nMillbrook, Ashford\nPhone\n")
+        proc.wait(timeout=60)
+        said = b""
+        while True:  # the terminal's output: the questions and the answers echoed
+            try:
+                chunk = os.read(master, 65536) if _readable(master) else b""
+            except OSError:
+                break
+            if not chunk:
+                break
+            said += chunk
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert proc.returncode == 0, said
+    assert b"Areas served (separate them with commas): " in said
+    check = CliRunner().invoke(main, ["check", str(tmp_path / "s")])
+    assert check.output == "ok: 1 components in 2 areas, 0 incidents and maintenances\n"
+
+
+def _readable(fd: int) -> bool:
+    import select
+    return bool(select.select([fd], [], [], 0.2)[0])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--url", "status.example.com"], "--url: not a web address (expected https://status.example.com, got "
+                                      "'status.example.com')"),
+    (["--timezone", "Mars/Olympus"], "--timezone: unknown time zone (expected an IANA name like Europe/Berlin, got "
+                                     "'Mars/Olympus')"),
+    (["--area", " "], '--area: a name is needed (expected at least one non-empty name, got ["Millbrook", "Ashford", '
+                      '" "])'),
+])
+def test_bad_values_are_one_line(tmp_path, args, message):
+    result = init(tmp_path / "s", *NAMES, *args)
+    assert (result.exit_code, result.output) == (1, f"statusgen: {message}\n")
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_folder_with_anything_in_it_is_refused(tmp_path):
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "notes.txt").write_text("mine")
+    result = init(tmp_path / "s", *NAMES)
+    assert (result.exit_code, result.output) == (
+        1, f"statusgen: refusing to make a site in {tmp_path / 's'}: it holds 1 file or folder (expected a new or "
+           f"empty folder)\n")
+    assert [p.name for p in (tmp_path / "s").iterdir()] == ["notes.txt"]
+
+
+def test_missing_pieces_are_one_line(tmp_path):
+    site = tmp_path / "s"
+    assert init(site, *NAMES).exit_code == 0
+    (site / "pelicanconf.py").write_text((site / "pelicanconf.py").read_text() + 'THEME = "mytheme"\n')
+    result = CliRunner().invoke(main, ["build", str(site), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].endswith(
+        "pelicanconf.py:18: THEME: theme not found (expected a folder with templates/ in it, got 'mytheme')")
+    assert not (tmp_path / "out").exists()
+
+
+# --- the wheel, installed where nothing of the repository is ----------------------------------------------------
+
+def test_the_wheel_builds_a_site_from_content_and_settings_alone(tmp_path):
+    """Build the wheel, install it into a fresh virtual environment outside the repository, init and build."""
+    dist = tmp_path / "dist"
+    wheel = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(dist)],
+                           capture_output=True, text=True, timeout=600)
+    assert wheel.returncode == 0, wheel.stderr
+    env_dir = tmp_path / "env"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    install = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                              str(next(dist.glob("statusgen-*.whl")))], capture_output=True, text=True, timeout=900)
+    if install.returncode != 0 and "Could not find a version" in install.stderr + install.stdout:
+        pytest.skip(f"the package index cannot be reached to install the wheel's dependencies: {install.stderr}")
+    assert install.returncode == 0, install.stderr
+    statusgen = env_dir / "bin" / "statusgen"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    made = subprocess.run([str(statusgen), "init", "mysite", *NAMES], cwd=tmp_path, capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert made.returncode == 0, made.stderr
+    built = subprocess.run([str(statusgen), "build", ".", "--build-time", "2026-11-26 12:00Z"], cwd=tmp_path / "mysite",
+                           capture_output=True, text=True, env=env, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "WARNING" not in built.stdout + built.stderr
+    text = home_text(tmp_path / "mysite" / "output")
+    assert "All systems operational" in text and "Fiber internet" in text
+    # nothing of the repository was used: the theme and plugin came from the installed wheel
+    assert str(ROOT) not in (tmp_path / "mysite" / "output" / "index.html").read_text()
