@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import datetime, timezone
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 from . import publish, repo, report, scaffold
 from . import settings as settings_file
 from .errors import ContentError, Refusal
+from .due import due as due_moments
 from .load import load_site
 from .times import TIME_FORMAT
 
@@ -147,6 +149,33 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
         notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))
     report.notes(notes, root, fmt, click.echo)
     click.echo(f"built {job.output} as of {job.when.isoformat()}")
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@settings_option
+@click.option("--since", required=True, help=f"When the site in place was built ({TIME_FORMAT}; UTC unless it "
+                                              "says otherwise).")
+@click.option("--now", "now_text", help="The time of the build that would run (default: now).")
+def due(path: Path, settings: Path | None, since: str, now_text: str | None) -> None:
+    """Say whether a build now would show anything a build at --since did not: exit 0 and say what when it would,
+    exit 3 when nothing fell due (a scheduled job may then skip its build), 1 on a problem.
+
+    \b
+    Example (a scheduled job that rebuilds only when needed; the last build was 15 minutes ago):
+      statusgen due . --since "$(date -u -d '-15 min' +%Y-%m-%dT%H:%M:%SZ)" && statusgen build ...
+    """
+    with refusals(path, "text"):
+        config = read_settings(path, settings, None)
+        site = load_site(content_dir(path), settings_file.timezone_name(config))
+        start = repo.parse_moment(since, "--since")
+        end = repo.parse_moment(now_text, "--now") if now_text else datetime.now(timezone.utc).replace(microsecond=0)
+        found = due_moments(site, start, end, int(config.get("STATUSGEN_RECENT_DAYS", 14)))
+    for moment in found:
+        click.echo(f"{moment.at.isoformat()}: {moment.what}")
+    if not found:
+        click.echo(f"nothing falls due between {start.isoformat()} and {end.isoformat()}", err=True)
+        sys.exit(3)
 
 
 def _ask(value, prompt: str, option: str, many: bool = False):

@@ -26,15 +26,20 @@ def repo_root(folder: Path, fallback: Path | None = Path()) -> Path | None:
     return fallback.resolve() if fallback is not None else None
 
 
+def parse_moment(value: str, option: str) -> datetime:
+    """A time given on the command line (UTC unless it says otherwise); Refusal (one line) when unreadable."""
+    try:
+        return parse_time(value, timezone.utc)
+    except ValueError as err:
+        raise Refusal(f"{option}: {err}") from None
+
+
 def build_time(value: str | None, root: Path) -> datetime:
     """The one build time: `value` (--build-time), else SOURCE_DATE_EPOCH, else the last commit's time when the
     site is unchanged since, else the current time. Rendering gets this value and never asks the clock itself.
     Refusal (one line) for a time that cannot be read."""
     if value:
-        try:
-            return parse_time(value, timezone.utc)
-        except ValueError as err:
-            raise Refusal(f"--build-time: {err}") from None
+        return parse_moment(value, "--build-time")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         seconds = int(epoch) if epoch.isascii() and epoch.isdigit() and len(epoch) < 12 else -1
