@@ -3,6 +3,7 @@ the theme and the plugin, so an installed statusgen builds a folder holding only
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -161,8 +162,11 @@ def test_missing_pieces_are_one_line(tmp_path):
 
 def test_the_wheel_builds_a_site_from_content_and_settings_alone(tmp_path):
     """Build the wheel, install it into a fresh virtual environment outside the repository, init and build."""
-    dist = tmp_path / "dist"
-    wheel = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(dist)],
+    source, dist = tmp_path / "source", tmp_path / "dist"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "statusgen", "plugins", "theme"):  # setuptools writes build/ there
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, source / name)
+    wheel = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(dist)],
                            capture_output=True, text=True, timeout=600)
     assert wheel.returncode == 0, wheel.stderr
     env_dir = tmp_path / "env"
