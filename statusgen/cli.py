@@ -178,6 +178,29 @@ def due(path: Path, settings: Path | None, since: str, now_text: str | None) -> 
         sys.exit(3)
 
 
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@settings_option
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port (0: any free one).")
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="The address to listen on; another than 127.0.0.1 only when you mean others to see the preview.")
+@timezone_option
+def serve(path: Path, settings: Path | None, port: int, bind: str, tz: str | None) -> None:
+    """Preview the site: build it, serve it, and rebuild and reload the open page whenever content, settings,
+    theme or plugins change. Problems in the content show in the page until they are fixed.
+
+    \b
+    Example:
+      statusgen serve .        (then open http://127.0.0.1:8000; Ctrl-C stops it)
+    """
+    from . import preview  # the watcher and the server load only for this command
+
+    root = site_dir(path)
+    with refusals(path, "text"):
+        preview.serve(root, content_dir(path), settings or root / settings_file.DEFAULT_FILE, bind=bind, port=port,
+                      timezone=tz, say=lambda message: click.echo(message, err=True))
+
+
 def _ask(value, prompt: str, option: str, many: bool = False):
     """An option's value, asked for in a terminal when it was not given; a usage error (exit 2) elsewhere."""
     if value:
