@@ -211,6 +211,7 @@ def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
                        required=True),
         "body": Field(text, "text", required=True),
         "next_update": Field(time, "a date and time"),
+        "eta": Field(time, "a date and time"),
         "components": Field(_statuses(STATUSES), "a mapping of component: status"),
     }
     window = {"start": Field(time, "a date and time", required=True), "end": Field(time, "a date and time", required=True)}
@@ -414,7 +415,7 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: d
     statuses = {k: s for k, (s, _) in values["components"].items()}
     built_updates = tuple(
         Update(at=f["at"], state=f["state"], body=f["body"], next_update=f.get("next_update"), number=n + 1,
-               components={k: s for k, (s, _) in f.get("components", {}).items()})
+               components={k: s for k, (s, _) in f.get("components", {}).items()}, eta=f.get("eta"))
         for n, (_, f, _) in enumerate(_updates(values)))
     ever = set(statuses.values()) | {s for u in built_updates for s in u.components.values()}
     impact = values.get("impact") or max((IMPACT_OF_STATUS[s] for s in ever), key=IMPACT_RANK.__getitem__)
@@ -428,7 +429,7 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: d
         id=ident, path=path, kind=kind, title=values["title"], opened=opened,
         components=statuses, areas=areas, updates=built_updates, impact=impact,
         impact_declared="impact" in values, started=values.get("started"), ticket=values.get("ticket"),
-        eta=values.get("eta"), window=Window(window["start"], window["end"]) if window else None,
+        eta=next((u.eta for u in reversed(built_updates) if u.eta), values.get("eta")), window=Window(window["start"], window["end"]) if window else None,
         summary=summary.strip("\n"))
 
 

@@ -111,6 +111,7 @@ class Update:
     components: Mapping[str, str] = field(default_factory=dict)  # status changes from this update on
     next_update: datetime | None = None
     number: int = 0  # position in the incident, from 1: the anchor "update-N" on its page
+    eta: datetime | None = None  # the expected resolution this update gave, if it gave one
 
 
 @dataclass(frozen=True)

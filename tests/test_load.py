@@ -1263,3 +1263,10 @@ def test_a_catalog_without_components_does_not_make_every_incident_wrong(site):
     site.catalog("areas:\n  - id: north\n    name: North\ncomponents: []\n")
     site.incident(NAME, GOOD)
     assert problems(site) == [f"{C}:4: components: empty (expected at least one component, got an empty list)"]
+
+
+def test_an_update_may_give_a_new_eta_and_the_latest_stands(site):
+    text = GOOD.replace("    body: We are looking into it.", "    eta: 2026-01-01 12:00\n    body: We are looking into it.")
+    first = incident(site, text)
+    assert first.updates[0].eta == first.eta
+    assert first.eta.hour == 12
