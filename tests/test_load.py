@@ -29,7 +29,7 @@ TIME_EXPECTED = "expected YYYY-MM-DD HH:MM[:SS][Z|+HH:MM]"
 INCIDENT_STATES = "investigating, identified, monitoring, resolved"
 MAINTENANCE_STATES = "scheduled, in_progress, verifying, completed, cancelled"
 FRONT_KEYS = "title, kind, impact, started, components, areas, ticket, eta, window, updates"
-UPDATE_KEYS = "at, state, body, next_update, components"
+UPDATE_KEYS = "at, state, body, next_update, eta, components"
 
 
 def problems(site, tz: str = "UTC") -> list[str]:
