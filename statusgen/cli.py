@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from . import publish, repo, report, scaffold
+from . import edit, publish, repo, report, scaffold
 from . import settings as settings_file
 from .errors import ContentError, Refusal
 from .due import due as due_moments
 from .load import load_site
-from .times import TIME_FORMAT
+from .times import TIME_FORMAT, zone
 
 def content_dir(path: Path) -> Path:
     """Accept either a site folder (holding content/) or the content folder itself."""
@@ -33,20 +33,20 @@ timezone_option = click.option("--timezone", "tz", help="Zone of times written w
                                                         "of the settings, else UTC).")
 
 
-def fail(err: ContentError, path: Path, fmt: str) -> None:
+def fail(err: ContentError, path: Path, fmt: str, outcome: str = "nothing was built") -> None:
     """Report every problem found in the chosen format and exit 1."""
-    report.problems(err.problems, site_dir(path), fmt, click.echo)
+    report.problems(err.problems, site_dir(path), fmt, click.echo, outcome)
     sys.exit(1)
 
 
 @contextmanager
-def refusals(path: Path, fmt: str):
+def refusals(path: Path, fmt: str, outcome: str = "nothing was built"):
     """What a command refuses, as the user reads it: problems in the chosen format, anything else one line; exit 1
     (128 + the signal for a stopped build)."""
     try:
         yield
     except ContentError as err:
-        fail(err, path, fmt)
+        fail(err, path, fmt, outcome)
     except Refusal as err:
         click.echo(f"statusgen: {err}", err=True)
         sys.exit(1)
@@ -201,12 +201,213 @@ def serve(path: Path, settings: Path | None, port: int, bind: str, tz: str | Non
                       timezone=tz, say=lambda message: click.echo(message, err=True))
 
 
+# --- posting: new, update, resolve, maintenance, list ---------------------------------------------------------
+
+UNCHANGED = "no file was changed"
+site_option = click.option("-C", "folder", default=".", show_default=True,
+                           type=click.Path(exists=True, file_okay=False, path_type=Path),
+                           help="The site folder (holding content/) to work on.")
+at_option = click.option("--at", "at_text", default="now", show_default=True,
+                         help=f"When it was posted ({edit.RELATIVE_HELP}).")
+message_option = click.option("-m", "--message", help="What to tell readers (Markdown).")
+status_option = click.option("--status", "status_pairs", multiple=True,
+                             help="component=status, e.g. phone=major_outage (repeat for each).")
+promise_options = [click.option("--eta", help=f"The expected resolution ({edit.RELATIVE_HELP})."),
+                   click.option("--next-update", help=f"When the next update is promised ({edit.RELATIVE_HELP}).")]
+commit_options = [click.option("--commit", is_flag=True, help="Commit the changed file with a message saying what "
+                                                              "happened."),
+                  click.option("--push", is_flag=True, help="Commit, then push (git push).")]
+
+
+def _options(options):
+    def apply(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+    return apply
+
+
+class Posting:
+    """What every posting command shares: the site, its zone, the clock for relative times, and the write."""
+
+    def __init__(self, folder: Path, at_text: str = "now"):
+        self.site_folder = site_dir(folder)
+        self.content = content_dir(folder)
+        config = read_settings(folder, None, None)
+        self.tz = zone(settings_file.timezone_name(config))
+        self.now = datetime.now(timezone.utc).replace(second=0, microsecond=0)  # posts are timed to the minute
+        self.at = edit.when(at_text, self.now, self.tz)
+
+    def time(self, text: str | None) -> datetime | None:
+        """A time given with the post: relative ones (+30m) count from the post's own time."""
+        return edit.when(text, self.at, self.tz) if text else None
+
+    def save(self, path: Path, text: str, what: str, commit: bool, push: bool) -> None:
+        edit.validate(path, text, self.content, self.tz)
+        edit.write(path, text)
+        if commit or push:
+            repo.commit(path, what)
+        if push:
+            repo.push(path.parent)
+
+
+def _message(message: str | None) -> str:
+    return _ask(message, "Message to readers", "-m/--message")
+
+
+@main.command("new")
+@site_option
+@click.option("--title", help="What is wrong, in the customer's words.")
+@status_option
+@click.option("--area", "areas", multiple=True, help="An area affected (repeat; default: every area of the services).")
+@message_option
+@click.option("--state", default="investigating", show_default=True, help="investigating | identified | monitoring.")
+@click.option("--impact", help="none | minor | major | critical (default: from the statuses).")
+@click.option("--ticket", help="The internal ticket, published.")
+@_options(promise_options)
+@at_option
+@_options(commit_options)
+def new_incident(folder, title, status_pairs, areas, message, state, impact, ticket, eta, next_update, at_text, commit,
+                 push) -> None:
+    """Open an incident: writes content/incidents/YYYY-MM-DD-slug.md with its first update, prints its path and id.
+
+    \b
+    Example:
+      statusgen new --title "Calls fail in Millbrook" --status phone=major_outage --area millbrook \\
+                    -m "Calls into and out of Millbrook fail. We are on it." --next-update +30m --commit
+    """
+    with refusals(folder, "text", UNCHANGED):
+        posting = Posting(folder, at_text)
+        title = _ask(title, "Title", "--title")
+        pairs = edit.statuses(status_pairs or tuple(_ask(None, "Services and statuses (phone=major_outage)",
+                                                          "--status", many=True)))
+        post = edit.Post(at=posting.at, state=state, body=_message(message), statuses=pairs,
+                         next_update=posting.time(next_update), eta=posting.time(eta))
+        path = edit.new_path(posting.content, title, posting.at.date())
+        text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket)
+        posting.save(path, text, f"Open {path.stem}: {title} ({state})", commit, push)
+    click.echo(f"{path}\n{path.stem}")
+
+
+@main.command("update")
+@site_option
+@click.argument("ident", metavar="ID")
+@click.option("--state", help="investigating | identified | monitoring | resolved (maintenance: in_progress, ...).")
+@message_option
+@status_option
+@_options(promise_options)
+@at_option
+@_options(commit_options)
+def update_incident(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push) -> None:
+    """Post an update to an incident or maintenance: appends it after the last one, changing nothing else.
+
+    \b
+    Example:
+      statusgen update 2026-11-26-calls-fail-in-millbrook --state identified --status phone=partial_outage \\
+                       -m "A cut fiber near Ashford. Crews are on site." --eta "+4h" --next-update +1h
+    """
+    _post(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push)
+
+
+def _post(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push,
+          window: tuple[str, str] | None = None) -> None:
+    with refusals(folder, "text", UNCHANGED):
+        posting = Posting(folder, at_text)
+        path = edit.find(posting.content, ident)
+        source = edit.Source.read(path)
+        state = state or _ask(None, "State", "--state")
+        post = edit.Post(at=posting.at, state=state, body=_message(message), statuses=edit.statuses(status_pairs),
+                         next_update=posting.time(next_update), eta=posting.time(eta))
+        text = edit.append_update(source, post)
+        if window:
+            for key, value in zip(("start", "end"), window):
+                if value:
+                    text = edit.replace_value(source, text, ("window", key), edit.written(posting.time(value)))
+        posting.save(path, text, f"Update {path.stem}: {state}", commit, push)
+    click.echo(f"{path}: {state} at {edit.written(post.at)}")
+
+
+@main.command("resolve")
+@site_option
+@click.argument("ident", metavar="ID")
+@message_option
+@at_option
+@_options(commit_options)
+def resolve_incident(folder, ident, message, at_text, commit, push) -> None:
+    """Resolve an incident (a maintenance: complete it) with a last update.
+
+    \b
+    Example:
+      statusgen resolve 2026-11-26-calls-fail-in-millbrook -m "Calls work again. Tell us if you still have trouble."
+    """
+    with refusals(folder, "text"):
+        kind_state = "completed" if edit.is_maintenance(edit.find(content_dir(folder), ident)) else "resolved"
+    _post(folder, ident, kind_state, message, (), None, None, at_text, commit, push)
+
+
+@main.command("maintenance")
+@site_option
+@click.argument("ident", metavar="[ID]", required=False)
+@click.option("--title", help="What the work is, in the customer's words (a new window).")
+@status_option
+@click.option("--area", "areas", multiple=True, help="An area affected (repeat; default: every area of the services).")
+@click.option("--start", help=f"When the window starts ({edit.RELATIVE_HELP}).")
+@click.option("--end", help=f"When it ends ({edit.RELATIVE_HELP}).")
+@click.option("--cancel", is_flag=True, help="Cancel the window ID.")
+@message_option
+@at_option
+@_options(commit_options)
+def maintenance(folder, ident, title, status_pairs, areas, start, end, cancel, message, at_text, commit, push) -> None:
+    """Schedule a maintenance window; with ID, move it (--start/--end) or cancel it (--cancel), with an update.
+
+    \b
+    Examples:
+      statusgen maintenance --title "Phone switch upgrade" --status phone=under_maintenance \\
+                            --start "2026-12-03 02:00" --end "2026-12-03 04:00" -m "Calls may drop for a minute."
+      statusgen maintenance 2026-11-26-phone-switch-upgrade --start "2026-12-10 02:00" --end "2026-12-10 04:00" \\
+                            -m "Moved a week later."
+      statusgen maintenance 2026-11-26-phone-switch-upgrade --cancel -m "Not needed after all."
+    """
+    if ident:
+        state = "cancelled" if cancel else "scheduled"
+        _post(folder, ident, state, message, status_pairs, None, None, at_text, commit, push,
+              window=None if cancel else (start, end))
+        return
+    with refusals(folder, "text", UNCHANGED):
+        posting = Posting(folder, at_text)
+        title = _ask(title, "Title", "--title")
+        window = (posting.time(_ask(start, "Start", "--start")), posting.time(_ask(end, "End", "--end")))
+        post = edit.Post(at=posting.at, state="scheduled", body=_message(message),
+                         statuses=edit.statuses(status_pairs or ("",)))
+        path = edit.new_path(posting.content, title, posting.at.date())
+        text = edit.new_file(title, post, kind="maintenance", areas=areas, window=window)
+        posting.save(path, text, f"Schedule {path.stem}: {title}", commit, push)
+    click.echo(f"{path}\n{path.stem}")
+
+
+@main.command("list")
+@site_option
+@at_option
+def list_open(folder: Path, at_text: str) -> None:
+    """What is open, what is upcoming, and which promised updates are due or overdue, with times.
+
+    \b
+    Example:
+      statusgen list
+    """
+    with refusals(folder, "text"):
+        posting = Posting(folder, at_text)
+        site = load_site(posting.content, str(posting.tz))
+    lines = edit.open_and_upcoming(site, posting.at)
+    click.echo("\n".join(lines) if lines else f"nothing open or upcoming as of {edit.written(posting.at)}")
+
+
 def _ask(value, prompt: str, option: str, many: bool = False):
     """An option's value, asked for in a terminal when it was not given; a usage error (exit 2) elsewhere."""
     if value:
         return value
     if not sys.stdin.isatty():
-        raise click.UsageError(f"missing {option} (in a terminal, statusgen init asks for it)")
+        raise click.UsageError(f"missing {option} (in a terminal, statusgen asks for it)")
     answer = click.prompt(prompt + (" (separate them with commas)" if many else ""))
     return [part.strip() for part in answer.split(",") if part.strip()] if many else answer
 

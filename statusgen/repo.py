@@ -55,3 +55,23 @@ def build_time(value: str | None, root: Path) -> datetime:
     except (OSError, subprocess.CalledProcessError):
         pass
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def commit(path: Path, message: str) -> None:
+    """Commit the one file `path` (nothing else that is staged) with `message`; Refusal when git says no."""
+    folder = path.parent
+    try:
+        _git(folder, "add", "--", path.name)
+        _git(folder, "commit", "-q", "-m", message, "--", path.name)
+    except (OSError, subprocess.CalledProcessError) as err:
+        detail = " ".join((getattr(err, "stderr", "") or str(err)).split())
+        raise Refusal(f"git commit failed, the file is written but not committed: {detail}") from None
+
+
+def push(folder: Path) -> None:
+    """Push the current branch; Refusal when git says no."""
+    try:
+        _git(folder, "push", "-q")
+    except (OSError, subprocess.CalledProcessError) as err:
+        detail = " ".join((getattr(err, "stderr", "") or str(err)).split())
+        raise Refusal(f"git push failed, the change is committed but not pushed: {detail}") from None

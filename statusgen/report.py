@@ -76,15 +76,15 @@ FORMAT_HELP = ("text: path:line: message; github: workflow commands that GitHub 
                "offending lines; gitlab: a Code Quality report (JSON) that merge requests show on the offending lines.")
 
 
-def problems(found: list[Problem], site: Path, fmt: str, echo) -> None:
-    """Print `found` in format `fmt`, then how many: `echo(text, err=bool)` writes (click.echo)."""
+def problems(found: list[Problem], site: Path, fmt: str, echo, outcome: str = "nothing was built") -> None:
+    """Print `found` in format `fmt`, then how many and `outcome`: `echo(text, err=bool)` writes (click.echo)."""
     chosen = FORMATS[fmt]
     base = chosen.base(site)
     echo(chosen.render(found, base), err=chosen.to_stderr)
     if fmt == "gitlab":  # the report goes to a file; the job's log still says what is wrong
         echo(_lines(_text_line)(found, base), err=True)
     count = len(found)
-    echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", err=True)
+    echo(f"{count} problem{'s' if count != 1 else ''} found; {outcome}.", err=True)
 
 
 def notes(found: list[Problem], site: Path, fmt: str, echo) -> None:

@@ -80,9 +80,9 @@ def test_names_with_yaml_and_python_specials_are_kept_whole(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--area", "A", "--service", "S"], "missing --name (in a terminal, statusgen init asks for it)"),
-    (["--name", "N", "--service", "S"], "missing --area (in a terminal, statusgen init asks for it)"),
-    (["--name", "N", "--area", "A"], "missing --service (in a terminal, statusgen init asks for it)"),
+    (["--area", "A", "--service", "S"], "missing --name (in a terminal, statusgen asks for it)"),
+    (["--name", "N", "--service", "S"], "missing --area (in a terminal, statusgen asks for it)"),
+    (["--name", "N", "--area", "A"], "missing --service (in a terminal, statusgen asks for it)"),
 ])
 def test_a_missing_name_is_refused_outside_a_terminal(tmp_path, args, message):
     result = init(tmp_path / "s", *args)
