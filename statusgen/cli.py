@@ -286,7 +286,7 @@ def new_incident(folder, title, status_pairs, areas, message, state, impact, tic
         path = edit.new_path(posting.content, title, posting.at.date())
         text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket)
         posting.save(path, text, f"Open {path.stem}: {title} ({state})", commit, push)
-    click.echo(f"{path}\n{path.stem}")
+    click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 
 
 @main.command("update")
@@ -324,7 +324,7 @@ def _post(folder, ident, state, message, status_pairs, eta, next_update, at_text
                 if value:
                     text = edit.replace_value(source, text, ("window", key), edit.written(posting.time(value)))
         posting.save(path, text, f"Update {path.stem}: {state}", commit, push)
-    click.echo(f"{path}: {state} at {edit.written(post.at)}")
+    click.echo(f"{report.shown(path, Path.cwd())}: {state} at {edit.written(post.at)}")
 
 
 @main.command("resolve")
@@ -382,7 +382,7 @@ def maintenance(folder, ident, title, status_pairs, areas, start, end, cancel, m
         path = edit.new_path(posting.content, title, posting.at.date())
         text = edit.new_file(title, post, kind="maintenance", areas=areas, window=window)
         posting.save(path, text, f"Schedule {path.stem}: {title}", commit, push)
-    click.echo(f"{path}\n{path.stem}")
+    click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 
 
 @main.command("list")

@@ -20,6 +20,7 @@ import yaml
 from .errors import Problems, Refusal
 from .load import CATALOG_FILE, INCIDENTS_DIR, incident_files, load_catalog, load_incident
 from .model import FINAL_STATES, Site
+from .report import shown
 from .scaffold import slugify
 from .times import TIME_FORMAT, parse_time
 
@@ -236,7 +237,7 @@ def find(content: Path, ident: str) -> Path:
     for path in incident_files(content):
         if path.name[:-3] == ident:
             return path
-    raise Refusal(f"no incident {ident!r} (expected the id of a file in {content / INCIDENTS_DIR}, "
+    raise Refusal(f"no incident {ident!r} (expected the id of a file in {shown(content / INCIDENTS_DIR, Path.cwd())}, "
                   f"as `statusgen list` shows)")
 
 
@@ -279,12 +280,12 @@ def open_and_upcoming(site: Site, now: datetime) -> list[str]:
     for incident in sorted(site.incidents, key=lambda i: (i.began, i.id)):
         shown = incident.updates_until(now)
         if not shown or shown[-1].state in FINAL_STATES:
-            if incident.is_maintenance and incident.window and incident.window.start > now and shown and \
-                    shown[-1].state != "cancelled":
-                lines.append(f"upcoming  {incident.id}  {incident.title}  (starts {local(incident.window.start)}, "
-                             f"ends {local(incident.window.end)})")
             continue
         last = shown[-1]
+        if incident.is_maintenance and incident.window and incident.window.start > now:
+            lines.append(f"upcoming  {incident.id}  {incident.title}  (starts {local(incident.window.start)}, "
+                         f"ends {local(incident.window.end)})")
+            continue
         what = "maintenance" if incident.is_maintenance else "open"
         line = f"{what:<9} {incident.id}  {incident.title}  ({last.state} since {local(last.at)}"
         if last.next_update:
