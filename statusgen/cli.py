@@ -284,7 +284,8 @@ def new_incident(folder, title, status_pairs, areas, message, state, impact, tic
         post = edit.Post(at=posting.at, state=state, body=_message(message), statuses=pairs,
                          next_update=posting.time(next_update), eta=posting.time(eta))
         path = edit.new_path(posting.content, title, posting.at.date())
-        text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket)
+        text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket,
+                             schema=edit.schema_link(posting.content, path))
         posting.save(path, text, f"Open {path.stem}: {title} ({state})", commit, push)
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 
@@ -380,7 +381,8 @@ def maintenance(folder, ident, title, status_pairs, areas, start, end, cancel, m
         post = edit.Post(at=posting.at, state="scheduled", body=_message(message),
                          statuses=edit.statuses(status_pairs or ("",)))
         path = edit.new_path(posting.content, title, posting.at.date())
-        text = edit.new_file(title, post, kind="maintenance", areas=areas, window=window)
+        text = edit.new_file(title, post, kind="maintenance", areas=areas, window=window,
+                             schema=edit.schema_link(posting.content, path))
         posting.save(path, text, f"Schedule {path.stem}: {title}", commit, push)
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 

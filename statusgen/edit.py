@@ -21,7 +21,7 @@ from .errors import Problems, Refusal
 from .load import CATALOG_FILE, INCIDENTS_DIR, incident_files, load_catalog, load_incident
 from .model import FINAL_STATES, Site
 from .report import shown
-from .scaffold import slugify
+from .scaffold import SCHEMA_FOLDER, slugify
 from .times import TIME_FORMAT, parse_time
 
 try:
@@ -188,9 +188,12 @@ def replace_value(source: Source, text: str, keys: tuple[str, ...], value: str) 
 
 
 def new_file(title: str, post: Post, *, kind: str = "incident", areas: tuple[str, ...] = (), impact: str | None = None,
-             ticket: str | None = None, window: tuple[datetime, datetime] | None = None) -> str:
-    """A new incident or maintenance file with its first update."""
-    lines = ["---", f"title: {json.dumps(title.strip(), ensure_ascii=False)}"]
+             ticket: str | None = None, window: tuple[datetime, datetime] | None = None,
+             schema: str | None = None) -> str:
+    """A new incident or maintenance file with its first update; `schema`: the relative path of the JSON Schema
+    an editor checks its front matter with."""
+    lines = ["---"] + ([f"# yaml-language-server: $schema={schema}"] if schema else [])
+    lines.append(f"title: {json.dumps(title.strip(), ensure_ascii=False)}")
     if kind != "incident":
         lines.append(f"kind: {kind}")
     if impact:
@@ -210,6 +213,12 @@ def new_file(title: str, post: Post, *, kind: str = "incident", areas: tuple[str
     lines += [f"    {k}: {v}" for k, v in pairs[1:]]
     lines.append("---")
     return "\n".join(lines) + "\n"
+
+
+def schema_link(content: Path, path: Path) -> str | None:
+    """The incident schema `statusgen init` put in the site, relative to a file at `path`, if it is there."""
+    found = content.parent / SCHEMA_FOLDER / "incident.schema.json"
+    return os.path.relpath(found, path.parent) if found.is_file() else None
 
 
 def new_path(content: Path, title: str, day: date) -> Path:

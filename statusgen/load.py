@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from . import source
+from . import schema, source
 from .errors import Problems
 from .model import (FINAL_STATES, IMPACT_OF_STATUS, IMPACT_RANK, IMPACTS, KINDS, STATES, STATUSES, Area,
                     Catalog, Component, Group, Incident, Site, Update, Window)
@@ -108,21 +108,23 @@ def _list_of(table: dict[str, Field], what: str, at_least_one: bool = True):
 # --- the catalog ---------------------------------------------------------------------------------------------
 
 _NAMED = {
-    "id": Field(slug, "an id", required=True),
-    "name": Field(line_text, "text", required=True),
-    "description": Field(text, "text"),
+    "id": Field(slug, "an id", required=True, schema=schema.ID),
+    "name": Field(line_text, "text", required=True, schema=schema.TEXT),
+    "description": Field(text, "text", schema=schema.TEXT),
 }
 _COMPONENT = {
     **_NAMED,
-    "group": Field(slug, "a group id"),
-    "areas": Field(slug_list, "a list of area ids"),
-    "sla": Field(_percent, "a number from 0 to 100"),
-    "since": Field(_date, f"a date ({DATE_FORMAT})"),
+    "group": Field(slug, "a group id", schema=schema.ID),
+    "areas": Field(slug_list, "a list of area ids", schema=schema.IDS),
+    "sla": Field(_percent, "a number from 0 to 100", schema=schema.PERCENT),
+    "since": Field(_date, f"a date ({DATE_FORMAT})", schema=schema.DATE),
 }
 _CATALOG = {
-    "areas": Field(_list_of(_NAMED, "area"), "a list of areas", required=True),
-    "groups": Field(_list_of(_NAMED, "group", at_least_one=False), "a list of groups"),
-    "components": Field(_list_of(_COMPONENT, "component"), "a list of components", required=True),
+    "areas": Field(_list_of(_NAMED, "area"), "a list of areas", required=True, schema=schema.items(_NAMED)),
+    "groups": Field(_list_of(_NAMED, "group", at_least_one=False), "a list of groups",
+                    schema=schema.items(_NAMED, at_least_one=False)),
+    "components": Field(_list_of(_COMPONENT, "component"), "a list of components", required=True,
+                        schema=schema.items(_COMPONENT)),
 }
 
 
@@ -206,27 +208,29 @@ def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
     time = _time(tz)
     states = STATES[kind] if kind else ANY_STATE
     update = {
-        "at": Field(time, "a date and time", required=True),
+        "at": Field(time, "a date and time", required=True, schema=schema.TIME),
         "state": Field(choice(states, f"{kind} state" if kind else "state"), f"one of {', '.join(states)}",
-                       required=True),
-        "body": Field(text, "text", required=True),
-        "next_update": Field(time, "a date and time"),
-        "eta": Field(time, "a date and time"),
-        "components": Field(_statuses(STATUSES), "a mapping of component: status"),
+                       required=True, schema=schema.one_of(states)),
+        "body": Field(text, "text", required=True, schema=schema.TEXT),
+        "next_update": Field(time, "a date and time", schema=schema.TIME),
+        "eta": Field(time, "a date and time", schema=schema.TIME),
+        "components": Field(_statuses(STATUSES), "a mapping of component: status", schema=schema.statuses(STATUSES)),
     }
-    window = {"start": Field(time, "a date and time", required=True), "end": Field(time, "a date and time", required=True)}
+    window = {"start": Field(time, "a date and time", required=True, schema=schema.TIME),
+              "end": Field(time, "a date and time", required=True, schema=schema.TIME)}
     return {
-        "title": Field(line_text, "text", required=True),
-        "kind": Field(choice(KINDS, "kind"), f"one of {', '.join(KINDS)}"),
-        "impact": Field(choice(IMPACTS, "impact"), f"one of {', '.join(IMPACTS)}"),
-        "started": Field(time, "a date and time"),
-        "components": Field(_statuses(OPEN_STATUSES), "a mapping of component: status", required=True),
-        "areas": Field(slug_list, "a list of area ids"),
-        "ticket": Field(ticket_text, "text"),
-        "eta": Field(time, "a date and time"),
+        "title": Field(line_text, "text", required=True, schema=schema.TEXT),
+        "kind": Field(choice(KINDS, "kind"), f"one of {', '.join(KINDS)}", schema=schema.one_of(KINDS)),
+        "impact": Field(choice(IMPACTS, "impact"), f"one of {', '.join(IMPACTS)}", schema=schema.one_of(IMPACTS)),
+        "started": Field(time, "a date and time", schema=schema.TIME),
+        "components": Field(_statuses(OPEN_STATUSES), "a mapping of component: status", required=True,
+                            schema=schema.statuses(OPEN_STATUSES)),
+        "areas": Field(slug_list, "a list of area ids", schema=schema.IDS),
+        "ticket": Field(ticket_text, "text", schema=schema.TEXT),
+        "eta": Field(time, "a date and time", schema=schema.TIME),
         "window": Field(lambda d, n, w: d.fields(n, w, window), "a mapping with start and end",
-                        required=kind == "maintenance"),
-        "updates": Field(_list_of(update, "update"), "a list of updates", required=True),
+                        required=kind == "maintenance", schema=schema.mapping(window)),
+        "updates": Field(_list_of(update, "update"), "a list of updates", required=True, schema=schema.items(update)),
     }
 
 

@@ -81,7 +81,8 @@ def _quoted(text: str) -> str:
 
 def catalog(site: NewSite) -> str:
     since = (site.since or date.today()).isoformat()
-    lines = [f"# {site.name.strip()}: what the status page reports on.", *CATALOG_HELP, "", "areas:"]
+    lines = [f"# yaml-language-server: $schema=../{SCHEMA_FOLDER}/components.schema.json",
+             f"# {site.name.strip()}: what the status page reports on.", *CATALOG_HELP, "", "areas:"]
     for ident, name in ids_for(site.areas, "area"):
         lines += [f"  - id: {ident}", f"    name: {_quoted(name)}"]
     lines += ["", "components:"]
@@ -287,9 +288,15 @@ pages:
 """
 
 
+SCHEMA_FOLDER = ".statusgen"  # JSON Schemas of the files authors write, for editors (see schema.py)
+
+
 def files(site: NewSite) -> dict[str, str]:
     """Every file of the new site, by its path inside the site folder."""
+    from . import schema
+
     return {
+        **{f"{SCHEMA_FOLDER}/{name}": schema.render(name) for name in schema.SCHEMAS},
         "content/components.yml": catalog(site),
         "content/incidents/README.md": INCIDENTS_README,
         "pelicanconf.py": settings_file(site),

@@ -363,6 +363,7 @@ class Field:
     parse_value: Callable[[Document, yaml.Node, str], Any]
     expected: str
     required: bool = False
+    schema: dict | None = None  # the same rule as JSON Schema, for editors (see schema.py)
 
     def parse(self, doc: Document, node: yaml.Node, where: str) -> Any:
         return self.parse_value(doc, node, where)

@@ -35,7 +35,8 @@ def test_init_writes_a_site_that_checks_and_builds(tmp_path):
     result = init(site, *NAMES)
     assert result.exit_code == 0, result.output
     assert sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()) == [
-        ".github/workflows/status.yml", ".gitignore", ".gitlab-ci.yml", "content/components.yml",
+        ".github/workflows/status.yml", ".gitignore", ".gitlab-ci.yml", ".statusgen/components.schema.json",
+        ".statusgen/incident.schema.json", "content/components.yml",
         "content/incidents/README.md", "pelicanconf.py", "publishconf.py"]
     check = CliRunner().invoke(main, ["check", str(site)])
     assert check.output == "ok: 2 components in 2 areas, 0 incidents and maintenances\n"
