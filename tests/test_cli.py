@@ -252,3 +252,10 @@ def test_gitlab_format_is_a_code_quality_report(site, monkeypatch):
     (site.content / "incidents/2026-08-29-calls.md").write_text(GOOD)
     clean = run("check", ".", "--format", "gitlab")
     assert clean.exit_code == 0 and json.loads(clean.stdout) == []
+
+
+def test_every_command_says_what_it_does_and_ends_with_an_example():
+    for name, command in main.commands.items():
+        paragraphs = [p for p in command.help.split("\n\n") if p.strip()]
+        assert len(paragraphs) >= 2, name
+        assert paragraphs[-1].replace("\b", "").strip().startswith("Example"), name
