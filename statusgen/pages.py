@@ -13,9 +13,10 @@ from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
 from .ics import Calendar, calendars
 from .model import Incident, Site, chronological
-from .status import Snapshot, as_posted, duration, is_open, phase, snapshot
+from .status import Snapshot, as_posted, duration, is_open, is_upcoming, phase, snapshot
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .urls import Urls
+from .wording import affected_heading
 
 PAGE_KINDS = ("home", "incident", "component", "area", "history", "uptime")
 BAR_DAYS = 90  # days in each service's strip on the home page
@@ -27,6 +28,13 @@ class Page:
     kind: str  # one of PAGE_KINDS: decides the template and the URL
     key: str | None  # the id for incident, component and area pages
     context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Promises:
+    eta: datetime | None  # the expected resolution
+    next_update: datetime | None  # when the latest update said the next one would come
+    late: bool  # that time has passed with no update since
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,16 @@ class SiteView:
 
     def is_open(self, incident: Incident) -> bool:
         return is_open(incident, self.at)
+
+    def affected_heading(self, incident: Incident) -> str:
+        return affected_heading(is_upcoming(incident, self.at))
+
+    def promises(self, incident: Incident) -> Promises | None:
+        """What its latest word promised, if anything, and whether the next update is late by now."""
+        next_update = incident.last.next_update
+        if incident.eta is None and next_update is None:
+            return None
+        return Promises(incident.eta, next_update, next_update is not None and next_update < self.at)
 
     def history(self, incidents) -> list[Incident]:
         """Closed or past items, newest first."""

@@ -86,15 +86,9 @@ def human(moment: datetime, tz: tzinfo) -> str:
     return f"{MONTHS[moment.month][:3]} {moment.day}, {moment.year}, {moment.hour:02d}:{moment.minute:02d} {zone}"
 
 
-def time_tag(moment: datetime, tz: tzinfo) -> str:
-    """<time> with the machine-readable moment and the human one, in the site's zone."""
-    return f'<time datetime="{iso(moment, tz)}">{human(moment, tz)}</time>'
-
-
-def status_tag(status: str) -> str:
-    """A status in words with its symbol; the symbol is hidden from screen readers, the words say it all."""
-    words, symbol, css = STATUS[status]
-    return f'<span class="status status-{css}"><span class="sym" aria-hidden="true">{symbol}</span> {words}</span>'
+def affected_heading(upcoming: bool) -> str:
+    """The heading over what an incident or maintenance touches: work still ahead has affected nothing yet."""
+    return "Will affect" if upcoming else "Affected"
 
 
 def month_title(year: int, month: int) -> str:

@@ -69,15 +69,14 @@ class StatusSiteGenerator(Generator):
             markdown=lambda text: Markup(to_html(text)),
             human=partial(wording.human, tz=tz),
             iso=partial(wording.iso, tz=tz),
-            timetag=lambda moment: Markup(wording.time_tag(moment, tz)),
-            statustag=lambda value: Markup(wording.status_tag(value)),
             status_words=wording.status_words,
             state_words=wording.state_words,
             month_title=lambda ym: wording.month_title(*ym),
             duration=humanize_duration,
             ticket_url=lambda ticket, template: ticket_url(template, ticket),
         )
-        self.env.globals.update(INDICATOR=wording.INDICATOR, IMPACT=wording.IMPACT, TARGET=wording.TARGET)
+        self.env.globals.update(STATUS=wording.STATUS, INDICATOR=wording.INDICATOR, IMPACT=wording.IMPACT,
+                                TARGET=wording.TARGET)
         self.assets = self.hashed_assets()
         self.env.globals.update(asset=lambda name: self.assets[name][0],
                                 stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)))
