@@ -40,8 +40,8 @@ fuzz: $(STAMP)  ## fuzz `statusgen check` with 10,000 generated incident files (
 bench: $(STAMP)  ## build synthetic sites of 100, 1,000 and 10,000 incidents against Pelican's own pipeline
 	$(BIN)/python bench/bench.py
 
-serve: html  ## serve output/ on http://127.0.0.1:8000
-	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(OUTPUT)
+serve: $(STAMP)  ## preview on http://127.0.0.1:8000: rebuilt, and the open page reloaded, after every change
+	$(BIN)/statusgen serve .
 
 clean:
 	rm -rf $(OUTPUT) .$(OUTPUT).* bench/out .pytest_cache
