@@ -309,29 +309,3 @@ class Uptime:
                       for a, b, weight, status, orders in timeline.segments()]
                 for key, timeline in sorted(self._timelines.items())}
 
-
-# --- one question at a time ----------------------------------------------------------------------------------
-
-def intervals(site: Site, at: datetime, weights: Mapping[str, float] = DEFAULT_WEIGHTS
-              ) -> dict[tuple[str, str], list[Segment]]:
-    """(component, area) -> non-overlapping segments, each with the worst weight and status open then."""
-    return Uptime(site, at, weights).intervals()
-
-
-def daily(site: Site, component_id: str, at: datetime, days: int = 90,
-          weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> list[Day]:
-    """The last `days` calendar days of a component, ending with the day of `at`, oldest first."""
-    return Uptime(site, at, weights).daily(component_id, days)
-
-
-def monthly(site: Site, component_id: str, at: datetime, months: int = 12,
-            weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> list[Month]:
-    """The last `months` calendar months of a component, the current one (so far) first."""
-    return Uptime(site, at, weights).monthly(component_id, months)
-
-
-def overall(site: Site, component_id: str, start: datetime, end: datetime,
-            weights: Mapping[str, float] = DEFAULT_WEIGHTS, *, at: datetime | None = None) -> float | None:
-    """A component's uptime from `start` to `end` as of `at`, the build time (by default `end`: pass the build
-    time when `end` is later, or an open incident would count up to `end`)."""
-    return Uptime(site, at or end, weights).overall(component_id, start, end)

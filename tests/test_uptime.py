@@ -11,7 +11,7 @@ import pytest
 
 from statusgen.load import load_site
 from statusgen.times import parse_time
-from statusgen.uptime import DEFAULT_WEIGHTS, Day, Month, Segment, Uptime, daily, intervals, monthly, overall
+from statusgen.uptime import DEFAULT_WEIGHTS, Day, Month, Segment, Uptime
 
 UTC = ZoneInfo("UTC")
 CHICAGO = ZoneInfo("America/Chicago")
@@ -303,24 +303,6 @@ def test_a_month_meets_its_target_or_not(site, end, uptime, met):
     assert april.downtime == parse_time(f"2026-01-01 {end[11:]}", UTC) - at("2026-01-01 10:00")
     tv = up.monthly("tv", 2)[1]
     assert (tv.uptime, tv.target, tv.met) == (1.0, None, None)
-
-
-# --- the module's functions ------------------------------------------------------------------------------------
-
-def test_module_functions_give_what_the_class_gives_every_time(site):
-    files = {"2026-01-10-a.md": outage("2026-01-10 10:00", "2026-01-10 12:00", extra="areas: [north]"),
-             "2026-01-10-b.md": outage("2026-01-10 11:00", "2026-01-10 13:00",
-                                       "phone: partial_outage, tv: major_outage")}
-    for name, text in files.items():
-        site.incident(name, text)
-    loaded, when = load_site(site.content, "UTC"), at("2026-01-20 12:00")
-    up = Uptime(loaded, when)
-    assert daily(loaded, "phone", when) == up.daily("phone") == Uptime(loaded, when).daily("phone")
-    assert monthly(loaded, "tv", when) == up.monthly("tv") == Uptime(loaded, when).monthly("tv")
-    assert intervals(loaded, when) == up.intervals()
-    start, end = at("2026-01-01 00:00"), at("2026-01-20 12:00")
-    assert overall(loaded, "phone", start, end) == up.overall("phone", start, end)
-    assert overall(loaded, "phone", start, at("2026-02-01 00:00"), at=when) == up.overall("phone", start, end)
 
 
 def test_the_build_time_must_say_its_zone(site):
