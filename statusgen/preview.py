@@ -314,9 +314,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 def bound_server(bind: str, port: int, output: Path, builds: Builds) -> PreviewServer:
     """A server listening on bind:port (port 0: any free one), IPv4 or IPv6 as the address says. OSError when it
     cannot (the port is taken, the address is not this machine's)."""
-    family = socket.getaddrinfo(bind, port, type=socket.SOCK_STREAM)[0][0]
-    server_class = type("PreviewServer", (PreviewServer,), {"address_family": family})
-    server = server_class((bind, port), partial(PreviewHandler, directory=str(output)))
+    try:
+        family = socket.getaddrinfo(bind, port, type=socket.SOCK_STREAM)[0][0]
+        server_class = type("PreviewServer", (PreviewServer,), {"address_family": family})
+        server = server_class((bind, port), partial(PreviewHandler, directory=str(output)))
+    except OSError as err:
+        err.filename = f"{bind} port {port}"  # the command says what it could not listen on
+        raise
     server.builds = builds
     return server
 
