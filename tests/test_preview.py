@@ -160,6 +160,7 @@ def test_edit_shows_new_page_and_sends_reload_event(preview):
     script, = reload_scripts(page)
     assert script.getparent().tag == "body" and script is page.body[-1]
     assert script.text == reload_script(first)[len("<script>"):-len("</script>\n")]
+    assert len(reload_scripts(preview.page("no/such/page/", status=404))) == 1  # the site's 404 page, reloading too
 
     incident = preview.site / INCIDENT
     incident.write_text(incident.read_text(encoding="utf-8").replace(TITLE, "DNS lookups fail"), encoding="utf-8")
