@@ -13,7 +13,7 @@ from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
 from .ics import Calendar, calendars
 from .model import Incident, Site, chronological
-from .status import Snapshot, as_posted, duration, is_open, is_upcoming, phase, snapshot
+from .status import Phase, Snapshot, as_posted, duration, is_open, is_upcoming, phase, snapshot
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .urls import Urls
 from .wording import affected_heading
@@ -32,6 +32,8 @@ class Page:
 
 @dataclass(frozen=True)
 class Promises:
+    """What readers of an open incident were told to expect, as of the view's time."""
+
     eta: datetime | None  # the expected resolution
     next_update: datetime | None  # when the latest update said the next one would come
     late: bool  # that time has passed with no update since
@@ -57,7 +59,7 @@ class SiteView:
         daily = self.uptime.daily(component_id, days)
         return daily, self.uptime.overall(component_id, midnight(daily[0].date, self.site.timezone), self.at)
 
-    def phase(self, incident: Incident):
+    def phase(self, incident: Incident) -> Phase:
         return phase(incident, self.at)
 
     def duration(self, incident: Incident) -> timedelta:
@@ -122,35 +124,31 @@ def incident(v: SiteView, item: Incident) -> Page:
     return Page("incident", item.id, {"incident": item, "timeline": timeline[::-1], "feeds": feeds})
 
 
-def _items_for(v: SiteView, predicate) -> dict[str, list[Incident]]:
-    past = v.history(i for i in v.site.incidents if predicate(i))
-    return {
-        "open": [i for i in v.now.open if predicate(i)] + [i for i in v.now.active_maintenance if predicate(i)],
-        "upcoming": [i for i in v.now.upcoming_maintenance if predicate(i)],
-        "past": past[: v.past_limit],
-        "past_total": len(past),
-    }
-
-
 def component(v: SiteView, component_id: str) -> Page:
     c = v.site.catalog.component[component_id]
     per_area = [(v.site.catalog.area[a], v.now.status(c.id, a)) for a in c.areas]
-    about = ("component", c.id)
-    return Page("component", c.id, {"component": c, "per_area": per_area, **_subscriptions(v, about),
-                                    **_items_for(v, v.feeds[about].includes)})
+    return Page("component", c.id, {"component": c, "per_area": per_area, **_gathered(v, ("component", c.id))})
 
 
 def area(v: SiteView, area_id: str) -> Page:
     a = v.site.catalog.area[area_id]
     offered = [(c, v.now.status(c.id, a.id)) for c in v.site.catalog.components_of_area(a.id)]
-    about = ("area", a.id)
-    return Page("area", a.id, {"area": a, "offered": offered, **_subscriptions(v, about),
-                                **_items_for(v, v.feeds[about].includes)})
+    return Page("area", a.id, {"area": a, "offered": offered, **_gathered(v, ("area", a.id))})
 
 
-def _subscriptions(v: SiteView, about: tuple[str, str]) -> dict[str, list]:
-    """A component's or area's own feed, then the site's; and its maintenance calendar."""
-    return {"feeds": [v.feeds[about], v.feeds[SITE]], "calendars": [v.calendars[about]]}
+def _gathered(v: SiteView, about: tuple[str, str]) -> dict[str, Any]:
+    """What a component's or area's page lists: its incidents and maintenance open, upcoming and past (the latest
+    `past_limit` of them), its own feed then the site's, and its maintenance calendar."""
+    feed = v.feeds[about]
+    past = v.history(i for i in v.site.incidents if feed.includes(i))
+    return {
+        "open": [i for i in (*v.now.open, *v.now.active_maintenance) if feed.includes(i)],
+        "upcoming": [i for i in v.now.upcoming_maintenance if feed.includes(i)],
+        "past": past[: v.past_limit],
+        "past_total": len(past),
+        "feeds": [feed, v.feeds[SITE]],
+        "calendars": [v.calendars[about]],
+    }
 
 
 def history(v: SiteView) -> Page:
