@@ -10,7 +10,7 @@ import json
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -57,11 +57,11 @@ def read_text(path: Path) -> str:
             if size > MAX_FILE_BYTES:
                 raise Invalid(f"too large (expected at most {_size(MAX_FILE_BYTES)}, got {_size(size)}; "
                               f"put long logs or reviews elsewhere and link to them)")
-            data = file.read(MAX_FILE_BYTES + 1)
+            data = file.read(size + 1)  # one more byte shows a file that grew since
     except OSError as err:
         reason = (err.strerror or str(err)).lower()
         raise Invalid(f"cannot read it ({reason})") from None
-    if len(data) > MAX_FILE_BYTES:  # grew while read, or not a regular file
+    if len(data) > MAX_FILE_BYTES:  # grew while read
         raise Invalid(f"too large (expected at most {_size(MAX_FILE_BYTES)}, got more)")
     try:
         text = data.decode("utf-8-sig")
@@ -112,6 +112,7 @@ _PLAIN_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timest
 
 
 _TAG_MARK = re.compile(r"(?:^|[\s\[{,:-])!")
+_ANCHOR_MARK = re.compile(r"(?:^|[\s\[{,:-])&\S")  # no anchor, no alias: nothing to expand
 
 
 def _tagged(root: yaml.Node):
@@ -146,7 +147,6 @@ def _explain(err: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
 
 _COMMENT_AFTER = re.compile(r"[ \t]+#")
 _SEQUENCE_ENTRY = re.compile(r"-(?=[ \t\n]|$)")
-_INDENT = re.compile(r"^ +", re.M)
 
 
 def _too_deep(text: str):
@@ -156,9 +156,8 @@ def _too_deep(text: str):
     its scanner slows down with depth; its parser does not recurse, so depth is measured on its events first.
     Skipped when the text cannot nest that deep: each level needs a `[`, `{`, `?`, a `- ` or more indentation.
     """
-    bound = (text.count("[") + text.count("{") + text.count("?") + len(_SEQUENCE_ENTRY.findall(text))
-             + max((len(m) for m in _INDENT.findall(text)), default=0) + 1)
-    if bound <= MAX_DEPTH:
+    flow = text.count("[") + text.count("{") + text.count("?") + len(_SEQUENCE_ENTRY.findall(text))
+    if flow < MAX_DEPTH and not re.search(f"^ {{{MAX_DEPTH - flow},}}", text, re.M):  # nor that indented
         return None
     depth = 0
     try:
@@ -253,7 +252,7 @@ class Document:
     problems: Problems
     first_line: int = 1  # file line of the document's first line
     name: str = "front matter"  # what the top-level mapping is called in messages
-    lines: list[str] = field(default_factory=list)  # the document's lines
+    text: str = ""  # the document's text, as composed
 
     def line(self, node: yaml.Node) -> int:
         return self.mark_line(node.start_mark)
@@ -266,7 +265,7 @@ class Document:
 
     def compose(self, text: str) -> yaml.Node | None:
         """The node tree, or None with a problem reported at the line YAML names."""
-        self.lines = text.split("\n")
+        self.text = text
         control = control_characters(text, self.first_line, yaml=True)
         for line, message in control:
             self.problems.add(self.path, line, message)
@@ -282,7 +281,7 @@ class Document:
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
             line = self.mark_line(mark) if mark else self.first_line
-            explained = _explain(err, self.lines)
+            explained = _explain(err, text.split("\n"))
             what = explained or err.problem or err.context or "invalid YAML"
             if err.problem and err.context and err.context_mark and not explained:
                 # libyaml names where the thing it was reading began: often the real mistake (an unclosed bracket)
@@ -292,7 +291,7 @@ class Document:
         except yaml.YAMLError as err:
             self.problems.add(self.path, self.first_line, f"unparseable YAML: {' '.join(str(err).split())}")
             return None
-        if root is not None and "*" in text and _expanded_size(root, {}) > MAX_VALUES:
+        if root is not None and _ANCHOR_MARK.search(text) and _expanded_size(root, {}) > MAX_VALUES:
             self.problems.add(self.path, self.first_line, f"too many values once aliases are expanded (expected at "
                                                           f"most {MAX_VALUES:,}, got more, or an alias inside its "
                                                           f"own anchor)")
@@ -306,9 +305,7 @@ class Document:
         """Whether a plain scalar is followed on its line by ` #...`, which YAML drops as a comment."""
         if node.style or not isinstance(node, yaml.ScalarNode):
             return False
-        end = node.end_mark
-        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
-        return bool(_COMMENT_AFTER.match(rest))
+        return bool(_COMMENT_AFTER.match(self.text, node.end_mark.index))
 
     def fields(self, node: yaml.Node, where: str, table: dict[str, "Field"]) -> dict[str, Any] | None:
         """Check a mapping against its field table: unknown, duplicate and missing keys, then each value.
@@ -423,7 +420,7 @@ def text_value(*, whole: bool = True, visible: bool = False) -> Callable[[Docume
         if whole and doc.comment_after(node):
             raise Invalid('text after " #" is a YAML comment and is dropped (expected the whole text: quote it or '
                           'use a "|" block)')
-        control = _CONTROL.search(value)
+        control = _CONTROL.search(value) if node.style == '"' else None  # raw ones are refused before YAML
         if control:
             raise Invalid(f"control character (expected text, got {char_name(control[0])}; remove it)")
         markdown_problem(value)
