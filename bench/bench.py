@@ -607,6 +607,58 @@ def feed_bench(updates: int = 10_000) -> tuple[float, int, int]:
     return best, sum(len(i.updates) for i in site.incidents), len(written) * 2
 
 
+def preview_latency(size: int = 1_000, rounds: int = 5) -> tuple[float, float, float]:
+    """`statusgen serve` on a site of `size` incidents: (first build served, median and worst seconds from saving
+    an edited incident to its new page being served)."""
+    import re
+    import statistics
+    import threading
+    from urllib.error import HTTPError, URLError
+    from urllib.request import urlopen
+
+    folder = OUT / f"preview-{size}"
+    items = SyntheticSite(size).items()
+    write_statusgen_site(folder, items)
+    incident = folder / "content" / "incidents" / items[len(items) // 2].name
+    serve = subprocess.Popen(statusgen_command() + ["serve", ".", "--port", "0"], cwd=folder, text=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    said: list[str] = []
+    threading.Thread(target=lambda: said.extend(serve.stderr), daemon=True).start()
+
+    def heading(url: str) -> str | None:
+        try:
+            with urlopen(url, timeout=30) as response:
+                found = re.search(r"<h1[^>]*>(.*?)</h1>", response.read().decode("utf-8"), re.S)
+                return found[1].strip() if found else None
+        except (HTTPError, URLError):
+            return None
+
+    try:
+        began = time.perf_counter()
+        while not any("serving" in line for line in said) and serve.poll() is None:
+            time.sleep(0.01)
+        url = re.search(r"http://\S+", next(line for line in said if "serving" in line))[0]
+        page = f"{url}incidents/{incident.stem}/"
+        while heading(page) is None:
+            time.sleep(0.02)
+        first = time.perf_counter() - began
+        text, figures = incident.read_text(encoding="utf-8"), []
+        for n in range(rounds):
+            title = f"Preview probe {n}"
+            edited = re.sub(r"^title: .*$", f'title: "{title}"', text, count=1, flags=re.M)
+            saved = time.perf_counter()
+            incident.write_text(edited, encoding="utf-8")
+            while heading(page) != title:
+                time.sleep(0.02)
+            figures.append(time.perf_counter() - saved)
+            time.sleep(0.3)
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+    return first, statistics.median(figures), max(figures)
+
+
 # --- report --------------------------------------------------------------------------------------------------
 
 COLUMNS = ["incidents", "seconds", "cpu s", "MB peak", "MB tree", "output MB", "files", "home KB gz", "pelican s",
@@ -690,8 +742,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"feeds: {feed_files} feeds (Atom and RSS; all, per component, per area) from {feed_updates:,} updates "
           f"in {feed_seconds:.3f} s")
     print()
+    first, median, worst = preview_latency()
+    print(f"preview (statusgen serve, 1,000 incidents): first page after {first:.2f} s; an edited incident's page "
+          f"served {median:.2f} s after saving (median of 5, worst {worst:.2f} s)")
+    print()
     checks = targets(results) + [(f"feed generation for {feed_updates:,} updates under {TARGET_FEED_SECONDS:g} s",
-                                  feed_seconds < TARGET_FEED_SECONDS, f"{feed_seconds:.3f} s")]
+                                  feed_seconds < TARGET_FEED_SECONDS, f"{feed_seconds:.3f} s"),
+                                 ("preview: an edit on a 1,000-incident site on screen under 1 s", median < 1.0,
+                                  f"{median:.2f} s (a full rebuild per change until builds are incremental)")]
     for label, ok, detail in checks:
         print(f"{'SKIP' if ok is None else 'PASS' if ok else 'FAIL'}  {label}: {detail}")
     if args.keep:
