@@ -19,7 +19,7 @@ import yaml
 
 from .errors import Problems, Refusal
 from .load import CATALOG_FILE, INCIDENTS_DIR, incident_files, load_catalog, load_incident
-from .model import FINAL_STATES, Site
+from .model import FINAL_STATES, Site, chronological
 from .report import shown
 from .scaffold import SCHEMA_FOLDER, slugify
 from .times import TIME_FORMAT, parse_time
@@ -286,7 +286,7 @@ def open_and_upcoming(site: Site, now: datetime) -> list[str]:
     def local(moment: datetime) -> str:
         return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
 
-    for incident in sorted(site.incidents, key=lambda i: (i.began, i.id)):
+    for incident in sorted(site.incidents, key=chronological):
         shown = incident.updates_until(now)
         if not shown or shown[-1].state in FINAL_STATES:
             continue

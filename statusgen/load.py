@@ -13,8 +13,8 @@ import yaml
 
 from . import schema, source
 from .errors import Problems
-from .model import (FINAL_STATES, IMPACT_OF_STATUS, IMPACT_RANK, IMPACTS, KINDS, STATES, STATUSES, Area,
-                    Catalog, Component, Group, Incident, Site, Update, Window)
+from .model import (FINAL_STATES, IMPACTS, KINDS, STATES, STATUSES, Area, Catalog, Component, Group, Incident, Site,
+                    Update, Window, chronological, implied_impact)
 from .source import Document, Field, Invalid, choice, got, line_text, scalar, slug, slug_list, text, ticket_text
 from .times import DATE_FORMAT, TIME_FORMAT, parse_date, parse_time, zone
 
@@ -422,7 +422,7 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: d
                components={k: s for k, (s, _) in f.get("components", {}).items()}, eta=f.get("eta"))
         for n, (_, f, _) in enumerate(_updates(values)))
     ever = set(statuses.values()) | {s for u in built_updates for s in u.components.values()}
-    impact = values.get("impact") or max((IMPACT_OF_STATUS[s] for s in ever), key=IMPACT_RANK.__getitem__)
+    impact = values.get("impact") or implied_impact(ever)
     touched = set(statuses) | {k for u in built_updates for k in u.components}
     if "areas" in values:
         areas = tuple(a for a, _ in values["areas"])
@@ -520,5 +520,5 @@ def load_site(content_dir: Path, timezone_name: str = "UTC") -> Site:
             incidents.append(incident)
         first_of.setdefault(ident, path)
     problems.raise_if_any()
-    incidents.sort(key=lambda i: (i.began, i.id))
+    incidents.sort(key=chronological)
     return Site(catalog=catalog, incidents=tuple(incidents), timezone=tz)

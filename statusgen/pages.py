@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any, Callable, Mapping
 
@@ -97,6 +97,14 @@ def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, 
 SITE = ("home", None)  # what the site-wide feed and calendar are about
 
 
+def records_since(site: Site) -> date | None:
+    """The first day the page has records for: the earliest service `since`, or the first incident's day if
+    earlier; None for a site with neither."""
+    days = [c.since for c in site.catalog.components if c.since]
+    days += [site.incidents[0].began.astimezone(site.timezone).date()] if site.incidents else []
+    return min(days, default=None)
+
+
 def home(v: SiteView) -> Page:
     catalog = v.site.catalog
     since = v.at - timedelta(days=v.recent_days)
@@ -111,7 +119,7 @@ def home(v: SiteView) -> Page:
         days, uptime = v.last_days(c.id)
         bars[c.id] = strip(c.name, days, uptime)
     return Page("home", None, {"groups": groups, "recent": recent[:RECENT_LIMIT], "recent_total": len(recent),
-                                "bars": bars, "bar_days": BAR_DAYS,
+                                "bars": bars, "bar_days": BAR_DAYS, "records_since": records_since(v.site),
                                 "feeds": [v.feeds[SITE]], "calendars": [v.calendars[SITE]],
                                 "api_files": LINKED})
 

@@ -6,7 +6,7 @@ Statuspage API, and looks like the component status it stands for.
 """
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import NamedTuple
 
 from .model import ENDED_UNCONFIRMED, NOT_POSTED
@@ -84,6 +84,11 @@ def human(moment: datetime, tz: tzinfo) -> str:
     moment = moment.astimezone(tz)
     zone = moment.tzname() or moment.strftime("UTC%z")
     return f"{MONTHS[moment.month][:3]} {moment.day}, {moment.year}, {moment.hour:02d}:{moment.minute:02d} {zone}"
+
+
+def day(value: date) -> str:
+    """'Nov 26, 2026': a calendar day, in words from a table (the build machine's locale never changes them)."""
+    return f"{MONTHS[value.month][:3]} {value.day}, {value.year}"
 
 
 def affected_heading(upcoming: bool) -> str:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import venv
+from datetime import date
 from pathlib import Path
 
 import lxml.html
@@ -45,6 +46,7 @@ def test_init_writes_a_site_that_checks_and_builds(tmp_path):
     assert build.exit_code == 0, build.output
     text = home_text(tmp_path / "out")
     assert "All systems operational" in text
+    assert f"Records since {date.today():%b} {date.today().day}, {date.today().year}." in text  # the day init ran
     for name in ("Northwind Fiber", "Millbrook", "Ashford", "Phone", "Fiber internet"):
         assert name in text
 

@@ -204,20 +204,36 @@ def test_a_stopped_build_takes_pelican_with_it(project, tmp_path, sig):
 
 
 def test_a_second_build_into_the_same_folder_waits_for_the_first(project, tmp_path):
+    """While one build holds the output's lock (held here, as a build in progress holds it), another waits and
+    writes nothing; once the lock is free it runs, and the newer site is the one in place."""
+    import fcntl
+
     output = project / "output"
+    build(project, output, BUILD_TIME)
+    first = snapshot(output)
     build(project, tmp_path / "later", LATER)
-    first = subprocess.Popen(build_command(project, output, BUILD_TIME), cwd=project, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    fd = os.open(project, os.O_RDONLY)  # the lock of every output in this folder
     try:
-        wait_for_pelican_writing(output, first)
-        second = subprocess.run(build_command(project, output, LATER), cwd=project, capture_output=True, text=True,
-                                timeout=120)
-        first_out, first_err = first.communicate(timeout=120)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        second = subprocess.Popen(build_command(project, output, LATER), cwd=project, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            said = ""
+            while "waiting for another build" not in said and time.monotonic() < deadline:
+                said += second.stderr.readline()
+            time.sleep(1)  # long enough to build if it did not wait
+            assert second.poll() is None, "the second build did not wait"
+            assert snapshot(output) == first
+            assert not list(project.glob(".output.building-*")), "it began building while the lock was held"
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        out, err = second.communicate(timeout=120)
     finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait()
-    assert first.returncode == 0, first_err
-    assert second.returncode == 0, second.stderr
-    assert f"waiting for another build of {output} to finish" in second.stderr
-    assert snapshot(output) == snapshot(tmp_path / "later")  # the newer build is the one in place
+        os.close(fd)
+        if second.poll() is None:
+            second.kill()
+            second.wait()
+    assert second.returncode == 0, err
+    assert said.strip() == f"waiting for another build of {output} to finish"
+    assert snapshot(output) == snapshot(tmp_path / "later")

@@ -72,6 +72,7 @@ class StatusSiteGenerator(Generator):
             status_words=wording.status_words,
             state_words=wording.state_words,
             month_title=lambda ym: wording.month_title(*ym),
+            day=wording.day,
             duration=humanize_duration,
             ticket_url=lambda ticket, template: ticket_url(template, ticket),
         )
