@@ -13,7 +13,8 @@ from typing import Callable, Iterable
 
 from feedgen.feed import FeedGenerator
 
-from .model import Incident, Site, Update, concerning
+from .model import FINAL_STATES, Incident, Site, Update, concerning
+from .status import as_of_update
 from .markup import to_html
 from .wording import human, state_words, status_words
 
@@ -70,17 +71,24 @@ def entries(incidents: Iterable[Incident]) -> list[tuple[Incident, Update]]:
 
 
 def entry_html(site: Site, incident: Incident, update: Update, tz: tzinfo) -> str:
-    """The update's own words, then what is affected and what was promised, as HTML."""
+    """The update's own words, then what was affected, what had recovered and what was promised, all as that
+    update left them: a later update never changes an entry already published."""
     catalog = site.catalog
-    statuses = incident.statuses_at(update.at)
-    affected = "; ".join(f"{escape(catalog.component[c].name)}: {status_words(s).lower()}"
-                         for c, s in sorted(statuses.items()))
+    affected, recovered = as_of_update(incident, update)
     areas = ", ".join(escape(catalog.area[a].name) for a in incident.areas)
-    parts = [to_html(update.body), f"<p>Affected: {affected}. Where: {areas}.</p>"]
+    parts = [to_html(update.body)]
+    if affected:
+        words = "; ".join(f"{escape(catalog.component[c].name)}: {status_words(s).lower()}"
+                          for c, s in sorted(affected.items()))
+        parts.append(f"<p>Affected: {words}.</p>")
+    if recovered:
+        parts.append(f"<p>Recovered: {', '.join(escape(catalog.component[c].name) for c in recovered)}.</p>")
+    parts.append(f"<p>Where: {areas}.</p>")
     if incident.window:
         parts.append(f"<p>Window: {human(incident.window.start, tz)} to {human(incident.window.end, tz)}.</p>")
-    if incident.eta and update.state not in ("resolved", "completed", "cancelled"):
-        parts.append(f"<p>Expected resolution: {human(incident.eta, tz)}.</p>")
+    eta = incident.eta_after(update)
+    if eta and update.state not in FINAL_STATES:
+        parts.append(f"<p>Expected resolution: {human(eta, tz)}.</p>")
     if update.next_update:
         parts.append(f"<p>Next update by {human(update.next_update, tz)}.</p>")
     return "\n".join(parts)

@@ -170,7 +170,7 @@ def _absolute(url: str) -> bool:
 def description(site: Site, incident: Incident, latest: Update, url: str) -> str:
     """The latest update's words as plain text, then what and where, then the page with the whole timeline."""
     catalog = site.catalog
-    touched = incident.all_components()
+    touched = incident.statuses_after(latest)  # as that update left them: later updates never reach back
     what = ", ".join(c.name for c in catalog.components if c.id in touched)
     where = ", ".join(a.name for a in catalog.areas if a.id in incident.areas)
     parts = [plain_text(latest.body), f"Affected: {what}. Where: {where}."] + ([url] if _absolute(url) else [])

@@ -130,9 +130,10 @@ class Incident:
     impact_declared: bool = False
     started: datetime | None = None
     ticket: str | None = None
-    eta: datetime | None = None
+    eta: datetime | None = None  # the latest expected resolution given (see eta_after for one update's)
     window: Window | None = None
     summary: str = ""  # Markdown below the front matter
+    first_eta: datetime | None = None  # the front matter's `eta`: the one given with the first update
 
     @property
     def is_maintenance(self) -> bool:
@@ -165,6 +166,37 @@ class Incident:
         for update in self.updates_until(at):
             statuses.update(update.components)
         return statuses
+
+    def statuses_after(self, update: Update) -> dict[str, str]:
+        """Component statuses as `update` left them: the front matter's, changed by it and each update before it.
+        By position, not time: a later update posted at the same minute does not reach back into this one."""
+        statuses = dict(self.components)
+        for earlier in self.updates[: self.updates.index(update) + 1]:
+            statuses.update(earlier.components)
+        return statuses
+
+    @property
+    def top_eta(self) -> datetime | None:
+        """The ETA given with the first update in the front matter. Known for sure when the loader keeps it
+        (first_eta); else `eta` is it only when no update gave one of its own."""
+        if self.first_eta is not None:
+            return self.first_eta
+        return self.eta if not any(u.eta for u in self.updates) else None
+
+    def eta_after(self, update: Update) -> datetime | None:
+        """The expected resolution that stood at `update`: the latest given by it or an update before it, else the
+        front matter's. What a later update says never reaches back."""
+        given = [u.eta for u in self.updates[: self.updates.index(update) + 1] if u.eta]
+        return given[-1] if given else self.top_eta
+
+    def eta_moves(self) -> list[tuple[Update, datetime | None, datetime]]:
+        """(update, ETA before it, ETA it gave) for each update that gave a different ETA from the one standing."""
+        moves, standing = [], self.top_eta
+        for update in self.updates:
+            if update.eta and update.eta != standing:
+                moves.append((update, standing, update.eta))
+                standing = update.eta
+        return moves
 
     def current_statuses(self) -> dict[str, str]:
         """Component statuses after its latest update."""

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Mapping
 
 from .model import (ENDED_UNCONFIRMED, FINAL_STATES, NOT_POSTED, Catalog, Component, Incident, by_window,
-                    chronological, implied_impact, worst, worst_impact)
+                    Update, chronological, implied_impact, worst, worst_impact)
 from .wording import INDICATOR, phase_words
 
 @dataclass(frozen=True)
@@ -98,6 +98,18 @@ def statuses_set(incident: Incident, at: datetime) -> dict[str, str]:
     return troubled(incident.statuses_at(at)) if is_active(incident, at) else {}
 
 
+def as_of_update(incident: Incident, update: Update) -> tuple[dict[str, str], tuple[str, ...]]:
+    """(affected, recovered) as `update` left them: the statuses still in trouble, and the components back to
+    operational, sorted by id. An update that resolves or completes leaves everything recovered; a cancellation
+    leaves nothing either way (the work never touched anything)."""
+    statuses = incident.statuses_after(update)
+    if update.state == "cancelled":
+        return {}, ()
+    if update.state in FINAL_STATES:
+        return {}, tuple(sorted(statuses))
+    return troubled(statuses), tuple(sorted(c for c, s in statuses.items() if s == "operational"))
+
+
 def areas_hit(catalog: Catalog, incident: Incident, component_id: str) -> tuple[str, ...]:
     """The areas where it affects a component: those of its areas where the component is offered (a component
     offered in fewer areas is affected only where it is offered)."""
@@ -174,5 +186,7 @@ def as_posted(incidents: tuple[Incident, ...], at: datetime) -> tuple[Incident, 
         if len(posted) == len(incident.updates):
             shown.append(incident)
         elif posted:
-            shown.append(replace(incident, updates=posted))
+            # The ETA it shows is the latest posted by then, never one a later update gives.
+            eta = incident.eta_after(posted[-1])
+            shown.append(replace(incident, updates=posted, eta=eta, first_eta=incident.top_eta))
     return tuple(shown)
