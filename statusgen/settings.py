@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from . import brand
 from .errors import ContentError, Problem
 
 DEFAULT_FILE = "pelicanconf.py"
@@ -118,6 +119,10 @@ def build_overrides(path: Path, settings: dict[str, Any]) -> dict[str, Any]:
     elif not Path(theme, "templates").is_dir():
         raise ContentError([Problem(str(path), _line_of(path, "THEME"), f"THEME: theme not found (expected a "
                                     f"folder with templates/ in it, got {theme!r})")])
+    try:
+        brand.read(settings, path.parent)
+    except brand.BrandError as err:
+        raise ContentError([Problem(str(path), _line_of(path, err.key), str(err))]) from None
     plugins = [p if isinstance(p, str) else getattr(p, "__name__", "") for p in settings.get("PLUGINS") or []]
     if PLUGIN not in plugins:
         overrides["PLUGINS"] = plugins + [PLUGIN]

@@ -28,6 +28,8 @@ DEFAULT: Mapping[str, str | tuple[str, str]] = {
     "robots": "robots.txt",
     "sitemap": "sitemap.xml",
     "headers": "_headers",
+    "favicon_svg": "favicon.svg",
+    "favicon_ico": "favicon.ico",
 }
 
 

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from statusgen import api, badges, feeds, ics, report, sitefiles, wording
+from statusgen import api, badges, brand, favicon, feeds, ics, report, sitefiles, wording
 from statusgen.errors import ContentError
 from statusgen.load import load_site
 from statusgen.markup import to_html
@@ -78,18 +78,24 @@ class StatusSiteGenerator(Generator):
         )
         self.env.globals.update(STATUS=wording.STATUS, INDICATOR=wording.INDICATOR, IMPACT=wording.IMPACT,
                                 TARGET=wording.TARGET)
+        self.brand = brand.read(self.settings, Path.cwd())  # checked by `statusgen build` before Pelican starts
         self.assets = self.hashed_assets()
         self.env.globals.update(asset=lambda name: self.assets[name][0],
-                                stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)))
+                                stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)),
+                                brand=self.brand, brand_css=self.brand.css())
 
     def hashed_assets(self) -> dict[str, tuple[str, bytes]]:
-        """theme/static files under names that change with their content: hosts may cache them for a year."""
+        """theme/static files, and the site's logo and extra stylesheet, under names that change with their
+        content: hosts may cache them for a year."""
         assets = {}
         folder = Path(self.theme, "static")
-        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        files = [(path.name, path) for path in sorted(folder.iterdir())] if folder.is_dir() else []
+        files += [(key, path) for key, path in (("brand:logo", self.brand.logo), ("brand:css", self.brand.extra_css))
+                  if path]  # keyed apart from the theme's own: a site's "style.css" is not the theme's
+        for key, path in files:
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()[:10]
-            assets[path.name] = (self.urls.url("asset", f"{path.stem}.{digest}{path.suffix}"), data)
+            assets[key] = (self.urls.url("asset", f"{path.stem}.{digest}{path.suffix}"), data)
         return assets
 
     def link_from(self, save_as: str):
@@ -126,9 +132,14 @@ class StatusSiteGenerator(Generator):
         self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
         jobs += [partial(self.write_calendar, cal) for cal in self.view.calendars.values()]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
-        jobs += [partial(self.write_badges), partial(self.write_api)]
+        jobs += [partial(self.write_badges), partial(self.write_api), partial(self.write_favicons)]
         jobs += [partial(self.write_site_files, writer)]
         run_in_processes(jobs, int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1))
+
+    def write_favicons(self):
+        """The overall status as the tab's icon: SVG, and ICO for /favicon.ico, which every browser asks for."""
+        self.write_bytes(self.urls.save_as("favicon_svg"), favicon.svg(self.view.now.indicator))
+        self.write_bytes(self.urls.save_as("favicon_ico"), favicon.ico(self.view.now.indicator))
 
     def absolute_site_url(self) -> str | None:
         site_url = self.settings.get("SITEURL", "")
