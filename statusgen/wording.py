@@ -6,7 +6,7 @@ Statuspage API, and looks like the component status it stands for.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
 from .model import ENDED_UNCONFIRMED, NOT_POSTED
@@ -98,3 +98,32 @@ def affected_heading(upcoming: bool) -> str:
 
 def month_title(year: int, month: int) -> str:
     return f"{MONTHS[month]} {year}"
+
+
+def clocks(tz: tzinfo, reference: datetime, *moments: datetime) -> list[str]:
+    """Times as a person says them in one sentence: '10:25' when all are on the reference's day (in the site's
+    zone), else each with its day, 'Aug 30, 00:45'; each with its zone's name when the sentence spans a change of offset (daylight saving time
+    ending: '01:30 CST' is after '01:40 CDT')."""
+    local = [m.astimezone(tz) for m in moments]
+    ref = reference.astimezone(tz)
+    zoned = len({ref.utcoffset(), *(m.utcoffset() for m in local)}) > 1
+    dated = any(m.date() != ref.date() for m in local)
+    out = []
+    for m in local:
+        text = f"{m.hour:02d}:{m.minute:02d}"
+        if dated:
+            text = f"{MONTHS[m.month][:3]} {m.day}, {text}"
+        out.append(f"{text} {m.tzname() or m.strftime('UTC%z')}" if zoned else text)
+    return out
+
+
+def spoken_duration(delta: timedelta) -> str:
+    """'25 minutes', '1 hour 40 minutes', '2 days 3 hours', 'less than a minute': whole minutes, two units at most."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    units = [(days, "day"), (hours, "hour"), (mins, "minute")]
+    named = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in units if n]
+    return " ".join(named[:2])

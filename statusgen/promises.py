@@ -1,0 +1,266 @@
+"""Promises kept and broken: per incident, how soon it was acknowledged, whether each promised next update came
+by its time, and whether the expected resolution (ETA) was met; per maintenance, how far ahead it was announced
+and whether it started and ended on time.
+
+Pure functions of one incident (or many) and the time the figures are as of: an update dated later does not
+count, and a promise still open at that time is "not due yet" or "overdue", never kept.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from statistics import median
+from typing import Any, Iterable
+
+from .model import FINAL_STATES, Incident, Update
+from .wording import clocks, spoken_duration
+
+# What became of a promise, in the order of how well it went.
+KEPT, LATE, PENDING, OVERDUE = "kept", "late", "pending", "overdue"
+MET, MISSED = "met", "missed"
+
+
+@dataclass(frozen=True)
+class NextUpdate:
+    """One update's promise of the next: when it was due and what came of it."""
+
+    promised_in: Update  # the update that promised it
+    due: datetime
+    posted: datetime | None  # when the next update came, if it came by the time the figures are as of
+    outcome: str  # KEPT, LATE, PENDING (not due yet, none posted) or OVERDUE (due, none posted)
+    margin: timedelta  # how late (LATE, OVERDUE) or how early (KEPT); zero while PENDING
+
+
+@dataclass(frozen=True)
+class Eta:
+    """The expected resolution: the last one given, judged against when the incident was resolved."""
+
+    first: datetime  # the first ETA given
+    last: datetime  # the ETA standing at the end (or now)
+    moves: int  # how many times a later update changed it
+    resolved: datetime | None
+    outcome: str  # MET, MISSED (resolved after it, or still open after it) or PENDING (open, not reached yet)
+    margin: timedelta  # how early (MET) or how late (MISSED; so far, while open)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A maintenance against its window: announced ahead by how much, started and ended late by how much."""
+
+    announced_ahead: timedelta  # from the first update to the window's start; negative if announced after
+    started_late: timedelta | None  # first "in_progress" update after the window's start (negative: early)
+    ended_late: timedelta | None  # the "completed" update after the window's end (negative: early)
+
+
+@dataclass(frozen=True)
+class Figures:
+    incident: Incident
+    at: datetime  # the time they are as of
+    acknowledged: timedelta | None  # incidents: from when it began to its first update
+    next_updates: tuple[NextUpdate, ...]
+    eta: Eta | None
+    schedule: Schedule | None  # maintenance only
+
+
+def figures(incident: Incident, at: datetime) -> Figures:
+    """Every figure of one incident or maintenance as of `at`."""
+    posted = incident.updates_until(at)
+    if incident.is_maintenance:
+        return Figures(incident, at, None, next_updates(posted, at), None, schedule(incident, posted))
+    return Figures(incident, at, acknowledged(incident), next_updates(posted, at), eta(incident, posted, at), None)
+
+
+def acknowledged(incident: Incident) -> timedelta:
+    """From when it began (`started`, else its first update) to its first public update."""
+    return max(timedelta(0), incident.updates[0].at - incident.began)
+
+
+def next_updates(posted: tuple[Update, ...], at: datetime) -> tuple[NextUpdate, ...]:
+    """Each promise of a next update among `posted`, with what came of it by `at`."""
+    made = []
+    for n, update in enumerate(posted):
+        if update.next_update is None or update.state in FINAL_STATES:
+            continue
+        following = posted[n + 1] if n + 1 < len(posted) else None
+        due = update.next_update
+        if following is not None:
+            late = following.at - due
+            made.append(NextUpdate(update, due, following.at, LATE if late > timedelta(0) else KEPT, abs(late)))
+        elif at > due:
+            made.append(NextUpdate(update, due, None, OVERDUE, at - due))
+        else:
+            made.append(NextUpdate(update, due, None, PENDING, timedelta(0)))
+    return tuple(made)
+
+
+def eta(incident: Incident, posted: tuple[Update, ...], at: datetime) -> Eta | None:
+    """The ETA's outcome as of `at`, or None if none was ever given."""
+    if not posted:
+        return None
+    given = [e for e in (incident.top_eta, *(u.eta for u in posted)) if e]
+    if not given:
+        return None
+    moves = sum(1 for before, after in zip(given, given[1:]) if after != before)
+    last = incident.eta_after(posted[-1])
+    resolved = posted[-1].at if posted[-1].state in FINAL_STATES else None
+    if resolved is not None:
+        outcome = MET if resolved <= last else MISSED
+        return Eta(given[0], last, moves, resolved, outcome, abs(resolved - last))
+    if at > last:
+        return Eta(given[0], last, moves, None, MISSED, at - last)
+    return Eta(given[0], last, moves, None, PENDING, timedelta(0))
+
+
+def schedule(incident: Incident, posted: tuple[Update, ...]) -> Schedule | None:
+    if not posted or incident.window is None:
+        return None
+    started = next((u.at for u in posted if u.state == "in_progress"), None)
+    ended = next((u.at for u in posted if u.state == "completed"), None)
+    window = incident.window
+    return Schedule(window.start - posted[0].at, started - window.start if started else None,
+                    ended - window.end if ended else None)
+
+
+# --- as a person would say them ---------------------------------------------------------------------------------
+
+def acknowledged_words(f: Figures, tz: tzinfo) -> str | None:
+    if f.acknowledged is None:
+        return None
+    began, first = clocks(tz, f.incident.began, f.incident.began, f.incident.updates[0].at)
+    if f.acknowledged < timedelta(minutes=1):
+        return f"First update at {first}, as it began."
+    return f"Began {began}, first update {first}: {spoken_duration(f.acknowledged)} to acknowledge."
+
+
+def next_update_words(p: NextUpdate, tz: tzinfo, at: datetime) -> str:
+    ref = p.promised_in.at
+    if p.outcome == PENDING:
+        return f"Update promised by {clocks(tz, ref, p.due)[0]}: not due yet."
+    if p.outcome == OVERDUE:
+        due, now = clocks(tz, ref, p.due, at)
+        return f"Update promised by {due}, none posted by {now}: {spoken_duration(p.margin)} overdue."
+    due, posted = clocks(tz, ref, p.due, p.posted)
+    said = f"Update promised by {due}, posted {posted}"
+    if p.outcome == LATE:
+        return f"{said}: {spoken_duration(p.margin)} late."
+    if p.margin < timedelta(minutes=1):
+        return f"{said}: on time."
+    return f"{said}: kept, {spoken_duration(p.margin)} early."
+
+
+def eta_words(e: Eta, tz: tzinfo, ref: datetime, at: datetime) -> str:
+    last, first, end = clocks(tz, ref, e.last, e.first, e.resolved or at)  # end: resolved, else now
+    moved = {0: "never moved", 1: "moved once", 2: "moved twice"}.get(e.moves, f"moved {e.moves} times")
+    history = f"The ETA {moved}" + (f" (first {first})." if e.moves else ".")
+    if e.outcome == PENDING:
+        return f"Expected resolution {last}: not reached yet. {history}"
+    if e.resolved is None:
+        return (f"Expected resolution {last}, still open at {end}: missed by {spoken_duration(e.margin)} so far. "
+                f"{history}")
+    said = f"Expected resolution {last}, resolved {end}"
+    if e.outcome == MISSED:
+        return f"{said}: missed by {spoken_duration(e.margin)}. {history}"
+    if e.margin < timedelta(minutes=1):
+        return f"{said}: met to the minute. {history}"
+    return f"{said}: met, {spoken_duration(e.margin)} early. {history}"
+
+
+def schedule_words(s: Schedule, incident: Incident, tz: tzinfo) -> list[str]:
+    ref = incident.window.start
+    ahead = spoken_duration(abs(s.announced_ahead))
+    lines = [f"Announced {ahead} ahead of its window." if s.announced_ahead >= timedelta(0)
+             else f"Announced {ahead} after its window began."]
+    for label, late, planned in (("Started", s.started_late, incident.window.start),
+                                 ("Ended", s.ended_late, incident.window.end)):
+        if late is None:
+            continue
+        actual, plan = clocks(tz, ref, planned + late, planned)
+        said = f"{label} {actual}, planned {plan}"
+        if abs(late) < timedelta(minutes=1):
+            lines.append(f"{said}: on time.")
+        else:
+            lines.append(f"{said}: {spoken_duration(abs(late))} {'late' if late > timedelta(0) else 'early'}.")
+    return lines
+
+
+def sentences(f: Figures, tz: tzinfo) -> list[str]:
+    """Every figure of one incident, each a sentence, in the order things happened."""
+    out = [line for line in [acknowledged_words(f, tz)] if line]
+    out += [next_update_words(p, tz, f.at) for p in f.next_updates]
+    if f.eta:
+        out.append(eta_words(f.eta, tz, f.incident.began, f.at))
+    if f.schedule:
+        out += schedule_words(f.schedule, f.incident, tz)
+    return out
+
+
+# --- as JSON ----------------------------------------------------------------------------------------------------
+
+def _iso(moment: datetime | None, tz: tzinfo) -> str | None:
+    return moment.astimezone(tz).isoformat() if moment else None
+
+
+def _minutes(delta: timedelta | None) -> float | None:
+    return None if delta is None else round(delta.total_seconds() / 60, 2)
+
+
+def as_json(f: Figures, tz: tzinfo) -> dict[str, Any]:
+    """The figures for machines: times in the site's zone with their offset, durations in minutes."""
+    return {
+        "acknowledged_minutes": _minutes(f.acknowledged),
+        "next_updates": [{"promised_by_update": p.promised_in.number, "due": _iso(p.due, tz),
+                          "posted": _iso(p.posted, tz), "outcome": p.outcome, "margin_minutes": _minutes(p.margin)}
+                         for p in f.next_updates],
+        "eta": None if f.eta is None else {
+            "first": _iso(f.eta.first, tz), "last": _iso(f.eta.last, tz), "moves": f.eta.moves,
+            "resolved": _iso(f.eta.resolved, tz), "outcome": f.eta.outcome,
+            "margin_minutes": _minutes(f.eta.margin)},
+        "schedule": None if f.schedule is None else {
+            "announced_ahead_minutes": _minutes(f.schedule.announced_ahead),
+            "started_late_minutes": _minutes(f.schedule.started_late),
+            "ended_late_minutes": _minutes(f.schedule.ended_late)},
+        "sentences": sentences(f, tz),
+    }
+
+
+# --- over many incidents: a month, the last 90 days -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Summary:
+    """Figures over a period's incidents; None where nothing happened to measure (never a flattering 100%)."""
+
+    incidents: int
+    median_acknowledged: timedelta | None
+    slowest_acknowledged: Figures | None
+    promises: int  # promised next updates that came due (kept, late or overdue)
+    promises_kept: int
+    worst_promise: tuple[Figures, NextUpdate] | None  # the latest or longest overdue
+    etas: int  # ETAs judged (met or missed)
+    etas_met: int
+    worst_eta: Figures | None  # the ETA missed by most
+
+    @property
+    def kept_share(self) -> float | None:
+        return self.promises_kept / self.promises if self.promises else None
+
+    @property
+    def met_share(self) -> float | None:
+        return self.etas_met / self.etas if self.etas else None
+
+
+def summary(all_figures: Iterable[Figures]) -> Summary:
+    """Figures over many incidents (maintenance counts for its promised updates only)."""
+    items = list(all_figures)
+    acked = [f for f in items if f.acknowledged is not None]
+    due = [(f, p) for f in items for p in f.next_updates if p.outcome != PENDING]
+    judged = [f for f in items if f.eta and f.eta.outcome != PENDING]
+    missed_updates = [(f, p) for f, p in due if p.outcome != KEPT]
+    missed_etas = [f for f in judged if f.eta.outcome == MISSED]
+    return Summary(
+        incidents=len(acked),
+        median_acknowledged=median(f.acknowledged for f in acked) if acked else None,
+        slowest_acknowledged=max(acked, key=lambda f: (f.acknowledged, f.incident.id), default=None),
+        promises=len(due), promises_kept=len(due) - len(missed_updates),
+        worst_promise=max(missed_updates, key=lambda fp: (fp[1].margin, fp[0].incident.id), default=None),
+        etas=len(judged), etas_met=len(judged) - len(missed_etas),
+        worst_eta=max(missed_etas, key=lambda f: (f.eta.margin, f.incident.id), default=None))
