@@ -7,6 +7,11 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -32,6 +37,34 @@ components:
     name: TV
     areas: [south]
 """
+
+
+def utc(text: str) -> datetime:
+    """A time written as in the files, in UTC: utc("2026-12-03 02:00")."""
+    from statusgen.times import parse_time
+
+    return parse_time(text, timezone.utc)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves a folder without logging each request into the test output."""
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@contextmanager
+def serving(folder: Path):
+    """Serve `folder` over HTTP on 127.0.0.1 in a thread; yields the port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 class SiteFactory:

@@ -5,9 +5,8 @@ import json
 import subprocess
 import sys
 import textwrap
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.conftest import serving
 
 CLIENT = textwrap.dedent("""\
     import json, os, sys
@@ -23,23 +22,12 @@ CLIENT = textwrap.dedent("""\
 """)
 
 
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 def test_a_statuspage_client_reads_the_summary(example_output, tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(example_output)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/api/v2/summary.json"
+    with serving(example_output) as port:
+        url = f"http://127.0.0.1:{port}/api/v2/summary.json"
         # Its own process and folder: it reads its settings at import and writes a cache under the current folder.
         result = subprocess.run([sys.executable, "-c", CLIENT, url], cwd=tmp_path, capture_output=True, text=True,
                                 timeout=60)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["success"] is True

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import shutil
 import struct
-import threading
 import zlib
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import lxml.etree
@@ -17,8 +14,7 @@ from click.testing import CliRunner
 
 from statusgen import favicon
 from statusgen.cli import main
-from tests.conftest import BUILD_TIME, ROOT
-from tests.test_publish import QuietHandler
+from tests.conftest import BUILD_TIME, ROOT, serving
 
 BRAND = '''
 STATUSGEN_LOGO = "brand/logo.svg"
@@ -155,24 +151,18 @@ def axe_violations(output: Path, schemes=("light", "dark")) -> dict[str, list[st
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     found = {}
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-            try:
-                for scheme in schemes:
-                    page = browser.new_page(color_scheme=scheme)
-                    page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
-                    result = Axe().run(page, options=AXE_OPTIONS)
-                    found[scheme] = [v["id"] for v in result.response["violations"]]
-                    page.close()
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(output) as port, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            for scheme in schemes:
+                page = browser.new_page(color_scheme=scheme)
+                page.goto(f"http://127.0.0.1:{port}/")
+                result = Axe().run(page, options=AXE_OPTIONS)
+                found[scheme] = [v["id"] for v in result.response["violations"]]
+                page.close()
+        finally:
+            browser.close()
     return found
 
 

@@ -8,12 +8,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import deque
 from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -27,7 +24,7 @@ from click.testing import CliRunner
 from pelican.settings import read_settings
 
 from statusgen import cli, publish
-from tests.conftest import BUILD_TIME, ROOT
+from tests.conftest import BUILD_TIME, ROOT, serving
 
 LATER = "2026-11-22 21:15Z"  # a second build time: a different site from the one built at BUILD_TIME
 PROJECT = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
@@ -194,25 +191,6 @@ def test_the_swap_without_an_atomic_exchange(tmp_path, monkeypatch):
 
 
 # --- every link works, from the root or a subpath ---------------------------------------------------------
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-@contextmanager
-def serving(folder: Path):
-    """Serve `folder` over HTTP on 127.0.0.1 in a thread; yields the port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
 
 def html_links(body: bytes) -> list[str]:
     if not body.strip():
