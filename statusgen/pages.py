@@ -12,11 +12,13 @@ from .bars import strip
 from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
 from .ics import Calendar, calendars
-from .model import Incident, Site, chronological
-from .status import Phase, Snapshot, as_posted, duration, is_open, is_upcoming, phase, snapshot
+from .model import FINAL_STATES, Incident, Site, Update, chronological
+from .promises import figures, sentences
+from .status import (Phase, Snapshot, as_of_update, as_posted, duration, is_open, is_upcoming, phase, snapshot,
+                     troubled)
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .urls import Urls
-from .wording import affected_heading
+from .wording import affected_heading, clocks
 
 PAGE_KINDS = ("home", "incident", "component", "area", "history", "uptime")
 BAR_DAYS = 90  # days in each service's strip on the home page
@@ -124,12 +126,46 @@ def home(v: SiteView) -> Page:
                                 "api_files": LINKED})
 
 
+@dataclass(frozen=True)
+class Step:
+    """One update on an incident's timeline, as it stood when posted: nothing a later update says reaches back."""
+
+    update: Update
+    changes: dict[str, str]  # the trouble statuses it set (the first also those of the front matter)
+    recovered: tuple[str, ...]  # the components it brought back (all that were still down, when it closes it)
+    eta: datetime | None  # the expected resolution it gave, when it gave a new one (the first: the front matter's)
+
+
+@dataclass(frozen=True)
+class EtaMove:
+    at: Update  # the update that moved it
+    before: datetime
+    after: datetime
+    words: str  # "ETA moved from 06:00 to 08:00 at 04:10."
+
+
+def steps(item: Incident) -> list[Step]:
+    """Its updates oldest first, each with what it changed."""
+    out, recovered_before, eta_before = [], (), None
+    for u in item.updates:
+        set_here = {**item.components, **u.components} if u.number == 1 else dict(u.components)
+        recovered = as_of_update(item, u)[1]
+        eta = item.eta_after(u) if u.state not in FINAL_STATES else None
+        out.append(Step(u, troubled(set_here), tuple(c for c in recovered if c not in recovered_before),
+                        eta if eta != eta_before else None))
+        recovered_before, eta_before = recovered, eta or eta_before
+    return out
+
+
 def incident(v: SiteView, item: Incident) -> Page:
     feeds = [v.feeds[SITE], *(v.feeds["component", c] for c in item.all_components()),
              *(v.feeds["area", a] for a in item.areas)]
-    # Each update with the statuses it set; the first also sets those of the front matter.
-    timeline = [(u, {**item.components, **u.components} if u.number == 1 else dict(u.components)) for u in item.updates]
-    return Page("incident", item.id, {"incident": item, "timeline": timeline[::-1], "feeds": feeds})
+    tz = v.site.timezone
+    moves = [EtaMove(u, before, after, "ETA moved from {} to {} at {}.".format(*clocks(tz, u.at, before, after, u.at)))
+             for u, before, after in item.eta_moves() if before is not None]
+    figured = figures(item, v.at)
+    return Page("incident", item.id, {"incident": item, "timeline": steps(item)[::-1], "feeds": feeds,
+                                      "eta_moves": moves, "figures": sentences(figured, tz)})
 
 
 def component(v: SiteView, component_id: str) -> Page:

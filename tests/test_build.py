@@ -234,3 +234,37 @@ def test_home_page_has_a_90_day_strip_per_service_with_words(example_output, mod
     assert all(s.get("role") == "img" and len(s.xpath(".//path")) == 90 for s in strips)
     bad_days = [t.text for t in strips[4].xpath(".//path/title")]
     assert bad_days == ["Aug 29: major outage, 85.6% up"]  # 2 h 20 min major, 3 h 45 min partial at 30%
+
+
+def figures_shown(root) -> list[str]:
+    return [text(li) for li in root.xpath('//section[@class="figures"]//li')]
+
+
+def test_incident_pages_show_the_promises_kept_and_broken_as_computed_by_hand(example_output):
+    # The fiber cut began 09:05 (started); the updates came 09:20, 09:58, 11:25, 13:05, 15:10, 17:40, each
+    # promising the next by 10:00, 11:30, 13:00, 15:00, 18:00; the ETA given with the first was 18:00.
+    assert figures_shown(page(example_output, f"incidents/{FIBER_CUT}/index.html")) == [
+        "Began 09:05, first update 09:20: 15 minutes to acknowledge.",
+        "Update promised by 10:00, posted 09:58: kept, 2 minutes early.",
+        "Update promised by 11:30, posted 11:25: kept, 5 minutes early.",
+        "Update promised by 13:00, posted 13:05: 5 minutes late.",
+        "Update promised by 15:00, posted 15:10: 10 minutes late.",
+        "Update promised by 18:00, posted 17:40: kept, 20 minutes early.",
+        "Expected resolution 18:00, resolved 17:40: met, 20 minutes early. The ETA never moved.",
+    ]
+    # Still open at the build (15:00 CST): began 08:10, updates 08:32, 09:20, 11:05, 14:00; next due 16:00.
+    assert figures_shown(page(example_output, f"incidents/{OPEN}/index.html")) == [
+        "Began 08:10, first update 08:32: 22 minutes to acknowledge.",
+        "Update promised by 09:30, posted 09:20: kept, 10 minutes early.",
+        "Update promised by 11:00, posted 11:05: 5 minutes late.",
+        "Update promised by 14:00, posted 14:00: on time.",
+        "Update promised by 16:00: not due yet.",
+        "Expected resolution 23:00: not reached yet. The ETA never moved.",
+    ]
+
+
+def test_a_timeline_step_after_recovery_says_what_recovered(example_output):
+    root = page(example_output, f"incidents/{FIBER_CUT}/index.html")
+    recovered = {li.get("id"): text(li.xpath('./p[@class="recovered"]')[0])
+                 for li in root.xpath('//ol[@class="timeline"]/li[p[@class="recovered"]]')}
+    assert recovered == {"update-5": "✓ Recovered: Home phone"}

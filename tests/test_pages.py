@@ -139,8 +139,25 @@ def test_incident_timeline_is_newest_first_with_the_statuses_each_update_set(sit
     v = shown(site)
     page = pages.incident(v, v.site.incidents[0])
     assert (page.kind, page.key) == ("incident", "2026-03-19-cut")
-    assert [(u.number, changes) for u, changes in page.context["timeline"]] == [
+    assert [(step.update.number, step.changes) for step in page.context["timeline"]] == [
         (3, {}), (2, {"phone": "partial_outage", "tv": "degraded_performance"}), (1, {"phone": "major_outage"})]
+
+
+def test_each_timeline_step_says_what_recovered_and_the_eta_it_gave(site):
+    site.incident("2026-03-19-cut.md", incident_file("phone: major_outage, tv: major_outage", [
+        ("2026-03-19 10:00", "investigating", ""),
+        ("2026-03-19 11:00", "identified", "tv: operational"),
+        ("2026-03-19 12:00", "identified", ""),
+        ("2026-03-19 13:00", "resolved", ""),
+    ]).replace("  - at: 2026-03-19 12:00\n", "  - at: 2026-03-19 12:00\n    eta: 2026-03-19 20:00\n")
+      .replace("  - at: 2026-03-19 10:00\n", "  - at: 2026-03-19 10:00\n    eta: 2026-03-19 18:00\n"))
+    v = shown(site)
+    page = pages.incident(v, v.site.incidents[0])
+    assert [(s.update.number, s.changes, s.recovered, s.eta and s.eta.hour) for s in page.context["timeline"]] == [
+        (4, {}, ("phone",), None), (3, {}, (), 20), (2, {}, ("tv",), None),
+        (1, {"phone": "major_outage", "tv": "major_outage"}, (), 18)]
+    (move,) = page.context["eta_moves"]
+    assert (move.at.number, move.before.hour, move.after.hour) == (3, 18, 20)
 
 
 def test_incident_links_the_site_feed_then_each_component_and_area_it_touches(site):
