@@ -12,6 +12,7 @@ widths, and those are the small table below.
 """
 from __future__ import annotations
 
+import json
 from html import escape
 from typing import Callable
 
@@ -96,12 +97,23 @@ def badge(label: str, words: str, symbol: str, colour: str) -> bytes:
     ).encode()
 
 
-def _look_badge(label: str, words: str, look: Look) -> bytes:
-    return badge(label, words, look.symbol, COLOURS[look.css])
+def endpoint(label: str, words: str, look: Look) -> bytes:
+    """The same badge as a shields.io endpoint (https://shields.io/badges/endpoint-badge): shields draws it in its
+    own styles from this JSON, words and symbol included."""
+    document = {"schemaVersion": 1, "label": _one_line(label), "message": f"{look.symbol} {_one_line(words)}",
+                "color": COLOURS[look.css].lstrip("#"), "labelColor": LABEL_COLOUR.lstrip("#"), "cacheSeconds": 300}
+    return (json.dumps(document, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _status_badge(label: str, status: str) -> bytes:
-    return _look_badge(label, STATUS[status].words.lower(), STATUS[status])
+def _shown(site: Site, snapshot: Snapshot, site_name: str | None) -> list[tuple[str, str, str, Look]]:
+    """(key, label, words, look) of every badge: the site's, then each component's and each area's."""
+    indicator = INDICATOR[snapshot.indicator]
+    shown = [("status", site_name or "status", indicator.badge, indicator.look)]
+    shown += [(f"components/{c.id}", c.name, STATUS[snapshot.components[c.id]].words.lower(),
+               STATUS[snapshot.components[c.id]]) for c in site.catalog.components]
+    shown += [(f"areas/{a.id}", a.name, STATUS[snapshot.areas[a.id]].words.lower(), STATUS[snapshot.areas[a.id]])
+              for a in site.catalog.areas]
+    return shown
 
 
 def badges(site: Site, snapshot: Snapshot, url: Callable[[str, str | None], str], *,
@@ -109,11 +121,12 @@ def badges(site: Site, snapshot: Snapshot, url: Callable[[str, str | None], str]
     """Every badge at the snapshot's time, keyed by its path from the site root (`url(kind, key)`, urls.Urls.url):
     the site's (labelled with `site_name`, else "status"), then each component's and each area's, labelled with
     its name, in catalog order."""
-    indicator = INDICATOR[snapshot.indicator]
-    out = {url("badge", "status"): _look_badge(site_name or "status", indicator.badge, indicator.look)}
-    for component in site.catalog.components:
-        out[url("badge", f"components/{component.id}")] = _status_badge(component.name,
-                                                                        snapshot.components[component.id])
-    for area in site.catalog.areas:
-        out[url("badge", f"areas/{area.id}")] = _status_badge(area.name, snapshot.areas[area.id])
-    return out
+    return {url("badge", key): badge(label, words, look.symbol, COLOURS[look.css])
+            for key, label, words, look in _shown(site, snapshot, site_name)}
+
+
+def endpoints(site: Site, snapshot: Snapshot, url: Callable[[str, str | None], str], *,
+              site_name: str | None = None) -> dict[str, bytes]:
+    """The same badges as shields.io endpoints, each beside its SVG."""
+    return {url("badge_endpoint", key): endpoint(label, words, look)
+            for key, label, words, look in _shown(site, snapshot, site_name)}

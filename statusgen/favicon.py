@@ -10,10 +10,9 @@ from __future__ import annotations
 import struct
 import zlib
 
+from .badges import COLOURS  # the theme's light colours: readable on light and dark tabs
 from .wording import INDICATOR
 
-# The theme's light-scheme colours of each status class (theme/static/style.css), readable on light and dark tabs.
-COLOURS = {"ok": "#146c2e", "minor": "#8a5300", "major": "#b3261e", "critical": "#8c1d18", "maint": "#1f4e99"}
 SIZE = 32
 
 # Each shape as SVG (on a 32x32 grid) and as a test of a pixel's centre, so the two images agree.

@@ -9,9 +9,13 @@ from xml.sax.saxutils import escape
 # matching rule would otherwise join both Cache-Control values.
 SHORT_CACHE_PATHS = ("/", "/index.html", "/404.html", "/robots.txt", "/sitemap.xml", "/history/*", "/incidents/*",
                      "/components/*", "/areas/*", "/feeds/*", "/calendar/*", "/api/*", "/badges/*")
+# What other sites may read from the browser (status widgets, dashboards, badges embedded elsewhere): the public
+# API, badges and feeds; GitHub Pages sends this header for every file already.
+SHARED_PATHS = ("/api/*", "/badges/*", "/feeds/*")
 HEADERS = "".join(
     ["/theme/*\n  Cache-Control: public, max-age=31536000, immutable\n"]
-    + [f"{path}\n  Cache-Control: public, max-age=60, must-revalidate\n" for path in SHORT_CACHE_PATHS]
+    + [f"{path}\n  Cache-Control: public, max-age=60, must-revalidate\n"
+       + ("  Access-Control-Allow-Origin: *\n" if path in SHARED_PATHS else "") for path in SHORT_CACHE_PATHS]
     + ["/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n"])
 
 

@@ -23,6 +23,7 @@ DEFAULT: Mapping[str, str | tuple[str, str]] = {
     "calendar": "calendar/{id}.ics",
     "api": "api/v2/{id}.json",
     "badge": "badges/{id}.svg",
+    "badge_endpoint": "badges/{id}.json",  # the same badge for shields.io's endpoint badges
     "asset": "theme/{id}",  # a theme file, under a name that changes with its content
     "not_found": "404.html",
     "robots": "robots.txt",

@@ -2,10 +2,12 @@
 colours' contrast computed, widths measured, bytes compared between builds, names escaped."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from lxml import etree
 
-from statusgen.badges import COLOURS, LABEL_COLOUR, TEXT_COLOUR, badge, badges, text_width
+from statusgen.badges import COLOURS, LABEL_COLOUR, TEXT_COLOUR, badge, badges, endpoints, text_width
 from statusgen.load import load_site
 from statusgen.status import snapshot
 from statusgen.urls import Urls
@@ -231,3 +233,18 @@ def test_names_are_escaped_and_kept_whole(site):
         assert spoken(root) == f"{name}: operational"
         assert texts(root) == [name, "✓ operational"]
     assert "Zürich–Öst 東京".encode() in built["badges/areas/north.svg"]  # UTF-8 as is, not character references
+
+
+def test_each_badge_has_a_shields_endpoint_beside_it(site):
+    """shields.io's endpoint badge reads {schemaVersion: 1, label, message, color}: words and symbol, not colour."""
+    site.incident("2026-11-20-calls.md", "---\ntitle: Calls fail\ncomponents: {phone: partial_outage}\nupdates:\n"
+                  "  - at: 2026-11-20 09:00Z\n    state: investigating\n    body: x\n---\n")
+    loaded = load_site(site.content, "UTC")
+    made = endpoints(loaded, snapshot(loaded.catalog, loaded.incidents, at("2026-11-20 10:00")), Urls().url,
+                     site_name="Lakeshore")
+    assert sorted(made) == ["badges/areas/north.json", "badges/areas/south.json", "badges/components/phone.json",
+                            "badges/components/tv.json", "badges/status.json"]
+    assert json.loads(made["badges/components/phone.json"]) == {
+        "schemaVersion": 1, "label": "Phone", "message": "◆ partial outage", "color": "b3261e", "labelColor": "555555",
+        "cacheSeconds": 300}
+    assert json.loads(made["badges/status.json"])["message"] == "◆ partial outage"

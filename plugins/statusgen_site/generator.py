@@ -182,9 +182,11 @@ class StatusSiteGenerator(Generator):
         self.write_bytes(cal.path, data)
 
     def write_badges(self):
-        made = badges.badges(self.view.site, self.view.now, self.urls.url, site_name=self.settings["SITENAME"])
-        for name, data in made.items():
-            self.write_bytes(name, data)
+        """Each badge as SVG, and beside it as a shields.io endpoint."""
+        for make in (badges.badges, badges.endpoints):
+            for name, data in make(self.view.site, self.view.now, self.urls.url,
+                                   site_name=self.settings["SITENAME"]).items():
+                self.write_bytes(name, data)
 
     def write_api(self):
         """The Statuspage v2 compatible JSON: what status widgets, exporters and chat bots already read."""
