@@ -13,12 +13,12 @@ from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
 from .ics import Calendar, calendars
 from .model import FINAL_STATES, Incident, Site, Update, chronological
-from .promises import figures, sentences
+from .promises import Summary, figures, sentences, share_words, summary, worst_cases
 from .status import (Phase, Snapshot, as_of_update, as_posted, duration, is_open, is_upcoming, phase, snapshot,
                      troubled)
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .urls import Urls
-from .wording import affected_heading, clocks
+from .wording import affected_heading, clocks, month_title, spoken_duration
 
 PAGE_KINDS = ("home", "incident", "component", "area", "history", "uptime")
 BAR_DAYS = 90  # days in each service's strip on the home page
@@ -211,10 +211,52 @@ def history(v: SiteView) -> Page:
     return Page("history", None, {"months": sorted(months.items(), reverse=True), "feeds": [v.feeds[SITE]]})
 
 
+@dataclass(frozen=True)
+class Period:
+    """The promises of the incidents that began in a period, for the uptime page."""
+
+    label: str
+    summary: Summary
+
+    @property
+    def kept(self) -> str:
+        return share_words(self.summary.promises_kept, self.summary.promises)
+
+    @property
+    def met(self) -> str:
+        return share_words(self.summary.etas_met, self.summary.etas)
+
+    @property
+    def median_acknowledged(self) -> str:
+        median = self.summary.median_acknowledged
+        return "—" if median is None else spoken_duration(median)
+
+    @property
+    def worst(self) -> list[tuple[str, Incident, str]]:
+        return worst_cases(self.summary)
+
+
+def promise_periods(v: SiteView, months: int = 12) -> list[Period]:
+    """The last 90 days, then each of the last `months` calendar months (the current one first), each over the
+    incidents and maintenance that began in it."""
+    tz = v.site.timezone
+    all_figures = [figures(i, v.at) for i in v.site.incidents]
+    recent = v.at - timedelta(days=BAR_DAYS)
+    periods = [Period(f"Last {BAR_DAYS} days", summary(f for f in all_figures if f.incident.began >= recent))]
+    local = v.at.astimezone(tz)
+    for n in range(months):
+        year, month = add_months(local.year, local.month, -n)
+        began = [f for f in all_figures if (f.incident.began.astimezone(tz).year,
+                                            f.incident.began.astimezone(tz).month) == (year, month)]
+        periods.append(Period(month_title(year, month), summary(began)))
+    return periods
+
+
 def uptime(v: SiteView) -> Page:
-    """Every service's months against its target, and its last 90 days."""
+    """Every service's months against its target, and its last 90 days; the promises kept beside them."""
     services = [(c, v.uptime.monthly(c.id, 12), v.last_days(c.id)[1]) for c in v.site.catalog.components]
-    return Page("uptime", None, {"services": services, "weights": DEFAULT_WEIGHTS, "feeds": [v.feeds[SITE]]})
+    return Page("uptime", None, {"services": services, "weights": DEFAULT_WEIGHTS, "feeds": [v.feeds[SITE]],
+                                 "promise_periods": promise_periods(v)})
 
 
 def page_keys(v: SiteView) -> list[tuple[str, str | None]]:

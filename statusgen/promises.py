@@ -264,3 +264,22 @@ def summary(all_figures: Iterable[Figures]) -> Summary:
         worst_promise=max(missed_updates, key=lambda fp: (fp[1].margin, fp[0].incident.id), default=None),
         etas=len(judged), etas_met=len(judged) - len(missed_etas),
         worst_eta=max(missed_etas, key=lambda f: (f.eta.margin, f.incident.id), default=None))
+
+
+def share_words(part: int, whole: int) -> str:
+    """'5 of 6 (83%)'; '—' when nothing came due: no figure, never a flattering 100%."""
+    return f"{part} of {whole} ({round(100 * part / whole)}%)" if whole else "—"
+
+
+def worst_cases(s: Summary) -> list[tuple[str, Incident, str]]:
+    """(what, incident, how bad) for the worst case of each figure in a period, to link from the uptime page."""
+    out = []
+    if s.slowest_acknowledged is not None:
+        out.append(("Slowest acknowledgement", s.slowest_acknowledged.incident,
+                    spoken_duration(s.slowest_acknowledged.acknowledged)))
+    if s.worst_promise is not None:
+        f, p = s.worst_promise
+        out.append(("Latest update", f.incident, f"{spoken_duration(p.margin)} {p.outcome}"))
+    if s.worst_eta is not None:
+        out.append(("ETA missed by most", s.worst_eta.incident, f"missed by {spoken_duration(s.worst_eta.eta.margin)}"))
+    return out

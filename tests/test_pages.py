@@ -277,3 +277,48 @@ def test_an_incident_has_affected(site):
     site.incident("2026-03-19-cut.md", outage("2026-03-19"))
     v = shown(site)
     assert v.affected_heading(v.site.incidents[0]) == "Affected"
+
+
+# --- the uptime page's promises ---------------------------------------------------------------------------------
+
+def test_promises_per_month_and_last_90_days_with_the_worst_case(site):
+    # March: acknowledged after 20 and 40 minutes (median 30); promises 11:00 kept (10:50) and 12:00 posted 12:45
+    # (45 minutes late); ETA 18:00 missed, resolved 19:00. February: nothing. January: acknowledged at once.
+    site.incident("2026-03-19-a.md", """\
+---
+title: A
+components: {phone: major_outage}
+started: 2026-03-19 10:00
+updates:
+  - at: 2026-03-19 10:20
+    state: investigating
+    next_update: 2026-03-19 11:00
+    eta: 2026-03-19 18:00
+    body: Words.
+  - at: 2026-03-19 10:50
+    state: identified
+    next_update: 2026-03-19 12:00
+    body: Words.
+  - at: 2026-03-19 12:45
+    state: monitoring
+    body: Words.
+  - at: 2026-03-19 19:00
+    state: resolved
+    body: Words.
+---
+""")
+    site.incident("2026-03-25-b.md", incident_file("tv: major_outage", [("2026-03-25 08:40", "resolved", "")],
+                                                   extra="started: 2026-03-25 08:00"))
+    site.incident("2026-01-10-c.md", outage("2026-01-10", resolved="2026-01-10 11:00"))
+    v = shown(site, "2026-04-02 12:00")
+    periods = pages.uptime(v).context["promise_periods"]
+    table = [(p.label, p.median_acknowledged, p.kept, p.met) for p in periods]
+    assert table[:5] == [("Last 90 days", "20 minutes", "1 of 2 (50%)", "0 of 1 (0%)"),  # Jan 10 is 82 days before
+                         ("April 2026", "—", "—", "—"),
+                         ("March 2026", "30 minutes", "1 of 2 (50%)", "0 of 1 (0%)"),
+                         ("February 2026", "—", "—", "—"),  # no incidents: no figure, not 100%
+                         ("January 2026", "less than a minute", "—", "—")]
+    assert [(what, item.id, how) for what, item, how in periods[2].worst] == [
+        ("Slowest acknowledgement", "2026-03-25-b", "40 minutes"),
+        ("Latest update", "2026-03-19-a", "45 minutes late"),
+        ("ETA missed by most", "2026-03-19-a", "missed by 1 hour")]
