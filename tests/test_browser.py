@@ -86,7 +86,10 @@ class Tab:
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url} {r.failure}"))
+        # A request the next navigation cancels (the favicon, fetched lazily) fails as net::ERR_ABORTED: not the
+        # site's fault. A missing file still shows, as an HTTP error below.
+        self.page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED"
+                     and self.errors.append(f"request failed: {r.url} {r.failure}"))
         self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"))
 
     def load(self, url: str):
