@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Callable
 
+from . import promises
 from .dates import midnight
 from .model import ENDED_UNCONFIRMED, Component, Incident, Site, Update, by_window, chronological, worst
 from .status import Snapshot, as_posted, phase, snapshot, statuses_set
@@ -127,6 +128,54 @@ def documents(site: Site, at: datetime, settings: ApiSettings, url: Callable[[st
         "scheduled-maintenances/active": {"page": page, "scheduled_maintenances": active},
     }
     return {url("api", name): _json(doc) for name, doc in files.items()}
+
+
+HISTORY_DAYS = 90  # the period history.json sums up besides listing everything
+
+
+def history(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str, str | None], str],
+            link: Callable[[str], str]) -> bytes:
+    """`/api/history.json`: every incident and maintenance posted by `at` (Statuspage's lists stop at 50), oldest
+    first, each update with the promises it made and the statuses it left, and the figures of promises kept
+    (statusgen/promises.py) for each and for the last 90 days. Its JSON Schema is statusgen/schemas/history.schema.json.
+    """
+    site = replace(site, incidents=as_posted(site.incidents, at))
+    tz = site.timezone
+    all_figures = [promises.figures(i, at) for i in site.incidents]
+    recent = promises.summary(f for f in all_figures if f.incident.began >= at - timedelta(days=HISTORY_DAYS))
+    s = settings
+    doc = {
+        "page": {"id": s.page_id, "name": s.name, "url": s.url, "time_zone": s.time_zone},
+        "as_of": stamp(at, tz),
+        "last_90_days": _summary(recent),
+        "incidents": [_history_item(f, tz, link(url("incident", f.incident.id))) for f in all_figures],
+    }
+    return _json(doc)
+
+
+def _history_item(f: promises.Figures, tz: tzinfo, page: str) -> dict[str, Any]:
+    item = f.incident
+    time = lambda moment: None if moment is None else stamp(moment, tz)  # noqa: E731
+    return {
+        "id": item.id, "kind": item.kind, "title": item.title, "url": page, "impact": item.impact,
+        "components": dict(sorted(item.components.items())), "areas": list(item.areas), "ticket": item.ticket,
+        "began": time(item.began), "ended": time(item.ended),
+        "window": {"start": time(item.window.start), "end": time(item.window.end)} if item.window else None,
+        "updates": [{"number": u.number, "at": time(u.at), "state": u.state, "body": u.body,
+                     "components": dict(sorted(u.components.items())),
+                     "statuses": dict(sorted(item.statuses_after(u).items())),
+                     "eta": time(u.eta), "eta_standing": time(item.eta_after(u)),
+                     "next_update": time(u.next_update)} for u in item.updates],
+        "figures": promises.as_json(f, tz, time),
+    }
+
+
+def _summary(s: promises.Summary) -> dict[str, Any]:
+    median = s.median_acknowledged
+    return {"incidents": s.incidents,
+            "median_acknowledged_minutes": None if median is None else round(median.total_seconds() / 60, 2),
+            "promised_updates_due": s.promises, "promised_updates_kept": s.promises_kept,
+            "etas_judged": s.etas, "etas_met": s.etas_met}
 
 
 def _json(doc: dict[str, Any]) -> bytes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from statistics import median
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .model import FINAL_STATES, Incident, Update
 from .wording import clocks, spoken_duration
@@ -196,16 +196,18 @@ def sentences(f: Figures, tz: tzinfo) -> list[str]:
 
 # --- as JSON ----------------------------------------------------------------------------------------------------
 
-def _iso(moment: datetime | None, tz: tzinfo) -> str | None:
-    return moment.astimezone(tz).isoformat() if moment else None
-
-
 def _minutes(delta: timedelta | None) -> float | None:
     return None if delta is None else round(delta.total_seconds() / 60, 2)
 
 
-def as_json(f: Figures, tz: tzinfo) -> dict[str, Any]:
-    """The figures for machines: times in the site's zone with their offset, durations in minutes."""
+def as_json(f: Figures, tz: tzinfo, time: Callable[[datetime], str] | None = None) -> dict[str, Any]:
+    """The figures for machines: times as `time` writes them (by default ISO 8601 in the site's zone with its
+    offset), durations in minutes."""
+    def _iso(moment: datetime | None, tz: tzinfo) -> str | None:
+        if moment is None:
+            return None
+        return time(moment) if time else moment.astimezone(tz).isoformat()
+
     return {
         "acknowledged_minutes": _minutes(f.acknowledged),
         "next_updates": [{"promised_by_update": p.promised_in.number, "due": _iso(p.due, tz),

@@ -22,6 +22,7 @@ DEFAULT: Mapping[str, str | tuple[str, str]] = {
     "rss": "feeds/{id}.rss.xml",
     "calendar": "calendar/{id}.ics",
     "api": "api/v2/{id}.json",
+    "history_json": "api/history.json",  # our own full history, with the promises and their figures
     "badge": "badges/{id}.svg",
     "badge_endpoint": "badges/{id}.json",  # the same badge for shields.io's endpoint badges
     "asset": "theme/{id}",  # a theme file, under a name that changes with its content

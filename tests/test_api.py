@@ -654,3 +654,52 @@ def test_the_summary_has_what_the_prometheus_exporter_reads(example, site):
     assert [c["name"] for c in incident_item["components"]] == ["Fixed wireless internet"]
     assert incident_item["shortlink"] == ("https://status.lakeshore.example/incidents/"
                                           "2026-11-22-cedar-falls-fixed-wireless-outage/")
+
+
+# --- /api/history.json: our own full history, with every promise and its figures --------------------------------
+
+HISTORY_SCHEMA = ROOT / "statusgen" / "schemas" / "history.schema.json"
+
+
+@pytest.fixture(scope="module")
+def history_validator() -> Draft202012Validator:
+    schema = json.loads(HISTORY_SCHEMA.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def history_of(model, at: datetime = BUILD) -> dict[str, Any]:
+    from statusgen.api import history
+    return json.loads(history(model, at, SETTINGS, url, link))
+
+
+def test_the_example_history_validates_and_lists_everything(history_validator):
+    model = load_site(ROOT / "content", "America/Chicago")
+    doc = history_of(model)
+    assert_valid(history_validator, doc)
+    assert ids(doc["incidents"]) == [i.id for i in model.incidents]  # every one: no limit of 50
+    fiber = by_id(doc["incidents"], "2026-08-29-fiber-cut-phone-outage")
+    assert fiber["figures"]["acknowledged_minutes"] == 15
+    assert [p["outcome"] for p in fiber["figures"]["next_updates"]] == ["kept", "kept", "late", "late", "kept"]
+    assert fiber["figures"]["eta"]["outcome"] == "met" and fiber["figures"]["eta"]["margin_minutes"] == 20
+    assert fiber["updates"][0]["eta_standing"] == "2026-08-29T18:00:00.000-05:00"
+
+
+def test_history_dates_each_promise_by_its_update(site, history_validator):
+    site.incident("2026-11-21-calls.md", incident((
+        ("2026-11-21 02:00", "investigating", "Calls fail."),
+        ("2026-11-21 04:10", "identified", "Found it.", "phone: operational"),
+    )).replace("    body: \"Calls fail.\"", "    eta: 2026-11-21 06:00\n    next_update: 2026-11-21 03:00\n"
+                                            "    body: \"Calls fail.\"")
+      .replace("    body: \"Found it.\"", "    eta: 2026-11-21 08:00\n    body: \"Found it.\""))
+    doc = history_of(load_site(site.content, "UTC"))
+    assert_valid(history_validator, doc)
+    (item,) = doc["incidents"]
+    assert [(u["eta"], u["eta_standing"], u["statuses"]) for u in item["updates"]] == [
+        ("2026-11-21T06:00:00.000Z", "2026-11-21T06:00:00.000Z", {"phone": "major_outage"}),
+        ("2026-11-21T08:00:00.000Z", "2026-11-21T08:00:00.000Z", {"phone": "operational"})]
+    assert item["figures"]["next_updates"][0]["outcome"] == "late"
+    assert item["figures"]["sentences"][1] == "Update promised by 03:00, posted 04:10: 1 hour 10 minutes late."
+    assert item["figures"]["eta"]["moves"] == 1
+    assert doc["last_90_days"] == {"incidents": 1, "median_acknowledged_minutes": 0, "promised_updates_due": 1,
+                                   "promised_updates_kept": 0, "etas_judged": 1, "etas_met": 0}

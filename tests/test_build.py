@@ -268,3 +268,14 @@ def test_a_timeline_step_after_recovery_says_what_recovered(example_output):
     recovered = {li.get("id"): text(li.xpath('./p[@class="recovered"]')[0])
                  for li in root.xpath('//ol[@class="timeline"]/li[p[@class="recovered"]]')}
     assert recovered == {"update-5": "✓ Recovered: Home phone"}
+
+
+def test_the_built_history_json_validates_against_its_schema(example_output):
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((ROOT / "statusgen" / "schemas" / "history.schema.json").read_text(encoding="utf-8"))
+    doc = json.loads((example_output / "api" / "history.json").read_bytes())
+    assert not [e.message for e in Draft202012Validator(schema).iter_errors(doc)]
+    assert doc["incidents"][0]["url"].startswith("https://status.lakeshore.example/incidents/")

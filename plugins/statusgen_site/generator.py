@@ -193,6 +193,10 @@ class StatusSiteGenerator(Generator):
         for name, data in api.documents(self.view.site, self.view.at, self.api_config, self.urls.url,
                                         self.link_from(self.urls.url("api", "summary"))).items():
             self.write_bytes(name, data)
+        # Our own full history, with every promise and its figures: Statuspage's lists stop at 50.
+        self.write_bytes(self.urls.save_as("history_json"),
+                         api.history(self.view.site, self.view.at, self.api_config, self.urls.url,
+                                     self.link_from(self.urls.url("history_json"))))
 
     def write_bytes(self, save_as: str, data: bytes) -> None:
         path = Path(self.output_path, save_as)
