@@ -37,16 +37,17 @@ def home_and_pages(out):
     return parse("index.html"), parse("components/phone/index.html"), parse("incidents/2026-11-20-switch/index.html")
 
 
-@pytest.mark.parametrize("when, label, phone_north, section", [
-    ("2026-11-25 12:00Z", "Scheduled", "✓ Operational", "upcoming-h"),
-    ("2026-12-03 02:00Z", "In progress (per schedule)", "⚙ Under maintenance", "open-h"),
-    ("2026-12-03 06:00Z", "Ended per schedule, not yet confirmed", "✓ Operational", None),
+@pytest.mark.parametrize("when, label, phone_north, section, start", [
+    ("2026-11-25 12:00Z", "Scheduled", "✓ Operational", "upcoming-h", "Starts"),
+    ("2026-12-03 02:00Z", "In progress (per schedule)", "⚙ Under maintenance", "open-h", "Started"),
+    ("2026-12-03 06:00Z", "Ended per schedule, not yet confirmed", "✓ Operational", None, "Started"),
 ])
-def test_states_follow_the_build_time(site, when, label, phone_north, section):
+def test_states_follow_the_build_time(site, when, label, phone_north, section, start):
     with_theme(site)
     site.incident("2026-11-20-switch.md", WINDOW + "---\n")
     home, component, page = home_and_pages(build(site, when))
     assert text(page.xpath('//p[@class="meta"]/span')[0]) == label
+    assert [text(dt) for dt in page.xpath('//dl[@class="facts"]/dt')][:2] == ["Window", start]
     by_area = [text(li) for li in component.xpath('//section[@aria-labelledby="where-h"]//li')]
     assert by_area == [f"North {phone_north}", "South ✓ Operational"]
     titles = {s: [text(a) for a in home.xpath(f'//section[@aria-labelledby="{s}"]//article//h3/a')]
