@@ -7,8 +7,9 @@ from xml.sax.saxutils import escape
 # Asset names carry a hash of their content, so they may be cached for a year; everything else changes with
 # every update and should be fetched again within a minute. The rules never overlap: hosts that apply every
 # matching rule would otherwise join both Cache-Control values.
-SHORT_CACHE_PATHS = ("/", "/index.html", "/404.html", "/robots.txt", "/sitemap.xml", "/history/*", "/incidents/*",
-                     "/components/*", "/areas/*", "/feeds/*", "/calendar/*", "/api/*", "/badges/*")
+SHORT_CACHE_PATHS = ("/", "/index.html", "/404.html", "/robots.txt", "/sitemap.xml", "/favicon.svg", "/favicon.ico",
+                     "/history/*", "/uptime/*", "/incidents/*", "/components/*", "/areas/*", "/feeds/*", "/calendar/*",
+                     "/api/*", "/badges/*")
 # What other sites may read from the browser (status widgets, dashboards, badges embedded elsewhere): the public
 # API, badges and feeds; GitHub Pages sends this header for every file already.
 SHARED_PATHS = ("/api/*", "/badges/*", "/feeds/*")

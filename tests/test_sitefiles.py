@@ -46,7 +46,7 @@ def test_site_without_siteurl_has_no_sitemap(site):
         path, *lines = block.split("\n")
         rules["/" + path.lstrip("/")] = dict(line.strip().split(": ", 1) for line in lines)
     assert rules["/theme/*"] == {"Cache-Control": "public, max-age=31536000, immutable"}
-    for path in ("/", "/incidents/*", "/calendar/*"):
+    for path in ("/", "/incidents/*", "/calendar/*", "/uptime/*", "/favicon.svg", "/favicon.ico"):
         assert rules[path] == {"Cache-Control": "public, max-age=60, must-revalidate"}
     for path in ("/api/*", "/badges/*", "/feeds/*"):  # widgets and dashboards elsewhere read these in the browser
         assert rules[path] == {"Cache-Control": "public, max-age=60, must-revalidate",
