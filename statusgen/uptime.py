@@ -20,7 +20,9 @@ What readers are told, precisely:
   time the component was, in effect, down everywhere), so that uptime = 1 − downtime / length.
 - Periods. Days and months are calendar days and months in the site's time zone, so a day can last 23 or 25
   hours. A period never reaches before the component's `since` (midnight in the site's zone) nor after the build
-  time; a period wholly outside them has no data (None, not 100%).
+  time; a period wholly outside them has no data (None, not 100%). Without `since`, the component's records
+  begin the day it first appeared in the catalog (when the caller knows it: `first_seen`), else the day of the
+  site's first incident; a site with neither has no data.
 - SLA. A month meets its target when its uptime, in percent, is at least the component's `sla`.
 
 Nothing here asks the clock: the build time is passed in.
@@ -214,11 +216,17 @@ class Uptime:
     """Uptime of every component as of the build time `at`: the incidents are worked out once, here; each
     question after that is a few bisects."""
 
-    def __init__(self, site: Site, at: datetime, weights: Mapping[str, float] = DEFAULT_WEIGHTS):
+    def __init__(self, site: Site, at: datetime, weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+                 first_seen: Mapping[str, date] | None = None):
         if at.tzinfo is None or at.utcoffset() is None:
             raise ValueError(f"a build time without a time zone (expected an aware datetime, got {at!r})")
         _check_weights(weights)
         self.site, self.at, self.weights = site, at, weights
+        # Where a component has no `since`: the day it first appeared (the catalog's history, when the caller knows
+        # it), else the day of the site's first incident; with neither, no data at all, never a made-up 100%.
+        first_incident = min((i.began for i in site.incidents), default=None)
+        fallback = first_incident.astimezone(site.timezone).date() if first_incident else None
+        self._start = {c.id: c.since or (first_seen or {}).get(c.id) or fallback for c in site.catalog.components}
         self._at = at.timestamp()
         posted = as_posted(site.incidents, at)
         self._ids = tuple(i.id for i in posted)
@@ -231,8 +239,10 @@ class Uptime:
 
     def _clip(self, component: Component, a: float, b: float) -> tuple[float, float] | None:
         """The part of [a, b) with data: from `since` to the build time; None when nothing is left."""
-        if component.since is not None:
-            a = max(a, _midnight(component.since, self.site.timezone))
+        start = self._start[component.id]
+        if start is None:
+            return None
+        a = max(a, _midnight(start, self.site.timezone))
         b = min(b, self._at)
         return (a, b) if b > a and component.areas else None
 

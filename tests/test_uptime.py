@@ -12,6 +12,7 @@ import pytest
 from statusgen.load import load_site
 from statusgen.times import parse_time
 from statusgen.uptime import DEFAULT_WEIGHTS, Day, Month, Segment, Uptime
+from tests.conftest import CATALOG
 
 UTC = ZoneInfo("UTC")
 CHICAGO = ZoneInfo("America/Chicago")
@@ -42,7 +43,12 @@ def maintenance_file(start: str, end: str, updates: list[tuple[str, str]],
                          extra=f"kind: maintenance\nwindow: {{start: {start}, end: {end}}}")
 
 
-def build(site, files: dict[str, str], when: str, timezone: str = "UTC", weights=DEFAULT_WEIGHTS) -> Uptime:
+def build(site, files: dict[str, str], when: str, timezone: str = "UTC", weights=DEFAULT_WEIGHTS,
+          since: str | None = "2025-01-01") -> Uptime:
+    """The site's uptime at `when`; its services have records from `since` (None: the catalog gives none)."""
+    if since:
+        site.catalog(CATALOG.replace("    sla: 99.9\n", f"    sla: 99.9\n    since: {since}\n")
+                     .replace("    areas: [south]\n", f"    areas: [south]\n    since: {since}\n"))
     for name, text in files.items():
         site.incident(name, text)
     tz = UTC if timezone == "UTC" else ZoneInfo(timezone)
@@ -234,7 +240,8 @@ def test_since_cuts_every_period(site):
     site.catalog(SINCE_CATALOG)
     up = build(site, {"2026-01-05-before.md": outage("2026-01-05 10:00", "2026-01-05 11:00"),
                       "2026-01-09-across.md": outage("2026-01-09 23:00", "2026-01-10 01:00"),
-                      "2026-01-15-cut.md": outage("2026-01-15 10:00", "2026-01-15 11:00")}, "2026-02-01 06:00")
+                      "2026-01-15-cut.md": outage("2026-01-15 10:00", "2026-01-15 11:00")},
+               "2026-02-01 06:00", since=None)
     days = {d.date: d for d in up.daily("phone", 30)}
     assert days[date(2026, 1, 5)] == Day(date(2026, 1, 5), None, timedelta(0), "operational", ())
     assert days[date(2026, 1, 9)].uptime is None
@@ -252,7 +259,7 @@ def test_since_cuts_every_period(site):
 def test_since_is_midnight_in_the_site_zone(site):
     site.catalog(SINCE_CATALOG)
     up = build(site, {"2026-01-09-across.md": outage("2026-01-09 23:30", "2026-01-10 00:30")}, "2026-01-20 12:00",
-               timezone="America/Chicago")
+               timezone="America/Chicago", since=None)
     days = {d.date: d for d in up.daily("phone", 15)}
     assert days[date(2026, 1, 9)].uptime is None
     assert days[date(2026, 1, 10)].downtime == timedelta(minutes=30)
@@ -308,3 +315,27 @@ def test_a_month_meets_its_target_or_not(site, end, uptime, met):
 def test_the_build_time_must_say_its_zone(site):
     with pytest.raises(ValueError, match="a build time without a time zone"):
         Uptime(load_site(site.content, "UTC"), at("2026-01-20 12:00").replace(tzinfo=None))
+
+
+# --- honest at any build time: no data before a service existed --------------------------------------------------
+
+def test_without_since_records_begin_with_the_sites_first_incident_never_100_before(site):
+    up = build(site, {"2026-01-10-cut.md": outage("2026-01-10 10:00", "2026-01-10 11:00", extra="areas: [north]")},
+               "2026-01-20 12:00", since=None)
+    assert day_of(up, "phone", "2026-01-09").uptime is None
+    assert day_of(up, "phone", "2026-01-10").uptime == pytest.approx(1 - 0.5 / 24)
+    assert day_of(up, "tv", "2026-01-10").uptime == 1.0
+    assert [m.uptime for m in up.monthly("tv", 2)] == [1.0, None]  # January on record; December not
+
+
+def test_without_since_or_any_incident_there_is_no_data_at_all(site):
+    up = build(site, {}, "2026-01-20 12:00", since=None)
+    assert {d.uptime for d in up.daily("phone", 90)} == {None}
+    assert up.monthly("phone", 1)[0].met is None
+
+
+def test_the_day_a_service_first_appeared_is_where_its_records_begin(site):
+    site.incident("2026-01-10-cut.md", outage("2026-01-10 10:00", "2026-01-10 11:00", components="tv: major_outage"))
+    up = Uptime(load_site(site.content, "UTC"), at("2026-01-20 12:00"), first_seen={"phone": date(2026, 1, 15)})
+    assert day_of(up, "phone", "2026-01-14").uptime is None and day_of(up, "phone", "2026-01-15").uptime == 1.0
+    assert day_of(up, "tv", "2026-01-09").uptime is None and day_of(up, "tv", "2026-01-11").uptime == 1.0
