@@ -13,6 +13,7 @@ from statistics import median
 from typing import Any, Callable, Iterable
 
 from .model import FINAL_STATES, Incident, Update
+from .status import as_of_update
 from .wording import clocks, spoken_duration
 
 # What became of a promise, in the order of how well it went.
@@ -33,13 +34,13 @@ class NextUpdate:
 
 @dataclass(frozen=True)
 class Eta:
-    """The expected resolution: the last one given, judged against when the incident was resolved."""
+    """The expected resolution: the last one given, judged against when service came back."""
 
     first: datetime  # the first ETA given
     last: datetime  # the ETA standing at the end (or now)
     moves: int  # how many times a later update changed it
-    resolved: datetime | None
-    outcome: str  # MET, MISSED (resolved after it, or still open after it) or PENDING (open, not reached yet)
+    back: datetime | None  # when service came back (see service_back); None while it has not
+    outcome: str  # MET, MISSED (back after it, or still not back after it) or PENDING (not back, not reached yet)
     margin: timedelta  # how early (MET) or how late (MISSED; so far, while open)
 
 
@@ -93,8 +94,19 @@ def next_updates(posted: tuple[Update, ...], at: datetime) -> tuple[NextUpdate, 
     return tuple(made)
 
 
+def service_back(incident: Incident, posted: tuple[Update, ...]) -> datetime | None:
+    """When service came back for good, by the updates posted: the first update after which nothing it names was
+    in trouble again (every status back to operational, say while it is monitored, or the update closing it)."""
+    back = None
+    for update in posted:
+        affected, _ = as_of_update(incident, update)
+        back = None if affected else back or update.at
+    return back
+
+
 def eta(incident: Incident, posted: tuple[Update, ...], at: datetime) -> Eta | None:
-    """The ETA's outcome as of `at`, or None if none was ever given."""
+    """The ETA's outcome as of `at`, judged by when service came back (readers wait for service, not for the
+    word "resolved" after a night of monitoring), or None if none was ever given."""
     if not posted:
         return None
     given = [e for e in (incident.top_eta, *(u.eta for u in posted)) if e]
@@ -102,10 +114,10 @@ def eta(incident: Incident, posted: tuple[Update, ...], at: datetime) -> Eta | N
         return None
     moves = sum(1 for before, after in zip(given, given[1:]) if after != before)
     last = incident.eta_after(posted[-1])
-    resolved = posted[-1].at if posted[-1].state in FINAL_STATES else None
-    if resolved is not None:
-        outcome = MET if resolved <= last else MISSED
-        return Eta(given[0], last, moves, resolved, outcome, abs(resolved - last))
+    back = service_back(incident, posted)
+    if back is not None:
+        outcome = MET if back <= last else MISSED
+        return Eta(given[0], last, moves, back, outcome, abs(back - last))
     if at > last:
         return Eta(given[0], last, moves, None, MISSED, at - last)
     return Eta(given[0], last, moves, None, PENDING, timedelta(0))
@@ -149,15 +161,15 @@ def next_update_words(p: NextUpdate, tz: tzinfo, at: datetime) -> str:
 
 
 def eta_words(e: Eta, tz: tzinfo, ref: datetime, at: datetime) -> str:
-    last, first, end = clocks(tz, ref, e.last, e.first, e.resolved or at)  # end: resolved, else now
+    last, first, end = clocks(tz, ref, e.last, e.first, e.back or at)  # end: service back, else now
     moved = {0: "never moved", 1: "moved once", 2: "moved twice"}.get(e.moves, f"moved {e.moves} times")
     history = f"The ETA {moved}" + (f" (first {first})." if e.moves else ".")
     if e.outcome == PENDING:
         return f"Expected resolution {last}: not reached yet. {history}"
-    if e.resolved is None:
-        return (f"Expected resolution {last}, still open at {end}: missed by {spoken_duration(e.margin)} so far. "
+    if e.back is None:
+        return (f"Expected resolution {last}, still not back at {end}: missed by {spoken_duration(e.margin)} so far. "
                 f"{history}")
-    said = f"Expected resolution {last}, resolved {end}"
+    said = f"Expected resolution {last}, service back {end}"
     if e.outcome == MISSED:
         return f"{said}: missed by {spoken_duration(e.margin)}. {history}"
     if e.margin < timedelta(minutes=1):
@@ -215,7 +227,7 @@ def as_json(f: Figures, tz: tzinfo, time: Callable[[datetime], str] | None = Non
                          for p in f.next_updates],
         "eta": None if f.eta is None else {
             "first": _iso(f.eta.first, tz), "last": _iso(f.eta.last, tz), "moves": f.eta.moves,
-            "resolved": _iso(f.eta.resolved, tz), "outcome": f.eta.outcome,
+            "service_back": _iso(f.eta.back, tz), "outcome": f.eta.outcome,
             "margin_minutes": _minutes(f.eta.margin)},
         "schedule": None if f.schedule is None else {
             "announced_ahead_minutes": _minutes(f.schedule.announced_ahead),

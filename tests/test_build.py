@@ -242,7 +242,8 @@ def figures_shown(root) -> list[str]:
 
 def test_incident_pages_show_the_promises_kept_and_broken_as_computed_by_hand(example_output):
     # The fiber cut began 09:05 (started); the updates came 09:20, 09:58, 11:25, 13:05, 15:10, 17:40, each
-    # promising the next by 10:00, 11:30, 13:00, 15:00, 18:00; the ETA given with the first was 18:00.
+    # promising the next by 10:00, 11:30, 13:00, 15:00, 18:00; the ETA given with the first was 18:00, and the
+    # 15:10 update said calls work again.
     assert figures_shown(page(example_output, f"incidents/{FIBER_CUT}/index.html")) == [
         "Began 09:05, first update 09:20: 15 minutes to acknowledge.",
         "Update promised by 10:00, posted 09:58: kept, 2 minutes early.",
@@ -250,7 +251,7 @@ def test_incident_pages_show_the_promises_kept_and_broken_as_computed_by_hand(ex
         "Update promised by 13:00, posted 13:05: 5 minutes late.",
         "Update promised by 15:00, posted 15:10: 10 minutes late.",
         "Update promised by 18:00, posted 17:40: kept, 20 minutes early.",
-        "Expected resolution 18:00, resolved 17:40: met, 20 minutes early. The ETA never moved.",
+        "Expected resolution 18:00, service back 15:10: met, 2 hours 50 minutes early. The ETA never moved.",
     ]
     # Still open at the build (15:00 CST): began 08:10, updates 08:32, 09:20, 11:05, 14:00; next due 16:00.
     assert figures_shown(page(example_output, f"incidents/{OPEN}/index.html")) == [
@@ -279,3 +280,14 @@ def test_the_built_history_json_validates_against_its_schema(example_output):
     doc = json.loads((example_output / "api" / "history.json").read_bytes())
     assert not [e.message for e in Draft202012Validator(schema).iter_errors(doc)]
     assert doc["incidents"][0]["url"].startswith("https://status.lakeshore.example/incidents/")
+
+
+def test_the_example_tells_of_an_eta_moved_twice_and_still_missed(example_output):
+    # Pine Ridge: ETA noon at 05:55, 14:00 at 09:40, 15:00 at 13:10; every service back at 15:35.
+    root = page(example_output, "incidents/2026-07-08-pine-ridge-lightning-strike/index.html")
+    assert [text(li) for li in root.xpath('//ul[@class="eta-history"]/li')] == [
+        "ETA moved from 12:00 to 14:00 at 09:40.", "ETA moved from 14:00 to 15:00 at 13:10."]
+    assert figures_shown(root)[-1] == ("Expected resolution 15:00, service back 15:35: missed by 35 minutes. "
+                                       "The ETA moved twice (first 12:00).")
+    assert [text(p) for p in root.xpath('//li[@id="update-2"]/p[@class="eta"]')] == [
+        "Expected resolution Jul 8, 2026, 12:00 CDT."]

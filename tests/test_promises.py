@@ -61,7 +61,7 @@ def test_across_midnight_late_kept_to_the_minute_early_and_an_eta_moved_then_met
         "Update promised by 00:30, posted 00:55: 25 minutes late.",
         "Update promised by 02:00, posted 02:00: on time.",
         "Update promised by 09:00, posted 07:50: kept, 1 hour 10 minutes early.",
-        "Expected resolution Aug 30, 08:00, resolved Aug 30, 07:50: met, 10 minutes early. "
+        "Expected resolution Aug 30, 08:00, service back Aug 30, 07:50: met, 10 minutes early. "
         "The ETA moved once (first Aug 30, 06:00).",
     ]
 
@@ -82,11 +82,11 @@ def test_an_overdue_promise_and_a_passed_eta_at_build_time(site):
     f = figures(item, at("2026-08-29 21:00Z"))
     assert f.acknowledged == timedelta(0)
     assert [(p.outcome, p.margin, p.posted) for p in f.next_updates] == [(OVERDUE, timedelta(hours=8), None)]
-    assert (f.eta.outcome, f.eta.margin, f.eta.moves, f.eta.resolved) == (MISSED, timedelta(hours=3), 0, None)
+    assert (f.eta.outcome, f.eta.margin, f.eta.moves, f.eta.back) == (MISSED, timedelta(hours=3), 0, None)
     assert sentences(f, UTC) == [
         "First update at 11:05, as it began.",
         "Update promised by 13:00, none posted by 21:00: 8 hours overdue.",
-        "Expected resolution 18:00, still open at 21:00: missed by 3 hours so far. The ETA never moved.",
+        "Expected resolution 18:00, still not back at 21:00: missed by 3 hours so far. The ETA never moved.",
     ]
     early = figures(item, at("2026-08-29 12:00Z"))  # the same incident seen before anything came due
     assert [(p.outcome, p.margin) for p in early.next_updates] == [(PENDING, timedelta(0))]
@@ -188,5 +188,37 @@ def test_figures_as_json(site):
                                       "posted": "2026-08-30T00:55:00+00:00", "outcome": "late",
                                       "margin_minutes": 25}
     assert doc["eta"] == {"first": "2026-08-30T06:00:00+00:00", "last": "2026-08-30T08:00:00+00:00", "moves": 1,
-                          "resolved": "2026-08-30T07:50:00+00:00", "outcome": "met", "margin_minutes": 10}
+                          "service_back": "2026-08-30T07:50:00+00:00", "outcome": "met", "margin_minutes": 10}
     assert doc["schedule"] is None
+
+
+def test_the_eta_is_judged_by_when_service_came_back_not_by_the_word_resolved(site):
+    # Back at 15:10 (every status operational, monitored overnight), resolved the next morning: ETA 18:00 met.
+    item = one(site, textwrap.dedent("""\
+        ---
+        title: Calls fail
+        components: {phone: major_outage, tv: partial_outage}
+        updates:
+          - at: 2026-08-29 09:20
+            state: investigating
+            eta: 2026-08-29 18:00
+            body: Down.
+          - at: 2026-08-29 12:00
+            state: identified
+            components: {tv: operational}
+            body: TV back.
+          - at: 2026-08-29 15:10
+            state: monitoring
+            components: {phone: operational}
+            body: Phone back.
+          - at: 2026-08-30 09:00
+            state: resolved
+            body: Stable overnight.
+        ---
+        """))
+    f = figures(item, at("2026-08-31 00:00Z"))
+    assert (f.eta.back, f.eta.outcome, f.eta.margin) == (at("2026-08-29 15:10Z"), MET, timedelta(hours=2, minutes=50))
+    assert sentences(f, UTC)[-1] == ("Expected resolution 18:00, service back 15:10: met, 2 hours 50 minutes early. "
+                                     "The ETA never moved.")
+    monitored = figures(item, at("2026-08-29 16:00Z"))  # monitoring, not resolved: service is back all the same
+    assert monitored.eta.outcome == MET
