@@ -171,11 +171,15 @@ def _history_item(f: promises.Figures, tz: tzinfo, page: str) -> dict[str, Any]:
 
 
 def _summary(s: promises.Summary) -> dict[str, Any]:
-    median = s.median_acknowledged
-    return {"incidents": s.incidents,
-            "median_acknowledged_minutes": None if median is None else round(median.total_seconds() / 60, 2),
+    return {"incidents": s.incidents, "median_acknowledged_minutes": _minutes(s.median_acknowledged),
             "promised_updates_due": s.promises, "promised_updates_kept": s.promises_kept,
-            "etas_judged": s.etas, "etas_met": s.etas_met}
+            "etas_judged": s.etas, "etas_met": s.etas_met,
+            "maintenance_median_announced_ahead_minutes": _minutes(s.median_announced_ahead),
+            "maintenance_windows_confirmed": s.windows, "maintenance_windows_kept": s.windows_kept}
+
+
+def _minutes(delta: timedelta | None) -> float | None:
+    return None if delta is None else round(delta.total_seconds() / 60, 2)
 
 
 def _json(doc: dict[str, Any]) -> bytes:

@@ -232,6 +232,15 @@ class Period:
         return "—" if median is None else spoken_duration(median)
 
     @property
+    def announced_ahead(self) -> str:
+        ahead = self.summary.median_announced_ahead
+        return "—" if ahead is None else spoken_duration(ahead)
+
+    @property
+    def windows_kept(self) -> str:
+        return share_words(self.summary.windows_kept, self.summary.windows)
+
+    @property
     def worst(self) -> list[tuple[str, Incident, str]]:
         return worst_cases(self.summary)
 

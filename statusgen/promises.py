@@ -252,6 +252,9 @@ class Summary:
     etas: int  # ETAs judged (met or missed)
     etas_met: int
     worst_eta: Figures | None  # the ETA missed by most
+    median_announced_ahead: timedelta | None = None  # maintenance: from its announcement to its window
+    windows: int = 0  # maintenance whose work was confirmed started or ended by an update
+    windows_kept: int = 0  # of those, the work stayed inside its window (started no earlier, ended no later)
 
     @property
     def kept_share(self) -> float | None:
@@ -270,6 +273,8 @@ def summary(all_figures: Iterable[Figures]) -> Summary:
     judged = [f for f in items if f.eta and f.eta.outcome != PENDING]
     missed_updates = [(f, p) for f, p in due if p.outcome != KEPT]
     missed_etas = [f for f in judged if f.eta.outcome == MISSED]
+    scheduled = [f.schedule for f in items if f.schedule is not None]
+    confirmed = [s for s in scheduled if s.started_late is not None or s.ended_late is not None]
     return Summary(
         incidents=len(acked),
         median_acknowledged=median(f.acknowledged for f in acked) if acked else None,
@@ -277,7 +282,15 @@ def summary(all_figures: Iterable[Figures]) -> Summary:
         promises=len(due), promises_kept=len(due) - len(missed_updates),
         worst_promise=max(missed_updates, key=lambda fp: (fp[1].margin, fp[0].incident.id), default=None),
         etas=len(judged), etas_met=len(judged) - len(missed_etas),
-        worst_eta=max(missed_etas, key=lambda f: (f.eta.margin, f.incident.id), default=None))
+        worst_eta=max(missed_etas, key=lambda f: (f.eta.margin, f.incident.id), default=None),
+        median_announced_ahead=median(s.announced_ahead for s in scheduled) if scheduled else None,
+        windows=len(confirmed), windows_kept=sum(1 for s in confirmed if _inside(s)))
+
+
+def _inside(s: Schedule) -> bool:
+    """The work stayed inside its announced window: started no earlier, ended no later (as far as updates say)."""
+    return (s.started_late is None or s.started_late >= timedelta(0)) and \
+        (s.ended_late is None or s.ended_late <= timedelta(0))
 
 
 def share_words(part: int, whole: int) -> str:

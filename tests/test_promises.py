@@ -222,3 +222,37 @@ def test_the_eta_is_judged_by_when_service_came_back_not_by_the_word_resolved(si
                                      "The ETA never moved.")
     monitored = figures(item, at("2026-08-29 16:00Z"))  # monitoring, not resolved: service is back all the same
     assert monitored.eta.outcome == MET
+
+
+def test_maintenance_over_a_period_announced_ahead_and_kept_inside_its_window(site):
+    def work(name, announced, start, end, updates=""):
+        site.incident(name, textwrap.dedent(f"""\
+            ---
+            title: Work
+            kind: maintenance
+            components: {{phone: under_maintenance}}
+            window: {{start: {start}, end: {end}}}
+            updates:
+              - at: {announced}
+                state: scheduled
+                body: Planned.
+            """) + textwrap.indent(textwrap.dedent(updates), "  ") + "---\n")
+
+    work("2026-09-01-a.md", "2026-09-01 10:00", "2026-09-08 01:00", "2026-09-08 04:00", """\
+          - at: 2026-09-08 01:20
+            state: in_progress
+            body: Started.
+          - at: 2026-09-08 03:30
+            state: completed
+            body: Done.
+        """)  # 6 days 15 hours ahead; inside its window
+    work("2026-09-05-b.md", "2026-09-05 09:00", "2026-09-09 01:00", "2026-09-09 03:00", """\
+          - at: 2026-09-09 03:40
+            state: completed
+            body: Done, late.
+        """)  # 3 days 16 hours ahead; ended 40 minutes after its window
+    work("2026-09-06-c.md", "2026-09-06 12:00", "2026-09-20 01:00", "2026-09-20 03:00")  # 13 days 13 hours; not yet
+    s = summary(figures(i, at("2026-09-10 00:00Z")) for i in load_site(site.content, "UTC").incidents)
+    assert s.median_announced_ahead == timedelta(days=6, hours=15)
+    assert (s.windows, s.windows_kept) == (2, 1)
+    assert s.incidents == 0 and s.median_acknowledged is None  # maintenance is not acknowledged: no figure
