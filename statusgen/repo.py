@@ -57,6 +57,22 @@ def build_time(value: str | None, root: Path) -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+def first_seen(catalog: Path, ids: list[str]) -> dict[str, str]:
+    """The day (YYYY-MM-DD, UTC) each component id first appeared in the catalog's git history: where a service has
+    no `since`, uptime is counted from then, not from a made-up 90 days. Ids git cannot date (no history, a
+    shallow clone that lacks it) are left out; CI workflows fetch the whole history for this."""
+    found = {}
+    for ident in ids:
+        try:  # the oldest commit that added a line `id: <ident>` to the catalog
+            stamps = _git(catalog.parent, "log", "--reverse", "--format=%ct", "-G", rf"^\s*-?\s*id:\s*{ident}\s*$",
+                          "--", catalog.name).split()
+        except (OSError, subprocess.CalledProcessError):
+            return found
+        if stamps:
+            found[ident] = datetime.fromtimestamp(int(stamps[0]), tz=timezone.utc).date().isoformat()
+    return found
+
+
 def commit(path: Path, message: str) -> None:
     """Commit the one file `path` (nothing else that is staged) with `message`; Refusal when git says no."""
     folder = path.parent
