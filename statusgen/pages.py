@@ -85,13 +85,15 @@ class SiteView:
         return sorted((i for i in incidents if not self.is_open(i)), key=chronological, reverse=True)
 
 
-def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, urls: Urls | None = None) -> SiteView:
+def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, urls: Urls | None = None,
+         first_seen: Mapping[str, date] | None = None) -> SiteView:
     """What pages, feeds and calendars show at `at`: only what was posted by then. `urls` is where outputs are
-    (the defaults unless given)."""
+    (the defaults unless given). `first_seen`: the day each service first appeared in the catalog (its git
+    history), where uptime begins for a service without `since`."""
     site = replace(site, incidents=as_posted(site.incidents, at))
     url = (urls or Urls()).url
     return SiteView(site=site, at=at, now=snapshot(site.catalog, site.incidents, at), recent_days=recent_days,
-                    past_limit=past_limit, uptime=Uptime(site, at),
+                    past_limit=past_limit, uptime=Uptime(site, at, first_seen=first_seen),
                     feeds={feed.about: feed for feed in site_feeds(site, url)},
                     calendars={calendar.about: calendar for calendar in calendars(site, url)})
 

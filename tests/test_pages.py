@@ -324,3 +324,13 @@ updates:
         ("Slowest acknowledgement", "2026-03-25-b", "40 minutes"),
         ("Latest update", "2026-03-19-a", "45 minutes late"),
         ("ETA missed by most", "2026-03-19-a", "missed by 1 hour")]
+
+
+def test_the_day_a_service_first_appeared_reaches_the_uptime_page(site):
+    from datetime import date
+
+    site.incident("2026-03-19-cut.md", outage("2026-03-19", resolved="2026-03-19 11:00", extra="areas: [north]"))
+    v = view(load_site(site.content, "UTC"), at(NOW), first_seen={"phone": date(2026, 3, 1), "tv": date(2026, 3, 1)})
+    (phone, months, _), _ = pages.uptime(v).context["services"]
+    hours = 19 * 24 + 12  # March 1 to March 20, 12:00
+    assert months[0].uptime == pytest.approx(1 - 0.5 / hours) and months[1].uptime is None
