@@ -291,3 +291,16 @@ def test_the_example_tells_of_an_eta_moved_twice_and_still_missed(example_output
                                        "The ETA moved twice (first 12:00).")
     assert [text(p) for p in root.xpath('//li[@id="update-2"]/p[@class="eta"]')] == [
         "Expected resolution Jul 8, 2026, 12:00 CDT."]
+
+
+def test_the_uptime_page_sums_up_promises_by_month_as_computed_by_hand(example_output):
+    root = page(example_output, "uptime/index.html")
+    rows = {text(tr.xpath("./th")[0]): [text(td) for td in tr.xpath("./td")]
+            for tr in root.xpath('//table[@class="promises"]/tbody/tr')}
+    # August: the fiber cut alone (acknowledged in 15 minutes; updates kept, kept, 5 and 10 minutes late, kept;
+    # ETA met). July: Pine Ridge alone (25 minutes; kept, kept, 10 minutes late, kept, on time; ETA missed).
+    assert rows["August 2026"] == ["15 minutes", "3 of 5 (60%)", "1 of 1 (100%)", "—", "—"]
+    assert rows["July 2026"] == ["25 minutes", "4 of 5 (80%)", "0 of 1 (0%)", "—", "—"]
+    assert rows["September 2026"][:3] == ["—", "—", "—"]  # only maintenance: nothing to acknowledge, not 100%
+    worst = {text(li).split(":")[0]: li for li in root.xpath('//ul[@class="worst"]/li')}
+    assert worst["July 2026"].xpath(".//a/@href") == ["../incidents/2026-07-08-pine-ridge-lightning-strike/"] * 3
