@@ -59,6 +59,14 @@ def refusals(path: Path, fmt: str, outcome: str = "nothing was built"):
         sys.exit(128 + stop.signum)
 
 
+def site_inputs(path: Path, settings: Path) -> list[Path]:
+    """What a build reads: the content, the settings (and the Python files beside them it may import), the theme
+    and the plugins. Only a change to these makes an uncommitted build "now" (see repo.build_time)."""
+    root = site_dir(path)
+    return [content_dir(path), settings, *sorted(settings.resolve().parent.glob("*.py")), root / "theme",
+            root / "plugins"]
+
+
 def read_settings(path: Path, settings: Path | None, tz: str | None) -> dict:
     """The settings every command works with: the file given with -s (else PATH/pelicanconf.py when there is
     one), read once, by Pelican's reader; --timezone over its TIMEZONE."""
@@ -144,7 +152,8 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
     with refusals(path, fmt):
         config = read_settings(path, settings, tz)  # a settings file that cannot load is one line, not a traceback
         job = publish.Build(site=root, content=content_dir(path), settings=settings, timezone=tz,
-                            output=(output or root / "output").resolve(), when=repo.build_time(build_time, root),
+                            output=(output or root / "output").resolve(),
+                            when=repo.build_time(build_time, root, site_inputs(path, settings)),
                             overrides=settings_file.build_overrides(settings, config))
         notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))
     report.notes(notes, root, fmt, click.echo)

@@ -34,10 +34,11 @@ def parse_moment(value: str, option: str) -> datetime:
         raise Refusal(f"{option}: {err}") from None
 
 
-def build_time(value: str | None, root: Path) -> datetime:
-    """The one build time: `value` (--build-time), else SOURCE_DATE_EPOCH, else the last commit's time when the
-    site is unchanged since, else the current time. Rendering gets this value and never asks the clock itself.
-    Refusal (one line) for a time that cannot be read."""
+def build_time(value: str | None, root: Path, inputs: list[Path] | None = None) -> datetime:
+    """The one build time: `value` (--build-time), else SOURCE_DATE_EPOCH, else the time of the last commit that
+    changed the site's `inputs` (content, settings, theme, plugins; default the whole folder) when none has
+    changed since, else the current time: a notes.txt beside them changes nothing. Rendering gets this value and
+    never asks the clock itself. Refusal (one line) for a time that cannot be read."""
     if value:
         return parse_moment(value, "--build-time")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -47,9 +48,10 @@ def build_time(value: str | None, root: Path) -> datetime:
             return datetime.fromtimestamp(seconds, tz=timezone.utc)
         raise Refusal(f"SOURCE_DATE_EPOCH: not a time (expected seconds since 1970 before the year 3000, "
                          f"got {epoch!r})")
+    paths = [str(p) for p in inputs if p.exists()] if inputs else ["."]
     try:
-        if not _git(root, "status", "--porcelain", "--", "."):
-            stamp = _git(root, "log", "-1", "--format=%ct")
+        if not _git(root, "status", "--porcelain", "--", *paths):
+            stamp = _git(root, "log", "-1", "--format=%ct", "--", *paths)
             if stamp:
                 return datetime.fromtimestamp(int(stamp), tz=timezone.utc)
     except (OSError, subprocess.CalledProcessError):
