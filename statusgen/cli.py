@@ -11,7 +11,7 @@ import click
 
 from . import edit, publish, repo, report, scaffold
 from . import settings as settings_file
-from .errors import ContentError, Refusal
+from .errors import ContentError, Problem, Refusal
 from .due import due as due_moments
 from .load import load_site
 from .times import TIME_FORMAT, zone
@@ -116,12 +116,17 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str) -> None:
     """
     with refusals(path, fmt):
         site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz)))
+        when = repo.build_time(None, site_dir(path), site_inputs(path, settings or site_dir(path) /
+                                                                  settings_file.DEFAULT_FILE))
+    later = [Problem(path_, 1, note) for path_, note in site.unposted(when)]
     summary = (f"ok: {len(site.catalog.components)} components in {len(site.catalog.areas)} areas, "
                f"{len(site.incidents)} incidents and maintenances")
-    if fmt == "gitlab":
-        click.echo("[]")  # an empty report: nothing to show on the merge request
+    if fmt == "gitlab":  # the report, with the warnings only: nothing else to show on the merge request
+        click.echo(report.gitlab_report(later, report.repo_root(site_dir(path)), severity="minor"))
+        report.notes(later, site_dir(path), "text", click.echo)
         click.echo(summary, err=True)
     else:
+        report.notes(later, site_dir(path), fmt, click.echo)
         click.echo(summary)
 
 

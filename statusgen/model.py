@@ -250,5 +250,6 @@ class Site:
             later = [u for u in incident.updates if u.at > when]
             if later:
                 notes.append((incident.path, f"{len(later)} update(s) dated after the build time {when.isoformat()} "
-                                             f"are not shown yet (the first at {later[0].at.isoformat()})"))
+                                             f"not shown yet: the first appears with the first build after "
+                                             f"{later[0].at.isoformat()}"))
         return notes

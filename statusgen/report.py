@@ -44,14 +44,14 @@ def _github_line(problem: Problem, base: Path, command: str = "error") -> str:
     return github_command(command, problem.message, shown(problem.path, base), problem.line)
 
 
-def _gitlab_report(problems: list[Problem], base: Path) -> str:
+def gitlab_report(problems: list[Problem], base: Path, severity: str = "major") -> str:
     """A GitLab Code Quality report (JSON): merge requests show each problem on its line."""
     issues = []
     for problem in problems:
         path = shown(problem.path, base)
         fingerprint = hashlib.sha256(f"{path}:{problem.line}:{problem.message}".encode()).hexdigest()
         issues.append({"description": problem.message, "check_name": "statusgen", "fingerprint": fingerprint,
-                       "severity": "major", "location": {"path": path, "lines": {"begin": problem.line}}})
+                       "severity": severity, "location": {"path": path, "lines": {"begin": problem.line}}})
     return json.dumps(issues, indent=2, ensure_ascii=False)
 
 
@@ -71,7 +71,7 @@ class Format:
 
 FORMATS = {"text": Format(lambda site: Path.cwd(), _lines(_text_line), True),
            "github": Format(repo_root, _lines(_github_line), False),
-           "gitlab": Format(repo_root, _gitlab_report, False)}
+           "gitlab": Format(repo_root, gitlab_report, False)}
 FORMAT_HELP = ("text: path:line: message; github: workflow commands that GitHub Actions shows as annotations on the "
                "offending lines; gitlab: a Code Quality report (JSON) that merge requests show on the offending lines.")
 
@@ -88,14 +88,15 @@ def problems(found: list[Problem], site: Path, fmt: str, echo, outcome: str = "n
 
 
 def notes(found: list[Problem], site: Path, fmt: str, echo) -> None:
-    """Notes that do not stop a build (updates dated after the build time): notices on GitHub, lines elsewhere."""
+    """Warnings that do not stop a build (updates dated after the build time): warning annotations on GitHub,
+    lines elsewhere."""
     if fmt == "github":
         base = repo_root(site)
         for note in found:
-            echo(github_command("notice", note.message, shown(note.path, base)))
+            echo(github_command("warning", note.message, shown(note.path, base), note.line))
         return
     for note in found:
-        echo(f"note: {printable(note.path)}: {note.message}", err=True)
+        echo(f"warning: {shown(note.path, Path.cwd())}:{note.line}: {note.message}", err=True)
 
 
 def failure(message: str, fmt: str, echo) -> None:

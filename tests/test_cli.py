@@ -1,6 +1,8 @@
 """The command line: exact output of `check`, and `build` that never replaces a good site with a broken one."""
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -184,9 +186,36 @@ def test_format_github_build_notes_updates_after_the_build_time(site, monkeypatc
     result = run("build", ".", "-o", str(out), "--build-time", "2026-08-29 09:00Z", "--format", "github")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == (
-        "::notice file=content/incidents/2026-08-29-calls.md::1 update(s) dated after the build time "
-        "2026-08-29T09:00:00+00:00 are not shown yet (the first at 2026-08-29T09:20:00+00:00)")
+        "::warning file=content/incidents/2026-08-29-calls.md,line=1::1 update(s) dated after the build time "
+        "2026-08-29T09:00:00+00:00 not shown yet: the first appears with the first build after "
+        "2026-08-29T09:20:00+00:00")
     assert result.stdout.splitlines()[-1] == f"built {out} as of 2026-08-29T09:00:00+00:00"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "gitlab"])
+def test_check_warns_of_updates_the_next_build_will_not_show_yet(site, monkeypatch, fmt):
+    """check tells an author whose clock ran ahead (or who posted for later) when the update will appear."""
+    git_init(site.root)
+    monkeypatch.chdir(site.root)
+    subprocess.run(["git", "add", "."], check=True)
+    subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "site"],
+                   check=True, env={**os.environ, "GIT_COMMITTER_DATE": "2026-08-29T09:00:00Z"})
+    site.incident("2026-08-29-calls.md", GOOD)  # uncommitted: the next build is now, after 2026-08-29 09:20
+    assert run("check", ".").exit_code == 0
+    ahead = GOOD.replace("2026-08-29 09:20", "2999-01-01 09:20").replace("2026-08-29 10:00", "2999-01-01 10:00") \
+        .replace("2026-08-29 18:00", "2999-01-01 18:00")
+    site.incident("2026-08-29-calls.md", ahead)
+    result = CliRunner().invoke(main, ["check", ".", "--format", fmt])
+    assert result.exit_code == 0
+    message = "update(s) dated after the build time"
+    if fmt == "github":
+        assert result.stdout.startswith("::warning file=content/incidents/2026-08-29-calls.md,line=1::1 " + message)
+    elif fmt == "gitlab":
+        (issue,) = json.loads(result.stdout)
+        assert issue["severity"] == "minor" and issue["description"].startswith("1 " + message)
+    else:
+        assert result.stderr.startswith("warning: content/incidents/2026-08-29-calls.md:1: 1 " + message)
+    assert "the first appears with the first build after 2999-01-01T09:20:00+00:00" in result.output
 
 
 def test_build_from_another_folder_with_relative_paths(site, monkeypatch):

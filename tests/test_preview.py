@@ -231,7 +231,7 @@ def test_serves_on_localhost_and_stops_on_sigterm_leaving_nothing(preview):
     with pytest.raises(EOFError):
         events.next_build()
     preview.wait_for(re.compile("stopped; the preview's files are removed"))
-    said = [line for line in preview.lines if not line.startswith("note: ")]  # updates after now, on a slow clock
+    said = [line for line in preview.lines if not line.startswith("warning: ")]  # updates after now, slow clock
     assert len(said) == 3 and BUILD_DONE.fullmatch(said[1]), preview.lines
     assert os.listdir(preview.temp) == []
     assert files_in(preview.site) == before
