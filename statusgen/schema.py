@@ -14,7 +14,7 @@ from .source import SLUG, Field
 from .times import DATE_FORMAT, TIME_FORMAT
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-TIME = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?$",
+TIME = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$",
         "description": f"a date and time, {TIME_FORMAT}; without an offset, in the site's TIMEZONE"}
 DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": f"a date, {DATE_FORMAT}"}
 TEXT = {"type": "string", "minLength": 1}

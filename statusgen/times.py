@@ -5,11 +5,11 @@ import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-TIME_FORMAT = "YYYY-MM-DD HH:MM[:SS][Z|+HH:MM]"
+TIME_FORMAT = "YYYY-MM-DD HH:MM[:SS[.fff]][Z|+HH:MM]"
 DATE_FORMAT = "YYYY-MM-DD"
 
 _TIME = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?"
+    r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?"
     r"(?P<offset>Z|[+-]\d{2}:\d{2})?",
     re.ASCII,  # \d would otherwise accept digits of any script
 )
@@ -56,7 +56,8 @@ def parse_time(text: str, tz: tzinfo) -> datetime:
         raise ValueError(f"not an ISO 8601 time (expected {TIME_FORMAT}, got {text!r})")
     try:
         day = date.fromisoformat(match["date"])
-        naive = datetime(day.year, day.month, day.day, int(match["h"]), int(match["m"]), int(match["s"] or 0))
+        micro = int((match["fraction"] or "0").ljust(6, "0")[:6])  # ISO 8601 fractions of a second
+        naive = datetime(day.year, day.month, day.day, int(match["h"]), int(match["m"]), int(match["s"] or 0), micro)
     except ValueError:
         raise ValueError(f"not a real date and time (expected {TIME_FORMAT}, got {text!r})") from None
     _check_year(day, "time", text)

@@ -7,6 +7,7 @@ import pytest
 
 from statusgen.errors import ContentError
 from statusgen.load import load_site
+from statusgen.times import parse_time
 from tests.conftest import ROOT
 
 NAME = "2026-01-01-test.md"
@@ -25,7 +26,7 @@ updates:
 ---
 """
 
-TIME_EXPECTED = "expected YYYY-MM-DD HH:MM[:SS][Z|+HH:MM]"
+TIME_EXPECTED = "expected YYYY-MM-DD HH:MM[:SS[.fff]][Z|+HH:MM]"
 INCIDENT_STATES = "investigating, identified, monitoring, resolved"
 MAINTENANCE_STATES = "scheduled, in_progress, verifying, completed, cancelled"
 FRONT_KEYS = "title, kind, impact, started, components, areas, ticket, eta, window, updates"
@@ -429,7 +430,7 @@ BAD_INCIDENTS = {
             state: investigating
             body: Looking.
         ---
-        """, [f"{F}:5: updates[0].at: wrong type (expected a date and time (YYYY-MM-DD HH:MM[:SS][Z|+HH:MM]), "
+        """, [f"{F}:5: updates[0].at: wrong type (expected a date and time (YYYY-MM-DD HH:MM[:SS[.fff]][Z|+HH:MM]), "
               "got nothing)"]),
     "update times out of order": ("""\
         ---
@@ -1270,3 +1271,9 @@ def test_an_update_may_give_a_new_eta_and_the_latest_stands(site):
     first = incident(site, text)
     assert first.updates[0].eta == first.eta
     assert first.eta.hour == 12
+
+
+@pytest.mark.parametrize("written, micro", [("2026-09-14T10:40:30.5", 500000), ("2026-09-14 10:40:30,25", 250000),
+                                            ("2026-09-14T10:40:30.123456789Z", 123456)])
+def test_fractional_seconds_are_iso_8601_too(written, micro):
+    assert parse_time(written, timezone.utc).microsecond == micro

@@ -115,7 +115,7 @@ REFUSED = {
         f"{PATH}:9: updates[1].at: update time goes backwards (expected 2026-11-26T02:00:00-06:00 or later, as at "
         f"line 6, got 2026-11-26T01:00:00-06:00)", "1 problem found; no file was changed."]),
     "a time that is not one": (["--eta", "soonish"], [
-        "statusgen: not an ISO 8601 time (expected YYYY-MM-DD HH:MM[:SS][Z|+HH:MM], got 'soonish') (or relative: now, "
+        "statusgen: not an ISO 8601 time (expected YYYY-MM-DD HH:MM[:SS[.fff]][Z|+HH:MM], got 'soonish') (or relative: now, "
         "+30m, +2h, in 2h, tomorrow 06:00)"]),
     "a status without =": (["--status", "phone"], [
         "statusgen: --status: not component=status (expected e.g. phone=major_outage, got 'phone')"]),
