@@ -136,6 +136,7 @@ class Step:
     changes: dict[str, str]  # the trouble statuses it set (the first also those of the front matter)
     recovered: tuple[str, ...]  # the components it brought back (all that were still down, when it closes it)
     eta: datetime | None  # the expected resolution it gave, when it gave a new one (the first: the front matter's)
+    eta_was: datetime | None = None  # the one it replaced, when it moved it
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,9 @@ def steps(item: Incident) -> list[Step]:
         set_here = {**item.components, **u.components} if u.number == 1 else dict(u.components)
         recovered = as_of_update(item, u)[1]
         eta = item.eta_after(u) if u.state not in FINAL_STATES else None
+        moved = eta is not None and eta != eta_before
         out.append(Step(u, troubled(set_here), tuple(c for c in recovered if c not in recovered_before),
-                        eta if eta != eta_before else None))
+                        eta if moved else None, eta_before if moved else None))
         recovered_before, eta_before = recovered, eta or eta_before
     return out
 

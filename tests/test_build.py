@@ -291,6 +291,8 @@ def test_the_example_tells_of_an_eta_moved_twice_and_still_missed(example_output
                                        "The ETA moved twice (first 12:00).")
     assert [text(p) for p in root.xpath('//li[@id="update-2"]/p[@class="eta"]')] == [
         "Expected resolution Jul 8, 2026, 12:00 CDT."]
+    assert [text(p) for p in root.xpath('//li[@id="update-3"]/p[@class="eta"]')] == [
+        "Expected resolution Jul 8, 2026, 14:00 CDT, moved from Jul 8, 2026, 12:00 CDT."]
 
 
 def test_the_uptime_page_sums_up_promises_by_month_as_computed_by_hand(example_output):

@@ -156,6 +156,8 @@ def test_each_timeline_step_says_what_recovered_and_the_eta_it_gave(site):
     assert [(s.update.number, s.changes, s.recovered, s.eta and s.eta.hour) for s in page.context["timeline"]] == [
         (4, {}, ("phone",), None), (3, {}, (), 20), (2, {}, ("tv",), None),
         (1, {"phone": "major_outage", "tv": "major_outage"}, (), 18)]
+    assert [(s.update.number, s.eta_was and s.eta_was.hour) for s in page.context["timeline"]] == [
+        (4, None), (3, 18), (2, None), (1, None)]
     (move,) = page.context["eta_moves"]
     assert (move.at.number, move.before.hour, move.after.hour) == (3, 18, 20)
 
