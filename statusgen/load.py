@@ -433,7 +433,8 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: d
         id=ident, path=path, kind=kind, title=values["title"], opened=opened,
         components=statuses, areas=areas, updates=built_updates, impact=impact,
         impact_declared="impact" in values, started=values.get("started"), ticket=values.get("ticket"),
-        eta=next((u.eta for u in reversed(built_updates) if u.eta), values.get("eta")), window=Window(window["start"], window["end"]) if window else None,
+        eta=next((u.eta for u in reversed(built_updates) if u.eta), values.get("eta")), first_eta=values.get("eta"),
+        window=Window(window["start"], window["end"]) if window else None,
         summary=summary.strip("\n"))
 
 

@@ -101,10 +101,11 @@ def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, 
 SITE = ("home", None)  # what the site-wide feed and calendar are about
 
 
-def records_since(site: Site) -> date | None:
-    """The first day the page has records for: the earliest service `since`, or the first incident's day if
-    earlier; None for a site with neither."""
-    days = [c.since for c in site.catalog.components if c.since]
+def records_since(v: SiteView) -> date | None:
+    """The first day the page has records for: the earliest first day of any service (its `since`, its first
+    appearance in the catalog, else the first incident), or the first incident's day if earlier; None for none."""
+    site = v.site
+    days = [day for c in site.catalog.components if (day := v.uptime.start(c.id))]
     days += [site.incidents[0].began.astimezone(site.timezone).date()] if site.incidents else []
     return min(days, default=None)
 
@@ -123,7 +124,7 @@ def home(v: SiteView) -> Page:
         days, uptime = v.last_days(c.id)
         bars[c.id] = strip(c.name, days, uptime)
     return Page("home", None, {"groups": groups, "recent": recent[:RECENT_LIMIT], "recent_total": len(recent),
-                                "bars": bars, "bar_days": BAR_DAYS, "records_since": records_since(v.site),
+                                "bars": bars, "bar_days": BAR_DAYS, "records_since": records_since(v),
                                 "feeds": [v.feeds[SITE]], "calendars": [v.calendars[SITE]],
                                 "api_files": LINKED})
 

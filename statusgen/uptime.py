@@ -232,6 +232,10 @@ class Uptime:
         self._ids = tuple(i.id for i in posted)
         self._timelines = {key: _Timeline(items) for key, items in _raw(site, posted, at, weights).items()}
 
+    def start(self, component_id: str) -> date | None:
+        """The first day with records for the component (its `since`, first appearance or the first incident)."""
+        return self._start[component_id]
+
     # --- periods ---------------------------------------------------------------------------------------------
 
     def _component(self, component_id: str) -> Component:

@@ -193,3 +193,20 @@ def test_the_wheel_builds_a_site_from_content_and_settings_alone(tmp_path):
     assert "All systems operational" in text and "Fiber internet" in text
     # nothing of the repository was used: the theme and plugin came from the installed wheel
     assert str(ROOT) not in (tmp_path / "mysite" / "output" / "index.html").read_text()
+
+
+def test_a_service_without_since_has_records_from_its_first_commit(tmp_path):
+    """No `since`: the day the service first appeared in the catalog's git history, not 90 made-up green days."""
+    site = tmp_path / "s"
+    assert init(site, *NAMES).exit_code == 0
+    catalog = site / "content" / "components.yml"
+    catalog.write_text("".join(line for line in catalog.read_text().splitlines(True) if "since:" not in line))
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2026-11-20T12:00:00Z", "GIT_COMMITTER_DATE": "2026-11-20T12:00:00Z",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for command in (["init", "-q"], ["add", "."], ["commit", "-qm", "site"]):
+        subprocess.run(["git", "-C", str(site), *command], check=True, env=env)
+    build = CliRunner().invoke(main, ["build", str(site), "-o", str(tmp_path / "out"), "--build-time",
+                                      "2026-11-26 12:00Z"])
+    assert build.exit_code == 0, build.output
+    assert "Records since Nov 20, 2026." in home_text(tmp_path / "out")

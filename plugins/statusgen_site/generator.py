@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 import traceback
-from datetime import timezone
+from datetime import date, timezone
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,9 +19,9 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from statusgen import api, badges, brand, favicon, feeds, ics, report, sitefiles, wording
+from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, wording
 from statusgen.errors import ContentError
-from statusgen.load import load_site
+from statusgen.load import CATALOG_FILE, load_site
 from statusgen.markup import to_html
 from statusgen.pages import page_jobs, page_keys, view
 from statusgen.publish import die_with_parent
@@ -58,8 +58,11 @@ class StatusSiteGenerator(Generator):
         if found:
             report.save(found, [], site.unposted(when))
         self.urls = Urls.configured(self.settings.get("STATUSGEN_URLS"))
+        undated = [c.id for c in site.catalog.components if not c.since]  # dated by the catalog's git history
+        first_seen = {key: date.fromisoformat(day) for key, day in
+                      repo.first_seen(Path(self.path, CATALOG_FILE), undated).items()} if undated else {}
         self.view = view(site, when, int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)),
-                         int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)), self.urls)
+                         int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)), self.urls, first_seen=first_seen)
         tz = site.timezone
         # Pelican's environment does not escape by default; every author string here is text, not HTML.
         self.env.autoescape = True
