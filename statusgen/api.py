@@ -150,7 +150,7 @@ def history(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str,
         "last_90_days": _summary(recent),
         "incidents": [_history_item(f, tz, link(url("incident", f.incident.id))) for f in all_figures],
     }
-    return _json(doc)
+    return _json(doc, compact=True)
 
 
 def _history_item(f: promises.Figures, tz: tzinfo, page: str) -> dict[str, Any]:
@@ -182,8 +182,12 @@ def _minutes(delta: timedelta | None) -> float | None:
     return None if delta is None else round(delta.total_seconds() / 60, 2)
 
 
-def _json(doc: dict[str, Any]) -> bytes:
-    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+def _json(doc: dict[str, Any], compact: bool = False) -> bytes:
+    """JSON bytes; `compact` for the files that grow with the history: Python's encoder is C only without indent,
+    and a 10,000-incident history.json pretty-printed takes seconds."""
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")) if compact else \
+        json.dumps(doc, indent=2, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
 
 
 class _Api:
