@@ -20,7 +20,7 @@ from statusgen.load import load_site
 from statusgen.status import as_posted, snapshot
 from statusgen.times import zone
 from statusgen.urls import Urls
-from tests.conftest import ROOT
+from tests.conftest import ROOT, utc
 
 STATUSPAGE = ROOT / "tests" / "data" / "statuspage-v2"  # copied from the project's shared folder; see SOURCES.md
 SAMPLES = STATUSPAGE / "samples"
@@ -36,10 +36,6 @@ url = Urls().url  # the default URL table, as the plugin passes it
 
 def link(path: str) -> str:
     return f"https://status.example.org/{path}"
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
 def incident(updates=(("2026-11-21 09:00", "investigating", "Calls fail."),), *, title="Calls fail",

@@ -13,7 +13,7 @@ import pytest
 from statusgen.ics import CalendarSettings, calendars, plain_text, render
 from statusgen.load import load_site
 from statusgen.urls import Urls
-from tests.conftest import ROOT
+from tests.conftest import ROOT, utc
 
 SETTINGS = CalendarSettings(site_name="Example Status", organization="Example Net", authority="status.example.org")
 BUILD = datetime(2026, 11, 22, 21, 0, tzinfo=timezone.utc)
@@ -61,10 +61,6 @@ def events(data: bytes) -> list[icalendar.Event]:
 def only_event(data: bytes) -> icalendar.Event:
     (event,) = events(data)
     return event
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
 def raw_property(data: bytes, name: str) -> list[str]:

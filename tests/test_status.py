@@ -4,17 +4,15 @@ The site fixture's catalog: areas north and south; phone offered in both, tv onl
 """
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
 from statusgen.load import load_site
 from statusgen.status import duration, is_active, is_open, is_upcoming, phase, snapshot
-from statusgen.times import parse_time
+from tests.conftest import utc
 
-
-def at(text: str):
-    return parse_time(text, timezone.utc)
+at = utc  # the time helper of tests/conftest.py, by the name these tests use
 
 
 def incident_file(components: str, updates: list[tuple[str, str, str]], *, title: str = "Something",
