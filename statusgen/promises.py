@@ -152,12 +152,8 @@ def next_update_words(p: NextUpdate, tz: tzinfo, at: datetime) -> str:
         due, now = clocks(tz, ref, p.due, at)
         return f"Update promised by {due}, none posted by {now}: {spoken_duration(p.margin)} overdue."
     due, posted = clocks(tz, ref, p.due, p.posted)
-    said = f"Update promised by {due}, posted {posted}"
-    if p.outcome == LATE:
-        return f"{said}: {spoken_duration(p.margin)} late."
-    if p.margin < timedelta(minutes=1):
-        return f"{said}: on time."
-    return f"{said}: kept, {spoken_duration(p.margin)} early."
+    return _judged(f"Update promised by {due}, posted {posted}", p.outcome == LATE, p.margin,
+                   "{} late", "on time", "kept, {} early")
 
 
 def eta_words(e: Eta, tz: tzinfo, ref: datetime, at: datetime) -> str:
@@ -169,12 +165,20 @@ def eta_words(e: Eta, tz: tzinfo, ref: datetime, at: datetime) -> str:
     if e.back is None:
         return (f"Expected resolution {last}, still not back at {end}: missed by {spoken_duration(e.margin)} so far. "
                 f"{history}")
-    said = f"Expected resolution {last}, service back {end}"
-    if e.outcome == MISSED:
-        return f"{said}: missed by {spoken_duration(e.margin)}. {history}"
-    if e.margin < timedelta(minutes=1):
-        return f"{said}: met to the minute. {history}"
-    return f"{said}: met, {spoken_duration(e.margin)} early. {history}"
+    return _judged(f"Expected resolution {last}, service back {end}", e.outcome == MISSED, e.margin,
+                   "missed by {}", "met to the minute", "met, {} early", f" {history}")
+
+
+def _judged(said: str, missed: bool, margin: timedelta, late: str, on_time: str, early: str, tail: str = "") -> str:
+    """`said`, then the verdict on a promise: missed (by how much), kept to the minute, or kept early (by how
+    much); `late` and `early` take the duration."""
+    if missed:
+        verdict = late.format(spoken_duration(margin))
+    elif margin < timedelta(minutes=1):
+        verdict = on_time
+    else:
+        verdict = early.format(spoken_duration(margin))
+    return f"{said}: {verdict}.{tail}"
 
 
 def schedule_words(s: Schedule, incident: Incident, tz: tzinfo) -> list[str]:
