@@ -341,14 +341,13 @@ def _run_pelican(build: Build) -> list[Problem]:
     found = staging / ".statusgen-report.json"  # removed before the swap
     extra = {**build.overrides, "STATUSGEN_BUILD_TIME": build.when.isoformat(), "STATUSGEN_REPORT": str(found),
              **({"TIMEZONE": build.timezone} if build.timezone else {})}
-    command = [sys.executable, "-m", "pelican", str(build.content.resolve()), "-s", str(build.settings.resolve()),
-               "-o", str(staging), "--fatal", "warnings",
+    # Pelican dies with this process, even when it is killed outright (statusgen.child); its page writers die
+    # with Pelican.
+    command = [sys.executable, "-m", "statusgen.child", str(os.getpid()), "pelican", str(build.content.resolve()),
+               "-s", str(build.settings.resolve()), "-o", str(staging), "--fatal", "warnings",
                "-e", *(f"{key}={json.dumps(value)}" for key, value in extra.items())]  # one -e: a second replaces it
-    parent = os.getpid()
     with claimed(staging), tempfile.TemporaryFile() as log:
-        # Pelican dies with this process, even when it is killed outright; its page writers die with Pelican.
-        pelican = subprocess.Popen(command, cwd=build.site, stdout=log, stderr=subprocess.STDOUT,
-                                   preexec_fn=lambda: die_with_parent(parent))
+        pelican = subprocess.Popen(command, cwd=build.site, stdout=log, stderr=subprocess.STDOUT)
         try:
             code = pelican.wait()
             problems, notes = report.load(found)
