@@ -324,13 +324,16 @@ def update_incident(folder, ident, state, message, status_pairs, eta, next_updat
     _post(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push)
 
 
+CLOSING = object()  # resolve: the state that ends the file's kind (resolved, or completed for maintenance)
+
+
 def _post(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push,
           window: tuple[str, str] | None = None) -> None:
     with refusals(folder, "text", UNCHANGED):
         posting = Posting(folder, at_text)
         path = edit.find(posting.content, ident)
         source = edit.Source.read(path)
-        state = state or _ask(None, "State", "--state")
+        state = source.closing_state() if state is CLOSING else state or _ask(None, "State", "--state")
         post = edit.Post(at=posting.at, state=state, body=_message(message), statuses=edit.statuses(status_pairs),
                          next_update=posting.time(next_update), eta=posting.time(eta))
         text = edit.append_update(source, post)
@@ -355,9 +358,7 @@ def resolve_incident(folder, ident, message, at_text, commit, push) -> None:
     Example:
       statusgen resolve 2026-11-26-calls-fail-in-millbrook -m "Calls work again. Tell us if you still have trouble."
     """
-    with refusals(folder, "text"):
-        kind_state = "completed" if edit.is_maintenance(edit.find(content_dir(folder), ident)) else "resolved"
-    _post(folder, ident, kind_state, message, (), None, None, at_text, commit, push)
+    _post(folder, ident, CLOSING, message, (), None, None, at_text, commit, push)
 
 
 @main.command("maintenance")

@@ -18,16 +18,12 @@ from pathlib import Path
 import yaml
 
 from .errors import Problems, Refusal
-from .load import CATALOG_FILE, INCIDENTS_DIR, incident_files, load_catalog, load_incident
+from .load import CATALOG_FILE, FRONT_MATTER_END, INCIDENTS_DIR, incident_files, load_catalog, load_incident
 from .model import FINAL_STATES, Site, chronological
 from .report import shown
 from .scaffold import SCHEMA_FOLDER, slugify
+from .source import LOADER
 from .times import TIME_FORMAT, parse_time
-
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 RELATIVE_HELP = f"{TIME_FORMAT}, or relative: now, +30m, +2h, in 2h, +1d, tomorrow 06:00"
 _OFFSET = re.compile(r"(?:\+|in\s+)(\d+)\s*(m|min|mins|minutes?|h|hours?|d|days?)", re.IGNORECASE)
@@ -117,14 +113,19 @@ class Source:
     def front_matter(self) -> tuple[int, str]:
         """(offset of the front matter in `text`, its text)."""
         start = self.text.index("\n") + 1
-        end = re.compile(r"^(---|\.\.\.)[ \t]*\r?$", re.M).search(self.text, start)
+        end = FRONT_MATTER_END.search(self.text, start)
         if end is None:
             raise Refusal(f"{self.path}: front matter not closed (expected a line \"---\" after it)")
         return start, self.text[start:end.start()]
 
+    def closing_state(self) -> str:
+        """The state that ends it: `completed` for a file that declares `kind: maintenance`, else `resolved`."""
+        kind = _value(self.root()[1], "kind")
+        return "completed" if getattr(kind, "value", None) == "maintenance" else "resolved"
+
     def root(self) -> tuple[int, yaml.MappingNode]:
         offset, front = self.front_matter()
-        root = yaml.compose(front, Loader=_Loader)
+        root = yaml.compose(front, Loader=LOADER)
         if not isinstance(root, yaml.MappingNode):
             raise Refusal(f"{self.path}: the front matter is not a mapping (run statusgen check)")
         return offset, root
@@ -230,12 +231,6 @@ def new_path(content: Path, title: str, day: date) -> Path:
     while name in taken or (folder / f"{name}.md").exists():
         name, n = f"{base}-{n}", n + 1
     return folder / f"{name}.md"
-
-
-def is_maintenance(path: Path) -> bool:
-    """Whether the file declares `kind: maintenance`."""
-    kind = _value(Source.read(path).root()[1], "kind")
-    return getattr(kind, "value", None) == "maintenance"
 
 
 def find(content: Path, ident: str) -> Path:

@@ -21,7 +21,8 @@ from .times import DATE_FORMAT, TIME_FORMAT, parse_date, parse_time, zone
 CATALOG_FILE = "components.yml"
 INCIDENTS_DIR = "incidents"
 _INCIDENT_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)\.md", re.ASCII)
-_FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.M)
+# A front matter's closing line; `\r?` for callers that keep the author's CRLF line ends (edit.py).
+FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*\r?$", re.M)
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 OPEN_STATUSES = tuple(s for s in STATUSES if s != "operational")
 # Every state of any kind, for checking updates when the kind itself is wrong (one problem, not one per update).
@@ -242,7 +243,7 @@ def split_front_matter(content: str, doc: Document) -> tuple[str, str, int] | No
         doc.problems.add(doc.path, 1, f'missing front matter (expected a first line "---", got {shown})')
         return None
     rest = content[len(first) + 1:]
-    end = _FRONT_MATTER_END.search(rest)
+    end = FRONT_MATTER_END.search(rest)
     if end is None:
         doc.problems.add(doc.path, 1, 'front matter not closed (expected a line "---" after it, '
                                       'got the end of the file)')

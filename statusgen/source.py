@@ -19,9 +19,9 @@ import yaml
 from .errors import Problems
 
 try:  # libyaml is about eight times faster and keeps the marks we need for line numbers
-    _Loader = yaml.CSafeLoader
+    LOADER = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - wheels ship libyaml
-    _Loader = yaml.SafeLoader
+    LOADER = yaml.SafeLoader
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MAX_FILE_BYTES = 1_000_000  # a whole incident (front matter and summary) or catalog; documented in the README
@@ -161,7 +161,7 @@ def _too_deep(text: str):
         return None
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=LOADER):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -239,7 +239,7 @@ def _yaml_value(raw: str) -> str | None:
     if len(raw) > _SHOWN:
         return None
     try:
-        return json.dumps(yaml.load(raw, Loader=_Loader))
+        return json.dumps(yaml.load(raw, Loader=LOADER))
     except (ValueError, TypeError, OverflowError, yaml.YAMLError):
         return None
 
@@ -277,7 +277,7 @@ class Document:
                                                               f"levels of lists and mappings, got more)")
             return None
         try:
-            root = yaml.compose(text, Loader=_Loader)
+            root = yaml.compose(text, Loader=LOADER)
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
             line = self.mark_line(mark) if mark else self.first_line

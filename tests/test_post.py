@@ -229,3 +229,11 @@ def test_an_update_inserts_text_and_changes_no_other_byte(site, text, body):
     (incident,) = loaded.incidents
     assert [u.state for u in incident.updates] == ["investigating", "identified"]
     assert incident.updates[-1].body == body.strip()
+
+
+def test_resolving_a_maintenance_completes_it(chicago):
+    ident = run(chicago, "maintenance", "--title", "Switch upgrade", "--status", "phone=under_maintenance",
+                "--start", "2026-12-03 02:00", "--end", "2026-12-03 04:00", "-m", "Calls may drop.", "--at",
+                "2026-11-26 10:00")[1].splitlines()[1]
+    assert run(chicago, "resolve", ident, "-m", "Done.", "--at", "2026-12-03 03:30") == (
+        0, f"content/incidents/{ident}.md: completed at 2026-12-03T03:30-06:00\n")
