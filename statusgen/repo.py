@@ -75,21 +75,22 @@ def first_seen(catalog: Path, ids: list[str]) -> dict[str, str]:
     return found
 
 
-def commit(path: Path, message: str) -> None:
-    """Commit the one file `path` (nothing else that is staged) with `message`; Refusal when git says no."""
-    folder = path.parent
+def _git_or_refuse(folder: Path, failed: str, *args: str) -> None:
+    """Run git; Refusal saying what `failed` means for the user, with git's own words on one line."""
     try:
-        _git(folder, "add", "--", path.name)
-        _git(folder, "commit", "-q", "-m", message, "--", path.name)
+        _git(folder, *args)
     except (OSError, subprocess.CalledProcessError) as err:
         detail = " ".join((getattr(err, "stderr", "") or str(err)).split())
-        raise Refusal(f"git commit failed, the file is written but not committed: {detail}") from None
+        raise Refusal(f"{failed}: {detail}") from None
+
+
+def commit(path: Path, message: str) -> None:
+    """Commit the one file `path` (nothing else that is staged) with `message`; Refusal when git says no."""
+    failed = "git commit failed, the file is written but not committed"
+    _git_or_refuse(path.parent, failed, "add", "--", path.name)
+    _git_or_refuse(path.parent, failed, "commit", "-q", "-m", message, "--", path.name)
 
 
 def push(folder: Path) -> None:
     """Push the current branch; Refusal when git says no."""
-    try:
-        _git(folder, "push", "-q")
-    except (OSError, subprocess.CalledProcessError) as err:
-        detail = " ".join((getattr(err, "stderr", "") or str(err)).split())
-        raise Refusal(f"git push failed, the change is committed but not pushed: {detail}") from None
+    _git_or_refuse(folder, "git push failed, the change is committed but not pushed", "push", "-q")
