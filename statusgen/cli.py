@@ -12,6 +12,7 @@ import click
 from . import edit, publish, repo, report, scaffold
 from . import settings as settings_file
 from .errors import ContentError, Problem, Refusal
+from .cache import CACHE_DIR, prepare
 from .due import due as due_moments
 from .load import load_site
 from .times import TIME_FORMAT, zone
@@ -29,6 +30,15 @@ format_option = click.option("--format", "fmt", type=click.Choice(sorted(report.
                              show_default=True, help=report.FORMAT_HELP)
 settings_option = click.option("-s", "--settings", type=click.Path(path_type=Path),
                                help=f"Pelican settings (default: PATH/{settings_file.DEFAULT_FILE}).")
+cache_option = click.option("--cache", type=click.Path(path_type=Path),
+                            help=f"The build cache's folder (default: PATH/{CACHE_DIR}; safe to delete).")
+no_cache_option = click.option("--no-cache", is_flag=True, help="Work everything out afresh; read or write no cache.")
+
+
+def cache_folder(path: Path, cache: Path | None, no_cache: bool) -> Path | None:
+    return None if no_cache else prepare((cache or site_dir(path) / CACHE_DIR).resolve())
+
+
 timezone_option = click.option("--timezone", "tz", help="Zone of times written without an offset (default: TIMEZONE "
                                                         "of the settings, else UTC).")
 
@@ -104,7 +114,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 @settings_option
 @timezone_option
 @format_option
-def check(path: Path, settings: Path | None, tz: str | None, fmt: str) -> None:
+@cache_option
+@no_cache_option
+def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Path | None, no_cache: bool) -> None:
     """Validate a site's content: the catalog and every incident file.
 
     \b
@@ -115,7 +127,8 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str) -> None:
       statusgen check . --format gitlab > gl-code-quality-report.json    (GitLab merge requests)
     """
     with refusals(path, fmt):
-        site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz)))
+        site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz)),
+                         cache=cache_folder(path, cache, no_cache))
         when = repo.build_time(None, site_dir(path), site_inputs(path, settings or site_dir(path) /
                                                                   settings_file.DEFAULT_FILE))
     later = [Problem(path_, 1, note) for path_, note in site.unposted(when)]
@@ -139,8 +152,11 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str) -> None:
 @click.option("--force", is_flag=True, help="Build into a non-empty folder statusgen did not build, deleting what it "
                                             "holds (never the site, content or repository folder, home or /).")
 @format_option
+@cache_option
+@no_cache_option
+@click.option("--timings", is_flag=True, help="Say where the build spent its time, by phase (CPU seconds).")
 def build(path: Path, settings: Path | None, output: Path | None, build_time: str | None, tz: str | None,
-          force: bool, fmt: str) -> None:
+          force: bool, fmt: str, cache: Path | None, no_cache: bool, timings: bool) -> None:
     """Check the content, then build the site with Pelican into a fresh folder and swap it in whole.
 
     The previous site stays in place if the content has problems or the build fails or is killed half way.
@@ -159,7 +175,8 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
         job = publish.Build(site=root, content=content_dir(path), settings=settings, timezone=tz,
                             output=(output or root / "output").resolve(),
                             when=repo.build_time(build_time, root, site_inputs(path, settings)),
-                            overrides=settings_file.build_overrides(settings, config))
+                            overrides=settings_file.build_overrides(settings, config),
+                            cache=cache_folder(path, cache, no_cache), timings=timings)
         notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))
     report.notes(notes, root, fmt, click.echo)
     click.echo(f"built {job.output} as of {job.when.isoformat()}")

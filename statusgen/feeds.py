@@ -6,6 +6,8 @@ incident id and the update's own time), so they survive rebuilds, new build mach
 """
 from __future__ import annotations
 
+from itertools import islice
+
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from html import escape
@@ -111,7 +113,7 @@ def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], setting
     `url(kind, key)` is where a page is, relative to the site root (urls.Urls.url); `link(path)` makes such a path
     into the URL readers follow (absolute when the site has a SITEURL).
     """
-    chosen = [(i, u) for i, u in pairs if feed.includes(i)][: settings.limit]
+    chosen = list(islice(((i, u) for i, u in pairs if feed.includes(i)), settings.limit))  # newest first: stop there
     fg = FeedGenerator()
     fg.id(f"tag:{settings.authority},2000:feeds/{feed.key}")
     fg.title(f"{settings.site_name}: {feed.title}")

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from . import schema, source
+from .cache import IncidentStore, code_version, digest
 from .errors import Problems
 from .model import (FINAL_STATES, IMPACTS, KINDS, STATES, STATUSES, Area, Catalog, Component, Group, Incident, Site,
                     Update, Window, chronological, implied_impact)
@@ -311,14 +312,19 @@ def _kind(root: yaml.Node) -> str | None:
 
 
 def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Problems,
-                  site_folder: Path | None = None) -> Incident | None:
-    """One incident or maintenance file, or None with its problems reported."""
+                  site_folder: Path | None = None, store: IncidentStore | None = None) -> Incident | None:
+    """One incident or maintenance file, or None with its problems reported. `store`: incidents validated by an
+    earlier run, by their file's text (statusgen.cache)."""
     before = len(problems.items)
     opened = _file_name(path, problems)
     doc = Document(str(path), problems)
     content = _read(path, site_folder, problems)
     if content is None:
         return None
+    text_hash = digest(content)
+    known = store.get(str(path), text_hash) if store is not None else None
+    if known is not None and len(problems.items) == before:
+        return known
     parts = split_front_matter(content, doc)
     if parts is None:
         return None
@@ -341,7 +347,11 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
     _check_references(doc, root, values or {}, catalog, kind)
     if not clean or catalog is None or len(problems.items) > before:
         return None
-    return _build(values, catalog, kind, summary=summary, opened=opened, ident=path.name[:-3], path=str(path))
+    item = _build(values, catalog, kind, summary=summary, opened=opened, ident=path.name[:-3], path=str(path),
+                  digest=text_hash)
+    if store is not None:
+        store.put(str(path), text_hash, item)
+    return item
 
 
 def _updates(values: dict) -> list[tuple[int, dict[str, Any], yaml.Node]]:
@@ -416,7 +426,8 @@ def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None
                    f"{updates[0][1]['at'].isoformat()} or earlier, got {started.isoformat()})")
 
 
-def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: date, ident: str, path: str) -> Incident:
+def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: date, ident: str, path: str,
+           digest: str = "") -> Incident:
     statuses = {k: s for k, (s, _) in values["components"].items()}
     built_updates = tuple(
         Update(at=f["at"], state=f["state"], body=f["body"], next_update=f.get("next_update"), number=n + 1,
@@ -436,7 +447,7 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: d
         impact_declared="impact" in values, started=values.get("started"), ticket=values.get("ticket"),
         eta=next((u.eta for u in reversed(built_updates) if u.eta), values.get("eta")), first_eta=values.get("eta"),
         window=Window(window["start"], window["end"]) if window else None,
-        summary=summary.strip("\n"))
+        summary=summary.strip("\n"), digest=digest)
 
 
 # --- the whole site ------------------------------------------------------------------------------------------
@@ -497,8 +508,9 @@ def incident_files(content_dir: Path, problems: Problems | None = None) -> list[
     return sorted(found, key=lambda p: (p.name, str(p)))
 
 
-def load_site(content_dir: Path, timezone_name: str = "UTC") -> Site:
-    """Load and validate a site's content folder; raises ContentError with every problem found."""
+def load_site(content_dir: Path, timezone_name: str = "UTC", cache: Path | None = None) -> Site:
+    """Load and validate a site's content folder; raises ContentError with every problem found. `cache`: the
+    build cache's folder (statusgen.cache), where incidents validated before are found by their file's text."""
     problems = Problems()
     try:
         tz = zone(timezone_name)
@@ -510,11 +522,12 @@ def load_site(content_dir: Path, timezone_name: str = "UTC") -> Site:
     # A catalog with no components or areas is reported there; checking incidents against it would only add
     # an "unknown component" for every reference.
     usable = catalog if catalog is not None and catalog.components and catalog.areas else None
+    store = IncidentStore(cache, _generation(content_dir, timezone_name)) if cache is not None else None
     incidents = []
     first_of: dict[str, Path] = {}
     for path in incident_files(content_dir, problems):
         ident = path.name[:-3]
-        incident = load_incident(path, usable, tz, problems, site_folder)
+        incident = load_incident(path, usable, tz, problems, site_folder, store)
         if ident in first_of:
             problems.add(path, 1, f"duplicate id (expected each incident id once across the sub-folders of "
                                   f"{INCIDENTS_DIR}/, got {_quoted(ident)} again; first in {first_of[ident]})")
@@ -522,5 +535,16 @@ def load_site(content_dir: Path, timezone_name: str = "UTC") -> Site:
             incidents.append(incident)
         first_of.setdefault(ident, path)
     problems.raise_if_any()
+    if store is not None:
+        store.save()
     incidents.sort(key=chronological)
     return Site(catalog=catalog, incidents=tuple(incidents), timezone=tz)
+
+
+def _generation(content_dir: Path, timezone_name: str) -> str:
+    """What every validated incident depends on besides its own file: statusgen's code, the zone, the catalog."""
+    try:
+        catalog = (content_dir / CATALOG_FILE).read_bytes()
+    except OSError:
+        catalog = b""
+    return digest(code_version(), timezone_name, str(content_dir.resolve()), catalog)

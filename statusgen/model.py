@@ -134,6 +134,7 @@ class Incident:
     window: Window | None = None
     summary: str = ""  # Markdown below the front matter
     first_eta: datetime | None = None  # the front matter's `eta`: the one given with the first update
+    digest: str = field(default="", compare=False)  # a hash of its file's text (statusgen.cache)
 
     @property
     def is_maintenance(self) -> bool:
@@ -158,6 +159,8 @@ class Incident:
         return self.last.at if self.last.state in FINAL_STATES else None
 
     def updates_until(self, at: datetime) -> tuple[Update, ...]:
+        if self.updates[-1].at <= at:  # all of them, as nearly always: asked for once per incident and page
+            return self.updates
         return tuple(u for u in self.updates if u.at <= at)
 
     def statuses_at(self, at: datetime) -> dict[str, str]:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 from datetime import date, datetime, timedelta
-from functools import partial
 from typing import Any, Callable, Mapping
 
 from .api import LINKED
@@ -14,8 +14,8 @@ from .feeds import Feed, site_feeds
 from .ics import Calendar, calendars
 from .model import FINAL_STATES, Incident, Site, Update, chronological
 from .promises import Summary, figures, sentences, share_words, summary, worst_cases
-from .status import (Phase, Snapshot, as_of_update, as_posted, duration, is_open, is_upcoming, phase, snapshot,
-                     troubled)
+from .status import (Phase, Snapshot, as_of_update, as_posted, duration, is_final, is_open, is_upcoming, phase,
+                     snapshot, troubled)
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .urls import Urls
 from .wording import affected_heading, clocks, month_title, spoken_duration
@@ -83,6 +83,20 @@ class SiteView:
     def history(self, incidents) -> list[Incident]:
         """Closed or past items, newest first."""
         return sorted((i for i in incidents if not self.is_open(i)), key=chronological, reverse=True)
+
+    @cached_property
+    def past_of(self) -> dict[tuple[str, str | None], list[Incident]]:
+        """The closed or past items of every feed's subject (the site, each component, each area), newest first:
+        sorted once, gathered in one pass."""
+        every = self.history(self.site.incidents)
+        out: dict[tuple[str, str | None], list[Incident]] = {about: [] for about in self.feeds}
+        out[SITE] = every
+        for item in every:
+            for component_id in item.all_components():
+                out.setdefault(("component", component_id), []).append(item)
+            for area_id in item.areas:
+                out.setdefault(("area", area_id), []).append(item)
+        return out
 
 
 def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, urls: Urls | None = None,
@@ -170,7 +184,18 @@ def incident(v: SiteView, item: Incident) -> Page:
              for u, before, after in item.eta_moves() if before is not None]
     figured = figures(item, v.at)
     return Page("incident", item.id, {"incident": item, "timeline": steps(item)[::-1], "feeds": feeds,
-                                      "eta_moves": moves, "figures": sentences(figured, tz)})
+                                      "eta_moves": moves, "figures": sentences(figured, tz),
+                                      "began_label": began_label(item, v.at), "final": is_final(item, v.at)})
+
+
+def began_label(item: Incident, at: datetime) -> str:
+    """The word before its start time: a window not yet begun starts, one cancelled before it began was to start."""
+    if not item.is_maintenance:
+        return "Began"
+    if item.last.state == "cancelled" and item.began >= item.last.at:
+        return "Was to start"
+    return "Starts" if item.began > at else "Started"
+
 
 
 def component(v: SiteView, component_id: str) -> Page:
@@ -189,7 +214,7 @@ def _gathered(v: SiteView, about: tuple[str, str]) -> dict[str, Any]:
     """What a component's or area's page lists: its incidents and maintenance open, upcoming and past (the latest
     `past_limit` of them), its own feed then the site's, and its maintenance calendar."""
     feed = v.feeds[about]
-    past = v.history(i for i in v.site.incidents if feed.includes(i))
+    past = v.past_of[about]
     return {
         "open": [i for i in (*v.now.open, *v.now.active_maintenance) if feed.includes(i)],
         "upcoming": [i for i in v.now.upcoming_maintenance if feed.includes(i)],
@@ -279,11 +304,24 @@ def page_keys(v: SiteView) -> list[tuple[str, str | None]]:
             *(("component", c.id) for c in v.site.catalog.components), *(("area", a.id) for a in v.site.catalog.areas)]
 
 
-def page_jobs(v: SiteView) -> list[Callable[[], Page]]:
+@dataclass(frozen=True)
+class PageJob:
+    """One HTML page to work out (call it), with the incident it is the page of, if any."""
+
+    kind: str
+    key: str | None
+    make: Callable[[], Page]
+    incident: Incident | None = None
+
+    def __call__(self) -> Page:
+        return self.make()
+
+
+def page_jobs(v: SiteView) -> list[PageJob]:
     """Every HTML page as a call that works it out, so processes can share the work."""
     by_id = {i.id: i for i in v.site.incidents}
-    return [partial(incident, v, by_id[key]) if kind == "incident" else partial(BUILDERS[kind], v, key)
-            for kind, key in page_keys(v)]
+    return [PageJob(kind, key, partial(incident, v, by_id[key]), by_id[key]) if kind == "incident"
+            else PageJob(kind, key, partial(BUILDERS[kind], v, key)) for kind, key in page_keys(v)]
 
 
 BUILDERS = {"home": lambda v, _: home(v), "history": lambda v, _: history(v), "uptime": lambda v, _: uptime(v),

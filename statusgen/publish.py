@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from . import report
+from . import report, timing
 from .errors import ContentError, Problem, Refusal
 from .load import load_site
 from .repo import repo_root
@@ -106,6 +106,31 @@ def old_site(output: Path) -> Path:
     return output.with_name(f".{output.name}.old")
 
 
+def discarded_prefix(output: Path) -> str:
+    return f".{output.name}.deleting-"
+
+
+# Removes the folder it is given, after the build has returned: a replaced site of 10,000 pages takes a second or
+# more to delete, which nobody needs to wait for. A build that finds one still there removes it (remove_leftovers).
+_DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
+def discard(old: Path, output: Path) -> None:
+    """Rename a replaced site (marked as ours) aside and delete it in a process of its own, off the build's path."""
+    aside = Path(tempfile.mkdtemp(prefix=discarded_prefix(output), dir=output.parent))
+    try:
+        os.replace(old, aside)  # over the empty folder mkdtemp made: the name is ours alone
+    except OSError:
+        aside.rmdir()
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    try:
+        subprocess.Popen([sys.executable, "-c", _DELETE, str(aside)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
 class OutputLock:
     """The lock on an output folder, held for a whole build: a second build into the same folder waits for the
     first, so an older build never replaces a newer one. It is a lock on the folder holding the output (no lock
@@ -177,9 +202,9 @@ def remove_leftovers(output: Path) -> None:
     """Remove what killed builds of `output` left beside it: staging folders no running build holds, and an old
     site a swap did not get to remove (put back in place if the new one never arrived). Only folders statusgen
     marked as its own are removed."""
-    prefix = staging_prefix(output)
+    prefixes = (staging_prefix(output), discarded_prefix(output))
     for folder in sorted(output.parent.iterdir()):
-        if folder.name.startswith(prefix) and _ours(folder) and not _in_progress(folder):
+        if folder.name.startswith(prefixes) and _ours(folder) and not _in_progress(folder):
             shutil.rmtree(folder, ignore_errors=True)
     old = old_site(output)
     if _ours(old):
@@ -213,7 +238,7 @@ def swap(staging: Path, output: Path) -> None:
     mark(staging)  # again: a settings file may have had Pelican empty its output folder first
     with signals_deferred():
         if output.exists() and _exchange(staging, output):
-            shutil.rmtree(staging, ignore_errors=True)  # now the old site
+            discard(staging, output)  # now the old site
             return
         if not output.exists():
             staging.rename(output)
@@ -223,7 +248,7 @@ def swap(staging: Path, output: Path) -> None:
             raise OSError(errno.EEXIST, "in the way of the swap, and not made by statusgen", str(old))
         output.rename(old)
         staging.rename(output)
-        shutil.rmtree(old, ignore_errors=True)
+        discard(old, output)
 
 
 # --- signals and the Pelican child ----------------------------------------------------------------------------
@@ -293,6 +318,8 @@ class Build:
     when: datetime
     timezone: str | None = None  # --timezone, over the settings' TIMEZONE
     overrides: dict = field(default_factory=dict)  # settings the build adds (settings.build_overrides)
+    cache: Path | None = None  # the build cache's folder (statusgen.cache), or None for none
+    timings: bool = False  # say where the time went, by phase (statusgen.timing)
 
     def protected(self) -> dict[str, Path]:
         """The folders the build reads or lives in, by what the user calls them: no output may be or hold one."""
@@ -329,18 +356,21 @@ def run(build: Build, force: bool = False, say: Callable[[str], None] = print) -
         with stoppable():
             lock.acquire(lambda: say(f"waiting for another build of {build.output} to finish"))
             remove_leftovers(build.output)  # first, so that even a build refused below puts a last good site back
-            return _run_pelican(build)
+            return _run_pelican(build, say)
     finally:
         lock.release()
 
 
-def _run_pelican(build: Build) -> list[Problem]:
+def _run_pelican(build: Build, say: Callable[[str], None]) -> list[Problem]:
     """Pelican into a staging folder, then the swap. Pelican's generator loads and checks the content (once per
     build) and leaves what it found in a report file inside the staging folder."""
     staging = new_staging(build.output)
     found = staging / ".statusgen-report.json"  # removed before the swap
+    timings = staging / ".statusgen-timings.json"  # likewise
     extra = {**build.overrides, "STATUSGEN_BUILD_TIME": build.when.isoformat(), "STATUSGEN_REPORT": str(found),
-             **({"TIMEZONE": build.timezone} if build.timezone else {})}
+             **({"TIMEZONE": build.timezone} if build.timezone else {}),
+             **({"STATUSGEN_CACHE": str(build.cache)} if build.cache else {}),
+             **({"STATUSGEN_TIMINGS": str(timings)} if build.timings else {})}
     # Pelican dies with this process, even when it is killed outright (statusgen.child); its page writers die
     # with Pelican.
     command = [sys.executable, "-m", "statusgen.child", str(os.getpid()), "pelican", str(build.content.resolve()),
@@ -352,6 +382,10 @@ def _run_pelican(build: Build) -> list[Problem]:
             code = pelican.wait()
             problems, notes = report.load(found)
             found.unlink(missing_ok=True)
+            spent = timing.load(timings) if build.timings else None
+            timings.unlink(missing_ok=True)
+            if spent:
+                say(timing.line(*spent))
             if problems:
                 raise ContentError(problems)
             if code != 0:

@@ -56,6 +56,12 @@ def is_open(incident: Incident, at: datetime) -> bool:
     return p.is_posted and not p.is_closed
 
 
+def is_final(incident: Incident, at: datetime) -> bool:
+    """Closed by an update and with nothing left to post by `at`: what its page shows no longer depends on `at`
+    (a build may reuse the page of an earlier build with the same inputs)."""
+    return incident.ended is not None and incident.ended <= at
+
+
 def is_active(incident: Incident, at: datetime) -> bool:
     """Whether it sets component statuses at `at`: an open incident, or maintenance in progress."""
     p = phase(incident, at)

@@ -46,13 +46,22 @@ def test_every_page_is_written_and_nothing_else(example_output, model):
     assert written == expected  # no Pelican article, category or tag pages beside ours
 
 
-def test_every_page_says_when_it_was_built_and_every_time_has_its_zone(example_output):
+def test_every_page_says_how_current_it_is_and_every_time_has_its_zone(example_output, model):
+    built = datetime.fromisoformat("2026-11-22T15:00:00-06:00")
+    final = {i.id: i.ended for i in model.incidents if i.ended is not None and i.ended <= built}
+    assert len(final) > 5 and OPEN not in final and UPCOMING not in final
     for path in all_pages(example_output):
         root = page(example_output, path.relative_to(example_output).as_posix())
         as_of = root.xpath('//footer//p[@class="as-of"]/time')
         if path.name == "404.html":
             assert root.xpath("//head/style") and not root.xpath('//link[@rel="stylesheet"]')
-        assert [t.get("datetime") for t in as_of] == ["2026-11-22T15:00:00-06:00"], path
+        closed = final.get(path.parent.name) if path.parent.parent.name == "incidents" else None
+        # A closed incident's page is its complete record: it says when its last update closed it, and is the
+        # same whenever it is built. Every other page says when it was built.
+        expected = closed.isoformat() if closed else built.isoformat()
+        assert [datetime.fromisoformat(t.get("datetime")).isoformat() for t in as_of] == [expected], path
+        words = text(root.xpath('//footer//p[@class="as-of"]')[0])
+        assert ("complete record" in words) == bool(closed) and ("when it was built" in words) != bool(closed), path
         for t in root.xpath("//time"):
             moment = datetime.fromisoformat(t.get("datetime"))
             assert moment.utcoffset() is not None, path

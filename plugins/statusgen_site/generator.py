@@ -6,9 +6,11 @@ of statusgen.urls with STATUSGEN_URLS over them) and writes each output where th
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import sys
+import time
 import traceback
 from datetime import date, timezone
 from functools import partial
@@ -18,17 +20,24 @@ from urllib.parse import urlparse
 from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
+from pelican.utils import get_relative_path, path_to_url
 
-from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, wording
+from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, timing, wording
+from statusgen.cache import PageStore, code_version, digest, settings_digest, tree_digest
 from statusgen.errors import ContentError
 from statusgen.load import CATALOG_FILE, load_site
 from statusgen.markup import to_html
-from statusgen.pages import page_jobs, page_keys, view
+from statusgen.pages import PageJob, page_jobs, page_keys, view
 from statusgen.publish import die_with_parent
+from statusgen.status import is_final
 from statusgen.times import humanize_duration, parse_time
 from statusgen.urls import Urls, ticket_url
 
 log = logging.getLogger(__name__)
+
+# Settings that differ from one build to the next without changing a closed incident's page.
+PER_BUILD_SETTINGS = ("OUTPUT_PATH", "STATUSGEN_BUILD_TIME", "STATUSGEN_REPORT", "STATUSGEN_TIMINGS", "STATUSGEN_CACHE",
+                      "STATUSGEN_JOBS")
 
 
 class StatusSiteGenerator(Generator):
@@ -44,9 +53,13 @@ class StatusSiteGenerator(Generator):
         return newest or parse_time("1970-01-01 00:00Z", timezone.utc)
 
     def generate_context(self):
+        self.began, self.phases = time.perf_counter(), timing.Phases()
         found = self.settings.get("STATUSGEN_REPORT")  # where `statusgen build` reads what was found
+        cache = self.settings.get("STATUSGEN_CACHE")  # the build cache's folder (statusgen.cache), if any
+        self.cache = Path(cache) if cache else None
         try:
-            site = load_site(Path(self.path), self.settings.get("TIMEZONE") or "UTC")
+            with self.phases("load"):
+                site = load_site(Path(self.path), self.settings.get("TIMEZONE") or "UTC", cache=self.cache)
         except ContentError as err:
             if found:
                 report.save(found, err.problems, [])
@@ -61,15 +74,16 @@ class StatusSiteGenerator(Generator):
         undated = [c.id for c in site.catalog.components if not c.since]  # dated by the catalog's git history
         first_seen = {key: date.fromisoformat(day) for key, day in
                       repo.first_seen(Path(self.path, CATALOG_FILE), undated).items()} if undated else {}
-        self.view = view(site, when, int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)),
-                         int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)), self.urls, first_seen=first_seen)
+        with self.phases("derive"):
+            self.view = view(site, when, int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)),
+                             int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)), self.urls, first_seen=first_seen)
         tz = site.timezone
         # Pelican's environment does not escape by default; every author string here is text, not HTML.
         self.env.autoescape = True
         self.env.globals.update(url=self.urls.url, statusgen=self.view, catalog=site.catalog, now=self.view.now,
                                 build_time=self.view.at)
         self.env.filters.update(
-            markdown=lambda text: Markup(to_html(text)),
+            markdown=self.phases.timed("markdown", lambda text: Markup(to_html(text))),
             human=partial(wording.human, tz=tz),
             iso=partial(wording.iso, tz=tz),
             status_words=wording.status_words,
@@ -127,17 +141,31 @@ class StatusSiteGenerator(Generator):
         self.api_config = api.ApiSettings(page_id=authority, name=name, url=f"{site_url}/" if site_url else "",
                                           time_zone=self.settings.get("TIMEZONE") or "UTC")
 
+    def site_key(self) -> str:
+        """Everything a closed incident's page depends on besides its own file: statusgen's code, the theme (and
+        any template overrides), this plugin, the settings, the catalog and the assets' names."""
+        overrides = [tree_digest(Path(folder)) for folder in self.settings.get("THEME_TEMPLATES_OVERRIDES") or []]
+        return digest(code_version(), tree_digest(Path(self.theme)), tree_digest(Path(__file__).parent, (".py",)),
+                      *overrides, settings_digest(self.settings, PER_BUILD_SETTINGS),
+                      Path(self.path, CATALOG_FILE).read_bytes(), *sorted(url for url, _ in self.assets.values()))
+
     def generate_output(self, writer):
         self.output_settings()
+        self.site_key_ = self.site_key()
+        self.pages = PageStore(self.cache, self.site_key_)
         pairs = feeds.entries(self.view.site.incidents)
-        jobs = [partial(self.write_page, writer, job) for job in page_jobs(self.view)]
+        page_list = page_jobs(self.view)
+        jobs = [partial(self.write_page, job) for job in page_list]
         jobs += [partial(self.write_feed, feed, pairs) for feed in self.view.feeds.values()]
         self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
         jobs += [partial(self.write_calendar, cal) for cal in self.view.calendars.values()]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
         jobs += [partial(self.write_badges), partial(self.write_api), partial(self.write_favicons)]
         jobs += [partial(self.write_site_files, writer)]
-        run_in_processes(jobs, int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1))
+        run_in_processes(jobs, int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases)
+        self.pages.prune(key for job in page_list if (key := self.reuse_key(job)))
+        if self.settings.get("STATUSGEN_TIMINGS"):
+            self.phases.save(self.settings["STATUSGEN_TIMINGS"], time.perf_counter() - self.began)
 
     def write_favicons(self):
         """The overall status as the tab's icon: SVG, and ICO for /favicon.ico, which every browser asks for."""
@@ -166,26 +194,66 @@ class StatusSiteGenerator(Generator):
             pages = [f"{site_url}/{self.urls.url(kind, key)}" for kind, key in page_keys(self.view)]
             self.write_bytes(self.urls.save_as("sitemap"), sitefiles.sitemap(pages))
 
-    def write_page(self, writer, job):
-        page = job()
-        kind_url, save_as = self.urls.url(page.kind, page.key), self.urls.save_as(page.kind, page.key)
-        writer.write_file(save_as, self.get_template(page.kind), self.context,
-                          relative_urls=self.settings["RELATIVE_URLS"], page_kind=page.kind, page_url=kind_url,
-                          **page.context)
+    def reuse_key(self, job: PageJob) -> str | None:
+        """The cache key of a page that an earlier build with the same inputs wrote the same: a closed incident's."""
+        item = job.incident
+        if item is None or not is_final(item, self.view.at):
+            return None
+        return digest(self.site_key_, item.path, item.digest)
+
+    def write_page(self, job: PageJob) -> None:
+        """A page: the same one from the cache if a build with the same inputs wrote it, else rendered."""
+        save_as = self.urls.save_as(job.kind, job.key)
+        target = Path(self.output_path, save_as)
+        key = self.reuse_key(job)
+        if key is not None:
+            with self.phases("reuse"):
+                if self.pages.place(key, target):
+                    return
+        with self.phases("derive"):
+            page = job()
+        with self.phases("render"):
+            html = self.render(self.get_template(page.kind), save_as, page_kind=page.kind,
+                               page_url=self.urls.url(page.kind, page.key), **page.context)
+        with self.phases("write"):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(html.encode("utf-8"))
+            if key is not None:
+                self.pages.keep(key, target)
+
+    def render(self, template, save_as: str, **kwargs) -> str:
+        """The page as Pelican's writer renders it (the context, and SITEURL relative to the page where
+        RELATIVE_URLS says), without its per-file bookkeeping."""
+        local = self.context.copy()
+        local["localsiteurl"] = local.get("localsiteurl")
+        if self.settings["RELATIVE_URLS"]:
+            local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(save_as))
+        local["output_file"] = save_as
+        local.update(kwargs)
+        return template.render(local)
 
     def write_feed(self, feed, pairs):
+        with self.phases("feeds"):
+            self._write_feed(feed, pairs)
+
+    def _write_feed(self, feed, pairs):
         atom, rss = feeds.render(self.view.site, feed, pairs, self.feed_config, self.view.at, self.urls.url,
                                  self.link_from(feed.atom))
         self.write_bytes(feed.atom, atom)
         self.write_bytes(feed.rss, rss)
 
     def write_calendar(self, cal):
-        data = ics.render(self.view.site, cal, self.view.at, self.urls.url, self.link_from(cal.path),
-                          self.calendar_config, self.calendar_events)
-        self.write_bytes(cal.path, data)
+        with self.phases("calendars"):
+            data = ics.render(self.view.site, cal, self.view.at, self.urls.url, self.link_from(cal.path),
+                              self.calendar_config, self.calendar_events)
+            self.write_bytes(cal.path, data)
 
     def write_badges(self):
         """Each badge as SVG, and beside it as a shields.io endpoint."""
+        with self.phases("api"):
+            self._write_badges()
+
+    def _write_badges(self):
         for make in (badges.badges, badges.endpoints):
             for name, data in make(self.view.site, self.view.now, self.urls.url,
                                    site_name=self.settings["SITENAME"]).items():
@@ -193,6 +261,10 @@ class StatusSiteGenerator(Generator):
 
     def write_api(self):
         """The Statuspage v2 compatible JSON: what status widgets, exporters and chat bots already read."""
+        with self.phases("api"):
+            self._write_api()
+
+    def _write_api(self):
         for name, data in api.documents(self.view.site, self.view.at, self.api_config, self.urls.url,
                                         self.link_from(self.urls.url("api", "summary"))).items():
             self.write_bytes(name, data)
@@ -207,8 +279,9 @@ class StatusSiteGenerator(Generator):
         path.write_bytes(data)
 
 
-def run_in_processes(jobs, workers: int) -> None:
-    """Run independent jobs (each writes its own files) on `workers` cores: forked children take every n-th job.
+def run_in_processes(jobs, workers: int, phases: timing.Phases) -> None:
+    """Run independent jobs (each writes its own files) on `workers` cores: forked children take every n-th job,
+    and send back the time they spent in each phase.
 
     Fork, not a pool: the children inherit the loaded site and the templates, so nothing is pickled. Every job
     writes the same bytes wherever it runs, so the output does not depend on the split.
@@ -220,13 +293,17 @@ def run_in_processes(jobs, workers: int) -> None:
         return
     children, parent = [], os.getpid()
     for n in range(1, workers):
+        read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: its share, then leave without running the parent's clean-up
             die_with_parent(parent)
+            os.close(read_end)
             code = 0
             try:
+                phases.seconds = dict.fromkeys(phases.seconds, 0.0)  # its own share only
                 for job in jobs[n::workers]:
                     job()
+                os.write(write_end, json.dumps(phases.seconds).encode("ascii"))
             except BaseException:
                 traceback.print_exc()
                 code = 1
@@ -234,10 +311,18 @@ def run_in_processes(jobs, workers: int) -> None:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(code)
-        children.append(pid)
+        os.close(write_end)
+        children.append((pid, read_end))
     for job in jobs[0::workers]:
         job()
-    failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+    failed = []
+    for pid, read_end in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            sent = pipe.read()
+        if os.waitpid(pid, 0)[1] != 0:
+            failed.append(pid)
+        elif sent:
+            phases.add(json.loads(sent))
     if failed:
         raise RuntimeError(f"{len(failed)} page-writing process(es) failed; see the errors above")
 

@@ -1,0 +1,208 @@
+"""The build cache: what an earlier build worked out, reused only where every input it came from is the same.
+
+It lives in one folder (`.statusgen-cache` beside the settings file by default; git ignores it) and may be
+deleted at any moment: a build without it works everything out again and writes the same bytes. It holds
+
+- the validated incidents (`incidents.pickle`), each under the hash of its file's text, all of them under a
+  generation key (statusgen's version and code, the time zone, the catalog): a change to any of those is a new
+  generation, and nothing of the old one is used;
+- the pages of closed incidents (`pages/<site key>/<page key>.html`), whose bytes depend on nothing but their
+  file and the site key (statusgen's code, the theme, the plugin, the settings, the catalog, the assets): see
+  statusgen.status.is_final. The newest few site keys are kept, so switching between two settings files (make
+  html, make publish) does not throw either away.
+
+Every write is a new file renamed into place, so two builds sharing the folder never see half a file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+CACHE_DIR = ".statusgen-cache"
+# The Cache Directory Tagging Specification's tag (https://bford.info/cachedir/): backup tools skip the folder, and
+# statusgen writes only into a folder that carries it (or one it creates), never into a folder of the user's.
+TAG = "CACHEDIR.TAG"
+TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This folder is statusgen's build cache; it may be deleted at any time.\n")
+FORMAT = "1"  # the layout of the folder and its pickles; part of every key
+KEEP_PAGE_SETS = 3  # site keys whose pages are kept
+
+
+def digest(*parts: str | bytes) -> str:
+    """One hash of several parts, each length-prefixed so that ("ab", "c") and ("a", "bc") differ."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    """Every file under `folder` (by relative path and bytes), or those ending in `suffixes`."""
+    parts: list[str | bytes] = [str(folder.name)]
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and (suffixes is None or path.suffix in suffixes):
+                parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """statusgen's version and its code: any changed line of statusgen makes every cached thing stale."""
+    try:
+        from importlib.metadata import version
+
+        release = version("statusgen")
+    except Exception:  # noqa: BLE001 - not installed (run from a checkout): the code alone says it
+        release = "unreleased"
+    return digest(FORMAT, release, tree_digest(Path(__file__).parent, (".py", ".json")))
+
+
+def settings_digest(settings: Mapping[str, Any], ignore: Iterable[str] = ()) -> str:
+    """The settings a page may depend on, as one hash; `ignore`: those that differ between runs without changing
+    a page (the output folder, the build time)."""
+    skip = set(ignore)
+    kept = {key: value for key, value in settings.items() if key not in skip}
+    return digest(json.dumps(kept, sort_keys=True, default=repr))
+
+
+def prepare(folder: Path) -> Path:
+    """The cache folder, made if missing; Refusal when it exists, holds anything and is not a statusgen cache."""
+    from .errors import Refusal
+
+    tag = folder / TAG
+    try:
+        if tag.is_file() and tag.read_text(encoding="utf-8", errors="replace") == TAG_TEXT:
+            return folder
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise Refusal(f"{folder}: not statusgen's build cache (expected a new or empty folder, or one with "
+                          f"statusgen's {TAG}; got a folder with other files), so it was not used; give another "
+                          "with --cache, or --no-cache")
+        folder.mkdir(parents=True, exist_ok=True)
+        tag.write_text(TAG_TEXT, encoding="utf-8")
+    except OSError as err:
+        raise Refusal(f"{folder}: cannot use it as the build cache ({(err.strerror or str(err)).lower()}); "
+                      "give another with --cache, or --no-cache") from None
+    return folder
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole: a reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class IncidentStore:
+    """Validated incidents by (path, hash of the file's text), for one generation. Without a folder it keeps
+    nothing and finds nothing."""
+
+    def __init__(self, folder: Path | None, generation: str):
+        self.path = folder / "incidents.pickle" if folder is not None else None
+        self.generation = generation
+        self.found: dict[tuple[str, str], Any] = {}
+        self.used: dict[tuple[str, str], Any] = {}
+        if self.path is None:
+            return
+        try:
+            with open(self.path, "rb") as f:
+                stored_generation, entries = pickle.load(f)
+        except Exception:  # noqa: BLE001 - missing, half-written by a killed build, from another version: start over
+            return
+        if stored_generation == generation:
+            self.found = entries
+
+    def get(self, path: str, text_hash: str):
+        item = self.found.get((path, text_hash))
+        if item is not None:
+            self.used[path, text_hash] = item
+        return item
+
+    def put(self, path: str, text_hash: str, item) -> None:
+        self.used[path, text_hash] = item
+
+    def save(self) -> None:
+        """Keep what this load used (files since removed or changed drop out), if it differs from what was read."""
+        if self.path is None or self.used.keys() == self.found.keys():
+            return
+        try:
+            _replace(self.path, pickle.dumps((self.generation, self.used), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
+
+
+class PageStore:
+    """Finished pages under `pages/<site key>/`, shared by the processes of one build by hard links (or copies)."""
+
+    def __init__(self, folder: Path | None, site_key: str):
+        self.folder = folder / "pages" / site_key[:32] if folder is not None else None
+        if self.folder is not None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                os.utime(self.folder)  # the newest set: kept by prune()
+            except OSError:
+                self.folder = None
+
+    def place(self, key: str, target: Path) -> bool:
+        """Put the stored page `key` at `target` (a new file); False when there is none."""
+        if self.folder is None:
+            return False
+        stored = self.folder / f"{key}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(stored, target)
+        except FileNotFoundError:
+            return False
+        except OSError:  # another file system, or links not allowed: a copy does the same
+            try:
+                shutil.copyfile(stored, target)
+            except FileNotFoundError:
+                return False
+        return True
+
+    def keep(self, key: str, written: Path) -> None:
+        """Store the page just written at `written` under `key`."""
+        if self.folder is None:
+            return
+        stored = self.folder / f"{key}.html"
+        tmp = self.folder / f".tmp-{os.getpid()}-{key}"
+        try:
+            try:
+                os.link(written, tmp)
+            except OSError:
+                shutil.copyfile(written, tmp)
+            os.replace(tmp, stored)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+
+    def prune(self, keys: Iterable[str]) -> None:
+        """Drop this set's pages not in `keys` (closed incidents since changed or removed), and all but the
+        newest KEEP_PAGE_SETS sets."""
+        if self.folder is None:
+            return
+        wanted = {f"{key}.html" for key in keys}
+        try:
+            for entry in os.scandir(self.folder):
+                if entry.name not in wanted:
+                    Path(entry.path).unlink(missing_ok=True)
+            sets = sorted((e for e in os.scandir(self.folder.parent) if e.is_dir()),
+                          key=lambda e: e.stat().st_mtime, reverse=True)
+            for old in sets[KEEP_PAGE_SETS:]:
+                shutil.rmtree(old.path, ignore_errors=True)
+        except OSError:
+            pass
