@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Any, Callable
+from typing import Any, Callable, MutableMapping
 
 from . import promises
 from .dates import midnight
@@ -134,23 +134,41 @@ HISTORY_DAYS = 90  # the period history.json sums up besides listing everything
 
 
 def history(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str, str | None], str],
-            link: Callable[[str], str]) -> bytes:
+            link: Callable[[str], str], reused: MutableMapping[str, str] | None = None,
+            reuse_key: Callable[[Incident], str | None] = lambda item: None) -> bytes:
     """`/api/history.json`: every incident and maintenance posted by `at` (Statuspage's lists stop at 50), oldest
     first, each update with the promises it made and the statuses it left, and the figures of promises kept
     (statusgen/promises.py) for each and for the last 90 days. Its JSON Schema is statusgen/schemas/history.schema.json.
+
+    `reused`: each entry's JSON by `reuse_key(incident)`, for the incidents that have one (closed for good: their
+    entry no longer depends on `at`); entries made here are added to it.
     """
     site = replace(site, incidents=as_posted(site.incidents, at))
     tz = site.timezone
-    all_figures = [promises.figures(i, at) for i in site.incidents]
-    recent = promises.summary(f for f in all_figures if f.incident.began >= at - timedelta(days=HISTORY_DAYS))
+    since = at - timedelta(days=HISTORY_DAYS)
+    recent = promises.summary(promises.figures(i, at) for i in site.incidents if i.began >= since)
     s = settings
     doc = {
         "page": {"id": s.page_id, "name": s.name, "url": s.url, "time_zone": s.time_zone},
         "as_of": stamp(at, tz),
         "last_90_days": _summary(recent),
-        "incidents": [_history_item(f, tz, link(url("incident", f.incident.id))) for f in all_figures],
+        "incidents": [],
     }
-    return _json(doc, compact=True)
+    entries = []
+    for item in site.incidents:
+        key = reuse_key(item)
+        text = reused.get(key) if reused is not None and key is not None else None
+        if text is None:
+            text = _json_text(_history_item(promises.figures(item, at), tz, link(url("incident", item.id))))
+            if reused is not None and key is not None:
+                reused[key] = text
+        entries.append(text)
+    head = _json_text(doc)
+    return (head[: -len("[]}")] + "[" + ",".join(entries) + "]}\n").encode("utf-8")
+
+
+def _json_text(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 def _history_item(f: promises.Figures, tz: tzinfo, page: str) -> dict[str, Any]:
@@ -185,8 +203,7 @@ def _minutes(delta: timedelta | None) -> float | None:
 def _json(doc: dict[str, Any], compact: bool = False) -> bytes:
     """JSON bytes; `compact` for the files that grow with the history: Python's encoder is C only without indent,
     and a 10,000-incident history.json pretty-printed takes seconds."""
-    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")) if compact else \
-        json.dumps(doc, indent=2, ensure_ascii=False)
+    text = _json_text(doc) if compact else json.dumps(doc, indent=2, ensure_ascii=False)
     return (text + "\n").encode("utf-8")
 
 

@@ -75,8 +75,11 @@ def settings_digest(settings: Mapping[str, Any], ignore: Iterable[str] = ()) -> 
     return digest(json.dumps(kept, sort_keys=True, default=repr))
 
 
-def prepare(folder: Path) -> Path:
-    """The cache folder, made if missing; Refusal when it exists, holds anything and is not a statusgen cache."""
+def prepare(folder: Path | None) -> Path | None:
+    """The cache folder, made if missing (with a .gitignore that keeps it out of git, and the cache tag); Refusal
+    when it exists, holds anything and is not a statusgen cache."""
+    if folder is None:
+        return None
     from .errors import Refusal
 
     tag = folder / TAG
@@ -88,6 +91,7 @@ def prepare(folder: Path) -> Path:
                           f"statusgen's {TAG}; got a folder with other files), so it was not used; give another "
                           "with --cache, or --no-cache")
         folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".gitignore").write_text("# statusgen's build cache: never committed\n*\n", encoding="utf-8")
         tag.write_text(TAG_TEXT, encoding="utf-8")
     except OSError as err:
         raise Refusal(f"{folder}: cannot use it as the build cache ({(err.strerror or str(err)).lower()}); "
@@ -162,10 +166,15 @@ class PageStore:
         """Put the stored page `key` at `target` (a new file); False when there is none."""
         if self.folder is None:
             return False
-        stored = self.folder / f"{key}.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        stored, where = f"{self.folder}/{key}.html", str(target)  # strings: called once per page
         try:
-            os.link(stored, target)
+            os.mkdir(os.path.dirname(where))
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(stored, where)
         except FileNotFoundError:
             return False
         except OSError:  # another file system, or links not allowed: a copy does the same
@@ -190,6 +199,10 @@ class PageStore:
         except OSError:
             Path(tmp).unlink(missing_ok=True)
 
+    def fragments(self, name: str) -> "Fragments":
+        """A named table of texts in this set (entries of history.json, say), read now, written by save()."""
+        return Fragments(self.folder / f".{name}.pickle" if self.folder is not None else None)
+
     def prune(self, keys: Iterable[str]) -> None:
         """Drop this set's pages not in `keys` (closed incidents since changed or removed), and all but the
         newest KEEP_PAGE_SETS sets."""
@@ -198,11 +211,43 @@ class PageStore:
         wanted = {f"{key}.html" for key in keys}
         try:
             for entry in os.scandir(self.folder):
-                if entry.name not in wanted:
+                if entry.name not in wanted and not entry.name.endswith(".pickle"):
                     Path(entry.path).unlink(missing_ok=True)
             sets = sorted((e for e in os.scandir(self.folder.parent) if e.is_dir()),
                           key=lambda e: e.stat().st_mtime, reverse=True)
             for old in sets[KEEP_PAGE_SETS:]:
                 shutil.rmtree(old.path, ignore_errors=True)
+        except OSError:
+            pass
+
+
+class Fragments(dict):
+    """Texts by key, kept in one file of a page set; save() writes back the entries asked for by this build."""
+
+    def __init__(self, path: Path | None):
+        super().__init__()
+        self.path, self.asked = path, set()
+        if path is not None:
+            try:
+                with open(path, "rb") as f:
+                    self.update(pickle.load(f))
+            except Exception:  # noqa: BLE001 - missing or half-written: start over
+                pass
+        self.read = set(self)
+
+    def get(self, key, default=None):
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __setitem__(self, key, value) -> None:
+        self.asked.add(key)
+        super().__setitem__(key, value)
+
+    def save(self) -> None:
+        if self.path is None or self.asked == self.read:
+            return
+        try:
+            _replace(self.path, pickle.dumps({k: self[k] for k in self.asked if k in self},
+                                             protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass

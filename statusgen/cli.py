@@ -12,7 +12,8 @@ import click
 from . import edit, publish, repo, report, scaffold
 from . import settings as settings_file
 from .errors import ContentError, Problem, Refusal
-from .cache import CACHE_DIR, prepare
+from .cache import CACHE_DIR
+from .cache import prepare as prepare_cache
 from .due import due as due_moments
 from .load import load_site
 from .times import TIME_FORMAT, zone
@@ -36,7 +37,8 @@ no_cache_option = click.option("--no-cache", is_flag=True, help="Work everything
 
 
 def cache_folder(path: Path, cache: Path | None, no_cache: bool) -> Path | None:
-    return None if no_cache else prepare((cache or site_dir(path) / CACHE_DIR).resolve())
+    """Where the build cache is (made when first used), or None with --no-cache."""
+    return None if no_cache else (cache or site_dir(path) / CACHE_DIR).resolve()
 
 
 timezone_option = click.option("--timezone", "tz", help="Zone of times written without an offset (default: TIMEZONE "
@@ -128,7 +130,7 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
     """
     with refusals(path, fmt):
         site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz)),
-                         cache=cache_folder(path, cache, no_cache))
+                         cache=prepare_cache(cache_folder(path, cache, no_cache)))
         when = repo.build_time(None, site_dir(path), site_inputs(path, settings or site_dir(path) /
                                                                   settings_file.DEFAULT_FILE))
     later = [Problem(path_, 1, note) for path_, note in site.unposted(when)]

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from . import report, timing
+from . import cache, report, timing
 from .errors import ContentError, Problem, Refusal
 from .load import load_site
 from .repo import repo_root
@@ -110,9 +110,10 @@ def discarded_prefix(output: Path) -> str:
     return f".{output.name}.deleting-"
 
 
-# Removes the folder it is given, after the build has returned: a replaced site of 10,000 pages takes a second or
-# more to delete, which nobody needs to wait for. A build that finds one still there removes it (remove_leftovers).
-_DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+# Removes the folder it is given in the background, after the build has returned: a replaced site of 10,000 pages
+# takes a second or more to delete, which nobody needs to wait for. The shell returns at once and leaves `rm` on
+# its own; a build that finds the folder still there removes it (remove_leftovers).
+_DELETE = ["/bin/sh", "-c", 'rm -rf -- "$1" </dev/null >/dev/null 2>&1 &', "sh"]
 
 
 def discard(old: Path, output: Path) -> None:
@@ -125,9 +126,8 @@ def discard(old: Path, output: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
         return
     try:
-        subprocess.Popen([sys.executable, "-c", _DELETE, str(aside)], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    except OSError:
+        subprocess.run([*_DELETE, str(aside)], check=True, start_new_session=True)
+    except (OSError, subprocess.CalledProcessError):
         shutil.rmtree(aside, ignore_errors=True)
 
 
@@ -350,6 +350,8 @@ def run(build: Build, force: bool = False, say: Callable[[str], None] = print) -
     warning = guard(build.output, build.protected(), force)
     if warning:
         say(warning)
+    if build.cache is not None:
+        cache.prepare(build.cache)  # only now: a refused build touches nothing
     build.output.parent.mkdir(parents=True, exist_ok=True)
     lock = OutputLock(build.output)
     try:

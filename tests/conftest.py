@@ -46,6 +46,18 @@ def utc(text: str) -> datetime:
     return parse_time(text, timezone.utc)
 
 
+def settled(parent: Path, timeout: float = 30.0) -> Path:
+    """`parent` once the replaced sites a build set aside there (.NAME.deleting-*) are gone: the build deletes them
+    in the background, after it has returned."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while any(p.name.startswith(".") and ".deleting-" in p.name for p in parent.iterdir()):
+        assert time.monotonic() < deadline, f"a replaced site was never deleted in {parent}"
+        time.sleep(0.02)
+    return parent
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
     """Serves a folder without logging each request into the test output."""
 

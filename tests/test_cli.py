@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from statusgen.cli import main
 from statusgen.report import github_command
-from tests.conftest import ROOT, SiteFactory
+from tests.conftest import ROOT, SiteFactory, settled
 
 GOOD = """\
 ---
@@ -91,7 +91,10 @@ def test_build_then_broken_content_leaves_the_site_as_it_was(site):
     assert "unparseable YAML" in second.output
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in site.root.iterdir()) == ["content", "output", "pelicanconf.py", "plugins", "theme"]
+    # Beside the site only the build cache, which keeps itself out of git.
+    assert sorted(p.name for p in settled(site.root).iterdir()) == [".statusgen-cache", "content", "output",
+                                                                    "pelicanconf.py", "plugins", "theme"]
+    assert (site.root / ".statusgen-cache" / ".gitignore").read_text().splitlines()[-1] == "*"
 
 
 def test_same_input_same_bytes(site, tmp_path):

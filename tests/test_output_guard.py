@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from statusgen import cli, publish
-from tests.conftest import BUILD_TIME
+from tests.conftest import BUILD_TIME, settled
 from tests.test_publish import LATER, build, build_command, copy_project, snapshot, staging_has_files
 
 
@@ -192,11 +192,11 @@ def test_a_stopped_build_takes_pelican_with_it(project, tmp_path, sig):
             proc.wait()
     assert wait_gone(started) == set(), "Pelican or its writers outlived the build"
     assert snapshot(output) == snapshot(tmp_path / "first")  # the published site as it was
-    leftovers = sorted(p.name for p in project.iterdir() if p.name.startswith(".output."))
+    leftovers = sorted(p.name for p in settled(project).iterdir() if p.name.startswith(".output."))
     if sig == signal.SIGKILL:
         assert proc.returncode == -sig
         assert run_build(project, output).exit_code == 0  # and the next build clears what it left
-        leftovers = sorted(p.name for p in project.iterdir() if p.name.startswith(".output."))
+        leftovers = sorted(p.name for p in settled(project).iterdir() if p.name.startswith(".output."))
     else:
         assert proc.returncode == 128 + sig, err
         assert err.endswith(f"stopped by signal {int(sig)}: nothing was replaced\n"), err

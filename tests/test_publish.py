@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from pelican.settings import read_settings
 
 from statusgen import cli, publish
-from tests.conftest import BUILD_TIME, ROOT, serving
+from tests.conftest import BUILD_TIME, ROOT, serving, settled
 
 LATER = "2026-11-22 21:15Z"  # a second build time: a different site from the one built at BUILD_TIME
 PROJECT = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
@@ -109,7 +109,7 @@ def staging_has_files(output: Path, ignore: set[Path]) -> bool:
 
 
 def leftovers(parent: Path) -> list[str]:
-    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".output."))
+    return sorted(p.name for p in settled(parent).iterdir() if p.name.startswith(".output."))
 
 
 def test_a_killed_build_leaves_the_published_site_whole(tmp_path):

@@ -196,10 +196,11 @@ class StatusSiteGenerator(Generator):
 
     def reuse_key(self, job: PageJob) -> str | None:
         """The cache key of a page that an earlier build with the same inputs wrote the same: a closed incident's."""
-        item = job.incident
-        if item is None or not is_final(item, self.view.at):
-            return None
-        return digest(self.site_key_, item.path, item.digest)
+        return self.reuse_key_of(job.incident) if job.incident is not None else None
+
+    def reuse_key_of(self, item) -> str | None:
+        """The cache key of what is made of an incident closed for good (its page, its history.json entry)."""
+        return digest(self.site_key_, item.path, item.digest) if is_final(item, self.view.at) else None
 
     def write_page(self, job: PageJob) -> None:
         """A page: the same one from the cache if a build with the same inputs wrote it, else rendered."""
@@ -269,9 +270,11 @@ class StatusSiteGenerator(Generator):
                                         self.link_from(self.urls.url("api", "summary"))).items():
             self.write_bytes(name, data)
         # Our own full history, with every promise and its figures: Statuspage's lists stop at 50.
+        reused = self.pages.fragments("history")  # the entries of closed incidents, as an earlier build made them
         self.write_bytes(self.urls.save_as("history_json"),
                          api.history(self.view.site, self.view.at, self.api_config, self.urls.url,
-                                     self.link_from(self.urls.url("history_json"))))
+                                     self.link_from(self.urls.url("history_json")), reused, self.reuse_key_of))
+        reused.save()
 
     def write_bytes(self, save_as: str, data: bytes) -> None:
         path = Path(self.output_path, save_as)
