@@ -457,9 +457,10 @@ def _libical_missing() -> str | None:
     return probe.stderr.strip().splitlines()[-1] if probe.returncode else None
 
 
+LIBICAL_MISSING = _libical_missing()
 needs_libical = pytest.mark.skipif(
-    _libical_missing() is not None,
-    reason=f"libical's GObject bindings missing ({_libical_missing()}): run scripts/install-system-deps.sh as root "
+    LIBICAL_MISSING is not None,
+    reason=f"libical's GObject bindings missing ({LIBICAL_MISSING}): run scripts/install-system-deps.sh as root "
            "(apt-get install gir1.2-ical-3.0 python3-gi)")
 
 
