@@ -12,6 +12,13 @@ calendar app needs to follow changes is derived from the files alone, with no st
 - All times are UTC (`...Z`): no VTIMEZONE to get wrong, and no floating times, which clients would read in
   the subscriber's own zone.
 - TRANSP is TRANSPARENT: a provider's maintenance must not make its customers look busy.
+- No METHOD. METHOD:PUBLISH makes the file an iTIP message (RFC 5546), which requires an ORGANIZER on every event,
+  and an ORGANIZER must be a calendar address (a mailto: URI). A site has no such setting: STATUSGEN_CONTACT is
+  free text, perhaps a phone number or nothing, and an address guessed from it would be wrong somewhere. RFC 5545
+  (3.7.2) allows leaving METHOD out: the file is then a snapshot of calendar information with no scheduling
+  meaning, which is exactly what a subscribed feed is. That is valid for every site, and one code path.
+- LOCATION names the areas the window touches; DESCRIPTION keeps the announcement (the first update, "what to
+  expect") with the latest update below it, each with its time, so a completed window still says what was done.
 A calendar with nothing in it still gets its file, with no events (only a UTC VTIMEZONE, since RFC 5545 wants
 one component), so a subscription never breaks.
 """
@@ -27,6 +34,7 @@ from icalendar import Event, Timezone, TimezoneStandard, vDuration, vText
 
 from .model import Incident, Site, Update, concerning
 from .markup import to_html
+from .wording import human, state_words
 
 DEFAULT_KEEP_DAYS = 365
 REFRESH = timedelta(hours=1)  # how often subscribers should fetch again: CI rebuilds about that often
@@ -98,7 +106,6 @@ def render(site: Site, calendar: Calendar, build_time: datetime, url: Callable[[
     cal.add("prodid", f"-//{settings.organization}//statusgen//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
     name = vText(f"{settings.site_name}: {calendar.title}")  # vText: icalendar leaves these two unescaped
     cal.add("name", name)  # RFC 7986
     cal.add("x-wr-calname", name)  # what most clients still read
@@ -154,7 +161,10 @@ def event(site: Site, incident: Incident, posted: tuple[Update, ...], url: str, 
     ev.add("dtstart", utc(incident.window.start))
     ev.add("dtend", utc(incident.window.end))
     ev.add("summary", f"{SUMMARY_PREFIX[status]}: {incident.title}")
-    ev.add("description", description(site, incident, latest, url))
+    ev.add("description", description(site, incident, posted, url))
+    where = areas_named(site, incident)
+    if where:
+        ev.add("location", where)  # TEXT: icalendar escapes the commas between names, and any in them
     if _absolute(url):  # RFC 5545 URL is a URI: a relative one (a site built without SITEURL) means nothing
         ev.add("url", url)
     ev.add("status", status)
@@ -167,14 +177,27 @@ def _absolute(url: str) -> bool:
     return "://" in url
 
 
-def description(site: Site, incident: Incident, latest: Update, url: str) -> str:
-    """The latest update's words as plain text, then what and where, then the page with the whole timeline."""
-    catalog = site.catalog
+def areas_named(site: Site, incident: Incident) -> str:
+    """The names of the areas a maintenance touches, in catalog order: 'North Valley, Cedar Falls'."""
+    return ", ".join(a.name for a in site.catalog.areas if a.id in incident.areas)
+
+
+def description(site: Site, incident: Incident, posted: tuple[Update, ...], url: str) -> str:
+    """The announcement (the first update) as plain text and, once there is a later one, the latest update below
+    it, each headed by its state and time; then what and where, then the page with the whole timeline."""
+    first, latest = posted[0], posted[-1]
     touched = incident.statuses_after(latest)  # as that update left them: later updates never reach back
-    what = ", ".join(c.name for c in catalog.components if c.id in touched)
-    where = ", ".join(a.name for a in catalog.areas if a.id in incident.areas)
-    parts = [plain_text(latest.body), f"Affected: {what}. Where: {where}."] + ([url] if _absolute(url) else [])
+    what = ", ".join(c.name for c in site.catalog.components if c.id in touched)
+    said = [_update_text(first, site.timezone)] + ([_update_text(latest, site.timezone)] if latest is not first else [])
+    parts = [*said, f"Affected: {what}. Where: {areas_named(site, incident)}."] + ([url] if _absolute(url) else [])
     return "\n\n".join(p for p in parts if p)
+
+
+def _update_text(update: Update, tz) -> str:
+    """'Scheduled (Nov 20, 2026, 10:30 CST):' over the update's words; a body that says nothing leaves the heading."""
+    heading = f"{state_words(update.state)} ({human(update.at, tz)}):"
+    body = plain_text(update.body)
+    return f"{heading}\n{body}" if body else heading
 
 
 def plain_text(markdown: str) -> str:

@@ -18,6 +18,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_TIME = "2026-11-22 21:00Z"  # the example site is shown as of this time in tests
+CHROMIUM = "/usr/bin/chromium"  # Debian's: `playwright install` cannot download a browser of its own here
+LAUNCH_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run"]
 
 CATALOG = """\
 areas:
@@ -66,9 +69,10 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serving(folder: Path):
-    """Serve `folder` over HTTP on 127.0.0.1 in a thread; yields the port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
+def serving(folder: Path, handler: type[SimpleHTTPRequestHandler] = QuietHandler):
+    """Serve `folder` over HTTP on 127.0.0.1 in a thread (with `handler`, a SimpleHTTPRequestHandler); yields the
+    port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -77,6 +81,21 @@ def serving(folder: Path):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium through Playwright, one per test module; skips where it is not installed."""
+    if shutil.which(CHROMIUM) is None:
+        pytest.skip("chromium not installed: run scripts/install-system-deps.sh as root")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
 
 
 class SiteFactory:
@@ -136,7 +155,7 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if item.path.name == "test_browser.py":
+        if item.path.name == "test_browser.py" or "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
         elif any(name in _BUILD_FIXTURES for name in getattr(item, "fixturenames", ())) or _builds(item):
             item.add_marker(pytest.mark.build)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from statusgen import favicon
 from statusgen.cli import main
-from tests.conftest import BUILD_TIME, ROOT, serving
+from tests.conftest import BUILD_TIME, CHROMIUM, LAUNCH_ARGS, ROOT, serving
 
 BRAND = '''
 STATUSGEN_LOGO = "brand/logo.svg"
@@ -147,7 +147,7 @@ def test_the_site_serves_a_favicon_of_its_overall_status(example_output):
 
 def axe_violations(output: Path, schemes=("light", "dark")) -> dict[str, list[str]]:
     """axe's WCAG 2.1 AA rules broken on the home page, by colour scheme, in headless Chromium."""
-    from tests.test_browser import AXE_OPTIONS, CHROMIUM, LAUNCH_ARGS
+    from tests.test_browser import AXE_OPTIONS
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 

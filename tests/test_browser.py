@@ -16,15 +16,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.conftest import CHROMIUM
+
 if shutil.which(CHROMIUM) is None:
     pytest.skip("chromium not installed: run scripts/install-system-deps.sh as root", allow_module_level=True)
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
                "resultTypes": ["violations"]}
 DESKTOP = {"width": 1000, "height": 800}
@@ -58,16 +56,6 @@ def pages(example_output: Path) -> list[str]:
         rel = path.relative_to(example_output).as_posix()
         found.append("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
     return found
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,8 @@ The site fixture's catalog: areas north and south; phone offered in both, tv onl
 """
 from __future__ import annotations
 
+import json
+import subprocess
 from datetime import datetime, timedelta, timezone
 
 import icalendar
@@ -13,7 +15,7 @@ import pytest
 from statusgen.ics import CalendarSettings, calendars, plain_text, render
 from statusgen.load import load_site
 from statusgen.urls import Urls
-from tests.conftest import ROOT, utc
+from tests.conftest import ROOT, SiteFactory, utc
 
 SETTINGS = CalendarSettings(site_name="Example Status", organization="Example Net", authority="status.example.org")
 BUILD = datetime(2026, 11, 22, 21, 0, tzinfo=timezone.utc)
@@ -106,7 +108,6 @@ def test_calendar_header(site):
         "VERSION:2.0",
         "PRODID:-//Example Net//statusgen//EN",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
         "NAME:Example Status: Maintenance in North",
         "X-WR-CALNAME:Example Status: Maintenance in North",
         "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
@@ -117,6 +118,7 @@ def test_calendar_header(site):
     cal = parse(data)
     assert cal.refresh_interval == timedelta(hours=1)
     assert "X-WR-TIMEZONE" not in cal and not cal.walk("VTIMEZONE")  # every time is UTC
+    assert "METHOD" not in cal  # not an iTIP message: METHOD:PUBLISH would want an ORGANIZER a site may not have
 
 
 def test_a_maintenance_window_is_one_event_with_every_property(site):
@@ -136,8 +138,13 @@ def test_a_maintenance_window_is_one_event_with_every_property(site):
     assert event["SEQUENCE"] == 1
     assert str(event["STATUS"]) == "CONFIRMED"
     assert str(event["SUMMARY"]) == "Maintenance: Phone switch replacement"
-    assert str(event["DESCRIPTION"]) == ("Still on. Calls drop for ten minutes.\n\nAffected: Phone. Where: North.\n\n"
+    assert str(event["DESCRIPTION"]) == ("Scheduled (Nov 20, 2026, 10:30 CST):\nWe will replace the phone switch.\n\n"
+                                         "See it (https://example.org/).\n\n"
+                                         "Scheduled (Nov 21, 2026, 09:00 CST):\n"
+                                         "Still on. Calls drop for ten minutes.\n\n"
+                                         "Affected: Phone. Where: North.\n\n"
                                          "https://status.example.org/incidents/2026-11-20-switch/")
+    assert str(event["LOCATION"]) == "North"
     assert str(event["URL"]) == "https://status.example.org/incidents/2026-11-20-switch/"
     assert str(event["TRANSP"]) == "TRANSPARENT"
     assert event.categories == ["Maintenance"]
@@ -165,23 +172,35 @@ def test_a_moved_window_keeps_its_uid_and_raises_its_sequence(site):
     assert after.decoded("DTSTART") == utc("2026-12-10 01:00") and after.decoded("DTEND") == utc("2026-12-10 05:00")
     assert after.decoded("DTSTAMP") > before.decoded("DTSTAMP")
     assert after.decoded("CREATED") == before.decoded("CREATED")
-    assert str(after["DESCRIPTION"]).startswith("Moved to December 10: the part is late.\n\n")
+    assert str(after["DESCRIPTION"]).startswith("Scheduled (Nov 20, 2026, 10:30 UTC):\n"
+                                                "We will replace the phone switch.\n\n"
+                                                "Scheduled (Nov 22, 2026, 08:00 UTC):\n"
+                                                "Moved to December 10: the part is late.\n\n")
 
 
-@pytest.mark.parametrize("states, status, summary", [
-    (["scheduled"], "CONFIRMED", "Maintenance: Phone switch replacement"),
-    (["scheduled", "in_progress"], "CONFIRMED", "Maintenance: Phone switch replacement"),
-    (["scheduled", "in_progress", "verifying"], "CONFIRMED", "Maintenance: Phone switch replacement"),
-    (["scheduled", "in_progress", "verifying", "completed"], "CONFIRMED", "Maintenance: Phone switch replacement"),
-    (["scheduled", "cancelled"], "CANCELLED", "Cancelled: Phone switch replacement"),
+ANNOUNCED = "Scheduled (Nov 20, 2026, 10:30 UTC):\nNow scheduled.\n\n"
+
+
+@pytest.mark.parametrize("states, status, summary, said", [
+    (["scheduled"], "CONFIRMED", "Maintenance: Phone switch replacement", ANNOUNCED),
+    (["scheduled", "in_progress"], "CONFIRMED", "Maintenance: Phone switch replacement",
+     ANNOUNCED + "In progress (Dec 3, 2026, 01:00 UTC):\nNow in_progress.\n\n"),
+    (["scheduled", "in_progress", "verifying"], "CONFIRMED", "Maintenance: Phone switch replacement",
+     ANNOUNCED + "Verifying (Dec 3, 2026, 04:00 UTC):\nNow verifying.\n\n"),
+    # once completed, the announcement ("what to expect") is still there, the last word below it
+    (["scheduled", "in_progress", "verifying", "completed"], "CONFIRMED", "Maintenance: Phone switch replacement",
+     ANNOUNCED + "Completed (Dec 3, 2026, 04:30 UTC):\nNow completed.\n\n"),
+    (["scheduled", "cancelled"], "CANCELLED", "Cancelled: Phone switch replacement",
+     ANNOUNCED + "Cancelled (Dec 3, 2026, 01:00 UTC):\nNow cancelled.\n\n"),
 ])
-def test_status_summary_and_sequence_follow_the_updates(site, states, status, summary):
+def test_status_summary_and_sequence_follow_the_updates(site, states, status, summary, said):
     times = ["2026-11-20 10:30", "2026-12-03 01:00", "2026-12-03 04:00", "2026-12-03 04:30"]
     site.incident("2026-11-20-switch.md", maintenance([(t, s, f"Now {s}.") for t, s in zip(times, states)]))
     data = rendered(load(site), build_time=utc("2026-12-04 00:00"))
     event = only_event(data)
     assert (str(event["STATUS"]), str(event["SUMMARY"]), event["SEQUENCE"]) == (status, summary, len(states) - 1)
-    assert str(event["DESCRIPTION"]).startswith(f"Now {states[-1]}.\n\n")
+    assert str(event["DESCRIPTION"]) == (said + "Affected: Phone. Where: North, South.\n\n"
+                                         "https://status.example.org/incidents/2026-11-20-switch/")
     assert_importable(data)
 
 
@@ -246,7 +265,8 @@ def test_long_non_ascii_lines_fold_at_75_octets_with_crlf(site):
     assert summary == f"SUMMARY:Maintenance: {LONG_TITLE.strip()}"
     event = only_event(data)
     assert str(event["SUMMARY"]) == f"Maintenance: {LONG_TITLE.strip()}"
-    assert str(event["DESCRIPTION"]).startswith(("€ä☕ " * 80).strip() + "\n\n")
+    assert str(event["DESCRIPTION"]).startswith(
+        "Scheduled (Nov 20, 2026, 10:30 UTC):\n" + ("€ä☕ " * 80).strip() + "\n\n")
 
 
 def test_commas_semicolons_and_newlines_are_escaped_and_come_back(site):
@@ -256,14 +276,37 @@ def test_commas_semicolons_and_newlines_are_escaped_and_come_back(site):
     data = rendered(load(site))
     assert raw_property(data, "SUMMARY") == ['SUMMARY:Maintenance: DB\\, API\\; and "voice" work']
     description = raw_property(data, "DESCRIPTION")[0]
-    assert description.startswith("DESCRIPTION:Calls drop\\, then return\\; twice. Same paragraph.\\n\\n"
+    assert description.startswith("DESCRIPTION:Scheduled (Nov 20\\, 2026\\, 10:30 UTC):\\n"
+                                  "Calls drop\\, then return\\; twice. Same paragraph.\\n\\n"
                                   "A backslash \\\\ too.\\n\\nAffected: Phone. Where: North\\, South.\\n\\n")
     event = only_event(data)
     assert str(event["SUMMARY"]) == 'Maintenance: DB, API; and "voice" work'
-    assert str(event["DESCRIPTION"]) == ("Calls drop, then return; twice. Same paragraph.\n\nA backslash \\ too.\n\n"
+    assert str(event["DESCRIPTION"]) == ("Scheduled (Nov 20, 2026, 10:30 UTC):\n"
+                                         "Calls drop, then return; twice. Same paragraph.\n\nA backslash \\ too.\n\n"
                                          "Affected: Phone. Where: North, South.\n\n"
                                          "https://status.example.org/incidents/2026-11-20-tricky/")
     assert parse(data).to_ical() == data  # the parser reads back exactly what was written
+
+
+def test_location_names_the_areas_in_catalog_order_escaped(site):
+    site.catalog("""\
+        areas:
+          - id: lake
+            name: Lake City, East; Docks
+          - id: north
+            name: North
+          - id: south
+            name: South
+        components:
+          - id: phone
+            name: Phone
+            areas: [lake, north, south]
+        """)
+    site.incident("2026-11-20-switch.md", maintenance(extra="areas: [south, lake]"))
+    data = rendered(load(site))
+    assert raw_property(data, "LOCATION") == ["LOCATION:Lake City\\, East\\; Docks\\, South"]
+    assert str(only_event(data)["LOCATION"]) == "Lake City, East; Docks, South"
+    assert_importable(data)
 
 
 def test_calendar_names_are_escaped_text(site):
@@ -343,6 +386,7 @@ def test_every_calendar_of_the_example_site_is_importable():
     assert (str(cancelled["STATUS"]), cancelled["SEQUENCE"]) == ("CANCELLED", 1)
     assert str(cancelled["SUMMARY"]) == "Cancelled: Phone switch software update"
     hub = by_uid["2026-11-20-lake-city-hub-switch-replacement"]
+    assert str(hub["LOCATION"]) == "Lake City"
     assert hub.decoded("DTSTART") == utc("2026-12-03 07:00")  # 01:00 CST
     assert str(hub["DESCRIPTION"]).endswith("Affected: Fiber internet, DSL internet, Home phone. Where: Lake City.\n\n"
                                             "https://status.example.org/incidents/"
@@ -358,3 +402,160 @@ def test_a_shared_event_cache_changes_no_byte():
         alone = render(model, calendar, BUILD, url, link, SETTINGS)
         assert render(model, calendar, BUILD, url, link, SETTINGS, cache) == alone
     assert cache  # the maintenance events were made once and reused
+
+
+# --- libical (what Evolution and many calendar servers use), with its iTIP and RFC 5546 restriction checks -------
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # python3-gi is a Debian package for the system python, not for our venv
+# Reads calendars named on the command line; prints, as JSON, [file, component, error] for each X-LIC-ERROR libical
+# added while parsing or while checking restrictions, and for each calendar whose check_restrictions() said no.
+LIBICAL_CHECK = """
+import json, sys
+import gi
+gi.require_version("ICalGLib", "3.0")
+from gi.repository import ICalGLib
+def errors(comp):
+    prop = comp.get_first_property(ICalGLib.PropertyKind.XLICERROR_PROPERTY)
+    while prop:
+        yield ICalGLib.Component.kind_to_string(comp.isa()), prop.get_xlicerror()
+        prop = comp.get_next_property(ICalGLib.PropertyKind.XLICERROR_PROPERTY)
+    child = comp.get_first_component(ICalGLib.ComponentKind.ANY_COMPONENT)
+    while child:
+        yield from errors(child)
+        child = comp.get_next_component(ICalGLib.ComponentKind.ANY_COMPONENT)
+found = []
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8", newline="") as f:
+        comp = ICalGLib.Component.new_from_string(f.read())
+    if comp is None:
+        found.append([path, "", "not parsed"])
+        continue
+    passed = comp.check_restrictions()
+    found += [[path, kind, text] for kind, text in errors(comp)]
+    if not passed and not any(p == path for p, _, _ in found):
+        found.append([path, "", "check_restrictions() failed with no X-LIC-ERROR"])
+print(json.dumps(found))
+"""
+
+
+def libical_errors(files) -> list[list[str]]:
+    """What libical says is wrong with these .ics files: [file, component, message] each; [] when nothing."""
+    files = [str(f) for f in files]
+    assert files
+    result = subprocess.run([SYSTEM_PYTHON, "-c", LIBICAL_CHECK, *files], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _libical_missing() -> str | None:
+    try:
+        probe = subprocess.run([SYSTEM_PYTHON, "-c", "import gi; gi.require_version('ICalGLib', '3.0')"],
+                               capture_output=True, text=True, timeout=60)
+    except OSError as error:
+        return f"{SYSTEM_PYTHON}: {error}"
+    return probe.stderr.strip().splitlines()[-1] if probe.returncode else None
+
+
+LIBICAL_MISSING = _libical_missing()
+needs_libical = pytest.mark.skipif(
+    LIBICAL_MISSING is not None,
+    reason=f"libical's GObject bindings missing ({LIBICAL_MISSING}): run scripts/install-system-deps.sh as root "
+           "(apt-get install gir1.2-ical-3.0 python3-gi)")
+
+
+def write_calendars(model, folder, build_time=BUILD, settings=SETTINGS, link=link) -> list:
+    """Every calendar of a site, rendered and saved under `folder`, as the build lays them out."""
+    saved = []
+    for calendar in calendars(model, url):
+        path = folder / calendar.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(render(model, calendar, build_time, url, link, settings))
+        saved.append(path)
+    return saved
+
+
+@needs_libical
+def test_libical_finds_what_it_is_for(tmp_path):
+    """The control: the very check the tests below rely on rejects an iTIP PUBLISH without ORGANIZER (what we
+    wrote before), a property given twice that may appear once, and a time it cannot read; so its silence about
+    ours means something. (Without METHOD libical checks RFC 5545's at-most-once rules and values, not what is
+    required: assert_importable checks that.)"""
+    good = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//x//y//EN", "BEGIN:VEVENT", "UID:a@x",
+            "DTSTAMP:20261120T103000Z", "DTSTART:20261203T010000Z", "DTEND:20261203T050000Z", "SUMMARY:Work",
+            "END:VEVENT", "END:VCALENDAR", ""]
+    publish = good[:3] + ["METHOD:PUBLISH"] + good[3:]
+    twice = good[:9] + ["LOCATION:North", "LOCATION:South"] + good[9:]
+    unreadable = [line.replace("T010000Z", "T01") for line in good]
+    files = {}
+    for name, lines in {"good": good, "publish": publish, "twice": twice, "unreadable": unreadable}.items():
+        files[name] = tmp_path / f"{name}.ics"
+        files[name].write_bytes("\r\n".join(lines).encode())
+    found = libical_errors(files.values())
+    assert [(p.split("/")[-1], kind) for p, kind, _ in found] == [
+        ("publish.ics", "VEVENT"), ("twice.ics", "VEVENT"), ("unreadable.ics", "VEVENT")]
+    assert [message.split(". ")[0] for _, _, message in found] == [
+        "Failed iTIP restrictions for ORGANIZER property", "Failed iTIP restrictions for LOCATION property",
+        "Can't parse as DATE-TIME value in DTSTART property"]
+
+
+@needs_libical
+def test_libical_finds_nothing_wrong_with_the_example_sites_calendars(example_output):
+    files = sorted((example_output / "calendar").rglob("*.ics"))
+    assert len(files) >= 10 and any(b"BEGIN:VEVENT" in f.read_bytes() for f in files)
+    assert libical_errors(files) == []
+
+
+@needs_libical
+@pytest.mark.parametrize("settings, link", [
+    (SETTINGS, link),
+    (CalendarSettings(site_name="Acme, Inc; status", organization="Acme, Inc", authority="status.acme.test"),
+     lambda path: f"../{path}"),  # no SITEURL: no URL properties at all
+], ids=["absolute", "relative-and-odd-names"])
+def test_libical_finds_nothing_wrong_with_maintenance_in_every_state(site: SiteFactory, tmp_path, settings, link):
+    build = "2026-12-03 03:00"
+    site.catalog(CATALOG_WITH_ODD_AREAS)
+    for name, window, updates, extra in [
+        ("upcoming", ("2026-12-10 01:00", "2026-12-10 05:00"), [("2026-11-20 10:30", "scheduled", "Planned.")], ""),
+        ("in-progress", ("2026-12-03 01:00", "2026-12-03 05:00"),
+         [("2026-11-20 10:30", "scheduled", "Planned, with a [link](https://example.org/)."),
+          ("2026-12-03 01:05", "in_progress", "Started; calls drop, briefly.")], "areas: [lake]"),
+        ("verifying", ("2026-12-03 00:00", "2026-12-03 02:00"),
+         [("2026-11-20 10:30", "scheduled", "Planned."), ("2026-12-03 00:05", "in_progress", "Started."),
+          ("2026-12-03 01:50", "verifying", "Checking.")], ""),
+        ("completed", ("2026-12-01 01:00", "2026-12-01 05:00"),
+         [("2026-11-20 10:30", "scheduled", "- one\n- two"), ("2026-12-01 01:00", "in_progress", "Started."),
+          ("2026-12-01 04:00", "completed", "Done.")], "areas: [north, lake]"),
+        ("cancelled", ("2026-12-05 01:00", "2026-12-05 05:00"),
+         [("2026-11-20 10:30", "scheduled", "Planned."), ("2026-11-25 10:30", "cancelled", "Called off.")], ""),
+        ("ended-unconfirmed", ("2026-12-02 01:00", "2026-12-02 02:00"),
+         [("2026-11-20 10:30", "scheduled", "Planned.")], ""),
+        ("not-posted-yet", ("2026-12-20 01:00", "2026-12-20 02:00"),
+         [("2026-12-04 10:30", "scheduled", "Later.")], ""),
+    ]:
+        site.incident(f"2026-11-20-{name}.md", maintenance(updates, window=window, extra=extra))
+    site.incident("2026-11-21-calls-fail.md", incident())
+    model = load(site)
+    files = write_calendars(model, tmp_path / "out", build_time=utc(build), settings=settings, link=link)
+    everything = events((tmp_path / "out/calendar/maintenance.ics").read_bytes())
+    assert {str(e["STATUS"]) for e in everything} == {"CONFIRMED", "CANCELLED"} and len(everything) == 6
+    assert libical_errors(files) == []
+
+
+CATALOG_WITH_ODD_AREAS = """\
+areas:
+  - id: north
+    name: North
+  - id: lake
+    name: Lake City, East; Docks
+groups:
+  - id: voice
+    name: Voice
+components:
+  - id: phone
+    name: Phone
+    group: voice
+  - id: tv
+    name: TV
+    areas: [lake]
+"""
