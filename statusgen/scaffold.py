@@ -147,7 +147,7 @@ SITEURL = (os.environ.get("STATUSGEN_SITEURL") or SITEURL).rstrip("/")  # noqa: 
 RELATIVE_URLS = False
 '''
 
-GITIGNORE = "output/\npublic/\n.output.*\n__pycache__/\n"
+GITIGNORE = "output/\npublic/\n.output.*\n.statusgen-cache/\n__pycache__/\n"
 
 INCIDENTS_README = """# Incidents and maintenance
 

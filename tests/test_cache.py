@@ -1,0 +1,155 @@
+"""The build cache: a warm build writes the same bytes as a cold one, whatever input changed in between; a closed
+incident's page does not depend on the build time; the cache is only ever a folder statusgen made."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BUILD_TIME, ROOT
+
+LATER = "2026-12-24 12:00Z"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    work = tmp_path / "site"
+    work.mkdir()
+    for name in ("content", "theme", "plugins", "pelicanconf.py"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, work / name)
+    return work
+
+
+def build(site: Path, output: Path, *extra: str, when: str = BUILD_TIME) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "statusgen.cli", "build", str(site), "-o", str(output),
+                             "--build-time", when, *extra], capture_output=True, text=True, cwd=site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def cold_and_warm(site: Path, tmp_path: Path, name: str, when: str = BUILD_TIME) -> tuple[dict, dict]:
+    """(a build with no cache, a build with the site's cache as it stands) of the same input."""
+    cold, warm = tmp_path / f"{name}-cold", tmp_path / f"{name}-warm"
+    build(site, cold, "--no-cache", when=when)
+    build(site, warm, when=when)
+    return tree(cold), tree(warm)
+
+
+def reused(output: Path, site: Path) -> int:
+    """How many pages of `output` are the very files the cache holds (hard links to them)."""
+    stored = {(p.stat().st_dev, p.stat().st_ino) for p in (site / ".statusgen-cache" / "pages").rglob("*.html")}
+    return sum((p.stat().st_dev, p.stat().st_ino) in stored for p in output.rglob("*.html"))
+
+
+def test_a_warm_build_writes_the_same_bytes_as_a_cold_one_and_reuses_closed_incidents(example, tmp_path):
+    first = tmp_path / "first"
+    build(example, first)  # fills the cache
+    assert (example / ".statusgen-cache" / "CACHEDIR.TAG").is_file()
+    assert reused(first, example) > 5  # the pages it wrote went into the cache
+    cold, warm = cold_and_warm(example, tmp_path, "again")
+    assert warm == cold == tree(first)
+    closed = len(list((example / ".statusgen-cache" / "pages").rglob("*.html")))
+    assert reused(tmp_path / "again-warm", example) == closed  # every closed incident's page came from the cache
+    assert reused(tmp_path / "again-cold", example) == 0
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# Each kind of input a page depends on, changed in a way every closed incident's page shows.
+CHANGES = {
+    "an incident": lambda site: edit(site / "content" / "incidents" / "2025-12-09-email-delays.md",
+                                     "title: ", "title: Edited "),
+    "the catalog": lambda site: edit(site / "content" / "components.yml", "name: Email", "name: Electronic mail"),
+    "the settings": lambda site: edit(site / "pelicanconf.py", 'SITENAME = "', 'SITENAME = "Edited '),
+    "a template": lambda site: edit(site / "theme" / "templates" / "base.html", "Skip to content", "Skip to the content"),
+    "a stylesheet": lambda site: (site / "theme" / "static" / "style.css").write_text(
+        (site / "theme" / "static" / "style.css").read_text() + "\n/* edited */\n"),
+    "the plugin": lambda site: edit(site / "plugins" / "statusgen_site" / "generator.py",
+                                    '"""The statusgen Pelican generator', '"""The edited statusgen Pelican generator'),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_change_to_any_input_is_seen_by_the_next_warm_build(example, tmp_path, change):
+    before = tmp_path / "before"
+    build(example, before)
+    CHANGES[change](example)
+    cold, warm = cold_and_warm(example, tmp_path, "after")
+    assert warm == cold
+    if change != "the plugin":  # a docstring: the pages stay the same, but nothing stale may be reused
+        assert warm != tree(before)
+
+
+def test_the_time_zone_given_on_the_command_line_is_part_of_the_key(example, tmp_path):
+    build(example, tmp_path / "chicago")
+    cold, warm = tmp_path / "utc-cold", tmp_path / "utc-warm"
+    build(example, cold, "--no-cache", "--timezone", "UTC")
+    build(example, warm, "--timezone", "UTC")
+    assert tree(warm) == tree(cold) != tree(tmp_path / "chicago")
+
+
+def test_a_closed_incidents_page_is_the_same_whenever_it_is_built(example, tmp_path):
+    build(example, tmp_path / "now", "--no-cache")
+    build(example, tmp_path / "later", "--no-cache", when=LATER)
+    now, later = tree(tmp_path / "now"), tree(tmp_path / "later")
+    same = [name for name in now if name.startswith("incidents/") and now[name] == later.get(name)]
+    assert len(same) > 5
+    for name in same:  # those are the complete records, and say so
+        assert b"complete record" in now[name]
+    # The home page and every open incident's page say when they were built, so they differ.
+    assert now["index.html"] != later["index.html"]
+    assert now["incidents/2026-11-22-cedar-falls-fixed-wireless-outage/index.html"] != \
+        later["incidents/2026-11-22-cedar-falls-fixed-wireless-outage/index.html"]
+
+
+def test_a_damaged_or_deleted_cache_only_makes_the_build_slower(example, tmp_path):
+    build(example, tmp_path / "first")
+    cache = example / ".statusgen-cache"
+    (cache / "incidents.pickle").write_bytes(b"not a pickle")
+    for page in list((cache / "pages").rglob("*.html"))[:3]:
+        page.unlink()  # deleted: worked out again
+    cold, warm = cold_and_warm(example, tmp_path, "damaged")
+    assert warm == cold
+    shutil.rmtree(cache)
+    cold, warm = cold_and_warm(example, tmp_path, "deleted")
+    assert warm == cold
+
+
+def test_the_cache_is_never_a_folder_of_the_users(example, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    for command in (["build", str(example), "-o", str(tmp_path / "out"), "--build-time", BUILD_TIME],
+                    ["check", str(example)]):
+        result = subprocess.run([sys.executable, "-m", "statusgen.cli", *command, "--cache", str(mine)],
+                                capture_output=True, text=True, cwd=example)
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"statusgen: {mine}: not statusgen's build cache"), result.stderr
+        assert "Traceback" not in result.stderr
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_check_uses_the_cache_and_still_reports_every_problem(example, tmp_path):
+    run = lambda: subprocess.run([sys.executable, "-m", "statusgen.cli", "check", str(example)],  # noqa: E731
+                                 capture_output=True, text=True, cwd=example)
+    assert run().returncode == 0
+    assert (example / ".statusgen-cache" / "incidents.pickle").is_file()
+    assert run().returncode == 0
+    edit(example / "content" / "incidents" / "2025-12-09-email-delays.md", "state: resolved", "state: fixed")
+    result = run()
+    assert result.returncode == 1
+    said = result.stdout + result.stderr
+    assert "2025-12-09-email-delays.md:" in said and "fixed" in said, said
