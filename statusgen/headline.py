@@ -5,9 +5,9 @@
 
 The rules, so that every site reads the same way:
 
-- Services. Those in trouble now (degraded, partial or major outage in some area), in catalog order. A group all of
-  whose services (two or more) are in trouble is named by the group ("Phone" for Home phone and Voicemail). Up to
-  three names are joined with commas and "and"; more are counted ("5 services").
+- Services. Those in trouble now (degraded, partial or major outage in some area), the worst first, then in
+  catalog order. A group all of whose services (two or more) are in trouble is named by the group ("Phone" for
+  Home phone and Voicemail). Up to three names are joined with commas and "and"; more are counted ("5 services").
 - Words. Each status has a plain word: a major outage is "down", a partial outage "partly down", degraded
   performance "degraded". When every named service has the same word it follows the names ("Home phone down");
   when they differ the sentence says "Trouble with" the names.
@@ -23,9 +23,9 @@ Nothing here asks the clock: the snapshot carries its time.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from .model import IMPACT_RANK, Catalog, Incident, chronological, worst
+from .model import IMPACT_RANK, STATUS_RANK, Catalog, Incident, chronological, worst
 from .status import Snapshot, impact_now
 from .wording import clocks
 
@@ -54,21 +54,21 @@ def where(catalog: Catalog, areas: Iterable[str]) -> str:
     return f"in {joined(names)}" if len(names) <= MOST_NAMES else f"in {counted(len(names), 'area')}"
 
 
-def service_names(catalog: Catalog, troubled: Iterable[str]) -> list[str]:
-    """The names of the troubled services in catalog order, a whole group (of two or more) by its name."""
-    hit = set(troubled)
-    names, done = [], set()
+def service_names(catalog: Catalog, statuses: Mapping[str, str]) -> list[str]:
+    """The names of the troubled services (id -> status), the worst first, then in catalog order; a whole group (of
+    two or more) by its name, as bad as its worst."""
+    named, done = [], set()
     for c in catalog.components:
-        if c.id not in hit or c.id in done:
+        if c.id not in statuses or c.id in done:
             continue
         members = [m.id for m in catalog.components_in(c.group)] if c.group else [c.id]
-        if c.group and len(members) > 1 and hit.issuperset(members):
-            names.append(catalog.group[c.group].name)
+        if c.group and len(members) > 1 and all(m in statuses for m in members):
+            named.append((catalog.group[c.group].name, worst(statuses[m] for m in members)))
             done.update(members)
         else:
-            names.append(c.name)
+            named.append((c.name, statuses[c.id]))
             done.add(c.id)
-    return names
+    return [name for name, status in sorted(named, key=lambda n: STATUS_RANK[n[1]], reverse=True)]
 
 
 def trouble_words(catalog: Catalog, now: Snapshot) -> str | None:

@@ -11,6 +11,7 @@ from .api import LINKED
 from .bars import strip
 from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
+from .headline import headline, worst_first
 from .ics import Calendar, calendars
 from .model import FINAL_STATES, Incident, Site, Update, chronological
 from .promises import Summary, figures, sentences, share_words, summary, worst_cases
@@ -123,7 +124,9 @@ def home(v: SiteView) -> Page:
     for c in catalog.components:
         days, uptime = v.last_days(c.id)
         bars[c.id] = strip(c.name, days, uptime)
-    return Page("home", None, {"groups": groups, "recent": recent[:RECENT_LIMIT], "recent_total": len(recent),
+    return Page("home", None, {"headline": headline(catalog, v.now, v.site.timezone),
+                                "happening": worst_first(v.now.open, v.at),
+                                "groups": groups, "recent": recent[:RECENT_LIMIT], "recent_total": len(recent),
                                 "bars": bars, "bar_days": BAR_DAYS, "records_since": records_since(v),
                                 "feeds": [v.feeds[SITE]], "calendars": [v.calendars[SITE]],
                                 "api_files": LINKED})

@@ -65,7 +65,9 @@ def test_every_page_says_when_it_was_built_and_every_time_has_its_zone(example_o
 
 def test_home_page(example_output):
     root = page(example_output, "index.html")
-    assert text(root.xpath("//h1")[0]) == "◆ Partial system outage"
+    assert text(root.xpath("//h1")[0]) == "Fixed wireless internet partly down in Cedar Falls"
+    assert text(root.xpath('//section[@aria-labelledby="overall-h"]/p[@class="indicator"]')[0]) == \
+        "◆ Partial system outage"  # the overall indicator, second
     happening = root.xpath('//section[@aria-labelledby="open-h"]')[0]
     cards = happening.xpath(".//article")
     assert [c.xpath(".//h3/a/@href")[0] for c in cards] == [f"./incidents/{OPEN}/"]

@@ -98,9 +98,11 @@ def test_two_services_with_the_same_word_share_it(site):
         "Home phone and TV down in Oakdale"
 
 
-def test_services_with_different_words_are_trouble_with_them(site):
+def test_services_with_different_words_are_trouble_with_them_the_worst_first(site):
     assert said(site, open_incident("phone: major_outage, email: degraded_performance", "oakdale")) == \
         "Trouble with Home phone and Email in Oakdale"
+    assert said(site, open_incident("phone: degraded_performance, email: partial_outage", "oakdale")) == \
+        "Trouble with Email and Home phone in Oakdale"
 
 
 def test_a_whole_group_in_trouble_is_named_by_the_group(site):
