@@ -8,7 +8,7 @@ from functools import partial
 from typing import Any, Callable, Mapping
 
 from .api import LINKED
-from .bars import strip
+from .bars import legend, strip, trouble_days
 from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
 from .headline import headline, worst_first
@@ -120,14 +120,15 @@ def home(v: SiteView) -> Page:
     ungrouped = catalog.components_in(None)
     if ungrouped:
         groups.append((None, ungrouped))
-    bars = {}
+    bars, trouble = {}, {}
     for c in catalog.components:
         days, uptime = v.last_days(c.id)
         bars[c.id] = strip(c.name, days, uptime)
+        trouble[c.id] = trouble_days(days)
     return Page("home", None, {"headline": headline(catalog, v.now, v.site.timezone),
                                 "happening": worst_first(v.now.open, v.at),
                                 "groups": groups, "recent": recent[:RECENT_LIMIT], "recent_total": len(recent),
-                                "bars": bars, "bar_days": BAR_DAYS, "records_since": records_since(v),
+                                "bars": bars, "trouble": trouble, "legend": legend(), "bar_days": BAR_DAYS, "records_since": records_since(v),
                                 "feeds": [v.feeds[SITE]], "calendars": [v.calendars[SITE]],
                                 "api_files": LINKED})
 
@@ -179,7 +180,12 @@ def incident(v: SiteView, item: Incident) -> Page:
 def component(v: SiteView, component_id: str) -> Page:
     c = v.site.catalog.component[component_id]
     per_area = [(v.site.catalog.area[a], v.now.status(c.id, a)) for a in c.areas]
-    return Page("component", c.id, {"component": c, "per_area": per_area, **_gathered(v, ("component", c.id))})
+    days, uptime = v.last_days(c.id)
+    by_id = {i.id: i for i in v.site.incidents}
+    trouble = [(t, [by_id[i] for i in t.incidents]) for t in trouble_days(days)]
+    return Page("component", c.id, {"component": c, "per_area": per_area, "bars": strip(c.name, days, uptime),
+                                    "trouble": trouble, "legend": legend(), "bar_days": BAR_DAYS,
+                                    **_gathered(v, ("component", c.id))})
 
 
 def area(v: SiteView, area_id: str) -> Page:

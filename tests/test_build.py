@@ -80,7 +80,7 @@ def test_home_page(example_output):
     upcoming = root.xpath('//section[@aria-labelledby="upcoming-h"]//article//h3/a/@href')
     assert upcoming == [f"./incidents/{UPCOMING}/"]
     services = {text(li.xpath("./a")[0]): " ".join(text(x) for x in li.xpath("./a | ./span"))
-                for li in root.xpath('//section[@aria-labelledby="components-h"]//li')}
+                for li in root.xpath('//section[@aria-labelledby="components-h"]//ul[@class="statuses"]/li')}
     assert len(services) == 8
     assert services["Fixed wireless internet"].endswith("◆ Partial outage in Cedar Falls")
     assert services["Home phone"].endswith("✓ Operational")
@@ -233,9 +233,28 @@ def test_home_page_has_a_90_day_strip_per_service_with_words(example_output, mod
     assert len(strips) == len(model.catalog.components)
     labels = [s.get("aria-label") for s in strips]
     assert labels[4] == "Home phone, last 90 days: 99.839% uptime, downtime on 1 day"
-    assert all(s.get("role") == "img" and len(s.xpath(".//path")) == 90 for s in strips)
-    bad_days = [t.text for t in strips[4].xpath(".//path/title")]
-    assert bad_days == ["Aug 29: major outage, 85.6% up"]  # 2 h 20 min major, 3 h 45 min partial at 30%
+    assert all(s.get("role") == "img" and len(days_drawn(s)) == 90 for s in strips)
+    # Home phone's one day with downtime is drawn as downtime, full height, whatever its share of the day
+    assert [k for k, x in days_drawn(strips[4]) if k != "k-ok"] == ["k-down"]
+    # and said in words, in the disclosure under it, linking to that day on the service's page
+    details = strips[4].xpath("./ancestor::li[1]//details[@class='days']")[0]
+    assert text(details.xpath("./summary")[0]) == "1 day with trouble or maintenance for Home phone"
+    assert [(text(a), a.get("href")) for a in details.xpath(".//li/a")] == [
+        ("Aug 29: major outage", "./components/phone/#d2026-08-29")]
+    day = page(example_output, "components/phone/index.html").xpath('//li[@id="d2026-08-29"]')[0]
+    # 2 h 20 min major, 3 h 45 min partial at 30%
+    assert text(day) == "Aug 29: major outage, 85.6% up: Calls fail in all four towns after a fiber cut"
+    assert day.xpath("./a/@href") == [f"../../incidents/{FIBER_CUT}/"]
+    key = root.xpath("//section[@aria-labelledby='components-h']//div[@class='bars-key']//li")
+    assert [text(li) for li in key] == ["No downtime", "Outage (downtime)", "Slow or degraded", "Maintenance", "No data"]
+
+
+def days_drawn(svg) -> list[tuple[str, str]]:
+    """(kind, x) of each day a strip draws: each day's stroke starts at the baseline (y 28, or 27.5 for a hollow one)."""
+    import re
+
+    return sorted(((p.get("class").split()[0], x) for p in svg.xpath(".//*[local-name()='path']")
+                   for x in re.findall(r"M([\d.]+) (?:28|27\.5)V", p.get("d"))), key=lambda d: float(d[1]))
 
 
 def figures_shown(root) -> list[str]:
