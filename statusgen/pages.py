@@ -19,7 +19,7 @@ from .status import (Phase, Snapshot, as_of_update, as_posted, duration, is_open
                      troubled)
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .urls import Urls
-from .wording import affected_heading, clocks, month_title, spoken_duration
+from .wording import affected_heading, clocks, month_short, month_title, spoken_duration
 
 PAGE_KINDS = ("home", "incident", "component", "area", "history", "uptime")
 BAR_DAYS = 90  # days in each service's strip on the home page
@@ -278,7 +278,9 @@ def promise_periods(v: SiteView, months: int = 12) -> list[Period]:
 def uptime(v: SiteView) -> Page:
     """Every service's months against its target, and its last 90 days; the promises kept beside them."""
     services = [(c, v.uptime.monthly(c.id, 12), v.last_days(c.id)[1]) for c in v.site.catalog.components]
-    return Page("uptime", None, {"services": services, "weights": DEFAULT_WEIGHTS, "feeds": [v.feeds[SITE]],
+    # the grid's column headings: the same twelve months for every service, the current one first
+    columns = [(month_short(m.year, m.month), month_title(m.year, m.month)) for m in services[0][1]] if services else []
+    return Page("uptime", None, {"services": services, "columns": columns, "weights": DEFAULT_WEIGHTS, "feeds": [v.feeds[SITE]],
                                  "promise_periods": promise_periods(v)})
 
 

@@ -100,6 +100,11 @@ def month_title(year: int, month: int) -> str:
     return f"{MONTHS[month]} {year}"
 
 
+def month_short(year: int, month: int) -> str:
+    """'Nov 2026': a month where space is short (a column heading)."""
+    return f"{MONTHS[month][:3]} {year}"
+
+
 def clocks(tz: tzinfo, reference: datetime, *moments: datetime) -> list[str]:
     """Times as a person says them in one sentence: '10:25' when all are on the reference's day (in the site's
     zone), else each with its day, 'Aug 30, 00:45'; each with its zone's name when the sentence spans a change of offset (daylight saving time

@@ -226,6 +226,26 @@ def test_uptime_page_shows_every_month_against_its_target_bad_months_included(ex
     assert {tds[1] for tds in ([text(td) for td in tr.xpath("./td")] for tr in support.xpath(".//tbody/tr"))} == {"—"}
 
 
+def test_uptime_page_opens_with_a_grid_of_services_by_month_breaches_in_words(example_output, model):
+    root = page(example_output, "uptime/index.html")
+    region = root.xpath("//main//*[@role='region'][1]")[0]
+    assert region.get("tabindex") == "0" and region.get("aria-label") == "Uptime of every service by month"
+    grid = region.xpath("./table")[0]
+    assert root.xpath("//main//table")[0] is grid  # first, before the promises and the detail
+    assert text(grid.xpath("./caption")[0]) == "Uptime of every service by month, the current month first"
+    heads = [th for th in grid.xpath("./thead/tr/th")]
+    assert all(th.get("scope") == "col" for th in heads)
+    assert [text(th) for th in heads][:4] == ["Service", "Target", "Nov 2026", "Oct 2026"] and len(heads) == 14
+    assert heads[2].xpath("./abbr/@title") == ["November 2026"]
+    rows = {text(tr.xpath("./th[@scope='row']")[0]): [text(td) for td in tr.xpath("./td")]
+            for tr in grid.xpath("./tbody/tr")}
+    assert list(rows) == [c.name for c in model.catalog.components]
+    phone = rows["Home phone"]
+    assert phone[:5] == ["99.95%", "100%", "100%", "100%", "99.535% ✕ Missed"]  # August: the fiber cut
+    assert rows["Support line"][:2] == ["none", "100%"] and "✕ Missed" not in " ".join(rows["Support line"])
+    assert grid.xpath("./tbody/tr/th/a/@href")[0] == "#uptime-fiber-broadband"
+
+
 def test_home_page_has_a_90_day_strip_per_service_with_words(example_output, model):
     raw = (example_output / "index.html").read_bytes()
     root = lxml.html.fromstring(raw)
