@@ -27,7 +27,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .model import IMPACT_RANK, STATUS_RANK, Catalog, Incident, chronological, worst
 from .status import Snapshot, impact_now
-from .wording import clocks
+from .wording import clocks, counted
 
 ALL_WELL = "All services operational"
 # The plain word for each trouble status; maintenance is told apart, operational is no trouble.
@@ -38,11 +38,6 @@ MOST_NAMES = 3  # names listed at most; more are counted
 def joined(names: Sequence[str]) -> str:
     """'A', 'A and B', 'A, B and C'."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def counted(n: int, noun: str) -> str:
-    """'1 service', '5 services': a count with its noun, singular or plural."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def where(catalog: Catalog, areas: Iterable[str]) -> str:

@@ -174,7 +174,17 @@ def incident(v: SiteView, item: Incident) -> Page:
              for u, before, after in item.eta_moves() if before is not None]
     figured = figures(item, v.at)
     return Page("incident", item.id, {"incident": item, "timeline": steps(item)[::-1], "feeds": feeds,
-                                      "eta_moves": moves, "figures": sentences(figured, tz)})
+                                      "eta_moves": moves, "figures": sentences(figured, tz),
+                                      "services": last_statuses(item)})
+
+
+def last_statuses(item: Incident) -> list[tuple[str, str]]:
+    """(component id, status) for each service it touched, as it last set them: once it has ended, every one
+    operational (as of its end: never what other incidents did since, so its page does not change with them)."""
+    if item.ended is not None:
+        return [(c, "operational") for c in item.all_components()]
+    statuses = item.current_statuses()
+    return [(c, statuses[c]) for c in item.all_components()]
 
 
 def component(v: SiteView, component_id: str) -> Page:

@@ -122,6 +122,11 @@ def clocks(tz: tzinfo, reference: datetime, *moments: datetime) -> list[str]:
     return out
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 service', '5 services': a count with its noun, singular or plural."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def spoken_duration(delta: timedelta) -> str:
     """'25 minutes', '1 hour 40 minutes', '2 days 3 hours', 'less than a minute': whole minutes, two units at most."""
     minutes = int(delta.total_seconds() // 60)

@@ -103,7 +103,7 @@ def test_incident_page_has_the_whole_timeline(example_output, model):
     assert shown["Resolved"] == "Aug 29, 2026, 17:40 CDT"
     assert shown["Duration"] == "8 h 35 min"
     assert shown["Ticket"] == "NOC-4471"
-    assert shown["Components"] == "Home phone"
+    assert shown["Services"] == "Home phone: ✓ Recovered"  # as the incident left it, whatever came since
     assert shown["Areas"] == "North Valley, Cedar Falls, Lake City, Pine Ridge"
     updates = root.xpath('//ol[@class="timeline"]/li')
     assert [u.get("id") for u in updates] == [f"update-{n}" for n in range(len(incident.updates), 0, -1)]
@@ -121,7 +121,9 @@ def test_open_incident_page_shows_promises(example_output):
     assert "Identified" in text(root.xpath('//p[@class="meta"]')[0])
     promises = facts(root.xpath('//dl[contains(@class, "promises")]')[0])
     assert promises == {"Expected resolution": "Nov 22, 2026, 23:00 CST", "Next update": "by Nov 22, 2026, 16:00 CST"}
-    assert "so far" in text(root.xpath("//article/dl[1]")[0])
+    shown = facts(root.xpath("//article/dl[1]")[0])
+    assert "so far" in shown["Duration"]
+    assert shown["Affected"] == "Fixed wireless internet: ◆ Partial outage"  # as its latest update left it
 
 
 def test_component_and_area_pages(example_output, model):

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from statusgen.headline import ALL_WELL, counted, headline, joined, worst_first
+from statusgen.headline import ALL_WELL, headline, joined, worst_first
+from statusgen.wording import counted
 from statusgen.load import load_site
 from statusgen.status import snapshot
 from tests.test_status import at, incident_file, maintenance_file
