@@ -129,6 +129,8 @@ def test_pages_are_clean_and_accessible(browser, axe, base_url, pages, scheme):
     def check(v: Tab) -> list[str]:
         problems = list(v.errors)
         problems += [f"request to another host: {u}" for u in v.foreign_requests()]
+        # what disclosures hide (the days with trouble under the bars) is checked too: open them all first
+        v.page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         result = axe.run(v.page, options=AXE_OPTIONS)
         for violation in result.response["violations"]:
             targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
@@ -362,5 +364,28 @@ def test_the_first_screen_shows_what_where_since_eta_and_next_update(browser, fi
                 if not el.is_visible() or box is None or box["y"] + box["height"] > 800 or box["x"] + box["width"] > width:
                     problems.append(f"{name}: visible={el.is_visible()} box={box}")
             assert not problems, f"{variant} at {width} px:\n" + "\n".join(problems)
+    finally:
+        context.close()
+
+
+def test_the_days_under_the_bars_open_by_keyboard_without_javascript(browser, base_url):
+    """Each day with trouble is reachable without hover: Tab to the disclosure, Enter opens it, Tab reaches the day."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = Tab(context).load(base_url + "/")
+        summary = page.locator("details.days > summary").first
+        for _ in range(200):  # Tab from the top until the first disclosure has the focus
+            page.keyboard.press("Tab")
+            if summary.evaluate("e => e === document.activeElement"):
+                break
+        else:
+            pytest.fail("Tab never reached the first list of days with trouble")
+        day = page.locator("details.days").first.locator("li a").first
+        assert not day.is_visible()
+        page.keyboard.press("Enter")
+        assert day.is_visible()
+        page.keyboard.press("Tab")
+        assert day.evaluate("e => e === document.activeElement")
+        assert re.fullmatch(r"\./components/[a-z-]+/#d\d{4}-\d\d-\d\d", day.get_attribute("href"))
     finally:
         context.close()
