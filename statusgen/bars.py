@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Sequence
 
-from .wording import MONTHS, STATUS
+from .wording import MONTHS, STATUS, counted
 
 STEP, HEIGHT = 4, 28  # a bar every 4 units (3 wide, a gap of 1), 28 tall
 NORMAL = 10  # the top of a bar of normal height: 18 of 28
@@ -105,9 +105,9 @@ def strip(name: str, days: Sequence, uptime: float | None) -> str:
     """An SVG of `days` (oldest first) with an accessible summary of what the bars show."""
     bad = [d for d in days if kind(d) not in ("ok", "none")]
     down = sum(1 for d in bad if d.uptime < 1)
-    summary = f"{name}, last {len(days)} days: " + (
+    summary = f"{name}, last {counted(len(days), 'day')}: " + (
         "no data yet" if uptime is None else f"{uptime * 100:.3f}% uptime, "
-        + (f"downtime on {down} day{'s' if down != 1 else ''}" if down else "no downtime")
+        + (f"downtime on {counted(down, 'day')}" if down else "no downtime")
         + (f", {len(bad) - down} more with trouble" if len(bad) > down else ""))
     strokes: dict[tuple[str, str], list[str]] = defaultdict(list)
     for i, day in enumerate(days):

@@ -61,7 +61,7 @@ def test_the_summary_counts_the_days_in_words():
     assert root.get("aria-label") == "Phone, last 4 days: 90.000% uptime, downtime on 2 days, 1 more with trouble"
     assert root.get("role") == "img"
     one = lxml.etree.fromstring(strip("TV", [day(0, 0.5, "major_outage")], 0.5))
-    assert one.get("aria-label") == "TV, last 1 days: 50.000% uptime, downtime on 1 day"
+    assert one.get("aria-label") == "TV, last 1 day: 50.000% uptime, downtime on 1 day"
 
 
 def test_trouble_days_are_the_bad_ones_newest_first_in_words_with_their_incidents():
