@@ -351,3 +351,28 @@ def test_the_uptime_page_sums_up_promises_by_month_as_computed_by_hand(example_o
     assert rows["September 2026"][:3] == ["—", "—", "—"]  # only maintenance: nothing to acknowledge, not 100%
     worst = {text(li).split(":")[0]: li for li in root.xpath('//ul[@class="worst"]/li')}
     assert worst["July 2026"].xpath(".//a/@href") == ["../incidents/2026-07-08-pine-ridge-lightning-strike/"] * 3
+
+
+def test_an_ended_incident_reads_the_same_whatever_the_build_time_and_other_incidents(site):
+    """Its article (header, services, timeline, figures) is a function of its own file and the catalog: a later
+    build, with another incident open on the same service, changes nothing in it."""
+    from click.testing import CliRunner
+
+    from statusgen.cli import main
+    from tests.test_cli import with_theme
+    from tests.test_status import incident_file
+
+    with_theme(site)
+    site.incident("2026-03-01-cut.md", incident_file("phone: major_outage", [
+        ("2026-03-01 10:00", "investigating", ""), ("2026-03-01 11:00", "resolved", "")]))
+    articles = []
+    for when, later in (("2026-03-02 12:00Z", None), ("2026-04-20 12:00Z", "2026-04-20 09:00")):
+        if later:
+            site.incident("2026-04-20-again.md", incident_file("phone: major_outage", [(later, "investigating", "")]))
+        out = site.root / f"out-{len(articles)}"
+        result = CliRunner().invoke(main, ["build", str(site.root), "-o", str(out), "--build-time", when])
+        assert result.exit_code == 0, result.output
+        root = lxml.html.parse(str(out / "incidents/2026-03-01-cut/index.html")).getroot()
+        articles.append(lxml.html.tostring(root.xpath("//article")[0]))
+    assert articles[0] == articles[1]
+    assert "Phone: ✓ Recovered" in " ".join(lxml.html.fromstring(articles[1]).text_content().split())
