@@ -48,7 +48,9 @@ def kind(day) -> str:
 
 def day_words(day) -> str:
     """'Aug 29: major outage, 85.6% up'."""
-    return f"{day_name(day)}: no data" if day.uptime is None else f"{day_name(day)}: {short_words(day)}, {up_words(day)}"
+    if day.uptime is None:
+        return f"{day_name(day)}: no data"
+    return f"{day_name(day)}: {short_words(day)}, {up_words(day)}"
 
 
 def day_name(day) -> str:

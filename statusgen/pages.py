@@ -40,6 +40,7 @@ class Promises:
     eta: datetime | None  # the expected resolution
     next_update: datetime | None  # when the latest update said the next one would come
     late: bool  # that time has passed with no update since
+    eta_passed: bool = False  # the expected resolution has passed and it is still open
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ class SiteView:
         next_update = incident.last.next_update
         if incident.eta is None and next_update is None:
             return None
-        return Promises(incident.eta, next_update, next_update is not None and next_update < self.at)
+        return Promises(incident.eta, next_update, next_update is not None and next_update < self.at,
+                        incident.eta is not None and incident.eta < self.at)
 
     def history(self, incidents) -> list[Incident]:
         """Closed or past items, newest first."""
@@ -128,7 +130,8 @@ def home(v: SiteView) -> Page:
     return Page("home", None, {"headline": headline(catalog, v.now, v.site.timezone),
                                 "happening": worst_first(v.now.open, v.at),
                                 "groups": groups, "recent": recent[:RECENT_LIMIT], "recent_total": len(recent),
-                                "bars": bars, "trouble": trouble, "legend": legend(), "bar_days": BAR_DAYS, "records_since": records_since(v),
+                                "bars": bars, "trouble": trouble, "legend": legend(), "bar_days": BAR_DAYS,
+                                "records_since": records_since(v),
                                 "feeds": [v.feeds[SITE]], "calendars": [v.calendars[SITE]],
                                 "api_files": LINKED})
 
@@ -290,7 +293,8 @@ def uptime(v: SiteView) -> Page:
     services = [(c, v.uptime.monthly(c.id, 12), v.last_days(c.id)[1]) for c in v.site.catalog.components]
     # the grid's column headings: the same twelve months for every service, the current one first
     columns = [(month_short(m.year, m.month), month_title(m.year, m.month)) for m in services[0][1]] if services else []
-    return Page("uptime", None, {"services": services, "columns": columns, "weights": DEFAULT_WEIGHTS, "feeds": [v.feeds[SITE]],
+    return Page("uptime", None, {"services": services, "columns": columns, "weights": DEFAULT_WEIGHTS,
+                                 "feeds": [v.feeds[SITE]],
                                  "promise_periods": promise_periods(v)})
 
 

@@ -31,13 +31,21 @@ def test_each_day_has_a_kind(d, expected):
 
 
 def drawn(svg: str) -> dict[str, list[tuple[float, float]]]:
-    """kind -> (top, bottom) of each bar it draws, from the SVG's paths."""
-    root = lxml.etree.fromstring(svg)
-    bars = {}
-    for path in root.iter("{*}path"):
-        k = path.get("class").split()[0][2:]
-        ys = [float(y) for y in re.findall(r"[MVH]\s*[\d.]+\s+([\d.]+)|V([\d.]+)", path.get("d")) for y in y if y]
-        bars.setdefault(k, []).append((min(ys), max(ys)))
+    """kind -> (top, bottom) of each bar it draws: each bar's path starts with M x y at its bottom, then V (and H)
+    commands; another M on the same x continues the same bar (a broken one)."""
+    bars: dict[str, list[tuple[float, float]]] = {}
+    for path in lxml.etree.fromstring(svg).iter("{*}path"):
+        k = path.get("class").split()[0].removeprefix("k-")
+        spans: dict[str, list[float]] = {}
+        x = None
+        for command, args in re.findall(r"([MVHZ])([^MVHZ]*)", path.get("d")):
+            numbers = [float(n) for n in args.split()]
+            if command == "M":
+                x = args.split()[0]
+                spans.setdefault(x, []).append(numbers[1])
+            elif command == "V":
+                spans[x].append(numbers[0])
+        bars[k] = [(min(ys), max(ys)) for ys in spans.values()]
     return bars
 
 
@@ -50,7 +58,8 @@ def test_a_bad_day_is_the_tallest_and_maintenance_is_as_tall_as_a_good_day():
     assert bars["down"] == [(0, HEIGHT)]
     assert bars["maint"] == bars["ok"]  # only downtime changes a bar's height
     assert bars["degraded"] == [(0, HEIGHT)]
-    assert lxml.etree.fromstring(svg).xpath("//*[local-name()='path'][contains(@class, 'k-degraded')]/@d")[0].count("M") == 2
+    degraded = lxml.etree.fromstring(svg).xpath("//*[local-name()='path'][contains(@class, 'k-degraded')]/@d")[0]
+    assert degraded.count("M") == 2  # broken by a gap
     assert bars["none"] == [(NORMAL + .5, HEIGHT - .5)]  # an outline (a closed path), drawn hollow by the theme
     assert set(bars) == {"ok", "down", "maint", "degraded", "none"}
 

@@ -304,7 +304,8 @@ updates:
 
 @pytest.fixture(scope="module")
 def first_screen_sites(tmp_path_factory) -> dict[str, Path]:
-    """One site built twice: before its next update is due (10:40) and after, with none posted (12:30)."""
+    """One site built three times: before its next update is due (10:40), after it with none posted (12:30), and
+    after the expected resolution too (19:00)."""
     from click.testing import CliRunner
 
     from statusgen.cli import main
@@ -318,7 +319,8 @@ def first_screen_sites(tmp_path_factory) -> dict[str, Path]:
     site.incident("2026-08-29-fiber-cut.md", WORST)
     site.incident("2026-08-29-email-slow.md", MILDER)
     built = {}
-    for name, when in (("on-time", "2026-08-29 10:40Z"), ("late", "2026-08-29 12:30Z")):
+    times = (("on-time", "2026-08-29 10:40Z"), ("late", "2026-08-29 12:30Z"), ("overdue", "2026-08-29 19:00Z"))
+    for name, when in times:
         out = root / name
         result = CliRunner().invoke(main, ["build", str(site.root), "-o", str(out), "--build-time", when])
         assert result.exit_code == 0, result.output
@@ -339,10 +341,14 @@ def first_screen_facts(page) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("variant, next_update", [
-    ("on-time", "by Aug 29, 2026, 12:00 UTC"), ("late", "was promised by Aug 29, 2026, 12:00 UTC; it is late")])
+@pytest.mark.parametrize("variant, since, eta, next_update", [
+    ("on-time", "1 h 20 min", "Aug 29, 2026, 18:00 UTC", "by Aug 29, 2026, 12:00 UTC"),
+    ("late", "3 h 10 min", "Aug 29, 2026, 18:00 UTC", "was promised by Aug 29, 2026, 12:00 UTC; it is late"),
+    ("overdue", "9 h 40 min", "Aug 29, 2026, 18:00 UTC; that time has passed",
+     "was promised by Aug 29, 2026, 12:00 UTC; it is late"),
+])
 def test_the_first_screen_shows_what_where_since_eta_and_next_update(browser, first_screen_sites, width, variant,
-                                                                     next_update):
+                                                                     since, eta, next_update):
     context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=False)
     try:
         with serving(first_screen_sites[variant]) as port:
@@ -353,15 +359,15 @@ def test_the_first_screen_shows_what_where_since_eta_and_next_update(browser, fi
                 "headline": "Trouble with Phone and Email everywhere",
                 "what": "Home phone: ✕ Major outage; Voicemail: ◆ Partial outage",
                 "where": "Millbrook, Ashford",
-                "since": "Aug 29, 2026, 09:20 UTC (1 h 20 min)" if variant == "on-time"
-                         else "Aug 29, 2026, 09:20 UTC (3 h 10 min)",
-                "eta": "Aug 29, 2026, 18:00 UTC",
+                "since": f"Aug 29, 2026, 09:20 UTC ({since})",
+                "eta": eta,
                 "next update": next_update,
             }
             problems = []
             for name, el in facts.items():
                 box = el.bounding_box()
-                if not el.is_visible() or box is None or box["y"] + box["height"] > 800 or box["x"] + box["width"] > width:
+                inside = box is not None and box["y"] + box["height"] <= 800 and box["x"] + box["width"] <= width
+                if not el.is_visible() or not inside:
                     problems.append(f"{name}: visible={el.is_visible()} box={box}")
             assert not problems, f"{variant} at {width} px:\n" + "\n".join(problems)
     finally:

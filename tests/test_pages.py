@@ -351,3 +351,10 @@ def test_an_incident_header_shows_each_service_as_the_incident_last_set_it(site)
         v = shown(site, when)
         cut = next(i for i in v.site.incidents if i.id == "2026-03-20-cut")
         assert pages.incident(v, cut).context["services"] == [("phone", "operational"), ("tv", "operational")]
+
+
+@pytest.mark.parametrize("when, passed", [("2026-03-20 18:00", False), ("2026-03-20 18:01", True)])
+def test_an_eta_that_has_passed_while_it_is_open_says_so(site, when, passed):
+    site.incident("2026-03-20-calls.md", PROMISED)
+    v = shown(site, when)
+    assert v.promises(v.site.incidents[0]).eta_passed is passed
