@@ -17,6 +17,7 @@ from .cache import prepare as prepare_cache
 from .due import due as due_moments
 from .load import load_site
 from .times import TIME_FORMAT, zone
+from .wording import counted
 
 def content_dir(path: Path) -> Path:
     """Accept either a site folder (holding content/) or the content folder itself."""
@@ -134,8 +135,11 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
         when = repo.build_time(None, site_dir(path), site_inputs(path, settings or site_dir(path) /
                                                                   settings_file.DEFAULT_FILE))
     later = [Problem(path_, 1, note) for path_, note in site.unposted(when)]
-    summary = (f"ok: {len(site.catalog.components)} components in {len(site.catalog.areas)} areas, "
-               f"{len(site.incidents)} incidents and maintenances")
+    maintenance = sum(1 for i in site.incidents if i.is_maintenance)
+    catalog = site.catalog
+    summary = (f"ok: {counted(len(catalog.components), 'component')} in {counted(len(catalog.areas), 'area')}, "
+               f"{counted(len(site.incidents) - maintenance, 'incident')} and "
+               f"{counted(maintenance, 'maintenance window')}")
     if fmt == "gitlab":  # the report, with the warnings only: nothing else to show on the merge request
         click.echo(report.gitlab_report(later, report.repo_root(site_dir(path)), severity="minor"))
         report.notes(later, site_dir(path), "text", click.echo)

@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 from typing import Any, Callable, Mapping
 
 from .api import LINKED
-from .bars import strip
+from .bars import legend, strip, trouble_days
 from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
+from .headline import headline, worst_first
 from .ics import Calendar, calendars
 from .model import FINAL_STATES, Incident, Site, Update, chronological
 from .promises import Summary, figures, sentences, share_words, summary, worst_cases
@@ -18,7 +19,7 @@ from .status import (Phase, Snapshot, as_of_update, as_posted, duration, is_fina
                      snapshot, troubled)
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .urls import Urls
-from .wording import affected_heading, clocks, month_title, spoken_duration
+from .wording import affected_heading, clocks, month_short, month_title, spoken_duration
 
 PAGE_KINDS = ("home", "incident", "component", "area", "history", "uptime")
 BAR_DAYS = 90  # days in each service's strip on the home page
@@ -39,6 +40,7 @@ class Promises:
     eta: datetime | None  # the expected resolution
     next_update: datetime | None  # when the latest update said the next one would come
     late: bool  # that time has passed with no update since
+    eta_passed: bool = False  # the expected resolution has passed and it is still open
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,8 @@ class SiteView:
         next_update = incident.last.next_update
         if incident.eta is None and next_update is None:
             return None
-        return Promises(incident.eta, next_update, next_update is not None and next_update < self.at)
+        return Promises(incident.eta, next_update, next_update is not None and next_update < self.at,
+                        incident.eta is not None and incident.eta < self.at)
 
     def history(self, incidents) -> list[Incident]:
         """Closed or past items, newest first."""
@@ -133,12 +136,16 @@ def home(v: SiteView) -> Page:
     ungrouped = catalog.components_in(None)
     if ungrouped:
         groups.append((None, ungrouped))
-    bars = {}
+    bars, trouble = {}, {}
     for c in catalog.components:
         days, uptime = v.last_days(c.id)
         bars[c.id] = strip(c.name, days, uptime)
-    return Page("home", None, {"groups": groups, "recent": recent[:RECENT_LIMIT], "recent_total": len(recent),
-                                "bars": bars, "bar_days": BAR_DAYS, "records_since": records_since(v),
+        trouble[c.id] = trouble_days(days)
+    return Page("home", None, {"headline": headline(catalog, v.now, v.site.timezone),
+                                "happening": worst_first(v.now.open, v.at),
+                                "groups": groups, "recent": recent[:RECENT_LIMIT], "recent_total": len(recent),
+                                "bars": bars, "trouble": trouble, "legend": legend(), "bar_days": BAR_DAYS,
+                                "records_since": records_since(v),
                                 "feeds": [v.feeds[SITE]], "calendars": [v.calendars[SITE]],
                                 "api_files": LINKED})
 
@@ -185,7 +192,8 @@ def incident(v: SiteView, item: Incident) -> Page:
     figured = figures(item, v.at)
     return Page("incident", item.id, {"incident": item, "timeline": steps(item)[::-1], "feeds": feeds,
                                       "eta_moves": moves, "figures": sentences(figured, tz),
-                                      "began_label": began_label(item, v.at), "final": is_final(item, v.at)})
+                                      "began_label": began_label(item, v.at), "final": is_final(item, v.at),
+                                      "services": last_statuses(item)})
 
 
 def began_label(item: Incident, at: datetime) -> str:
@@ -197,11 +205,24 @@ def began_label(item: Incident, at: datetime) -> str:
     return "Starts" if item.began > at else "Started"
 
 
+def last_statuses(item: Incident) -> list[tuple[str, str]]:
+    """(component id, status) for each service it touched, as it last set them: once it has ended, every one
+    operational (as of its end: never what other incidents did since, so its page does not change with them)."""
+    if item.ended is not None:
+        return [(c, "operational") for c in item.all_components()]
+    statuses = item.current_statuses()
+    return [(c, statuses[c]) for c in item.all_components()]
+
 
 def component(v: SiteView, component_id: str) -> Page:
     c = v.site.catalog.component[component_id]
     per_area = [(v.site.catalog.area[a], v.now.status(c.id, a)) for a in c.areas]
-    return Page("component", c.id, {"component": c, "per_area": per_area, **_gathered(v, ("component", c.id))})
+    days, uptime = v.last_days(c.id)
+    by_id = {i.id: i for i in v.site.incidents}
+    trouble = [(t, [by_id[i] for i in t.incidents]) for t in trouble_days(days)]
+    return Page("component", c.id, {"component": c, "per_area": per_area, "bars": strip(c.name, days, uptime),
+                                    "trouble": trouble, "legend": legend(), "bar_days": BAR_DAYS,
+                                    **_gathered(v, ("component", c.id))})
 
 
 def area(v: SiteView, area_id: str) -> Page:
@@ -294,7 +315,10 @@ def promise_periods(v: SiteView, months: int = 12) -> list[Period]:
 def uptime(v: SiteView) -> Page:
     """Every service's months against its target, and its last 90 days; the promises kept beside them."""
     services = [(c, v.uptime.monthly(c.id, 12), v.last_days(c.id)[1]) for c in v.site.catalog.components]
-    return Page("uptime", None, {"services": services, "weights": DEFAULT_WEIGHTS, "feeds": [v.feeds[SITE]],
+    # the grid's column headings: the same twelve months for every service, the current one first
+    columns = [(month_short(m.year, m.month), month_title(m.year, m.month)) for m in services[0][1]] if services else []
+    return Page("uptime", None, {"services": services, "columns": columns, "weights": DEFAULT_WEIGHTS,
+                                 "feeds": [v.feeds[SITE]],
                                  "promise_periods": promise_periods(v)})
 
 

@@ -100,6 +100,11 @@ def month_title(year: int, month: int) -> str:
     return f"{MONTHS[month]} {year}"
 
 
+def month_short(year: int, month: int) -> str:
+    """'Nov 2026': a month where space is short (a column heading)."""
+    return f"{MONTHS[month][:3]} {year}"
+
+
 def clocks(tz: tzinfo, reference: datetime, *moments: datetime) -> list[str]:
     """Times as a person says them in one sentence: '10:25' when all are on the reference's day (in the site's
     zone), else each with its day, 'Aug 30, 00:45'; each with its zone's name when the sentence spans a change of offset (daylight saving time
@@ -115,6 +120,11 @@ def clocks(tz: tzinfo, reference: datetime, *moments: datetime) -> list[str]:
             text = f"{MONTHS[m.month][:3]} {m.day}, {text}"
         out.append(f"{text} {m.tzname() or m.strftime('UTC%z')}" if zoned else text)
     return out
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 service', '5 services': a count with its noun, singular or plural."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def spoken_duration(delta: timedelta) -> str:

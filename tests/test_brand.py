@@ -138,8 +138,10 @@ def test_the_site_serves_a_favicon_of_its_overall_status(example_output):
     home = lxml.html.parse(str(example_output / "index.html")).getroot()
     icons = home.xpath("//link[@rel='icon']/@href")
     assert [Path(i).name for i in icons] == ["favicon.svg", "favicon.ico"]
-    headline = home.xpath("//h1")[0].text_content().split(None, 1)[1].strip()
-    assert lxml.etree.fromstring((example_output / "favicon.svg").read_bytes()).get("aria-label") == headline
+    # the overall indicator, shown second under the headline, after its symbol
+    indicator = home.xpath("//p[@class='indicator']")[0].text_content().split(None, 1)[1].strip()
+    assert indicator == "Partial system outage"
+    assert lxml.etree.fromstring((example_output / "favicon.svg").read_bytes()).get("aria-label") == indicator
     assert pixels((example_output / "favicon.ico").read_bytes())[0] == 32
 
 

@@ -22,6 +22,7 @@ if shutil.which(CHROMIUM) is None:
     pytest.skip("chromium not installed: run scripts/install-system-deps.sh as root", allow_module_level=True)
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from tests.conftest import serving  # noqa: E402
 
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
                "resultTypes": ["violations"]}
@@ -116,6 +117,8 @@ def test_pages_are_clean_and_accessible(browser, axe, base_url, pages, scheme):
     def check(v: Tab) -> list[str]:
         problems = list(v.errors)
         problems += [f"request to another host: {u}" for u in v.foreign_requests()]
+        # what disclosures hide (the days with trouble under the bars) is checked too: open them all first
+        v.page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         result = axe.run(v.page, options=AXE_OPTIONS)
         for violation in result.response["violations"]:
             targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
@@ -234,5 +237,149 @@ def test_without_javascript_no_stale_notice_and_the_as_of_time_is_there(browser,
         page.goto(base_url + "/")
         assert not page.locator("#stale").is_visible()
         assert "shows the status as of Nov 22, 2026, 15:00 CST" in page.locator("footer").inner_text()
+    finally:
+        context.close()
+
+
+# --- the first screen: what a customer sees on a phone without scrolling (issue 15) ------------------------------
+
+FIRST_SCREEN_CATALOG = """\
+areas:
+  - {id: millbrook, name: Millbrook}
+  - {id: ashford, name: Ashford}
+  - {id: lake-city, name: Lake City}
+groups:
+  - {id: internet, name: Internet}
+  - {id: voice, name: Phone}
+components:
+  - {id: fiber, name: Fiber internet for homes and businesses, group: internet}
+  - {id: email, name: Email, group: internet}
+  - {id: phone, name: Home phone, group: voice}
+  - {id: voicemail, name: Voicemail, group: voice}
+"""
+# The worst open incident is the older one; a newer, milder one must not push it down. Its latest update is long.
+WORST = """\
+---
+title: Calls into and out of Millbrook and Ashford fail after a fiber cut near the river crossing
+components: {phone: major_outage, voicemail: partial_outage}
+areas: [millbrook, ashford]
+eta: 2026-08-29 18:00
+updates:
+  - at: 2026-08-29 09:20
+    state: investigating
+    body: Calls fail.
+  - at: 2026-08-29 10:05
+    state: identified
+    next_update: 2026-08-29 12:00
+    body: |
+      A construction crew cut a fiber trunk near the river crossing. Our crews are on site and splicing the
+      cable; each of the 288 fibers has to be joined and tested, which takes most of the day. Mobile phones
+      are not affected. If you need to call 911 and your home phone does not work, use a mobile phone.
+---
+"""
+MILDER = """\
+---
+title: Email slow to arrive
+components: {email: degraded_performance}
+updates:
+  - at: 2026-08-29 10:30
+    state: investigating
+    next_update: 2026-08-29 13:00
+    body: Some messages arrive up to 20 minutes late.
+---
+"""
+
+
+@pytest.fixture(scope="module")
+def first_screen_sites(tmp_path_factory) -> dict[str, Path]:
+    """One site built three times: before its next update is due (10:40), after it with none posted (12:30), and
+    after the expected resolution too (19:00)."""
+    from click.testing import CliRunner
+
+    from statusgen.cli import main
+    from tests.conftest import SiteFactory
+    from tests.test_cli import with_theme
+
+    root = tmp_path_factory.mktemp("first-screen")
+    site = SiteFactory(root / "site")
+    with_theme(site)
+    site.catalog(FIRST_SCREEN_CATALOG)
+    site.incident("2026-08-29-fiber-cut.md", WORST)
+    site.incident("2026-08-29-email-slow.md", MILDER)
+    built = {}
+    times = (("on-time", "2026-08-29 10:40Z"), ("late", "2026-08-29 12:30Z"), ("overdue", "2026-08-29 19:00Z"))
+    for name, when in times:
+        out = root / name
+        result = CliRunner().invoke(main, ["build", str(site.root), "-o", str(out), "--build-time", when])
+        assert result.exit_code == 0, result.output
+        built[name] = out
+    return built
+
+
+def first_screen_facts(page) -> dict[str, object]:
+    """The five facts of the worst open incident, as elements: what is down (the headline and the card's list),
+    where, since when, the ETA and the next update."""
+    card = page.locator("section[aria-labelledby='open-h'] > article").first
+
+    def fact(term: str):
+        return card.locator(f"xpath=.//dt[normalize-space()='{term}']/following-sibling::dd[1]")
+
+    return {"headline": page.locator("main h1"), "what": fact("Affected"), "where": fact("Where"),
+            "since": fact("Since"), "eta": fact("Expected resolution"), "next update": fact("Next update")}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("variant, since, eta, next_update", [
+    ("on-time", "1 h 20 min", "Aug 29, 2026, 18:00 UTC", "by Aug 29, 2026, 12:00 UTC"),
+    ("late", "3 h 10 min", "Aug 29, 2026, 18:00 UTC", "was promised by Aug 29, 2026, 12:00 UTC; it is late"),
+    ("overdue", "9 h 40 min", "Aug 29, 2026, 18:00 UTC; that time has passed",
+     "was promised by Aug 29, 2026, 12:00 UTC; it is late"),
+])
+def test_the_first_screen_shows_what_where_since_eta_and_next_update(browser, first_screen_sites, width, variant,
+                                                                     since, eta, next_update):
+    context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=False)
+    try:
+        with serving(first_screen_sites[variant]) as port:
+            page = Tab(context).load(f"http://{LOCAL_HOST}:{port}/")
+            facts = first_screen_facts(page)
+            words = {name: " ".join(el.inner_text().split()) for name, el in facts.items()}
+            assert words == {
+                "headline": "Trouble with Phone and Email everywhere",
+                "what": "Home phone: ✕ Major outage; Voicemail: ◆ Partial outage",
+                "where": "Millbrook, Ashford",
+                "since": f"Aug 29, 2026, 09:20 UTC ({since})",
+                "eta": eta,
+                "next update": next_update,
+            }
+            problems = []
+            for name, el in facts.items():
+                box = el.bounding_box()
+                inside = box is not None and box["y"] + box["height"] <= 800 and box["x"] + box["width"] <= width
+                if not el.is_visible() or not inside:
+                    problems.append(f"{name}: visible={el.is_visible()} box={box}")
+            assert not problems, f"{variant} at {width} px:\n" + "\n".join(problems)
+    finally:
+        context.close()
+
+
+def test_the_days_under_the_bars_open_by_keyboard_without_javascript(browser, base_url):
+    """Each day with trouble is reachable without hover: Tab to the disclosure, Enter opens it, Tab reaches the day."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = Tab(context).load(base_url + "/")
+        summary = page.locator("details.days > summary").first
+        for _ in range(200):  # Tab from the top until the first disclosure has the focus
+            page.keyboard.press("Tab")
+            if summary.evaluate("e => e === document.activeElement"):
+                break
+        else:
+            pytest.fail("Tab never reached the first list of days with trouble")
+        day = page.locator("details.days").first.locator("li a").first
+        assert not day.is_visible()
+        page.keyboard.press("Enter")
+        assert day.is_visible()
+        page.keyboard.press("Tab")
+        assert day.evaluate("e => e === document.activeElement")
+        assert re.fullmatch(r"\./components/[a-z-]+/#d\d{4}-\d\d-\d\d", day.get_attribute("href"))
     finally:
         context.close()

@@ -73,7 +73,9 @@ def test_every_page_says_how_current_it_is_and_every_time_has_its_zone(example_o
 
 def test_home_page(example_output):
     root = page(example_output, "index.html")
-    assert text(root.xpath("//h1")[0]) == "◆ Partial system outage"
+    assert text(root.xpath("//h1")[0]) == "Fixed wireless internet partly down in Cedar Falls"
+    assert text(root.xpath('//section[@aria-labelledby="overall-h"]/p[@class="indicator"]')[0]) == \
+        "◆ Partial system outage"  # the overall indicator, second
     happening = root.xpath('//section[@aria-labelledby="open-h"]')[0]
     cards = happening.xpath(".//article")
     assert [c.xpath(".//h3/a/@href")[0] for c in cards] == [f"./incidents/{OPEN}/"]
@@ -86,7 +88,7 @@ def test_home_page(example_output):
     upcoming = root.xpath('//section[@aria-labelledby="upcoming-h"]//article//h3/a/@href')
     assert upcoming == [f"./incidents/{UPCOMING}/"]
     services = {text(li.xpath("./a")[0]): " ".join(text(x) for x in li.xpath("./a | ./span"))
-                for li in root.xpath('//section[@aria-labelledby="components-h"]//li')}
+                for li in root.xpath('//section[@aria-labelledby="components-h"]//ul[@class="statuses"]/li')}
     assert len(services) == 8
     assert services["Fixed wireless internet"].endswith("◆ Partial outage in Cedar Falls")
     assert services["Home phone"].endswith("✓ Operational")
@@ -109,7 +111,7 @@ def test_incident_page_has_the_whole_timeline(example_output, model):
     assert shown["Resolved"] == "Aug 29, 2026, 17:40 CDT"
     assert shown["Duration"] == "8 h 35 min"
     assert shown["Ticket"] == "NOC-4471"
-    assert shown["Components"] == "Home phone"
+    assert shown["Services"] == "Home phone: ✓ Recovered"  # as the incident left it, whatever came since
     assert shown["Areas"] == "North Valley, Cedar Falls, Lake City, Pine Ridge"
     updates = root.xpath('//ol[@class="timeline"]/li')
     assert [u.get("id") for u in updates] == [f"update-{n}" for n in range(len(incident.updates), 0, -1)]
@@ -127,7 +129,9 @@ def test_open_incident_page_shows_promises(example_output):
     assert "Identified" in text(root.xpath('//p[@class="meta"]')[0])
     promises = facts(root.xpath('//dl[contains(@class, "promises")]')[0])
     assert promises == {"Expected resolution": "Nov 22, 2026, 23:00 CST", "Next update": "by Nov 22, 2026, 16:00 CST"}
-    assert "so far" in text(root.xpath("//article/dl[1]")[0])
+    shown = facts(root.xpath("//article/dl[1]")[0])
+    assert "so far" in shown["Duration"]
+    assert shown["Affected"] == "Fixed wireless internet: ◆ Partial outage"  # as its latest update left it
 
 
 def test_component_and_area_pages(example_output, model):
@@ -232,6 +236,28 @@ def test_uptime_page_shows_every_month_against_its_target_bad_months_included(ex
     assert {tds[1] for tds in ([text(td) for td in tr.xpath("./td")] for tr in support.xpath(".//tbody/tr"))} == {"—"}
 
 
+def test_uptime_page_opens_with_a_grid_of_services_by_month_breaches_in_words(example_output, model):
+    root = page(example_output, "uptime/index.html")
+    region = root.xpath("//main//*[@role='region'][1]")[0]
+    assert region.get("tabindex") == "0" and region.get("aria-label") == "Uptime of every service by month"
+    grid = region.xpath("./table")[0]
+    assert root.xpath("//main//table")[0] is grid  # first, before the promises and the detail
+    assert text(grid.xpath("./caption")[0]) == "Uptime of every service by month, the current month first"
+    heads = [th for th in grid.xpath("./thead/tr/th")]
+    assert all(th.get("scope") == "col" for th in heads)
+    assert [text(th) for th in heads][:3] == ["Service and monthly target", "Nov 2026", "Oct 2026"]
+    assert len(heads) == 13 and heads[1].xpath("./abbr/@title") == ["November 2026"]
+    rows = {text(tr.xpath("./th[@scope='row']/a")[0]): (text(tr.xpath("./th[@scope='row']/span")[0]),
+                                                        [text(td) for td in tr.xpath("./td")])
+            for tr in grid.xpath("./tbody/tr")}
+    assert list(rows) == [c.name for c in model.catalog.components]
+    target, phone = rows["Home phone"]
+    assert target == "99.95%" and len(phone) == 12
+    assert phone[:4] == ["100%", "100%", "100%", "99.535% ✕ Missed"]  # August: the fiber cut
+    assert rows["Support line"][0] == "no target" and "✕ Missed" not in " ".join(rows["Support line"][1])
+    assert grid.xpath("./tbody/tr/th/a/@href")[0] == "#uptime-fiber-broadband"
+
+
 def test_home_page_has_a_90_day_strip_per_service_with_words(example_output, model):
     raw = (example_output / "index.html").read_bytes()
     root = lxml.html.fromstring(raw)
@@ -239,9 +265,28 @@ def test_home_page_has_a_90_day_strip_per_service_with_words(example_output, mod
     assert len(strips) == len(model.catalog.components)
     labels = [s.get("aria-label") for s in strips]
     assert labels[4] == "Home phone, last 90 days: 99.839% uptime, downtime on 1 day"
-    assert all(s.get("role") == "img" and len(s.xpath(".//path")) == 90 for s in strips)
-    bad_days = [t.text for t in strips[4].xpath(".//path/title")]
-    assert bad_days == ["Aug 29: major outage, 85.6% up"]  # 2 h 20 min major, 3 h 45 min partial at 30%
+    assert all(s.get("role") == "img" and len(days_drawn(s)) == 90 for s in strips)
+    # Home phone's one day with downtime is drawn as downtime, full height, whatever its share of the day
+    assert [k for k, x in days_drawn(strips[4]) if k != "k-ok"] == ["k-down"]
+    # and said in words, in the disclosure under it, linking to that day on the service's page
+    details = strips[4].xpath("./ancestor::li[1]//details[@class='days']")[0]
+    assert text(details.xpath("./summary")[0]) == "1 day with trouble or maintenance for Home phone"
+    assert [(text(a), a.get("href")) for a in details.xpath(".//li/a")] == [
+        ("Aug 29: major outage", "./components/phone/#d2026-08-29")]
+    day = page(example_output, "components/phone/index.html").xpath('//li[@id="d2026-08-29"]')[0]
+    # 2 h 20 min major, 3 h 45 min partial at 30%
+    assert text(day) == "Aug 29: major outage, 85.6% up: Calls fail in all four towns after a fiber cut"
+    assert day.xpath("./a/@href") == [f"../../incidents/{FIBER_CUT}/"]
+    key = root.xpath("//section[@aria-labelledby='components-h']//div[@class='bars-key']//li")
+    assert [text(li) for li in key] == ["No downtime", "Outage (downtime)", "Slow or degraded", "Maintenance", "No data"]
+
+
+def days_drawn(svg) -> list[tuple[str, str]]:
+    """(kind, x) of each day a strip draws: each day's stroke starts at the baseline (y 28, or 27.5 for a hollow one)."""
+    import re
+
+    return sorted(((p.get("class").split()[0], x) for p in svg.xpath(".//*[local-name()='path']")
+                   for x in re.findall(r"M([\d.]+) (?:28|27\.5)V", p.get("d"))), key=lambda d: float(d[1]))
 
 
 def figures_shown(root) -> list[str]:
@@ -314,3 +359,28 @@ def test_the_uptime_page_sums_up_promises_by_month_as_computed_by_hand(example_o
     assert rows["September 2026"][:3] == ["—", "—", "—"]  # only maintenance: nothing to acknowledge, not 100%
     worst = {text(li).split(":")[0]: li for li in root.xpath('//ul[@class="worst"]/li')}
     assert worst["July 2026"].xpath(".//a/@href") == ["../incidents/2026-07-08-pine-ridge-lightning-strike/"] * 3
+
+
+def test_an_ended_incident_reads_the_same_whatever_the_build_time_and_other_incidents(site):
+    """Its article (header, services, timeline, figures) is a function of its own file and the catalog: a later
+    build, with another incident open on the same service, changes nothing in it."""
+    from click.testing import CliRunner
+
+    from statusgen.cli import main
+    from tests.test_cli import with_theme
+    from tests.test_status import incident_file
+
+    with_theme(site)
+    site.incident("2026-03-01-cut.md", incident_file("phone: major_outage", [
+        ("2026-03-01 10:00", "investigating", ""), ("2026-03-01 11:00", "resolved", "")]))
+    articles = []
+    for when, later in (("2026-03-02 12:00Z", None), ("2026-04-20 12:00Z", "2026-04-20 09:00")):
+        if later:
+            site.incident("2026-04-20-again.md", incident_file("phone: major_outage", [(later, "investigating", "")]))
+        out = site.root / f"out-{len(articles)}"
+        result = CliRunner().invoke(main, ["build", str(site.root), "-o", str(out), "--build-time", when])
+        assert result.exit_code == 0, result.output
+        root = lxml.html.parse(str(out / "incidents/2026-03-01-cut/index.html")).getroot()
+        articles.append(lxml.html.tostring(root.xpath("//article")[0]))
+    assert articles[0] == articles[1]
+    assert "Phone: ✓ Recovered" in " ".join(lxml.html.fromstring(articles[1]).text_content().split())

@@ -50,7 +50,7 @@ def test_check_clean_site(site):
     site.incident("2026-08-29-calls.md", GOOD)
     result = run("check", str(site.root))
     assert result.exit_code == 0
-    assert result.output == "ok: 2 components in 2 areas, 1 incidents and maintenances\n"
+    assert result.output == "ok: 2 components in 2 areas, 1 incident and 0 maintenance windows\n"
 
 
 def test_check_reports_every_problem_and_exits_1(site, monkeypatch):
@@ -291,3 +291,12 @@ def test_every_command_says_what_it_does_and_ends_with_an_example():
         paragraphs = [p for p in command.help.split("\n\n") if p.strip()]
         assert len(paragraphs) >= 2, name
         assert paragraphs[-1].replace("\b", "").strip().startswith("Example"), name
+
+
+def test_check_counts_incidents_and_maintenance_apart_with_plurals(site):
+    from tests.test_status import maintenance_file
+
+    site.incident("2026-08-29-calls.md", GOOD)
+    site.incident("2026-03-01-work.md", maintenance_file([("2026-03-01 09:00", "scheduled")]))
+    site.incident("2026-03-02-more.md", maintenance_file([("2026-03-01 09:00", "scheduled")]))
+    assert run("check", str(site.root)).output == "ok: 2 components in 2 areas, 1 incident and 2 maintenance windows\n"

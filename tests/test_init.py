@@ -40,7 +40,7 @@ def test_init_writes_a_site_that_checks_and_builds(tmp_path):
         ".statusgen/incident.schema.json", "content/components.yml",
         "content/incidents/README.md", "pelicanconf.py", "publishconf.py"]
     check = CliRunner().invoke(main, ["check", str(site)])
-    assert check.output == "ok: 2 components in 2 areas, 0 incidents and maintenances\n"
+    assert check.output == "ok: 2 components in 2 areas, 0 incidents and 0 maintenance windows\n"
     build = CliRunner().invoke(main, ["build", str(site), "-o", str(tmp_path / "out"), "--build-time",
                                       "2026-11-26 12:00Z"])
     assert build.exit_code == 0, build.output
@@ -118,7 +118,7 @@ def test_a_terminal_is_asked_for_what_is_missing(tmp_path):
     assert proc.returncode == 0, said
     assert b"Areas served (separate them with commas): " in said
     check = CliRunner().invoke(main, ["check", str(tmp_path / "s")])
-    assert check.output == "ok: 1 components in 2 areas, 0 incidents and maintenances\n"
+    assert check.output == "ok: 1 component in 2 areas, 0 incidents and 0 maintenance windows\n"
 
 
 def _readable(fd: int) -> bool:

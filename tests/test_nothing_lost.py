@@ -139,7 +139,7 @@ CASES = {
 def test_every_audit_case_is_one_clear_line(site, monkeypatch, text, expected):
     site.incident(NAME, text.encode("utf-8"))
     if expected is None:
-        assert check(site, monkeypatch) == (0, ["ok: 2 components in 2 areas, 1 incidents and maintenances"])
+        assert check(site, monkeypatch) == (0, ["ok: 2 components in 2 areas, 1 incident and 0 maintenance windows"])
     else:
         assert problems(site, monkeypatch) == expected
 
@@ -148,7 +148,7 @@ def test_text_fields_may_hold_a_quoted_hash_and_a_ticket_a_comment(site, monkeyp
     site.incident(NAME, edited("title: Calls fail", 'title: "Switch #2 failed"\nticket: NOC-1  # the NOC queue')
                   .replace("body: Calls fail.", "body: |\n      Call support #4.  # not a comment in a block"))
     code, lines = check(site, monkeypatch)
-    assert (code, lines) == (0, ["ok: 2 components in 2 areas, 1 incidents and maintenances"])
+    assert (code, lines) == (0, ["ok: 2 components in 2 areas, 1 incident and 0 maintenance windows"])
 
 
 def test_a_file_over_1_mb_is_refused_unread(site, monkeypatch):
@@ -185,7 +185,7 @@ def test_sub_folders_are_read_and_other_files_ignored(site, monkeypatch):
     for name in ("README.md", "readme.txt", ".DS_Store", "photo.png", "2026-08-29-calls.md~", ".2026-08-29-calls.md.swp"):
         site.incident(name, "not an incident")
     code, lines = check(site, monkeypatch)
-    assert (code, lines) == (0, ["ok: 2 components in 2 areas, 2 incidents and maintenances"])
+    assert (code, lines) == (0, ["ok: 2 components in 2 areas, 2 incidents and 0 maintenance windows"])
 
 
 def test_ids_are_unique_across_sub_folders_and_folders_named_like_incidents_are_reported(site, monkeypatch):

@@ -336,3 +336,25 @@ def test_the_day_a_service_first_appeared_reaches_the_uptime_page(site):
     (phone, months, _), _ = pages.uptime(v).context["services"]
     hours = 19 * 24 + 12  # March 1 to March 20, 12:00
     assert months[0].uptime == pytest.approx(1 - 0.5 / hours) and months[1].uptime is None
+
+
+def test_an_incident_header_shows_each_service_as_the_incident_last_set_it(site):
+    changes = [("2026-03-20 10:00", "investigating", ""), ("2026-03-20 11:00", "identified", "tv: operational")]
+    site.incident("2026-03-20-cut.md", incident_file("phone: major_outage, tv: partial_outage", changes))
+    open_now = pages.incident(shown(site), shown(site).site.incidents[0]).context["services"]
+    assert open_now == [("phone", "major_outage"), ("tv", "operational")]
+    site.incident("2026-03-20-cut.md", incident_file("phone: major_outage, tv: partial_outage",
+                                                     changes + [("2026-03-20 11:30", "resolved", "")]))
+    # once it has ended: every service back, the same at any later time, whatever other incidents do then
+    site.incident("2026-03-20-later.md", outage("2026-03-20"))
+    for when in ("2026-03-20 12:00", "2026-04-20 12:00"):
+        v = shown(site, when)
+        cut = next(i for i in v.site.incidents if i.id == "2026-03-20-cut")
+        assert pages.incident(v, cut).context["services"] == [("phone", "operational"), ("tv", "operational")]
+
+
+@pytest.mark.parametrize("when, passed", [("2026-03-20 18:00", False), ("2026-03-20 18:01", True)])
+def test_an_eta_that_has_passed_while_it_is_open_says_so(site, when, passed):
+    site.incident("2026-03-20-calls.md", PROMISED)
+    v = shown(site, when)
+    assert v.promises(v.site.incidents[0]).eta_passed is passed

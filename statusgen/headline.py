@@ -1,0 +1,116 @@
+"""The home page's headline: what is wrong and where, in plain words, from what is open at one time.
+
+"Home phone down in Cedar Falls", "Trouble with Email and Voicemail in 5 areas", "Maintenance in Lake City until
+05:00 CST", "All services operational". The overall indicator ("Partial system outage") comes second, smaller.
+
+The rules, so that every site reads the same way:
+
+- Services. Those in trouble now (degraded, partial or major outage in some area), the worst first, then in
+  catalog order. A group all of whose services (two or more) are in trouble is named by the group ("Phone" for
+  Home phone and Voicemail). Up to three names are joined with commas and "and"; more are counted ("5 services").
+- Words. Each status has a plain word: a major outage is "down", a partial outage "partly down", degraded
+  performance "degraded". When every named service has the same word it follows the names ("Home phone down");
+  when they differ the sentence says "Trouble with" the names.
+- Where. The areas where those services are in trouble, in catalog order: "everywhere" when that is every area of
+  a site with more than one; up to three names joined; more are counted ("in 5 areas").
+- Maintenance in progress adds its areas and when it is due to end (the latest end of those in progress), after a
+  semicolon when there is trouble too. Work running past its planned end says so.
+- Nothing in trouble and no maintenance in progress: "All services operational" (an incident being monitored after
+  every service recovered does not make the headline say otherwise; the list of open incidents below does).
+
+Nothing here asks the clock: the snapshot carries its time.
+"""
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Iterable, Mapping, Sequence
+
+from .model import IMPACT_RANK, STATUS_RANK, Catalog, Incident, chronological, worst
+from .status import Snapshot, impact_now
+from .wording import clocks, counted
+
+ALL_WELL = "All services operational"
+# The plain word for each trouble status; maintenance is told apart, operational is no trouble.
+DOWN_WORDS = {"major_outage": "down", "partial_outage": "partly down", "degraded_performance": "degraded"}
+MOST_NAMES = 3  # names listed at most; more are counted
+
+
+def joined(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def where(catalog: Catalog, areas: Iterable[str]) -> str:
+    """'in Cedar Falls', 'in Cedar Falls and Lake City', 'in 5 areas', 'everywhere'."""
+    hit = set(areas)
+    names = [a.name for a in catalog.areas if a.id in hit]
+    if len(names) == len(catalog.areas) > 1:
+        return "everywhere"
+    return f"in {joined(names)}" if len(names) <= MOST_NAMES else f"in {counted(len(names), 'area')}"
+
+
+def service_names(catalog: Catalog, statuses: Mapping[str, str]) -> list[str]:
+    """The names of the troubled services (id -> status), the worst first, then in catalog order; a whole group (of
+    two or more) by its name, as bad as its worst."""
+    named, done = [], set()
+    for c in catalog.components:
+        if c.id not in statuses or c.id in done:
+            continue
+        members = [m.id for m in catalog.components_in(c.group)] if c.group else [c.id]
+        if c.group and len(members) > 1 and all(m in statuses for m in members):
+            named.append((catalog.group[c.group].name, worst(statuses[m] for m in members)))
+            done.update(members)
+        else:
+            named.append((c.name, statuses[c.id]))
+            done.add(c.id)
+    return [name for name, status in sorted(named, key=lambda n: STATUS_RANK[n[1]], reverse=True)]
+
+
+def trouble_words(catalog: Catalog, now: Snapshot) -> str | None:
+    """'Home phone down in Cedar Falls' for what is in trouble now, or None when nothing is."""
+    statuses: dict[str, str] = {}
+    areas: set[str] = set()
+    for (component, area), status in now.cells.items():
+        if status in DOWN_WORDS:
+            statuses[component] = worst((statuses.get(component, "operational"), status))
+            areas.add(area)
+    if not statuses:
+        return None
+    names = service_names(catalog, statuses)
+    words = {DOWN_WORDS[s] for s in statuses.values()}
+    what = joined(names) if len(names) <= MOST_NAMES else counted(len(names), "service")
+    said = f"{what} {words.pop()}" if len(words) == 1 else f"Trouble with {what}"
+    return f"{said} {where(catalog, areas)}"
+
+
+def maintenance_words(catalog: Catalog, now: Snapshot, tz: tzinfo) -> str | None:
+    """'Maintenance in Lake City until 05:00 CST' for the maintenance in progress, or None."""
+    if not now.active_maintenance:
+        return None
+    areas = {a for item in now.active_maintenance for a in item.areas}
+    end = max(item.window.end for item in now.active_maintenance)
+    when = clock(end, now.at, tz)
+    until = f"until {when}" if end > now.at else f"running past its planned end, {when}"
+    return f"Maintenance {where(catalog, areas)} {until}"
+
+
+def clock(moment: datetime, reference: datetime, tz: tzinfo) -> str:
+    """'05:00 CST' on the reference's day, else 'Nov 23, 05:00 CST': always with the zone's name."""
+    text = clocks(tz, reference, moment)[0]
+    local = moment.astimezone(tz)
+    zone = local.tzname() or local.strftime("UTC%z")
+    return text if text.endswith(zone) else f"{text} {zone}"
+
+
+def headline(catalog: Catalog, now: Snapshot, tz: tzinfo) -> str:
+    """What is wrong and where, in plain words, as of the snapshot's time (see the module's rules)."""
+    parts = [p for p in (trouble_words(catalog, now), maintenance_words(catalog, now, tz)) if p]
+    if not parts:
+        return ALL_WELL
+    return "; ".join([parts[0], *(p[0].lower() + p[1:] for p in parts[1:])])
+
+
+def worst_first(incidents: Iterable[Incident], at: datetime) -> list[Incident]:
+    """Open incidents with the one weighing most in the overall status now first, then the newest first."""
+    newest = sorted(incidents, key=chronological, reverse=True)
+    return sorted(newest, key=lambda i: IMPACT_RANK[impact_now(i, at)], reverse=True)
