@@ -216,6 +216,10 @@ class _Api:
         self.url, self.link = url, link
         self.tz = site.timezone
         self.first = min((i.updates[0].at for i in site.incidents), default=None)
+        self.touching: dict[str, list[Incident]] = {}  # component -> the incidents that ever touched it
+        for item in site.incidents:
+            for component_id in item.all_components():
+                self.touching.setdefault(component_id, []).append(item)
         self.span = {c.id: self._span(c) for c in site.catalog.components}  # (created_at, updated_at)
         self.component = {c.id: self._component(c) for c in site.catalog.components}
         self.components = self._flat_list()
@@ -238,7 +242,7 @@ class _Api:
 
     def _span(self, component: Component) -> tuple[datetime, datetime]:
         """(created_at, updated_at) of a component: see the module's notes."""
-        touching = [i for i in self.site.incidents if component.id in i.all_components()]
+        touching = self.touching.get(component.id, [])
         since = midnight(component.since, self.tz) if component.since is not None else None
         known = [m for m in (since, *(i.updates[0].at for i in touching)) if m is not None and m <= self.at]
         created = min(known, default=self.first or self.at)

@@ -99,6 +99,12 @@ def prepare(folder: Path | None) -> Path | None:
     return folder
 
 
+def folder(path: Path) -> Path:
+    """A folder inside the cache, made if missing."""
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def _replace(path: Path, data: bytes) -> None:
     """Write `data` to `path` whole: a reader sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -199,6 +205,10 @@ class PageStore:
         except OSError:
             Path(tmp).unlink(missing_ok=True)
 
+    def templates(self) -> Path | None:
+        """Where Jinja keeps the templates it compiled for this set (the settings may change how they compile)."""
+        return folder(self.folder / ".templates") if self.folder is not None else None
+
     def fragments(self, name: str) -> "Fragments":
         """A named table of texts in this set (entries of history.json, say), read now, written by save()."""
         return Fragments(self.folder / f".{name}.pickle" if self.folder is not None else None)
@@ -211,7 +221,7 @@ class PageStore:
         wanted = {f"{key}.html" for key in keys}
         try:
             for entry in os.scandir(self.folder):
-                if entry.name not in wanted and not entry.name.endswith(".pickle"):
+                if entry.name not in wanted and not entry.name.endswith(".pickle") and not entry.is_dir():
                     Path(entry.path).unlink(missing_ok=True)
             sets = sorted((e for e in os.scandir(self.folder.parent) if e.is_dir()),
                           key=lambda e: e.stat().st_mtime, reverse=True)

@@ -89,6 +89,9 @@ def utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
+_END = b"END:VCALENDAR\r\n"
+
+
 def event_uid(incident: Incident, authority: str) -> str:
     return f"{incident.id}@{authority}"
 
@@ -124,15 +127,18 @@ def render(site: Site, calendar: Calendar, build_time: datetime, url: Callable[[
         page = link(url("incident", incident.id))
         made = cache.get((incident.id, page)) if cache is not None else None
         if made is None:
-            made = event(site, incident, posted, page, settings)
+            ev = event(site, incident, posted, page, settings)
+            made = ((incident.window.start, event_uid(incident, settings.authority)), ev.to_ical())
             if cache is not None:
                 cache[incident.id, page] = made
         events.append(made)
-    for ev in sorted(events, key=lambda e: (e.decoded("dtstart"), str(e["uid"]))):
-        cal.add_component(ev)
     if not events:
         cal.add_component(utc_zone())  # RFC 5545 wants at least one component; an unused zone is harmless
-    return cal.to_ical()
+        return cal.to_ical()
+    # Each event is serialised once for all the calendars it is in, and put where icalendar would put it.
+    head = cal.to_ical()
+    assert head.endswith(_END)
+    return head[: -len(_END)] + b"".join(data for _, data in sorted(events)) + _END
 
 
 def utc_zone() -> Timezone:

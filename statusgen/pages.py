@@ -24,6 +24,7 @@ from .wording import affected_heading, clocks, month_short, month_title, spoken_
 PAGE_KINDS = ("home", "incident", "component", "area", "history", "uptime")
 BAR_DAYS = 90  # days in each service's strip on the home page
 RECENT_LIMIT = 20  # resolved incidents listed on the home page at most; the history has them all
+UPTIME_MONTHS = 12  # calendar months the uptime page shows
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,17 @@ class SiteView:
     calendars: Mapping[tuple[str, str | None], Calendar] = field(default_factory=dict)
 
     def last_days(self, component_id: str, days: int = BAR_DAYS) -> tuple[list, float | None]:
-        """The component's last `days` days (oldest first) and its uptime over them."""
-        daily = self.uptime.daily(component_id, days)
-        return daily, self.uptime.overall(component_id, midnight(daily[0].date, self.site.timezone), self.at)
+        """The component's last `days` days (oldest first) and its uptime over them (worked out once a build)."""
+        key = (component_id, days)
+        if key not in self._last_days:
+            daily = self.uptime.daily(component_id, days)
+            self._last_days[key] = (daily, self.uptime.overall(component_id, midnight(daily[0].date, self.site.timezone),
+                                                               self.at))
+        return self._last_days[key]
+
+    @cached_property
+    def _last_days(self) -> dict:
+        return {}
 
     def phase(self, incident: Incident) -> Phase:
         return phase(incident, self.at)
@@ -109,8 +118,11 @@ def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, 
     history), where uptime begins for a service without `since`."""
     site = replace(site, incidents=as_posted(site.incidents, at))
     url = (urls or Urls()).url
+    local = at.astimezone(site.timezone)
+    horizon = min(midnight(date(*add_months(local.year, local.month, -UPTIME_MONTHS), 1), site.timezone),
+                  at - timedelta(days=BAR_DAYS + 1))  # the earliest a page asks about: the months of the uptime page
     return SiteView(site=site, at=at, now=snapshot(site.catalog, site.incidents, at), recent_days=recent_days,
-                    past_limit=past_limit, uptime=Uptime(site, at, first_seen=first_seen),
+                    past_limit=past_limit, uptime=Uptime(site, at, first_seen=first_seen, horizon=horizon),
                     feeds={feed.about: feed for feed in site_feeds(site, url)},
                     calendars={calendar.about: calendar for calendar in calendars(site, url)})
 
@@ -296,25 +308,28 @@ class Period:
         return worst_cases(self.summary)
 
 
-def promise_periods(v: SiteView, months: int = 12) -> list[Period]:
+def promise_periods(v: SiteView, months: int = UPTIME_MONTHS) -> list[Period]:
     """The last 90 days, then each of the last `months` calendar months (the current one first), each over the
     incidents and maintenance that began in it."""
     tz = v.site.timezone
-    all_figures = [figures(i, v.at) for i in v.site.incidents]
-    recent = v.at - timedelta(days=BAR_DAYS)
-    periods = [Period(f"Last {BAR_DAYS} days", summary(f for f in all_figures if f.incident.began >= recent))]
     local = v.at.astimezone(tz)
+    recent = v.at - timedelta(days=BAR_DAYS)
+    first = min(recent, midnight(date(*add_months(local.year, local.month, 1 - months), 1), tz))
+    in_reach = [(figures(i, v.at), i.began.astimezone(tz)) for i in v.site.incidents if i.began >= first]
+    periods = [Period(f"Last {BAR_DAYS} days", summary(f for f, _ in in_reach if f.incident.began >= recent))]
+    by_month: dict[tuple[int, int], list] = defaultdict(list)
+    for f, began in in_reach:
+        by_month[began.year, began.month].append(f)
     for n in range(months):
         year, month = add_months(local.year, local.month, -n)
-        began = [f for f in all_figures if (f.incident.began.astimezone(tz).year,
-                                            f.incident.began.astimezone(tz).month) == (year, month)]
-        periods.append(Period(month_title(year, month), summary(began)))
+        periods.append(Period(month_title(year, month), summary(by_month[year, month])))
     return periods
 
 
 def uptime(v: SiteView) -> Page:
     """Every service's months against its target, and its last 90 days; the promises kept beside them."""
-    services = [(c, v.uptime.monthly(c.id, 12), v.last_days(c.id)[1]) for c in v.site.catalog.components]
+    services = [(c, v.uptime.monthly(c.id, UPTIME_MONTHS), v.last_days(c.id)[1])
+                for c in v.site.catalog.components]
     # the grid's column headings: the same twelve months for every service, the current one first
     columns = [(month_short(m.year, m.month), month_title(m.year, m.month)) for m in services[0][1]] if services else []
     return Page("uptime", None, {"services": services, "columns": columns, "weights": DEFAULT_WEIGHTS,

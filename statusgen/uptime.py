@@ -190,11 +190,14 @@ def _stretches(incident: Incident, at: datetime):
         yield start, stop, troubled(incident.statuses_at(start))
 
 
-def _raw(site: Site, incidents: tuple[Incident, ...], at: datetime, weights: Mapping[str, float]
-         ) -> dict[tuple[str, str], list[_Raw]]:
-    """(component, area) -> every stretch of an incident setting a status on it there."""
+def _raw(site: Site, incidents: tuple[Incident, ...], at: datetime, weights: Mapping[str, float],
+         horizon: datetime | None = None) -> dict[tuple[str, str], list[_Raw]]:
+    """(component, area) -> every stretch of an incident setting a status on it there (those over before
+    `horizon` left out)."""
     raw: dict[tuple[str, str], list[_Raw]] = {}
     for order, incident in enumerate(incidents):
+        if horizon is not None and effective_end(incident, at) < horizon:
+            continue
         where: dict[str, list[list[_Raw]]] = {}  # component -> the lists of the areas it is affected in
         for start, end, statuses in _stretches(incident, at):
             a, b = start.timestamp(), end.timestamp()
@@ -217,7 +220,9 @@ class Uptime:
     question after that is a few bisects."""
 
     def __init__(self, site: Site, at: datetime, weights: Mapping[str, float] = DEFAULT_WEIGHTS,
-                 first_seen: Mapping[str, date] | None = None):
+                 first_seen: Mapping[str, date] | None = None, horizon: datetime | None = None):
+        """`horizon`: the earliest time questions will be about (the pages ask about a year at most); incidents
+        over before it are not worked out, and any time before it counts as having no data, never as up."""
         if at.tzinfo is None or at.utcoffset() is None:
             raise ValueError(f"a build time without a time zone (expected an aware datetime, got {at!r})")
         _check_weights(weights)
@@ -228,9 +233,11 @@ class Uptime:
         fallback = first_incident.astimezone(site.timezone).date() if first_incident else None
         self._start = {c.id: c.since or (first_seen or {}).get(c.id) or fallback for c in site.catalog.components}
         self._at = at.timestamp()
+        self._horizon = horizon.timestamp() if horizon is not None else float("-inf")
         posted = as_posted(site.incidents, at)
         self._ids = tuple(i.id for i in posted)
-        self._timelines = {key: _Timeline(items) for key, items in _raw(site, posted, at, weights).items()}
+        self._timelines = {key: _Timeline(items) for key, items in
+                           _raw(site, posted, at, weights, horizon).items()}
 
     def start(self, component_id: str) -> date | None:
         """The first day with records for the component (its `since`, first appearance or the first incident)."""
@@ -246,7 +253,7 @@ class Uptime:
         start = self._start[component.id]
         if start is None:
             return None
-        a = max(a, _midnight(start, self.site.timezone))
+        a = max(a, _midnight(start, self.site.timezone), self._horizon)
         b = min(b, self._at)
         return (a, b) if b > a and component.areas else None
 

@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
@@ -27,7 +28,7 @@ from statusgen.cache import PageStore, code_version, digest, settings_digest, tr
 from statusgen.errors import ContentError
 from statusgen.load import CATALOG_FILE, load_site
 from statusgen.markup import to_html
-from statusgen.pages import PageJob, page_jobs, page_keys, view
+from statusgen.pages import PAGE_KINDS, PageJob, page_jobs, page_keys, view
 from statusgen.publish import die_with_parent
 from statusgen.status import is_final
 from statusgen.times import humanize_duration, parse_time
@@ -151,8 +152,12 @@ class StatusSiteGenerator(Generator):
 
     def generate_output(self, writer):
         self.output_settings()
-        self.site_key_ = self.site_key()
+        self.site_key_, self.reuse_keys = self.site_key(), {}
         self.pages = PageStore(self.cache, self.site_key_)
+        if self.pages.templates() is not None:  # compiled once, not at every build (Jinja checks their source)
+            self.env.bytecode_cache = FileSystemBytecodeCache(str(self.pages.templates()))
+        for kind in PAGE_KINDS:  # compiled here, before the page writers fork, so that none compiles them again
+            self.get_template(kind)
         pairs = feeds.entries(self.view.site.incidents)
         page_list = page_jobs(self.view)
         jobs = [partial(self.write_page, job) for job in page_list]
@@ -200,7 +205,10 @@ class StatusSiteGenerator(Generator):
 
     def reuse_key_of(self, item) -> str | None:
         """The cache key of what is made of an incident closed for good (its page, its history.json entry)."""
-        return digest(self.site_key_, item.path, item.digest) if is_final(item, self.view.at) else None
+        if item.id not in self.reuse_keys:
+            self.reuse_keys[item.id] = digest(self.site_key_, item.path, item.digest) \
+                if is_final(item, self.view.at) else None
+        return self.reuse_keys[item.id]
 
     def write_page(self, job: PageJob) -> None:
         """A page: the same one from the cache if a build with the same inputs wrote it, else rendered."""
