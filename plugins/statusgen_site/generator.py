@@ -152,7 +152,8 @@ class StatusSiteGenerator(Generator):
 
     def generate_output(self, writer):
         self.output_settings()
-        self.site_key_, self.reuse_keys = self.site_key(), {}
+        self.site_key_, self.reuse_keys, self.rows = self.site_key(), {}, None
+        self.env.globals["reuse"] = self.reuse
         self.pages = PageStore(self.cache, self.site_key_)
         if self.pages.templates() is not None:  # compiled once, not at every build (Jinja checks their source)
             self.env.bytecode_cache = FileSystemBytecodeCache(str(self.pages.templates()))
@@ -221,14 +222,29 @@ class StatusSiteGenerator(Generator):
                     return
         with self.phases("derive"):
             page = job()
+        self.rows = self.pages.fragments(f"rows-{page.kind}") if page.kind == "history" else None
         with self.phases("render"):
             html = self.render(self.get_template(page.kind), save_as, page_kind=page.kind,
                                page_url=self.urls.url(page.kind, page.key), **page.context)
+        if self.rows is not None:
+            self.rows.save()
         with self.phases("write"):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(html.encode("utf-8"))
             if key is not None:
                 self.pages.keep(key, target)
+
+    def reuse(self, item, where: str, caller) -> Markup:
+        """`{% call reuse(incident, SITEURL) %}...{% endcall %}`: what the block makes of an incident closed for
+        good, made once and kept in the cache (as long as every input is the same, see reuse_key_of)."""
+        key = self.reuse_key_of(item) if self.rows is not None else None
+        if key is None:
+            return caller()
+        key = digest(key, where)
+        text = self.rows.get(key)
+        if text is None:
+            self.rows[key] = text = str(caller())
+        return Markup(text)
 
     def render(self, template, save_as: str, **kwargs) -> str:
         """The page as Pelican's writer renders it (the context, and SITEURL relative to the page where
