@@ -454,7 +454,7 @@ class Run:
     seconds: float
     cpu_seconds: float  # user + system time of the child and the children it waited for
     peak_mb: float  # largest single process of the build (wait4 rusage of the child, covering its children)
-    tree_mb: float  # largest sum over the process tree, sampled: the CLI stays resident while Pelican runs
+    tree_mb: float  # largest sum of PSS over the process tree, sampled: the CLI stays resident while Pelican runs
     log: str = ""
 
 
@@ -473,17 +473,26 @@ def _descendants(pid: int) -> list[int]:
 
 
 def _tree_rss_kb(pid: int) -> int:
+    """The memory of the process and its descendants, each counted by its proportional share (PSS): pages the
+    forked page writers share with Pelican count once, not once per process as summed RSS would."""
     total = 0
     for p in _descendants(pid):
         try:
-            with open(f"/proc/{p}/status") as f:
+            with open(f"/proc/{p}/smaps_rollup") as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1])
                         break
         except OSError:
             pass
     return total
+
+
+def settled(folder: Path) -> None:
+    """Wait until the sites earlier builds replaced (deleted in the background, after each build returned) are
+    gone, so that one build's clean-up is not measured as part of the next."""
+    while any(".deleting-" in p.name for p in folder.iterdir()):
+        time.sleep(0.05)
 
 
 def measure(command: list[str], cwd: Path, log: Path) -> Run:
@@ -598,9 +607,12 @@ def bench(size: int, keep: bool, with_pelican: bool = True) -> Result:
     site, output = folder / "statusgen", folder / "statusgen" / "output"
     build = statusgen_command() + ["build", ".", "-o", str(output), "--build-time", BUILD_TIME, "--timings"]
     cold = measure(build + ["--no-cache"], site, folder / "cold.log")
+    settled(site)
     measure(build, site, folder / "fill.log")  # fills the cache, as the last build before an edit would
+    settled(site)
     edit_one(site, items)
     changed = measure(build, site, folder / "changed.log")
+    settled(site)
     check = measure(statusgen_command() + ["check", "."], site, folder / "check.log")
     pelican = measure([sys.executable, "-m", "pelican", "content", "-s", "conf.py", "-o", "out"],
                       folder / "pelican", folder / "pelican.log") if with_pelican else None
@@ -697,8 +709,8 @@ def preview_latency(size: int = 1_000, rounds: int = 5) -> tuple[float, float, f
 
 # --- report --------------------------------------------------------------------------------------------------
 
-COLUMNS = ["incidents", "cold s", "cold cpu s", "1 changed s", "1 changed cpu s", "check s", "MB tree", "output MB",
-           "files", "home KB gz", "pelican s", "cold/pelican"]
+COLUMNS = ["incidents", "cold s", "cold cpu s", "1 changed s", "1 changed cpu s", "check s", "MB peak", "MB tree",
+           "output MB", "files", "home KB gz", "pelican s", "cold/pelican"]
 
 
 def row(r: Result) -> list[str]:
@@ -708,7 +720,7 @@ def row(r: Result) -> list[str]:
         f"{c.seconds:.2f}" if c.ok else "FAILED", f"{c.cpu_seconds:.2f}",
         f"{w.seconds:.2f}" if w.ok else "FAILED", f"{w.cpu_seconds:.2f}",
         f"{k.seconds:.2f}" if k.ok else "FAILED",
-        f"{max(c.tree_mb, w.tree_mb):.0f}",
+        f"{max(c.peak_mb, w.peak_mb):.0f}", f"{max(c.tree_mb, w.tree_mb):.0f}",
         f"{r.out_bytes / 1e6:.1f}" if c.ok else "-",
         f"{r.out_files:,}" if c.ok else "-",
         f"{r.home_gz / 1024:.1f}" if c.ok else "-",
@@ -810,8 +822,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("cold: `statusgen build --no-cache` (wall seconds, and user + system CPU seconds of the build and its")
     print("processes); 1 changed: the same build after one closed incident's title was edited, with the cache the")
-    print("build before filled; check: `statusgen check` with the cache warm; MB tree: peak of the summed RSS of")
-    print("the CLI and its Pelican processes (sampled every 50 ms; forked writers share pages, so this overcounts);")
+    print("build before filled; check: `statusgen check` with the cache warm; MB tree: peak memory of the build's")
+    print("processes together, each counted by its proportional share (PSS, sampled every 50 ms), with MB peak")
+    print("(the largest single process's max RSS) beside it;")
     print("home KB gz: index.html plus the stylesheets it links, each gzip -9; pelican: Pelican's default article")
     print("pipeline and theme on as many plain Markdown articles.")
     if results and results[0].css:

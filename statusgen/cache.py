@@ -15,12 +15,15 @@ Every write is a new file renamed into place, so two builds sharing the folder n
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import pickle
 import shutil
 import tempfile
+import time
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -105,6 +108,19 @@ def folder(path: Path) -> Path:
     return path
 
 
+@contextmanager
+def _no_gc():
+    """Unpickling 100,000 objects, none of them in a cycle: the cycle collector would run over and over for nothing
+    (it halves the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _replace(path: Path, data: bytes) -> None:
     """Write `data` to `path` whole: a reader sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -119,39 +135,71 @@ def _replace(path: Path, data: bytes) -> None:
 
 
 class IncidentStore:
-    """Validated incidents by (path, hash of the file's text), for one generation. Without a folder it keeps
-    nothing and finds nothing."""
+    """Validated incidents by file, each with the hash of the text it was made from, for one generation. A file
+    whose size, times and inode are as they were when it was stored is not read again (as git and make trust a
+    file's stat), unless it changed within two seconds of the store being written, where times cannot tell.
+    Without a folder it keeps nothing and finds nothing."""
+
+    RACY_NS = 2_000_000_000
 
     def __init__(self, folder: Path | None, generation: str):
         self.path = folder / "incidents.pickle" if folder is not None else None
         self.generation = generation
-        self.found: dict[tuple[str, str], Any] = {}
-        self.used: dict[tuple[str, str], Any] = {}
+        self.found: dict[str, tuple[str, tuple, Any]] = {}  # absolute path -> (text hash, stat, incident)
+        self.used: dict[str, tuple[str, tuple, Any]] = {}
+        self.saved_ns = 0
         if self.path is None:
             return
         try:
-            with open(self.path, "rb") as f:
-                stored_generation, entries = pickle.load(f)
+            with open(self.path, "rb") as f, _no_gc():
+                stored_generation, self.saved_ns, entries = pickle.load(f)
         except Exception:  # noqa: BLE001 - missing, half-written by a killed build, from another version: start over
             return
         if stored_generation == generation:
             self.found = entries
 
-    def get(self, path: str, text_hash: str):
-        item = self.found.get((path, text_hash))
-        if item is not None:
-            self.used[path, text_hash] = item
+    @staticmethod
+    def stat(path: Path) -> tuple | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+    def unchanged(self, path: Path, signature: tuple | None):
+        """The incident stored for `path` if the file is, by its stat, the one it was made from."""
+        entry = self.found.get(os.path.abspath(path))
+        if entry is None or signature is None or entry[1] != signature \
+                or max(signature[3], signature[4]) >= self.saved_ns - self.RACY_NS:
+            return None
+        return self._use(path, entry)
+
+    def get(self, path: Path, text_hash: str, signature: tuple | None):
+        """The incident stored for `path` if it was made from the same text."""
+        entry = self.found.get(os.path.abspath(path))
+        if entry is None or entry[0] != text_hash:
+            return None
+        return self._use(path, (text_hash, signature, entry[2]))
+
+    def _use(self, path: Path, entry: tuple):
+        item = entry[2]
+        if item.path != str(path):  # the same file, named from another folder (check . and build)
+            from dataclasses import replace
+
+            item = replace(item, path=str(path))
+        self.used[os.path.abspath(path)] = entry
         return item
 
-    def put(self, path: str, text_hash: str, item) -> None:
-        self.used[path, text_hash] = item
+    def put(self, path: Path, text_hash: str, signature: tuple | None, item) -> None:
+        self.used[os.path.abspath(path)] = (text_hash, signature, item)
 
     def save(self) -> None:
         """Keep what this load used (files since removed or changed drop out), if it differs from what was read."""
-        if self.path is None or self.used.keys() == self.found.keys():
+        if self.path is None or (self.used == self.found and self.saved_ns):
             return
         try:
-            _replace(self.path, pickle.dumps((self.generation, self.used), protocol=pickle.HIGHEST_PROTOCOL))
+            _replace(self.path, pickle.dumps((self.generation, time.time_ns(), self.used),
+                                             protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -239,7 +287,7 @@ class Fragments(dict):
         self.path, self.asked = path, set()
         if path is not None:
             try:
-                with open(path, "rb") as f:
+                with open(path, "rb") as f, _no_gc():
                     self.update(pickle.load(f))
             except Exception:  # noqa: BLE001 - missing or half-written: start over
                 pass

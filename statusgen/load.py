@@ -316,13 +316,17 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
     """One incident or maintenance file, or None with its problems reported. `store`: incidents validated by an
     earlier run, by their file's text (statusgen.cache)."""
     before = len(problems.items)
+    signature = store.stat(path) if store is not None and not path.is_symlink() else None
+    known = store.unchanged(path, signature) if signature is not None else None
+    if known is not None:  # stored only when its file, name included, had no problem
+        return known
     opened = _file_name(path, problems)
     doc = Document(str(path), problems)
     content = _read(path, site_folder, problems)
     if content is None:
         return None
     text_hash = digest(content)
-    known = store.get(str(path), text_hash) if store is not None else None
+    known = store.get(path, text_hash, signature) if store is not None else None
     if known is not None and len(problems.items) == before:
         return known
     parts = split_front_matter(content, doc)
@@ -350,7 +354,7 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
     item = _build(values, catalog, kind, summary=summary, opened=opened, ident=path.name[:-3], path=str(path),
                   digest=text_hash)
     if store is not None:
-        store.put(str(path), text_hash, item)
+        store.put(path, text_hash, signature, item)
     return item
 
 
