@@ -1277,3 +1277,34 @@ def test_an_update_may_give_a_new_eta_and_the_latest_stands(site):
                                             ("2026-09-14T10:40:30.123456789Z", 123456)])
 def test_fractional_seconds_are_iso_8601_too(written, micro):
     assert parse_time(written, timezone.utc).microsecond == micro
+
+
+def test_many_files_are_read_by_two_processes_with_the_same_result(site, monkeypatch):
+    """From PARALLEL_FROM files on, a forked process reads every other file: the incidents, the problems (each at
+    its line, the cap per file included) and their order are those of one process."""
+    import statusgen.load as load
+
+    for n in range(24):
+        text = GOOD.replace("title: Calls fail", f"title: Calls fail {n}")
+        if n % 5 == 0:
+            text = text.replace("state: investigating", "state: looking")  # a problem in every fifth file
+        site.incident(f"2026-08-{n % 28 + 1:02d}-calls-{n}.md", text)
+    site.incident("2026-08-02-many.md", "---\n" + "".join(f"bad{k}: 1\n" for k in range(300)) + "---\n")
+
+    def run(parallel_from: int):
+        monkeypatch.setattr(load, "PARALLEL_FROM", parallel_from)
+        with pytest.raises(ContentError) as failed:
+            load_site(site.content, "UTC")
+        return [str(p) for p in failed.value.problems]
+
+    serial, parallel = run(10**9), run(2)
+    assert parallel == serial
+    assert sum("state: " in line for line in serial) == 5 and any("more problems" in line for line in serial)
+    for path in site.content.glob("incidents/*-many.md"):
+        path.unlink()
+    for path in site.content.glob("incidents/*.md"):
+        path.write_text(path.read_text().replace("state: looking", "state: investigating"))
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    parallel = load_site(site.content, "UTC")
+    monkeypatch.setattr(load, "PARALLEL_FROM", 10**9)
+    assert parallel == load_site(site.content, "UTC") and len(parallel.incidents) == 24

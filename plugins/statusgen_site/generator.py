@@ -5,6 +5,7 @@ of statusgen.urls with STATUSGEN_URLS over them) and writes each output where th
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -319,6 +320,7 @@ def run_in_processes(jobs, workers: int, phases: timing.Phases) -> None:
             job()
         return
     children, parent = [], os.getpid()
+    gc.freeze()  # what is loaded stays shared: the cycle collector would touch every object and copy its page
     for n in range(1, workers):
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -342,6 +344,7 @@ def run_in_processes(jobs, workers: int, phases: timing.Phases) -> None:
         children.append((pid, read_end))
     for job in jobs[0::workers]:
         job()
+    gc.unfreeze()
     failed = []
     for pid, read_end in children:
         with os.fdopen(read_end, "rb") as pipe:
