@@ -214,6 +214,13 @@ jobs:
         with:
           python-version: "3.11"
       - run: pip install "$STATUSGEN"
+      # statusgen's build cache: closed incidents' pages and the checked incident files, reused only where every
+      # input is the same, so any restored copy is safe. Each run saves a new entry; the newest is restored.
+      - uses: actions/cache@v4
+        with:
+          path: .statusgen-cache
+          key: statusgen-${{{{ github.ref_name }}}}-${{{{ github.run_id }}}}
+          restore-keys: statusgen-${{{{ github.ref_name }}}}-
       - id: pages
         uses: actions/configure-pages@v5
       - run: statusgen check . --format github
@@ -272,6 +279,10 @@ pages:
   stage: deploy
   variables:
     GIT_DEPTH: 0
+  cache:  # statusgen's build cache: reused only where every input is the same, so it is always safe
+    key: statusgen-$CI_COMMIT_REF_SLUG
+    paths:
+      - .statusgen-cache/
   script:
     - export STATUSGEN_SITEURL="${{STATUSGEN_SITEURL:-$CI_PAGES_URL}}"
     - statusgen check .
