@@ -73,13 +73,21 @@ class SiteView:
         return {}
 
     def phase(self, incident: Incident) -> Phase:
-        return phase(incident, self.at)
+        """Where it stands at the view's time: worked out once per incident and build, however many pages ask."""
+        found = self._phases.get(incident.id)
+        if found is None or found[0] is not incident:
+            found = self._phases[incident.id] = (incident, phase(incident, self.at))
+        return found[1]
+
+    @cached_property
+    def _phases(self) -> dict[str, tuple[Incident, Phase]]:
+        return {}
 
     def duration(self, incident: Incident) -> timedelta:
         return duration(incident, self.at)
 
     def is_open(self, incident: Incident) -> bool:
-        return is_open(incident, self.at)
+        return self.phase(incident).is_open
 
     def affected_heading(self, incident: Incident) -> str:
         return affected_heading(is_upcoming(incident, self.at))
@@ -209,11 +217,12 @@ def incident(v: SiteView, item: Incident) -> Page:
 
 
 def began_label(item: Incident, at: datetime) -> str:
-    """The word before its start time: a window not yet begun starts, one cancelled before it began was to start."""
+    """The word before its start time: a window not yet begun starts; one closed (cancelled, or completed) before
+    it began was to start."""
     if not item.is_maintenance:
         return "Began"
-    if item.last.state == "cancelled" and item.began >= item.last.at:
-        return "Was to start"
+    if item.ended is not None:  # closed: the same words whenever the page is built
+        return "Started" if item.began < item.ended else "Was to start"
     return "Starts" if item.began > at else "Started"
 
 

@@ -30,6 +30,11 @@ class Phase:
         return self.state != NOT_POSTED
 
     @property
+    def is_open(self) -> bool:
+        """Posted and not over."""
+        return self.is_posted and not self.is_closed
+
+    @property
     def label(self) -> str:
         return phase_words(self.state, self.per_schedule)
 
@@ -52,8 +57,7 @@ def phase(incident: Incident, at: datetime) -> Phase:
 def is_open(incident: Incident, at: datetime) -> bool:
     """Posted by `at` and not over: an incident not yet resolved, a maintenance not completed, cancelled or past
     its window."""
-    p = phase(incident, at)
-    return p.is_posted and not p.is_closed
+    return phase(incident, at).is_open
 
 
 def is_final(incident: Incident, at: datetime) -> bool:
