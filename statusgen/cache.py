@@ -21,6 +21,7 @@ import json
 import os
 import pickle
 import shutil
+import stat
 import tempfile
 import time
 from contextlib import contextmanager
@@ -160,34 +161,40 @@ class IncidentStore:
 
     @staticmethod
     def stat(path: Path) -> tuple | None:
+        """The file's identity and times; None for a link (always read, so that where it points is checked)."""
         try:
-            st = os.stat(path)
+            st = os.lstat(path)
         except OSError:
+            return None
+        if stat.S_ISLNK(st.st_mode):
             return None
         return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
     def unchanged(self, path: Path, signature: tuple | None):
         """The incident stored for `path` if the file is, by its stat, the one it was made from."""
-        entry = self.found.get(os.path.abspath(path))
-        if entry is None or signature is None or entry[1] != signature \
-                or max(signature[3], signature[4]) >= self.saved_ns - self.RACY_NS:
+        if signature is None:
             return None
-        return self._use(path, entry)
+        key = os.path.abspath(path)
+        entry = self.found.get(key)
+        if entry is None or entry[1] != signature or max(signature[3], signature[4]) >= self.saved_ns - self.RACY_NS:
+            return None
+        return self._use(path, key, entry)
 
     def get(self, path: Path, text_hash: str, signature: tuple | None):
         """The incident stored for `path` if it was made from the same text."""
-        entry = self.found.get(os.path.abspath(path))
+        key = os.path.abspath(path)
+        entry = self.found.get(key)
         if entry is None or entry[0] != text_hash:
             return None
-        return self._use(path, (text_hash, signature, entry[2]))
+        return self._use(path, key, (text_hash, signature, entry[2]))
 
-    def _use(self, path: Path, entry: tuple):
+    def _use(self, path: Path, key: str, entry: tuple):
         item = entry[2]
         if item.path != str(path):  # the same file, named from another folder (check . and build)
             from dataclasses import replace
 
             item = replace(item, path=str(path))
-        self.used[os.path.abspath(path)] = entry
+        self.used[key] = entry
         return item
 
     def put(self, path: Path, text_hash: str, signature: tuple | None, item) -> None:
@@ -252,6 +259,15 @@ class PageStore:
             os.replace(tmp, stored)
         except OSError:
             Path(tmp).unlink(missing_ok=True)
+
+    def stored(self) -> set[str]:
+        """The keys of the pages this set holds now."""
+        if self.folder is None:
+            return set()
+        try:
+            return {entry.name[:-5] for entry in os.scandir(self.folder) if entry.name.endswith(".html")}
+        except OSError:
+            return set()
 
     def templates(self) -> Path | None:
         """Where Jinja keeps the templates it compiled for this set (the settings may change how they compile)."""

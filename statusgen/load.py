@@ -318,7 +318,7 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
     """One incident or maintenance file, or None with its problems reported. `store`: incidents validated by an
     earlier run, by their file's text (statusgen.cache)."""
     before = len(problems.items)
-    signature = store.stat(path) if store is not None and not path.is_symlink() else None
+    signature = store.stat(path) if store is not None else None
     known = store.unchanged(path, signature) if signature is not None else None
     if known is not None:  # stored only when its file, name included, had no problem
         return known
@@ -555,9 +555,15 @@ def _load_all(paths: list[Path], catalog: Catalog | None, tz: tzinfo, problems: 
     """Each file's incident (or None), in order. Many files not known to the cache are shared with a forked
     process (where the system can fork and nothing else runs in this process): reading YAML is most of a cold
     build's first seconds, and it does not depend on the other files."""
-    todo = [n for n, path in enumerate(paths) if store is None or store.unchanged(path, store.stat(path)) is None]
+    known = {}  # the files unchanged since the cache was written: not read again
+    if store is not None:
+        for n, path in enumerate(paths):
+            if (item := store.unchanged(path, store.stat(path))) is not None:
+                known[n] = item
+    todo = [n for n in range(len(paths)) if n not in known]
     if len(todo) < PARALLEL_FROM or not hasattr(os, "fork") or threading.active_count() > 1:
-        return [load_incident(path, catalog, tz, problems, site_folder, store) for path in paths]
+        return [known[n] if n in known else load_incident(path, catalog, tz, problems, site_folder, store)
+                for n, path in enumerate(paths)]
     theirs = set(todo[1::2])
     read_end, write_end = os.pipe()
     parent = os.getpid()
@@ -579,8 +585,8 @@ def _load_all(paths: list[Path], catalog: Catalog | None, tz: tzinfo, problems: 
         finally:
             os._exit(code)
     os.close(write_end)
-    ours = [None if n in theirs else load_incident(path, catalog, tz, problems, site_folder, store)
-            for n, path in enumerate(paths)]
+    ours = [known[n] if n in known else None if n in theirs else
+            load_incident(path, catalog, tz, problems, site_folder, store) for n, path in enumerate(paths)]
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
     if os.waitpid(pid, 0)[1] != 0 or not data:  # the helper failed: do its share here

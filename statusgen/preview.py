@@ -34,6 +34,7 @@ from watchdog.observers import Observer
 
 from . import publish, report
 from . import settings as settings_file
+from .cache import CACHE_DIR
 from .errors import ContentError, Problem, Refusal
 
 EVENTS_PATH = "/__statusgen/events"  # a path no site has: statusgen writes nothing under /__statusgen/
@@ -152,7 +153,9 @@ def build_once(site: Path, content: Path, settings: Path, output: Path, timezone
         config = settings_file.read(settings, required=True, overrides={"TIMEZONE": timezone} if timezone else {})
         job = publish.Build(site=site, content=content, settings=settings, output=output, timezone=timezone,
                             when=datetime.now(zones.utc).replace(microsecond=0),
-                            overrides=settings_file.build_overrides(settings, config))
+                            overrides=settings_file.build_overrides(settings, config),
+                            # a build cache of the preview's own, removed with it: the site folder is left as it was
+                            cache=output.parent / CACHE_DIR)
         notes = publish.run(job, say=say)
     except ContentError as err:
         for problem in err.problems:

@@ -162,14 +162,20 @@ class StatusSiteGenerator(Generator):
             self.get_template(kind)
         pairs = feeds.entries(self.view.site.incidents)
         page_list = page_jobs(self.view)
-        jobs = [partial(self.write_page, job) for job in page_list]
+        stored = self.pages.stored()
+        reused = [job for job in page_list if self.reuse_key(job) in stored]
+        jobs = [partial(self.write_page, job) for job in page_list if self.reuse_key(job) not in stored]
         jobs += [partial(self.write_feed, feed, pairs) for feed in self.view.feeds.values()]
         self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
         jobs += [partial(self.write_calendar, cal) for cal in self.view.calendars.values()]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
         jobs += [partial(self.write_badges), partial(self.write_api), partial(self.write_favicons)]
         jobs += [partial(self.write_site_files, writer)]
-        run_in_processes(jobs, int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases)
+        # The pages in the cache are put in place by one process, while the other works: two processes making
+        # folders in the same folder only wait for each other. Second in the list: the first forked process's.
+        jobs[1:1] = [partial(self.place_pages, reused)] if reused else []
+        run_in_processes(jobs, int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
+                         files=len(jobs) + len(reused))
         self.pages.prune(key for job in page_list if (key := self.reuse_key(job)))
         if self.settings.get("STATUSGEN_TIMINGS"):
             self.phases.save(self.settings["STATUSGEN_TIMINGS"], time.perf_counter() - self.began)
@@ -211,6 +217,11 @@ class StatusSiteGenerator(Generator):
             self.reuse_keys[item.id] = digest(self.site_key_, item.path, item.digest) \
                 if is_final(item, self.view.at) else None
         return self.reuse_keys[item.id]
+
+    def place_pages(self, jobs: list[PageJob]) -> None:
+        """Pages an earlier build with the same inputs wrote, from the cache (any since deleted: made again)."""
+        for job in jobs:
+            self.write_page(job)
 
     def write_page(self, job: PageJob) -> None:
         """A page: the same one from the cache if a build with the same inputs wrote it, else rendered."""
@@ -307,14 +318,15 @@ class StatusSiteGenerator(Generator):
         path.write_bytes(data)
 
 
-def run_in_processes(jobs, workers: int, phases: timing.Phases) -> None:
+def run_in_processes(jobs, workers: int, phases: timing.Phases, files: int | None = None) -> None:
     """Run independent jobs (each writes its own files) on `workers` cores: forked children take every n-th job,
     and send back the time they spent in each phase.
 
     Fork, not a pool: the children inherit the loaded site and the templates, so nothing is pickled. Every job
     writes the same bytes wherever it runs, so the output does not depend on the split.
     """
-    workers = max(1, min(workers, len(jobs) // 200 + 1))  # small sites: forking costs more than it saves
+    # Small sites: forking costs more than it saves. `files`: how many files the jobs write (a job may write many).
+    workers = max(1, min(workers, (files or len(jobs)) // 200 + 1))
     if workers == 1 or not hasattr(os, "fork"):
         for job in jobs:
             job()
