@@ -6,12 +6,15 @@ deleted at any moment: a build without it works everything out again and writes 
 - the validated incidents (`incidents.pickle`), each under the hash of its file's text, all of them under a
   generation key (statusgen's version and code, the time zone, the catalog): a change to any of those is a new
   generation, and nothing of the old one is used;
+  A file whose size, times and inode are those it had when stored is not even read (IncidentStore);
 - the pages of closed incidents (`pages/<site key>/<page key>.html`), whose bytes depend on nothing but their
   file and the site key (statusgen's code, the theme, the plugin, the settings, the catalog, the assets): see
-  statusgen.status.is_final. The newest few site keys are kept, so switching between two settings files (make
-  html, make publish) does not throw either away.
+  statusgen.status.is_final. Beside them, in the same set, the fragments made of closed incidents (their
+  history.json entries, their rows on the history page) and the templates Jinja compiled. The newest few site
+  keys are kept, so switching between two settings files (make html, make publish) does not throw either away.
 
-Every write is a new file renamed into place, so two builds sharing the folder never see half a file.
+Every write is a new file renamed into place, so two builds sharing the folder never see half a file. The files
+are pickles: the folder is trusted as the repository is (CI restores it only from the repository's own cache).
 """
 from __future__ import annotations
 
