@@ -18,7 +18,7 @@ import sys
 import tempfile
 import threading
 import traceback
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -433,9 +433,13 @@ class _Forked:
             os.dup2(log.fileno(), 2)
             os.chdir(cwd)
             logging.root.handlers.clear()  # Pelican sets up its own logging, as in a process of its own
-            from pelican import main
+            import pelican
 
-            main(args)
+            # Pelican shows a spinner while it runs, drawn by a thread of rich's; the generator forks (to load and
+            # to write pages), and a fork must not copy a thread's half-held locks. Nobody sees the spinner here:
+            # its output goes to the log.
+            pelican.console.status = lambda *args, **kwargs: nullcontext()
+            pelican.main(args)
             code = 0
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
