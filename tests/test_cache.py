@@ -153,3 +153,12 @@ def test_check_uses_the_cache_and_still_reports_every_problem(example, tmp_path)
     assert result.returncode == 1
     said = result.stdout + result.stderr
     assert "2025-12-09-email-delays.md:" in said and "fixed" in said, said
+
+
+def test_timings_say_where_the_cpu_time_went(example, tmp_path):
+    result = build(example, tmp_path / "out", "--timings")
+    line = next(line for line in result.stderr.splitlines() if line.startswith("timings (CPU s, all processes): "))
+    phases = dict(part.rsplit(" ", 1) for part in line.split(": ", 1)[1].split("; ")[0].split(", "))
+    assert {"load", "derive", "render", "write"} <= set(phases), line
+    assert all(float(seconds) >= 0 for seconds in phases.values()) and float(phases["render"]) > 0, line
+    assert not (tmp_path / "out" / ".statusgen-timings.json").exists()  # nothing of it in the published site
