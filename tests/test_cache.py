@@ -2,6 +2,7 @@
 incident's page does not depend on the build time; the cache is only ever a folder statusgen made."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -162,3 +163,22 @@ def test_timings_say_where_the_cpu_time_went(example, tmp_path):
     assert {"load", "derive", "render", "write"} <= set(phases), line
     assert all(float(seconds) >= 0 for seconds in phases.values()) and float(phases["render"]) > 0, line
     assert not (tmp_path / "out" / ".statusgen-timings.json").exists()  # nothing of it in the published site
+
+
+def test_a_cache_on_another_file_system_is_copied_from_not_linked(example, tmp_path):
+    """Pages are hard-linked from the cache where they can be; from another file system (no links across) they
+    are copied, with the same bytes."""
+    import tempfile
+
+    if not Path("/dev/shm").is_dir() or os.stat("/dev/shm").st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("no second file system here (/dev/shm) to put the cache on")
+    cache = Path(tempfile.mkdtemp(prefix="statusgen-test-cache-", dir="/dev/shm"))
+    try:
+        build(example, tmp_path / "first", "--cache", str(cache))
+        cold, warm = tmp_path / "cold", tmp_path / "warm"
+        build(example, cold, "--no-cache")
+        build(example, warm, "--cache", str(cache))
+        assert tree(warm) == tree(cold)
+        assert len(list((cache / "pages").rglob("*.html"))) > 5
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
