@@ -25,6 +25,7 @@ import os
 import pickle
 import shutil
 import stat
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -62,16 +63,25 @@ def tree_digest(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
     return digest(*parts)
 
 
+# What else makes the pages: another version of any of these may render the same input differently (tzdata: the
+# zones' rules, which say what local time an instant was).
+MAKERS = ("pelican", "jinja2", "markupsafe", "markdown", "pyyaml", "feedgen", "nh3", "icalendar", "lxml", "tzdata")
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """statusgen's version and its code: any changed line of statusgen makes every cached thing stale."""
-    try:
-        from importlib.metadata import version
+    """statusgen's version and its code, Python's and the libraries' versions: any changed line of statusgen, or
+    an upgrade of what renders its pages, makes every cached thing stale."""
+    from importlib.metadata import PackageNotFoundError, version
 
-        release = version("statusgen")
-    except Exception:  # noqa: BLE001 - not installed (run from a checkout): the code alone says it
-        release = "unreleased"
-    return digest(FORMAT, release, tree_digest(Path(__file__).parent, (".py", ".json")))
+    def installed(name: str) -> str:
+        try:
+            return f"{name} {version(name)}"
+        except PackageNotFoundError:  # statusgen run from a checkout; tzdata where the system has the zones
+            return f"{name} -"
+
+    return digest(FORMAT, sys.version, installed("statusgen"), *map(installed, MAKERS),
+                  tree_digest(Path(__file__).parent, (".py", ".json")))
 
 
 def settings_digest(settings: Mapping[str, Any], ignore: Iterable[str] = ()) -> str:

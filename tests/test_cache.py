@@ -182,3 +182,22 @@ def test_a_cache_on_another_file_system_is_copied_from_not_linked(example, tmp_p
         assert len(list((cache / "pages").rglob("*.html"))) > 5
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+
+
+def test_an_upgrade_of_what_renders_the_pages_makes_the_cache_stale(monkeypatch):
+    """Pins can change: another Markdown, Jinja or zone database may render the same input differently."""
+    import importlib.metadata
+
+    from statusgen import cache
+
+    real = importlib.metadata.version
+    cache.code_version.cache_clear()
+    before = cache.code_version()
+    for name in ("markdown", "jinja2", "tzdata"):
+        monkeypatch.setattr(importlib.metadata, "version",
+                            lambda package, name=name: "99.0" if package == name else real(package))
+        cache.code_version.cache_clear()
+        assert cache.code_version() != before, name
+    monkeypatch.setattr(importlib.metadata, "version", real)
+    cache.code_version.cache_clear()
+    assert cache.code_version() == before
