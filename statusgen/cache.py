@@ -199,7 +199,7 @@ class IncidentStore:
         entry = self.found.get(key)
         if entry is None or entry[0] != text_hash:
             return None
-        return self._use(path, key, (text_hash, signature, entry[2]))
+        return self._use(path, key, entry if entry[1] == signature else (text_hash, signature, entry[2]))
 
     def _use(self, path: Path, key: str, entry: tuple):
         item = entry[2]
@@ -214,8 +214,14 @@ class IncidentStore:
         self.used[os.path.abspath(path)] = (text_hash, signature, item)
 
     def save(self) -> None:
-        """Keep what this load used (files since removed or changed drop out), if it differs from what was read."""
-        if self.path is None or (self.used == self.found and self.saved_ns):
+        """Keep what this load used (files since removed or changed drop out), when enough differs from what was
+        read: rewriting 10,000 entries for one edited file would cost more than reading that file again at the
+        next builds until then (a fiftieth of the whole, or a first store)."""
+        if self.path is None:
+            return
+        fresh = sum(1 for key, entry in self.used.items() if self.found.get(key) is not entry)
+        gone = len(self.found.keys() - self.used.keys())
+        if self.saved_ns and (fresh + gone) * 50 < max(len(self.used), 1):
             return
         try:
             _replace(self.path, pickle.dumps((self.generation, time.time_ns(), self.used),

@@ -201,3 +201,37 @@ def test_an_upgrade_of_what_renders_the_pages_makes_the_cache_stale(monkeypatch)
     monkeypatch.setattr(importlib.metadata, "version", real)
     cache.code_version.cache_clear()
     assert cache.code_version() == before
+
+
+INCIDENT = """\
+---
+title: Calls fail {n}
+components:
+  phone: major_outage
+updates:
+  - at: 2026-01-01 10:00Z
+    state: investigating
+    body: We are looking into it.
+---
+"""
+
+
+def test_one_edited_file_is_read_again_rather_than_the_whole_store_rewritten(site, tmp_path):
+    from statusgen.load import load_site
+
+    cache = tmp_path / "cache"
+    for n in range(100):
+        site.incident(f"2026-01-01-calls-{n}.md", INCIDENT.format(n=n))
+    first = load_site(site.content, "UTC", cache=cache)
+    store = cache / "incidents.pickle"
+    written = store.stat().st_mtime_ns
+    site.incident("2026-01-01-calls-7.md", INCIDENT.format(n="seven"))
+    second = load_site(site.content, "UTC", cache=cache)
+    assert store.stat().st_mtime_ns == written  # one file in 100: not worth rewriting the store
+    assert [i.title for i in second.incidents] == [i.title for i in load_site(site.content, "UTC").incidents]
+    assert "Calls fail seven" in {i.title for i in second.incidents} and first != second
+    for n in (1, 2, 3):
+        site.incident(f"2026-01-01-calls-{n}.md", INCIDENT.format(n=f"edited {n}"))
+    third = load_site(site.content, "UTC", cache=cache)  # four in 100 changed: the store is rewritten
+    assert store.stat().st_mtime_ns != written
+    assert third == load_site(site.content, "UTC", cache=cache) == load_site(site.content, "UTC")
