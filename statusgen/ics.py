@@ -137,7 +137,8 @@ def render(site: Site, calendar: Calendar, build_time: datetime, url: Callable[[
         return cal.to_ical()
     # Each event is serialised once for all the calendars it is in, and put where icalendar would put it.
     head = cal.to_ical()
-    assert head.endswith(_END)
+    if not head.endswith(_END):  # icalendar (pinned) changed how it ends a calendar: fail, never write a broken one
+        raise ValueError(f"icalendar wrote a calendar not ending {_END!r}")
     return head[: -len(_END)] + b"".join(data for _, data in sorted(events)) + _END
 
 
