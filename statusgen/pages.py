@@ -64,8 +64,8 @@ class SiteView:
         key = (component_id, days)
         if key not in self._last_days:
             daily = self.uptime.daily(component_id, days)
-            self._last_days[key] = (daily, self.uptime.overall(component_id, midnight(daily[0].date, self.site.timezone),
-                                                               self.at))
+            began = midnight(daily[0].date, self.site.timezone)
+            self._last_days[key] = (daily, self.uptime.overall(component_id, began, self.at))
         return self._last_days[key]
 
     @cached_property
