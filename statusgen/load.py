@@ -316,12 +316,10 @@ def _kind(root: yaml.Node) -> str | None:
 def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Problems,
                   site_folder: Path | None = None, store: IncidentStore | None = None) -> Incident | None:
     """One incident or maintenance file, or None with its problems reported. `store`: incidents validated by an
-    earlier run, by their file's text (statusgen.cache)."""
+    earlier run, found here by their file's text (a file unchanged by its stat is found by _load_all, before it
+    comes here)."""
     before = len(problems.items)
-    signature = store.stat(path) if store is not None else None
-    known = store.unchanged(path, signature) if signature is not None else None
-    if known is not None:  # stored only when its file, name included, had no problem
-        return known
+    signature = store.stat(path) if store is not None else None  # kept with what is stored
     opened = _file_name(path, problems)
     doc = Document(str(path), problems)
     content = _read(path, site_folder, problems)
