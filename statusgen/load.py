@@ -563,10 +563,13 @@ def _load_all(paths: list[str], catalog: Catalog | None, tz: tzinfo, problems: P
         for n, path in enumerate(paths):
             if (item := store.unchanged(path, store.stat(path))) is not None:
                 known[n] = item
+
+    def read(n: int, into: Problems = problems, kept: IncidentStore | None = store) -> Incident | None:
+        return load_incident(Path(paths[n]), catalog, tz, into, site_folder, kept)
+
     todo = [n for n in range(len(paths)) if n not in known]
     if len(todo) < PARALLEL_FROM or not hasattr(os, "fork") or threading.active_count() > 1:
-        return [known[n] if n in known else load_incident(Path(path), catalog, tz, problems, site_folder, store)
-                for n, path in enumerate(paths)]
+        return [known[n] if n in known else read(n) for n in range(len(paths))]
     theirs = set(todo[1::2])
     read_end, write_end = os.pipe()
     parent = os.getpid()
@@ -579,7 +582,7 @@ def _load_all(paths: list[str], catalog: Catalog | None, tz: tzinfo, problems: P
             die_with_parent(parent)
             os.close(read_end)
             found, mine = Problems(), IncidentStore(None, "")
-            loaded = {n: load_incident(Path(paths[n]), catalog, tz, found, site_folder, mine) for n in sorted(theirs)}
+            loaded = {n: read(n, found, mine) for n in sorted(theirs)}
             data = pickle.dumps((loaded, found.items, found.lines, found._count, mine.used),
                                 protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
@@ -588,13 +591,11 @@ def _load_all(paths: list[str], catalog: Catalog | None, tz: tzinfo, problems: P
         finally:
             os._exit(code)
     os.close(write_end)
-    ours = [known[n] if n in known else None if n in theirs else
-            load_incident(Path(path), catalog, tz, problems, site_folder, store) for n, path in enumerate(paths)]
+    ours = [known[n] if n in known else None if n in theirs else read(n) for n in range(len(paths))]
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
     if os.waitpid(pid, 0)[1] != 0 or not data:  # the helper failed: do its share here
-        return [load_incident(Path(paths[n]), catalog, tz, problems, site_folder, store) if n in theirs else item
-                for n, item in enumerate(ours)]
+        return [read(n) if n in theirs else item for n, item in enumerate(ours)]
     loaded, items, lines, counts, used = pickle.loads(data)
     problems.items += items
     problems.lines.update(lines)
