@@ -165,11 +165,12 @@ class StatusSiteGenerator(Generator):
         stored = self.pages.stored()
         reused = [job for job in page_list if self.reuse_key(job) in stored]
         jobs = [partial(self.write_page, job) for job in page_list if self.reuse_key(job) not in stored]
-        jobs += [partial(self.write_feed, feed, pairs) for feed in self.view.feeds.values()]
+        timed = self.phases.timed
+        jobs += [partial(timed("feeds", self.write_feed), feed, pairs) for feed in self.view.feeds.values()]
         self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
-        jobs += [partial(self.write_calendar, cal) for cal in self.view.calendars.values()]
+        jobs += [partial(timed("calendars", self.write_calendar), cal) for cal in self.view.calendars.values()]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
-        jobs += [partial(self.write_badges), partial(self.write_api), partial(self.write_favicons)]
+        jobs += [timed("api", self.write_badges), timed("api", self.write_api), partial(self.write_favicons)]
         jobs += [partial(self.write_site_files, writer)]
         # The pages in the cache are put in place by one process, while the other works: two processes making
         # folders in the same folder only wait for each other. Second in the list: the first forked process's.
@@ -270,27 +271,18 @@ class StatusSiteGenerator(Generator):
         return template.render(local)
 
     def write_feed(self, feed, pairs):
-        with self.phases("feeds"):
-            self._write_feed(feed, pairs)
-
-    def _write_feed(self, feed, pairs):
         atom, rss = feeds.render(self.view.site, feed, pairs, self.feed_config, self.view.at, self.urls.url,
                                  self.link_from(feed.atom))
         self.write_bytes(feed.atom, atom)
         self.write_bytes(feed.rss, rss)
 
     def write_calendar(self, cal):
-        with self.phases("calendars"):
-            data = ics.render(self.view.site, cal, self.view.at, self.urls.url, self.link_from(cal.path),
-                              self.calendar_config, self.calendar_events)
-            self.write_bytes(cal.path, data)
+        data = ics.render(self.view.site, cal, self.view.at, self.urls.url, self.link_from(cal.path),
+                          self.calendar_config, self.calendar_events)
+        self.write_bytes(cal.path, data)
 
     def write_badges(self):
         """Each badge as SVG, and beside it as a shields.io endpoint."""
-        with self.phases("api"):
-            self._write_badges()
-
-    def _write_badges(self):
         for make in (badges.badges, badges.endpoints):
             for name, data in make(self.view.site, self.view.now, self.urls.url,
                                    site_name=self.settings["SITENAME"]).items():
@@ -298,10 +290,6 @@ class StatusSiteGenerator(Generator):
 
     def write_api(self):
         """The Statuspage v2 compatible JSON: what status widgets, exporters and chat bots already read."""
-        with self.phases("api"):
-            self._write_api()
-
-    def _write_api(self):
         for name, data in api.documents(self.view.site, self.view.at, self.api_config, self.urls.url,
                                         self.link_from(self.urls.url("api", "summary"))).items():
             self.write_bytes(name, data)
