@@ -150,7 +150,7 @@ def records_since(v: SiteView) -> date | None:
 def home(v: SiteView) -> Page:
     catalog = v.site.catalog
     since = v.at - timedelta(days=v.recent_days)
-    recent = [i for i in v.history(v.site.incidents)
+    recent = [i for i in v.past_of[SITE]
               if not i.is_maintenance and i.ended is not None and i.ended >= since]
     groups = [(g, catalog.components_in(g.id)) for g in catalog.groups]
     ungrouped = catalog.components_in(None)
