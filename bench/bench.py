@@ -491,7 +491,8 @@ def _tree_rss_kb(pid: int) -> int:
 def settled(folder: Path) -> None:
     """Wait until the sites earlier builds replaced (deleted in the background, after each build returned) are
     gone, so that one build's clean-up is not measured as part of the next."""
-    while any(".deleting-" in p.name for p in folder.iterdir()):
+    cache = folder / ".statusgen-cache"  # where the spare site a build replaced goes (statusgen.cache.SPARE_SITE)
+    while any(".deleting-" in p.name for where in (folder, cache) if where.is_dir() for p in where.iterdir()):
         time.sleep(0.05)
 
 

@@ -116,7 +116,7 @@ def discarded_prefix(output: Path) -> str:
 # Removes the folder it is given in the background, after the build has returned: a replaced site of 10,000 pages
 # takes a second or more to delete, which nobody needs to wait for. The shell returns at once and leaves `rm` on
 # its own; a build that finds the folder still there removes it (remove_leftovers).
-_DELETE = ["/bin/sh", "-c", 'rm -rf -- "$1" </dev/null >/dev/null 2>&1 &', "sh"]
+_DELETE = ["/bin/sh", "-c", 'rm -rf -- "$@" </dev/null >/dev/null 2>&1 &', "sh"]
 
 
 def discard(old: Path, output: Path) -> None:
@@ -128,10 +128,35 @@ def discard(old: Path, output: Path) -> None:
         aside.rmdir()
         shutil.rmtree(old, ignore_errors=True)
         return
+    _delete_later([aside])
+
+
+def _delete_later(folders: list[Path]) -> None:
+    if not folders:
+        return
     try:
-        subprocess.run([*_DELETE, str(aside)], check=True, start_new_session=True)
+        subprocess.run([*_DELETE, *map(str, folders)], check=True, start_new_session=True)
     except (OSError, subprocess.CalledProcessError):
-        shutil.rmtree(aside, ignore_errors=True)
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def retire(old: Path, output: Path, cache_folder: Path | None) -> None:
+    """The site a swap replaced: with a build cache, kept in it as the spare site (statusgen.cache.SPARE_SITE)
+    the next build moves unchanged pages' folders out of, while the spare before it is deleted off the build's
+    path; without one (or on another file system), deleted off the build's path."""
+    if cache_folder is None:
+        discard(old, output)
+        return
+    spare = cache_folder / cache.SPARE_SITE
+    try:
+        if spare.exists() or spare.is_symlink():
+            os.replace(spare, tempfile.mkdtemp(prefix=".deleting-", dir=cache_folder))
+        os.rename(old, spare)
+    except OSError:
+        discard(old, output)
+    # What an earlier spare left (the pages the build after it changed), and any a killed deletion left.
+    _delete_later(sorted(cache_folder.glob(".deleting-*")))
 
 
 class OutputLock:
@@ -233,15 +258,16 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def swap(staging: Path, output: Path) -> None:
+def swap(staging: Path, output: Path, cache_folder: Path | None = None) -> None:
     """Put the complete new site where the old one was. Where the system can, the two folders trade places in one
     step, so at no moment is there no site; elsewhere the old one stays in place until the last moment. Signals
-    wait until the site is in place, so an interrupt never leaves it half swapped."""
+    wait until the site is in place, so an interrupt never leaves it half swapped. The old site goes to the build
+    cache `cache_folder`, if any (see retire)."""
     staging.chmod(0o755)  # mkdtemp made it private
     mark(staging)  # again: a settings file may have had Pelican empty its output folder first
     with signals_deferred():
         if output.exists() and _exchange(staging, output):
-            discard(staging, output)  # now the old site
+            retire(staging, output, cache_folder)  # now the old site
             return
         if not output.exists():
             staging.rename(output)
@@ -251,7 +277,7 @@ def swap(staging: Path, output: Path) -> None:
             raise OSError(errno.EEXIST, "in the way of the swap, and not made by statusgen", str(old))
         output.rename(old)
         staging.rename(output)
-        discard(old, output)
+        retire(old, output, cache_folder)
 
 
 # --- signals and the Pelican child ----------------------------------------------------------------------------
@@ -405,7 +431,7 @@ def _run_pelican(build: Build, say: Callable[[str], None]) -> list[Problem]:
             pelican.wait()
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        swap(staging, build.output)
+        swap(staging, build.output, build.cache)
         return notes
 
 

@@ -93,6 +93,37 @@ def test_a_change_to_any_input_is_seen_by_the_next_warm_build(example, tmp_path,
         assert warm != tree(before)
 
 
+def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_nothing_else_is(example, tmp_path):
+    """The site a build replaces is kept in the cache; the next build moves the folders of pages that are still the
+    very files the cache holds out of it (a rename, not a new folder), and makes every other page anew."""
+    out = tmp_path / "out"
+    build(example, out)
+    stored = {(p.stat().st_dev, p.stat().st_ino) for p in (example / ".statusgen-cache" / "pages").rglob("*.html")}
+    closed = sorted(p.parent.relative_to(out) for p in out.glob("incidents/*/index.html")
+                    if (p.stat().st_dev, p.stat().st_ino) in stored)
+    assert len(closed) > 5
+    first = {folder: (out / folder).stat().st_ino for folder in closed}  # the folders the first build made
+    build(example, out)  # the first site is now the spare
+    spare = example / ".statusgen-cache" / "previous-site"
+    assert (spare / ".statusgen-site").is_file() and all((spare / folder).is_dir() for folder in closed)
+    edited, replaced, crowded = (Path("incidents/2025-12-09-email-delays"), closed[1], closed[2])
+    assert edited in closed and len({edited, replaced, crowded}) == 3
+    page = spare / replaced / "index.html"
+    text = page.read_bytes()
+    page.unlink()
+    page.write_bytes(text)  # the same bytes, but not the stored file: not taken on trust
+    (spare / crowded / "notes.txt").write_text("not a page of ours")  # a folder holding more than the page
+    edit(example / "content" / "incidents" / "2025-12-09-email-delays.md", "title: ", "title: Edited ")
+    build(example, out)
+    cold = tmp_path / "cold"
+    build(example, cold, "--no-cache")
+    assert tree(out) == tree(cold)
+    assert b"Edited" in (out / edited / "index.html").read_bytes()
+    moved = {folder for folder in closed if (out / folder).stat().st_ino == first[folder]}
+    assert moved == set(closed) - {edited, replaced, crowded}
+    assert not (out / crowded / "notes.txt").exists()
+
+
 def test_the_time_zone_given_on_the_command_line_is_part_of_the_key(example, tmp_path):
     build(example, tmp_path / "chicago")
     cold, warm = tmp_path / "utc-cold", tmp_path / "utc-warm"

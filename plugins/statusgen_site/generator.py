@@ -231,7 +231,7 @@ class StatusSiteGenerator(Generator):
         key = self.reuse_key(job)
         if key is not None:
             with self.phases("reuse"):
-                if self.pages.place(key, target):
+                if self.pages.place(key, target, save_as):
                     return
         with self.phases("derive"):
             page = job()
