@@ -266,3 +266,17 @@ def test_one_edited_file_is_read_again_rather_than_the_whole_store_rewritten(sit
     third = load_site(site.content, "UTC", cache=cache)  # four in 100 changed: the store is rewritten
     assert store.stat().st_mtime_ns != written
     assert third == load_site(site.content, "UTC", cache=cache) == load_site(site.content, "UTC")
+
+
+def test_a_stored_incident_named_from_another_folder_is_the_same_incident_with_that_path():
+    """check . and build name the same file differently; the store hands back a copy with the caller's path."""
+    from dataclasses import replace
+
+    from statusgen.cache import _renamed
+    from statusgen.load import load_site
+
+    site = load_site(ROOT / "content", "America/Chicago")
+    for item in site.incidents:
+        copy = _renamed(item, "elsewhere/" + item.path)
+        assert copy == replace(item, path="elsewhere/" + item.path) and copy.digest == item.digest
+        assert copy.path != item.path and copy.updates is item.updates

@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import os
+import select
 import sys
 import time
 import traceback
@@ -164,19 +165,23 @@ class StatusSiteGenerator(Generator):
         page_list = page_jobs(self.view)
         stored = self.pages.stored()
         reused = [job for job in page_list if self.reuse_key(job) in stored]
-        jobs = [partial(self.write_page, job) for job in page_list if self.reuse_key(job) not in stored]
+        rendered = [job for job in page_list if self.reuse_key(job) not in stored]
         timed = self.phases.timed
-        jobs += [partial(timed("feeds", self.write_feed), feed, pairs) for feed in self.view.feeds.values()]
+        # The site-wide jobs first, the longest at the head: each process takes the next job when it is done with
+        # one, so the two end together. The pages in the cache are put in place by one job, in one process: two
+        # processes making folders in the same folder only wait for each other.
+        jobs = [partial(self.place_pages, reused)] if reused else []
+        jobs += [timed("api", self.write_api), timed("api", self.write_badges)]
+        jobs += [partial(self.write_page, job) for job in rendered if job.incident is None]
         self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
         jobs += [partial(timed("calendars", self.write_calendar), cal) for cal in self.view.calendars.values()]
+        jobs += [partial(timed("feeds", self.write_feed), feed, pairs) for feed in self.view.feeds.values()]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
-        jobs += [timed("api", self.write_badges), timed("api", self.write_api), partial(self.write_favicons)]
-        jobs += [partial(self.write_site_files, writer)]
-        # The pages in the cache are put in place by one process, while the other works: two processes making
-        # folders in the same folder only wait for each other. Second in the list: the first forked process's.
-        jobs[1:1] = [partial(self.place_pages, reused)] if reused else []
-        run_in_processes(jobs, int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
-                         files=len(jobs) + len(reused))
+        jobs += [partial(self.write_favicons), partial(self.write_site_files, writer)]
+        incident_pages = [job for job in rendered if job.incident is not None]
+        run_in_processes(jobs + batches([partial(self.write_page, job) for job in incident_pages]),
+                         int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
+                         files=len(jobs) + len(page_list))
         self.pages.prune(key for job in page_list if (key := self.reuse_key(job)))
         if self.settings.get("STATUSGEN_TIMINGS"):
             self.phases.save(self.settings["STATUSGEN_TIMINGS"], time.perf_counter() - self.began)
@@ -306,19 +311,41 @@ class StatusSiteGenerator(Generator):
         path.write_bytes(data)
 
 
-def run_in_processes(jobs, workers: int, phases: timing.Phases, files: int | None = None) -> None:
-    """Run independent jobs (each writes its own files) on `workers` cores: forked children take every n-th job,
-    and send back the time they spent in each phase.
+def batches(jobs, size: int = 32):
+    """Many small jobs as fewer larger ones, each running `size` of them in turn (more for very many: the queue of
+    run_in_processes holds a few thousand)."""
+    size = max(size, -(-len(jobs) // 4000))
+    return [partial(_run_all, jobs[n:n + size]) for n in range(0, len(jobs), size)]
 
-    Fork, not a pool: the children inherit the loaded site and the templates, so nothing is pickled. Every job
-    writes the same bytes wherever it runs, so the output does not depend on the split.
+
+def _run_all(jobs) -> None:
+    for job in jobs:
+        job()
+
+
+def run_in_processes(jobs, workers: int, phases: timing.Phases, files: int | None = None) -> None:
+    """Run independent jobs (each writes its own files) on `workers` cores: forked children and this process take
+    the next job from a shared queue as each finishes one, and the children send back the time they spent in each
+    phase.
+
+    Fork, not a pool: the children inherit the loaded site and the templates, so nothing is pickled; the queue is a
+    pipe holding the jobs' numbers (each read of 4 bytes takes one, whole). Every job writes the same bytes
+    wherever it runs, so the output does not depend on the split.
     """
     # Small sites: forking costs more than it saves. `files`: how many files the jobs write (a job may write many).
     workers = max(1, min(workers, (files or len(jobs)) // 200 + 1))
-    if workers == 1 or not hasattr(os, "fork"):
+    if workers == 1 or not hasattr(os, "fork") or len(jobs) * 4 > select.PIPE_BUF * 8:
         for job in jobs:
             job()
         return
+    queue, filling = os.pipe()
+    os.write(filling, b"".join(n.to_bytes(4, "little") for n in range(len(jobs))))  # fits the pipe: see above
+    os.close(filling)
+
+    def work() -> None:
+        while len(taken := os.read(queue, 4)) == 4:
+            jobs[int.from_bytes(taken, "little")]()
+
     children, parent = [], os.getpid()
     gc.freeze()  # what is loaded stays shared: the cycle collector would touch every object and copy its page
     for n in range(1, workers):
@@ -330,8 +357,7 @@ def run_in_processes(jobs, workers: int, phases: timing.Phases, files: int | Non
             code = 0
             try:
                 phases.seconds = dict.fromkeys(phases.seconds, 0.0)  # its own share only
-                for job in jobs[n::workers]:
-                    job()
+                work()
                 os.write(write_end, json.dumps(phases.seconds).encode("ascii"))
             except BaseException:
                 traceback.print_exc()
@@ -342,8 +368,10 @@ def run_in_processes(jobs, workers: int, phases: timing.Phases, files: int | Non
                 os._exit(code)
         os.close(write_end)
         children.append((pid, read_end))
-    for job in jobs[0::workers]:
-        job()
+    try:
+        work()
+    finally:
+        os.close(queue)
     gc.unfreeze()
     failed = []
     for pid, read_end in children:
