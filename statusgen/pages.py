@@ -24,6 +24,7 @@ from .wording import affected_heading, clocks, month_short, month_title, spoken_
 PAGE_KINDS = ("home", "incident", "component", "area", "history", "uptime")
 BAR_DAYS = 90  # days in each service's strip on the home page
 RECENT_LIMIT = 20  # resolved incidents listed on the home page at most; the history has them all
+TROUBLE_LIMIT = 10  # days with trouble listed under a service's bars on the home page; its own page lists them all
 UPTIME_MONTHS = 12  # calendar months the uptime page shows
 
 
@@ -164,7 +165,8 @@ def home(v: SiteView) -> Page:
     return Page("home", None, {"headline": headline(catalog, v.now, v.site.timezone),
                                 "happening": worst_first(v.now.open, v.at),
                                 "groups": groups, "recent": recent[:RECENT_LIMIT], "recent_total": len(recent),
-                                "bars": bars, "trouble": trouble, "legend": legend(), "bar_days": BAR_DAYS,
+                                "bars": bars, "trouble": trouble, "trouble_limit": TROUBLE_LIMIT, "legend": legend(),
+                                "bar_days": BAR_DAYS,
                                 "records_since": records_since(v),
                                 "feeds": [v.feeds[SITE]], "calendars": [v.calendars[SITE]],
                                 "api_files": LINKED})

@@ -384,3 +384,40 @@ def test_an_ended_incident_reads_the_same_whatever_the_build_time_and_other_inci
         articles.append(lxml.html.tostring(root.xpath("//article")[0]))
     assert articles[0] == articles[1]
     assert "Phone: ✓ Recovered" in " ".join(lxml.html.fromstring(articles[1]).text_content().split())
+
+
+def test_the_home_page_lists_a_services_newest_days_with_trouble_and_links_to_all_of_them(site):
+    """Under the bars, the newest TROUBLE_LIMIT days in words; the service's page lists every one (a dense site's
+    home page stays small)."""
+    from statusgen.pages import TROUBLE_LIMIT
+    from tests.test_cli import run, with_theme
+
+    with_theme(site)
+    days = [f"2026-08-{d:02d}" for d in range(1, TROUBLE_LIMIT + 4)]  # 13 days, each with an outage
+    for day in days:
+        site.incident(f"{day}-calls.md", f"""---
+title: Calls fail on {day}
+components:
+  phone: major_outage
+updates:
+  - at: {day} 09:20
+    state: investigating
+    body: Calls fail.
+  - at: {day} 10:20
+    state: resolved
+    body: Fixed.
+---
+""")
+    out = site.root / "output"
+    assert run("build", str(site.root), "-o", str(out), "--build-time", "2026-08-20 12:00Z").exit_code == 0
+    root = page(out, "index.html")
+    details = root.xpath("//details[@class='days']")[0]
+    assert text(details.xpath("./summary")[0]) == f"{len(days)} days with trouble or maintenance for Phone"
+    links = [(text(a), a.get("href")) for a in details.xpath(".//li/a")]
+    assert links[:2] == [("Aug 13: major outage", "./components/phone/#d2026-08-13"),
+                         ("Aug 12: major outage", "./components/phone/#d2026-08-12")]
+    assert len(links) == TROUBLE_LIMIT + 1
+    assert links[-1] == (f"All {len(days)} days on the Phone page", "./components/phone/#days-h")
+    service = page(out, "components/phone/index.html")
+    assert service.xpath("//*[@id='days-h']")
+    assert len(service.xpath("//ul[@class='days']/li")) == len(days)
