@@ -382,7 +382,7 @@ def serve(site: Path, content: Path, settings: Path, *, bind: str = "127.0.0.1",
     folder = server = listening = observer = None
     previous = {s: signal.signal(s, _stop) for s in publish.STOP_SIGNALS}
     try:
-        with no_byte_code():
+        with no_byte_code(), publish.zygote():  # before any thread starts: see publish.Zygote
             folder = Path(tempfile.mkdtemp(prefix="statusgen-preview-"))
             output = folder / "site"
             server = bound_server(bind, port, output, builds)

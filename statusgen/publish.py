@@ -410,8 +410,9 @@ def _run_pelican(build: Build, say: Callable[[str], None]) -> list[Problem]:
     with claimed(staging), tempfile.TemporaryFile() as log:
         if threading.active_count() == 1 and hasattr(os, "fork"):
             pelican = _Forked(command[5:], build.site, log)  # Pelican's own arguments
-        else:  # the preview builds from a thread: a fork would copy the other threads' locks half-held
-            pelican = subprocess.Popen(command, cwd=build.site, stdout=log, stderr=subprocess.STDOUT)
+        else:  # the preview builds from a thread: a fork here would copy the other threads' locks half-held
+            pelican = _from_zygote(command[5:], build.site, log) or subprocess.Popen(
+                command, cwd=build.site, stdout=log, stderr=subprocess.STDOUT)
         try:
             code = pelican.wait()
             problems, notes = report.load(found)
@@ -435,6 +436,39 @@ def _run_pelican(build: Build, say: Callable[[str], None]) -> list[Problem]:
         return notes
 
 
+def _pelican_in_child(args: list[str], cwd: Path | str, log_fd: int, parent: int) -> None:
+    """Run Pelican in this forked process, saying everything into `log_fd`, and leave: never returns."""
+    code = 1
+    try:
+        die_with_parent(parent)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for stop in STOP_SIGNALS:
+            if stop != signal.SIGINT:
+                signal.signal(stop, signal.SIG_DFL)
+        os.dup2(log_fd, 1)
+        os.dup2(log_fd, 2)
+        os.chdir(cwd)
+        logging.root.handlers.clear()  # Pelican sets up its own logging, as in a process of its own
+        import pelican
+
+        # Pelican shows a spinner while it runs, drawn by a thread of rich's; the generator forks (to load and
+        # to write pages), and a fork must not copy a thread's half-held locks. Nobody sees the spinner here:
+        # its output goes to the log.
+        pelican.console.status = lambda *args, **kwargs: nullcontext()
+        pelican.main(args)
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except BaseException:  # noqa: BLE001 - said in the log, which the build shows when it fails
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
 class _Forked:
     """Pelican run in a forked copy of this process, which has Python started and Pelican imported already: a
     few tenths of a second sooner than a new interpreter, at every build. Like the child of statusgen.child, it
@@ -446,37 +480,8 @@ class _Forked:
         parent = os.getpid()
         self.returncode: int | None = None
         self.pid = os.fork()
-        if self.pid:
-            return
-        code = 1
-        try:  # the child: never returns into the caller's code
-            die_with_parent(parent)
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-            for stop in STOP_SIGNALS:
-                if stop != signal.SIGINT:
-                    signal.signal(stop, signal.SIG_DFL)
-            os.dup2(log.fileno(), 1)
-            os.dup2(log.fileno(), 2)
-            os.chdir(cwd)
-            logging.root.handlers.clear()  # Pelican sets up its own logging, as in a process of its own
-            import pelican
-
-            # Pelican shows a spinner while it runs, drawn by a thread of rich's; the generator forks (to load and
-            # to write pages), and a fork must not copy a thread's half-held locks. Nobody sees the spinner here:
-            # its output goes to the log.
-            pelican.console.status = lambda *args, **kwargs: nullcontext()
-            pelican.main(args)
-            code = 0
-        except SystemExit as done:
-            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-        except BaseException:  # noqa: BLE001 - said in the log, which the build shows when it fails
-            traceback.print_exc()
-        finally:
-            try:
-                sys.stdout.flush()
-                sys.stderr.flush()
-            finally:
-                os._exit(code)
+        if not self.pid:  # the child: never returns into the caller's code
+            _pelican_in_child(args, cwd, log.fileno(), parent)
 
     def wait(self) -> int:
         if self.returncode is None:
@@ -490,6 +495,142 @@ class _Forked:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+class Zygote:
+    """For the preview, which builds from a thread: a process forked before any thread started, with Pelican and
+    statusgen imported, that forks each build's Pelican on request. A new interpreter would take half a second to
+    start and import them at every build; a fork of a process with threads is unsafe (locks held by the other
+    threads stay held in the copy), but this one has none. It dies with the process that made it, and so do the
+    builds it forked. Requests and replies go over a socket pair; the log's descriptor is passed along."""
+
+    def __init__(self):
+        import socket
+
+        from . import cache as _cache, load as _load  # noqa: F401 - imported for the builds to inherit
+        import pelican  # noqa: F401
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.socket, theirs = socket.socketpair()
+        parent = os.getpid()
+        self.pid = os.fork()
+        if self.pid:
+            theirs.close()
+            return
+        code = 0
+        try:  # the zygote: never returns into the caller's code
+            self.socket.close()
+            die_with_parent(parent)
+            for stop in STOP_SIGNALS:
+                signal.signal(stop, signal.SIG_DFL)
+            self._serve(theirs, parent)
+        except BaseException:  # noqa: BLE001 - its end is seen as a closed socket; builds then start as before
+            code = 1
+        finally:
+            os._exit(code)
+
+    @staticmethod
+    def _serve(sock, parent: int) -> None:
+        import importlib
+        import socket
+
+        for name in PRELOADED:  # what every build's plugin imports: once here, not in each build
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass
+        me = os.getpid()
+        while True:
+            data, fds, _, _ = socket.recv_fds(sock, 1 << 20, 1)
+            if not data or not fds:
+                return
+            request = json.loads(data)
+            pid = os.fork()
+            if pid == 0:
+                sock.close()
+                _pelican_in_child(request["args"], request["cwd"], fds[0], me)
+            os.close(fds[0])
+            sock.sendall(f"{pid}\n".encode("ascii"))
+            _, status = os.waitpid(pid, 0)
+            sock.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode("ascii"))
+
+    def alive(self) -> bool:
+        return self.socket.fileno() >= 0
+
+    def start(self, args: list[str], cwd: Path, log) -> "_FromZygote":
+        import socket
+
+        socket.send_fds(self.socket, [json.dumps({"args": args, "cwd": str(cwd)}).encode("utf-8")], [log.fileno()])
+        return _FromZygote(self.socket.makefile("rb"))
+
+    def stop(self) -> None:
+        try:
+            self.socket.close()  # the zygote reads the end of its requests, and leaves
+        finally:
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+
+
+class _FromZygote:
+    """A build's Pelican forked by the zygote: its pid, then its exit status, come back over the socket."""
+
+    def __init__(self, replies):
+        self.replies = replies
+        line = replies.readline()
+        if not line:
+            raise OSError(errno.EPIPE, "the preview's build process has gone")
+        self.pid, self.returncode = int(line), None
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            line = self.replies.readline()
+            self.returncode = int(line) if line else 1
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+_zygote: Zygote | None = None
+PRELOADED = ("jinja2", "markdown", "nh3", "feedgen.feed", "icalendar", "lxml.etree", "statusgen.api", "statusgen.badges",
+             "statusgen.feeds", "statusgen.ics", "statusgen.pages", "statusgen.markup", "statusgen.sitefiles",
+             "statusgen.favicon", "statusgen.brand", "statusgen.headline")
+
+
+def _from_zygote(args: list[str], cwd: Path, log) -> "_FromZygote | None":
+    """Pelican forked by the zygote, if there is one and it still answers; else None."""
+    global _zygote
+    if _zygote is None or not _zygote.alive():
+        return None
+    try:
+        return _zygote.start(args, cwd, log)
+    except OSError:  # it has gone: builds start as new processes from now on
+        gone, _zygote = _zygote, None
+        gone.stop()
+        return None
+
+
+@contextmanager
+def zygote():
+    """While it lasts, builds started from threads are forked from a Zygote (where the system can fork)."""
+    global _zygote
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        yield
+        return
+    _zygote = Zygote()
+    try:
+        yield
+    finally:
+        made, _zygote = _zygote, None
+        if made is not None:
+            made.stop()
 
 
 def _check_content(build: Build) -> None:

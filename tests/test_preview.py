@@ -274,3 +274,29 @@ SCRIPT = '<script src="x"></script>'
 ])
 def test_inject(page, expected):
     assert inject(page, SCRIPT) == expected
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pytest.skip("needs Linux's /proc/PID/task/PID/children to see the preview's processes")
+
+
+@pytest.mark.build
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the zygote is forked")
+def test_builds_are_forked_from_a_process_made_before_the_threads_and_without_it_still_run(preview):
+    """Each build's Pelican is forked from the preview's zygote (no new interpreter to start and import); if that
+    process is gone, the next build starts Pelican as a new process and the preview goes on."""
+    events = preview.events()
+    first = events.build_after(0)
+    zygotes = children(preview.process.pid)
+    assert len(zygotes) == 1  # between builds: the zygote alone
+    zygote = zygotes[0]
+    assert Path(f"/proc/{zygote}/cmdline").read_bytes() == Path(f"/proc/{preview.process.pid}/cmdline").read_bytes()
+    os.kill(zygote, signal.SIGKILL)  # the zygote is the preview's child, started by this test's preview: by PID
+    incident = preview.site / INCIDENT
+    incident.write_text(incident.read_text(encoding="utf-8").replace(TITLE, "DNS lookups fail"), encoding="utf-8")
+    assert events.build_after(first) == first + 1
+    assert preview.page(INCIDENT_URL).findtext(".//h1") == "DNS lookups fail"
+    assert children(preview.process.pid) == []  # reaped, and not made again
