@@ -37,7 +37,10 @@ test-fast: $(STAMP)  ## the library tests alone: no Pelican build, no browser (s
 fuzz: $(STAMP)  ## fuzz `statusgen check` with 10,000 generated incident files (hypothesis)
 	STATUSGEN_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_fuzz.py
 
+# Byte code first, as an installed statusgen has it (pip compiles a wheel's modules; an editable install under
+# PYTHONDONTWRITEBYTECODE has none, and every process would compile statusgen again).
 bench: $(STAMP)  ## build synthetic sites of 100, 1,000 and 10,000 incidents, cold and after one change (BENCH="--large" adds 30,000)
+	$(BIN)/python -m compileall -q statusgen
 	$(BIN)/python bench/bench.py $(BENCH)
 
 serve: $(STAMP)  ## preview on http://127.0.0.1:8000: rebuilt, and the open page reloaded, after every change
