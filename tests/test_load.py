@@ -1308,3 +1308,46 @@ def test_many_files_are_read_by_two_processes_with_the_same_result(site, monkeyp
     parallel = load_site(site.content, "UTC")
     monkeypatch.setattr(load, "PARALLEL_FROM", 10**9)
     assert parallel == load_site(site.content, "UTC") and len(parallel.incidents) == 24
+
+
+def test_the_loaders_remembered_tags_are_the_tags_yaml_gives():
+    """statusgen.source.LOADER looks up a plain value's tag by its text: the same tags as PyYAML's own loader,
+    asked twice (the second time from what it remembered)."""
+    import yaml
+
+    from statusgen.source import LOADER
+
+    text = """\
+a: 1
+b: 1.5
+c: true
+d: yes
+e: ~
+f: null
+g: 2026-08-29
+h: 2026-08-29 09:20
+i: 0x1F
+j: .inf
+k: "1"
+l: '2026-08-29'
+m: [1, two, 3.0, false, 2026-01-01, -7, +3, 1_000, 0o17, .NaN]
+n: {x: NULL, y: Off, z: text with spaces}
+o: |
+  1
+p: plain text that is long enough not to be remembered because it has more than sixty-four characters in it
+"""
+
+    def tags(node):
+        found = [node.tag]
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                found += tags(key) + tags(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                found += tags(item)
+        return found
+
+    base = LOADER.__mro__[1]
+    expected = tags(yaml.compose(text, Loader=base))
+    assert tags(yaml.compose(text, Loader=LOADER)) == expected == tags(yaml.compose(text, Loader=LOADER))
+    assert "tag:yaml.org,2002:int" in expected and "tag:yaml.org,2002:timestamp" in expected
