@@ -195,15 +195,27 @@ class IncidentStore:
             return None
         return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
-    def unchanged(self, path: Path, signature: tuple | None):
-        """The incident stored for `path` if the file is, by its stat, the one it was made from."""
-        if signature is None:
-            return None
-        key = os.path.abspath(path)
-        entry = self.found.get(key)
-        if entry is None or entry[1] != signature or max(signature[3], signature[4]) >= self.saved_ns - self.RACY_NS:
-            return None
-        return self._use(path, key, entry)
+    def unchanged_of(self, paths: list[str]) -> dict[int, Any]:
+        """The incidents stored for those of `paths` whose files are, by their stat, the ones they were made
+        from; by their position in `paths`."""
+        found, known, folders = self.found, {}, {}
+        if not found:
+            return known
+        racy = self.saved_ns - self.RACY_NS
+        for n, path in enumerate(paths):
+            folder, _, name = path.rpartition(os.sep)
+            absolute = folders.get(folder)
+            if absolute is None:
+                absolute = folders[folder] = os.path.abspath(folder or os.curdir)
+            key = f"{absolute}{os.sep}{name}"  # os.path.abspath(path), worked out once per folder
+            entry = found.get(key)
+            if entry is None:
+                continue
+            signature = self.stat(path)
+            if signature is None or entry[1] != signature or max(signature[3], signature[4]) >= racy:
+                continue
+            known[n] = self._use(path, key, entry)
+        return known
 
     def get(self, path: Path, text_hash: str, signature: tuple | None):
         """The incident stored for `path` if it was made from the same text."""

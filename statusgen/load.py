@@ -558,11 +558,7 @@ def _load_all(paths: list[str], catalog: Catalog | None, tz: tzinfo, problems: P
     """Each file's incident (or None), in order. Many files not known to the cache are shared with a forked
     process (where the system can fork and nothing else runs in this process): reading YAML is most of a cold
     build's first seconds, and it does not depend on the other files."""
-    known = {}  # the files unchanged since the cache was written: not read again
-    if store is not None:
-        for n, path in enumerate(paths):
-            if (item := store.unchanged(path, store.stat(path))) is not None:
-                known[n] = item
+    known = store.unchanged_of(paths) if store is not None else {}  # unchanged since stored: not read again
 
     def read(n: int, into: Problems = problems, kept: IncidentStore | None = store) -> Incident | None:
         return load_incident(Path(paths[n]), catalog, tz, into, site_folder, kept)
