@@ -155,7 +155,8 @@ class StatusSiteGenerator(Generator):
     def generate_output(self, writer):
         self.output_settings()
         self.site_key_, self.reuse_keys, self.rows = self.site_key(), {}, None
-        self.env.globals["reuse"] = self.reuse
+        self.env.globals.update(reuse=self.reuse, memo=self.memo)
+        self.memos: dict[tuple, str] = {}
         self.pages = PageStore(self.cache, self.site_key_)
         if self.pages.templates() is not None:  # compiled once, not at every build (Jinja checks their source)
             self.env.bytecode_cache = FileSystemBytecodeCache(str(self.pages.templates()))
@@ -262,6 +263,17 @@ class StatusSiteGenerator(Generator):
         text = self.rows.get(key)
         if text is None:
             self.rows[key] = text = str(caller())
+        return Markup(text)
+
+    def memo(self, *key, caller) -> Markup:
+        """`{% call memo('name', SITEURL, feeds) %}...{% endcall %}`: a piece many pages share, made once per build
+        and process for the same key. What the block makes may depend only on the key (lists of feeds or
+        calendars are keyed by what they are about) and on what every page of the build shares."""
+        key = tuple(tuple(getattr(item, "about", item) for item in part) if isinstance(part, (list, tuple)) else part
+                    for part in key)
+        text = self.memos.get(key)
+        if text is None:
+            text = self.memos[key] = str(caller())
         return Markup(text)
 
     def render(self, template, save_as: str, **kwargs) -> str:
