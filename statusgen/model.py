@@ -5,7 +5,7 @@ Everything here is plain data; what follows from it at a given time lives in sta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import cached_property
 from types import MappingProxyType
 from typing import Callable, Mapping
@@ -217,14 +217,23 @@ class Incident:
         return tuple(sorted(ids))
 
 
-def chronological(incident: Incident) -> tuple[datetime, str]:
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def instant(moment: datetime) -> timedelta:
+    """A sort key for an aware datetime: the same order, exactly, but compared without working out two UTC offsets
+    at every comparison (times in a zone of the tz database compare slowly, and sorting 40,000 compares a lot)."""
+    return moment - EPOCH
+
+
+def chronological(incident: Incident) -> tuple[timedelta, str]:
     """The order incidents are listed in: when they began, then by id, so that equal times keep one order."""
-    return incident.began, incident.id
+    return incident.began - EPOCH, incident.id
 
 
-def by_window(incident: Incident) -> tuple[datetime, str]:
+def by_window(incident: Incident) -> tuple[timedelta, str]:
     """The order maintenance is scheduled in: by its window's start, then by id."""
-    return incident.window.start, incident.id
+    return incident.window.start - EPOCH, incident.id
 
 
 def concerning(kind: str, ident: str | None) -> Callable[[Incident], bool]:

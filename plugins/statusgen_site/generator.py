@@ -70,6 +70,9 @@ class StatusSiteGenerator(Generator):
                 for problem in err.problems:
                     print(problem, file=sys.stderr)
             raise SystemExit(1) from None  # SystemExit, not an exception: Pelican would print a traceback
+        # What was loaded lives as long as the build: out of the cycle collector's way, which would otherwise walk
+        # every incident again and again as pages are made (a tenth of a warm build).
+        gc.freeze()
         when = self.build_time(site)
         if found:
             report.save(found, [], site.unposted(when))
@@ -80,6 +83,7 @@ class StatusSiteGenerator(Generator):
         with self.phases("derive"):
             self.view = view(site, when, int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)),
                              int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)), self.urls, first_seen=first_seen)
+        gc.freeze()  # the view too
         tz = site.timezone
         # Pelican's environment does not escape by default; every author string here is text, not HTML.
         self.env.autoescape = True
