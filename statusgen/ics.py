@@ -103,7 +103,8 @@ def render(site: Site, calendar: Calendar, build_time: datetime, url: Callable[[
 
     `url(kind, key)` is where a page is, relative to the site root (urls.Urls.url); `link(path)` makes it the URL
     subscribers follow (absolute when the site has a SITEURL). `cache`, a dict shared by the calendars of one
-    build, keeps each maintenance's event so it is made once, not once per calendar it is in.
+    build, keeps each maintenance's event so it is made once, not once per calendar it is in (and the maintenance
+    recent enough to be in any).
     """
     cal = VCalendar()
     cal.add("prodid", f"-//{settings.organization}//statusgen//EN")
@@ -117,9 +118,14 @@ def render(site: Site, calendar: Calendar, build_time: datetime, url: Callable[[
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})  # RFC 7986 requires VALUE here
     cal.add("x-published-ttl", vDuration(REFRESH))  # Outlook's older name for it
     oldest_end = build_time - timedelta(days=settings.keep_days)
+    kept = cache.get(("kept", oldest_end)) if cache is not None else None  # the same for every calendar
+    if kept is None:
+        kept = [i for i in site.incidents if i.is_maintenance and i.window.end >= oldest_end]
+        if cache is not None:
+            cache["kept", oldest_end] = kept
     events = []
-    for incident in site.incidents:
-        if not incident.is_maintenance or incident.window.end < oldest_end or not calendar.includes(incident):
+    for incident in kept:
+        if not calendar.includes(incident):
             continue
         posted = incident.updates_until(build_time)
         if not posted:

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from . import schema, source
-from .cache import IncidentStore, code_version, digest
+from .cache import IncidentStore, code_version, digest, no_gc
 from .errors import Problems
 from .model import (FINAL_STATES, IMPACTS, KINDS, STATES, STATUSES, Area, Catalog, Component, Group, Incident, Site,
                     Update, Window, chronological, implied_impact)
@@ -520,6 +520,13 @@ def _incident_paths(content_dir: Path, problems: Problems | None = None) -> list
 def load_site(content_dir: Path, timezone_name: str = "UTC", cache: Path | None = None) -> Site:
     """Load and validate a site's content folder; raises ContentError with every problem found. `cache`: the
     build cache's folder (statusgen.cache), where incidents validated before are found by their file's text."""
+    # Loading makes hundreds of thousands of objects that stay, and hardly a cycle among them: the cycle collector
+    # would walk all those made so far again and again (at 30,000 files, a third of the time it takes).
+    with no_gc():
+        return _load_site(content_dir, timezone_name, cache)
+
+
+def _load_site(content_dir: Path, timezone_name: str, cache: Path | None) -> Site:
     problems = Problems()
     try:
         tz = zone(timezone_name)

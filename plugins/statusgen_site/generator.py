@@ -225,8 +225,9 @@ class StatusSiteGenerator(Generator):
     def reuse_key_of(self, item) -> str | None:
         """The cache key of what is made of an incident closed for good (its page, its history.json entry)."""
         if item.id not in self.reuse_keys:
-            self.reuse_keys[item.id] = digest(self.site_key_, item.path, item.digest) \
-                if is_final(item, self.view.at) else None
+            # One hash of text no part can fake: the site key and file hash are hex, a path holds no NUL.
+            self.reuse_keys[item.id] = hashlib.sha256(f"{self.site_key_}\0{item.path}\0{item.digest}".encode()
+                                                      ).hexdigest() if is_final(item, self.view.at) else None
         return self.reuse_keys[item.id]
 
     def place_pages(self, jobs: list[PageJob]) -> None:
@@ -263,7 +264,7 @@ class StatusSiteGenerator(Generator):
         key = self.reuse_key_of(item) if self.rows is not None else None
         if key is None:
             return caller()
-        key = digest(key, where)
+        key = f"{key} {where}"  # the key is hex: no SITEURL can make another's
         text = self.rows.get(key)
         if text is None:
             self.rows[key] = text = str(caller())
