@@ -469,7 +469,22 @@ def _pelican_in_child(args: list[str], cwd: Path | str, log_fd: int, parent: int
             os._exit(code)
 
 
-class _Forked:
+class _Started:
+    """A build's Pelican started by a fork of ours (not a subprocess.Popen): its pid, and its exit status once
+    `wait` has it."""
+
+    pid: int
+    returncode: int | None = None
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+class _Forked(_Started):
     """Pelican run in a forked copy of this process, which has Python started and Pelican imported already: a
     few tenths of a second sooner than a new interpreter, at every build. Like the child of statusgen.child, it
     dies with this process, even one killed outright, and writes what it says to `log`."""
@@ -489,13 +504,6 @@ class _Forked:
             self.returncode = os.waitstatus_to_exitcode(status)
         return self.returncode
 
-    def kill(self) -> None:
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
 
 class Zygote:
     """For the preview, which builds from a thread: a process forked before any thread started, with Pelican and
@@ -507,8 +515,7 @@ class Zygote:
     def __init__(self):
         import socket
 
-        from . import cache as _cache, load as _load  # noqa: F401 - imported for the builds to inherit
-        import pelican  # noqa: F401
+        import pelican  # noqa: F401 - imported once here, for every build forked from the zygote to inherit
 
         sys.stdout.flush()
         sys.stderr.flush()
@@ -574,7 +581,7 @@ class Zygote:
                 pass
 
 
-class _FromZygote:
+class _FromZygote(_Started):
     """A build's Pelican forked by the zygote: its pid, then its exit status, come back over the socket."""
 
     def __init__(self, replies):
@@ -589,13 +596,6 @@ class _FromZygote:
             line = self.replies.readline()
             self.returncode = int(line) if line else 1
         return self.returncode
-
-    def kill(self) -> None:
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 _zygote: Zygote | None = None
