@@ -80,12 +80,12 @@ def site_inputs(path: Path, settings: Path) -> list[Path]:
             root / "plugins"]
 
 
-def read_settings(path: Path, settings: Path | None, tz: str | None) -> dict:
+def read_settings(path: Path, settings: Path | None, tz: str | None, values_only: bool = False) -> dict:
     """The settings every command works with: the file given with -s (else PATH/pelicanconf.py when there is
-    one), read once, by Pelican's reader; --timezone over its TIMEZONE."""
+    one), read once, by Pelican's reader; --timezone over its TIMEZONE. `values_only`: see settings.read."""
     overrides = {"TIMEZONE": tz} if tz else {}
     return settings_file.read(settings or site_dir(path) / settings_file.DEFAULT_FILE, required=settings is not None,
-                              overrides=overrides)
+                              overrides=overrides, values_only=values_only)
 
 
 class Commands(click.Group):
@@ -130,7 +130,7 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
       statusgen check . --format gitlab > gl-code-quality-report.json    (GitLab merge requests)
     """
     with refusals(path, fmt):
-        site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz)),
+        site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz, True)),
                          cache=prepare_cache(cache_folder(path, cache, no_cache)))
         when = repo.build_time(None, site_dir(path), site_inputs(path, settings or site_dir(path) /
                                                                   settings_file.DEFAULT_FILE))

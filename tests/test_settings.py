@@ -89,3 +89,26 @@ def test_a_missing_settings_file_is_one_line(buildable, command):
         "nope.py:1: no settings file (expected a Pelican settings file such as pelicanconf.py; give another with -s, "
         "or start a site with `statusgen init`)",
         "1 problem found; nothing was built."])
+
+
+@pytest.mark.parametrize("theme", ["no-such-theme", "/no/such/folder"])
+def test_a_theme_that_is_not_there_is_the_same_one_line_for_check_and_build(buildable, theme):
+    (buildable.root / "broken.py").write_text(f'SITENAME = "x"\nTIMEZONE = "UTC"\nTHEME = "{theme}"\n')
+    check = run(buildable, "check", ".", "-s", "broken.py")
+    build = run(buildable, "build", ".", "-s", "broken.py", "-o", str(buildable.root.parent / "out"))
+    assert check == build == (1, [f"broken.py:3: THEME: theme not found (expected a folder with templates/ in it, "
+                                  f"got {theme!r})", "1 problem found; nothing was built."])
+    (buildable.root / "fine.py").write_text('SITENAME = "x"\nTIMEZONE = "UTC"\nTHEME = "theme"\n')  # beside it
+    assert run(buildable, "check", ".", "-s", "fine.py")[0] == 0
+
+
+def test_check_reads_the_settings_without_importing_pelican(buildable):
+    """check needs TIMEZONE alone: it runs the settings file as Pelican would and leaves Pelican unimported."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from statusgen.cli import main; "
+            "result = CliRunner().invoke(main, ['check', '.']); "
+            "print(result.exit_code, 'pelican' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=buildable.root, capture_output=True, text=True)
+    assert done.stdout.split() == ["0", "False"], done.stdout + done.stderr
