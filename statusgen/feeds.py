@@ -107,12 +107,14 @@ class FeedSettings:
 
 def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], settings: FeedSettings,
            build_time: datetime, url: Callable[[str, str | None], str],
-           link: Callable[[str], str]) -> tuple[bytes, bytes]:
+           link: Callable[[str], str], cache: dict | None = None) -> tuple[bytes, bytes]:
     """(Atom bytes, RSS bytes) of one feed, from `pairs` (see entries()) that it includes.
 
     `url(kind, key)` is where a page is, relative to the site root (urls.Urls.url); `link(path)` makes such a path
-    into the URL readers follow (absolute when the site has a SITEURL).
+    into the URL readers follow (absolute when the site has a SITEURL). `cache`, a dict shared by the feeds of one
+    build, keeps each entry's HTML, made once for all the feeds it is in.
     """
+    cache = {} if cache is None else cache
     chosen = list(islice(((i, u) for i, u in pairs if feed.includes(i)), settings.limit))  # newest first: stop there
     fg = FeedGenerator()
     fg.id(f"tag:{settings.authority},2000:feeds/{feed.key}")
@@ -131,7 +133,10 @@ def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], setting
         fe.title(f"{state_words(update.state)}: {incident.title}")
         fe.published(update.at)
         fe.updated(update.at)
-        fe.content(entry_html(site, incident, update, site.timezone), type="html")
+        html = cache.get((incident.id, update.number))
+        if html is None:
+            html = cache[incident.id, update.number] = entry_html(site, incident, update, site.timezone)
+        fe.content(html, type="html")
         fe.link(href=link(f"{url('incident', incident.id)}#update-{update.number}"), rel="alternate",
                 type="text/html")
     atom = fg.atom_str(pretty=True)

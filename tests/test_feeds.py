@@ -278,3 +278,23 @@ def test_each_entry_says_what_stood_at_its_update(site):
     assert "Affected: Phone: degraded performance; TV: major outage." in texts[2] and "Recovered" not in texts[2]
     assert "Expected resolution: Aug 29, 2026, 09:30 UTC." in texts[2]
     assert "Recovered: Phone, TV." in texts[3] and "Affected" not in texts[3] and "Expected" not in texts[3]
+
+
+def test_feeds_sharing_their_entries_html_write_what_each_would_alone():
+    """A build makes each update's entry HTML once for all the feeds it is in: the same bytes as feed by feed."""
+    from statusgen import feeds
+    from statusgen.pages import view
+    from statusgen.times import parse_time
+    from statusgen.urls import Urls
+    from datetime import timezone as utc_zone
+    from tests.conftest import BUILD_TIME
+
+    site = load_site(ROOT / "content", "America/Chicago")
+    v = view(site, parse_time(BUILD_TIME.replace(" ", "T"), utc_zone.utc), urls=Urls())
+    settings = feeds.FeedSettings(site_name="S", author="A", authority="status.example")
+    pairs, shared = feeds.entries(v.site.incidents), {}
+    link = lambda path: f"https://status.example/{path}"  # noqa: E731
+    for feed in v.feeds.values():
+        alone = feeds.render(v.site, feed, pairs, settings, v.at, Urls().url, link)
+        assert feeds.render(v.site, feed, pairs, settings, v.at, Urls().url, link, shared) == alone
+    assert len(shared) == len({(i.id, u.number) for feed in v.feeds.values() for i, u in pairs if feed.includes(i)})

@@ -179,6 +179,7 @@ class StatusSiteGenerator(Generator):
         jobs += [timed("api", self.write_api), timed("api", self.write_badges)]
         jobs += [partial(self.write_page, job) for job in rendered if job.incident is None]
         self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
+        self.feed_entries = {}  # each update's entry HTML, made once for all the feeds it is in
         jobs += [partial(timed("calendars", self.write_calendar), cal) for cal in self.view.calendars.values()]
         jobs += [partial(timed("feeds", self.write_feed), feed, pairs) for feed in self.view.feeds.values()]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
@@ -294,7 +295,7 @@ class StatusSiteGenerator(Generator):
 
     def write_feed(self, feed, pairs):
         atom, rss = feeds.render(self.view.site, feed, pairs, self.feed_config, self.view.at, self.urls.url,
-                                 self.link_from(feed.atom))
+                                 self.link_from(feed.atom), self.feed_entries)
         self.write_bytes(feed.atom, atom)
         self.write_bytes(feed.rss, rss)
 
