@@ -130,7 +130,7 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
       statusgen check . --format gitlab > gl-code-quality-report.json    (GitLab merge requests)
     """
     with refusals(path, fmt):
-        site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz, True)),
+        site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz, values_only=True)),
                          cache=prepare_cache(cache_folder(path, cache, no_cache)))
         when = repo.build_time(None, site_dir(path), site_inputs(path, settings or site_dir(path) /
                                                                   settings_file.DEFAULT_FILE))

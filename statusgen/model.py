@@ -228,12 +228,12 @@ def instant(moment: datetime) -> timedelta:
 
 def chronological(incident: Incident) -> tuple[timedelta, str]:
     """The order incidents are listed in: when they began, then by id, so that equal times keep one order."""
-    return incident.began - EPOCH, incident.id
+    return instant(incident.began), incident.id
 
 
 def by_window(incident: Incident) -> tuple[timedelta, str]:
     """The order maintenance is scheduled in: by its window's start, then by id."""
-    return incident.window.start - EPOCH, incident.id
+    return instant(incident.window.start), incident.id
 
 
 def concerning(kind: str, ident: str | None) -> Callable[[Incident], bool]:

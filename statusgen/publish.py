@@ -531,14 +531,14 @@ class Zygote:
             die_with_parent(parent)
             for stop in STOP_SIGNALS:
                 signal.signal(stop, signal.SIG_DFL)
-            self._serve(theirs, parent)
+            self._serve(theirs)
         except BaseException:  # noqa: BLE001 - its end is seen as a closed socket; builds then start as before
             code = 1
         finally:
             os._exit(code)
 
     @staticmethod
-    def _serve(sock, parent: int) -> None:
+    def _serve(sock) -> None:
         import importlib
         import socket
 
