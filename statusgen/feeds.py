@@ -105,17 +105,25 @@ class FeedSettings:
     limit: int = DEFAULT_LIMIT
 
 
+def chosen(feed: Feed, pairs: list[tuple[Incident, Update]], limit: int) -> list[tuple[Incident, Update]]:
+    """The entries of `feed`: the newest `limit` of `pairs` (see entries()) it includes. A feed's bytes depend on
+    nothing else of the site but these (and, for a feed with none, the build time)."""
+    return list(islice(((i, u) for i, u in pairs if feed.includes(i)), limit))  # newest first: stop there
+
+
 def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], settings: FeedSettings,
            build_time: datetime, url: Callable[[str, str | None], str],
-           link: Callable[[str], str], cache: dict | None = None) -> tuple[bytes, bytes]:
-    """(Atom bytes, RSS bytes) of one feed, from `pairs` (see entries()) that it includes.
+           link: Callable[[str], str], cache: dict | None = None,
+           picked: list[tuple[Incident, Update]] | None = None) -> tuple[bytes, bytes]:
+    """(Atom bytes, RSS bytes) of one feed, from `pairs` (see entries()) that it includes (`picked`: those, if
+    chosen() was asked already).
 
     `url(kind, key)` is where a page is, relative to the site root (urls.Urls.url); `link(path)` makes such a path
     into the URL readers follow (absolute when the site has a SITEURL). `cache`, a dict shared by the feeds of one
     build, keeps each entry's HTML, made once for all the feeds it is in.
     """
     cache = {} if cache is None else cache
-    chosen = list(islice(((i, u) for i, u in pairs if feed.includes(i)), settings.limit))  # newest first: stop there
+    shown = chosen(feed, pairs, settings.limit) if picked is None else picked
     fg = FeedGenerator()
     fg.id(f"tag:{settings.authority},2000:feeds/{feed.key}")
     fg.title(f"{settings.site_name}: {feed.title}")
@@ -126,8 +134,8 @@ def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], setting
     fg.link(href=link(feed.page), rel="alternate", type="text/html")
     fg.generator("")
     fg.docs("")
-    fg.updated(chosen[0][1].at if chosen else build_time)
-    for incident, update in chosen:
+    fg.updated(shown[0][1].at if shown else build_time)
+    for incident, update in shown:
         fe = fg.add_entry(order="append")
         fe.id(entry_id(settings.authority, incident, update))
         fe.title(f"{state_words(update.state)}: {incident.title}")

@@ -44,10 +44,15 @@ def cold_and_warm(site: Path, tmp_path: Path, name: str, when: str = BUILD_TIME)
     return tree(cold), tree(warm)
 
 
-def reused(output: Path, site: Path) -> int:
-    """How many pages of `output` are the very files the cache holds (hard links to them)."""
+def reused(output: Path, site: Path, files: str = "*.html") -> int:
+    """How many pages (or other `files`) of `output` are the very files the cache holds (hard links to them)."""
     stored = {(p.stat().st_dev, p.stat().st_ino) for p in (site / ".statusgen-cache" / "pages").rglob("*.html")}
-    return sum((p.stat().st_dev, p.stat().st_ino) in stored for p in output.rglob("*.html"))
+    return sum((p.stat().st_dev, p.stat().st_ino) in stored for p in output.rglob(files))
+
+
+def stored_feeds(site: Path) -> int:
+    """How many feed files (Atom and RSS) the cache holds: its files named by a key and -atom or -rss."""
+    return sum(p.stem.endswith(("-atom", "-rss")) for p in (site / ".statusgen-cache" / "pages").rglob("*.html"))
 
 
 def test_a_warm_build_writes_the_same_bytes_as_a_cold_one_and_reuses_closed_incidents(example, tmp_path):
@@ -57,9 +62,27 @@ def test_a_warm_build_writes_the_same_bytes_as_a_cold_one_and_reuses_closed_inci
     assert reused(first, example) > 5  # the pages it wrote went into the cache
     cold, warm = cold_and_warm(example, tmp_path, "again")
     assert warm == cold == tree(first)
-    closed = len(list((example / ".statusgen-cache" / "pages").rglob("*.html")))
+    closed = len(list((example / ".statusgen-cache" / "pages").rglob("*.html"))) - stored_feeds(example)
     assert reused(tmp_path / "again-warm", example) == closed  # every closed incident's page came from the cache
     assert reused(tmp_path / "again-cold", example) == 0
+    # and every feed, whose entries were the same
+    feeds = len(list((tmp_path / "again-warm" / "feeds").rglob("*.xml")))
+    assert feeds > 10 and reused(tmp_path / "again-warm", example, "*.xml") == feeds == stored_feeds(example)
+
+
+def test_a_feed_is_made_again_when_an_entry_in_it_changes_or_when_an_empty_one_is_built_later(example, tmp_path):
+    build(example, tmp_path / "first")
+    edit(example / "content" / "incidents" / "2026-11-22-cedar-falls-fixed-wireless-outage.md",
+         "title: ", "title: Edited ")
+    cold, warm = cold_and_warm(example, tmp_path, "edited")
+    assert warm == cold
+    remade = {p.relative_to(tmp_path / "edited-warm").as_posix()
+              for p in (tmp_path / "edited-warm" / "feeds").rglob("*.xml")
+              if (tmp_path / "first" / p.relative_to(tmp_path / "edited-warm")).read_bytes() != p.read_bytes()}
+    assert "feeds/all.atom.xml" in remade and "feeds/all.rss.xml" in remade
+    assert reused(tmp_path / "edited-warm", example, "*.xml") > 0  # the feeds it is not in came from the cache
+    cold, warm = cold_and_warm(example, tmp_path, "later", when=LATER)  # a feed with no entries says when
+    assert warm == cold
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -178,6 +178,12 @@ class StatusSiteGenerator(Generator):
         jobs = [partial(self.place_pages, reused)] if reused else []
         jobs += [timed("api", self.write_api), timed("api", self.write_badges)]
         jobs += [partial(self.write_page, job) for job in rendered if job.incident is None]
+        # A feed's bytes depend on its entries alone (see feeds.chosen): one with the same entries as a build
+        # before is taken from the cache, as the page of a closed incident is.
+        self.feed_picks = {}
+        for feed in self.view.feeds.values():
+            picked = feeds.chosen(feed, pairs, self.feed_config.limit)
+            self.feed_picks[feed.atom] = (picked, self.feed_key(feed, picked))
         self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
         self.feed_entries = {}  # each update's entry HTML, made once for all the feeds it is in
         jobs += [partial(timed("calendars", self.write_calendar), cal) for cal in self.view.calendars.values()]
@@ -188,7 +194,8 @@ class StatusSiteGenerator(Generator):
         run_in_processes(jobs + batches([partial(self.write_page, job) for job in incident_pages]),
                          int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
                          files=len(jobs) + len(page_list))
-        self.pages.prune(key for job in page_list if (key := self.reuse_key(job)))
+        self.pages.prune([key for job in page_list if (key := self.reuse_key(job))]
+                         + [f"{key}-{kind}" for _, key in self.feed_picks.values() for kind in ("atom", "rss")])
         if self.settings.get("STATUSGEN_TIMINGS"):
             self.phases.save(self.settings["STATUSGEN_TIMINGS"], time.perf_counter() - self.began)
 
@@ -293,11 +300,26 @@ class StatusSiteGenerator(Generator):
         local.update(kwargs)
         return template.render(local)
 
+    def feed_key(self, feed, picked) -> str:
+        """What a feed's two files are made of: the site key, where they are, and which entries they show (an
+        entry's words come from its incident's file); the build time only for a feed with none."""
+        parts = [self.site_key_, feed.atom, feed.rss, "" if picked else self.view.at.isoformat(),
+                 *(f"{incident.id} {incident.digest} {update.number}" for incident, update in picked)]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
     def write_feed(self, feed, pairs):
+        picked, key = self.feed_picks[feed.atom]
+        files = [(f"{key}-atom", feed.atom), (f"{key}-rss", feed.rss)]  # (cache key, where in the site)
+        with self.phases("reuse"):
+            if all(self.pages.place(stored, Path(self.output_path, save_as), save_as) for stored, save_as in files):
+                return
+            for _, save_as in files:  # one of the two was placed: never write into a file the cache holds
+                Path(self.output_path, save_as).unlink(missing_ok=True)
         atom, rss = feeds.render(self.view.site, feed, pairs, self.feed_config, self.view.at, self.urls.url,
-                                 self.link_from(feed.atom), self.feed_entries)
-        self.write_bytes(feed.atom, atom)
-        self.write_bytes(feed.rss, rss)
+                                 self.link_from(feed.atom), self.feed_entries, picked)
+        for (stored, save_as), data in zip(files, (atom, rss)):
+            self.write_bytes(save_as, data)
+            self.pages.keep(stored, Path(self.output_path, save_as))
 
     def write_calendar(self, cal):
         data = ics.render(self.view.site, cal, self.view.at, self.urls.url, self.link_from(cal.path),
