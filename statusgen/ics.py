@@ -96,10 +96,26 @@ def event_uid(incident: Incident, authority: str) -> str:
     return f"{incident.id}@{authority}"
 
 
+def included(site: Site, calendar: Calendar, build_time: datetime, settings: CalendarSettings,
+             cache: dict | None = None) -> list[tuple[Incident, tuple[Update, ...]]]:
+    """The maintenance `calendar` shows as of `build_time`, each with its updates posted by then: posted by then,
+    and its window ended at most `settings.keep_days` before. With the settings, the calendar's bytes depend on
+    nothing else. `cache`: see render."""
+    oldest_end = build_time - timedelta(days=settings.keep_days)
+    kept = cache.get(("kept", oldest_end)) if cache is not None else None  # the same for every calendar
+    if kept is None:
+        kept = [i for i in site.incidents if i.is_maintenance and i.window.end >= oldest_end]
+        if cache is not None:
+            cache["kept", oldest_end] = kept
+    return [(incident, posted) for incident in kept
+            if calendar.includes(incident) and (posted := incident.updates_until(build_time))]
+
+
 def render(site: Site, calendar: Calendar, build_time: datetime, url: Callable[[str, str | None], str],
-           link: Callable[[str], str], settings: CalendarSettings, cache: dict | None = None) -> bytes:
-    """The .ics bytes of one calendar as of `build_time`: its maintenance posted by then, whose window ended at
-    most `settings.keep_days` before it, sorted by start and UID.
+           link: Callable[[str], str], settings: CalendarSettings, cache: dict | None = None,
+           shown: list[tuple[Incident, tuple[Update, ...]]] | None = None) -> bytes:
+    """The .ics bytes of one calendar as of `build_time`: its maintenance (see included(); `shown`, if that was
+    asked already), sorted by start and UID.
 
     `url(kind, key)` is where a page is, relative to the site root (urls.Urls.url); `link(path)` makes it the URL
     subscribers follow (absolute when the site has a SITEURL). `cache`, a dict shared by the calendars of one
@@ -117,19 +133,8 @@ def render(site: Site, calendar: Calendar, build_time: datetime, url: Callable[[
         cal.add("url", link(calendar.page))
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})  # RFC 7986 requires VALUE here
     cal.add("x-published-ttl", vDuration(REFRESH))  # Outlook's older name for it
-    oldest_end = build_time - timedelta(days=settings.keep_days)
-    kept = cache.get(("kept", oldest_end)) if cache is not None else None  # the same for every calendar
-    if kept is None:
-        kept = [i for i in site.incidents if i.is_maintenance and i.window.end >= oldest_end]
-        if cache is not None:
-            cache["kept", oldest_end] = kept
     events = []
-    for incident in kept:
-        if not calendar.includes(incident):
-            continue
-        posted = incident.updates_until(build_time)
-        if not posted:
-            continue
+    for incident, posted in included(site, calendar, build_time, settings, cache) if shown is None else shown:
         page = link(url("incident", incident.id))
         made = cache.get((incident.id, page)) if cache is not None else None
         if made is None:

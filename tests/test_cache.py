@@ -51,8 +51,8 @@ def reused(output: Path, site: Path, files: str = "*.html") -> int:
 
 
 def stored_feeds(site: Path) -> int:
-    """How many feed files (Atom and RSS) the cache holds: its files named by a key and -atom or -rss."""
-    return sum(p.stem.endswith(("-atom", "-rss")) for p in (site / ".statusgen-cache" / "pages").rglob("*.html"))
+    """How many feed and calendar files the cache holds: its files named by a key and -0 or -1."""
+    return sum(p.stem.endswith(("-0", "-1")) for p in (site / ".statusgen-cache" / "pages").rglob("*.html"))
 
 
 def test_a_warm_build_writes_the_same_bytes_as_a_cold_one_and_reuses_closed_incidents(example, tmp_path):
@@ -65,9 +65,12 @@ def test_a_warm_build_writes_the_same_bytes_as_a_cold_one_and_reuses_closed_inci
     closed = len(list((example / ".statusgen-cache" / "pages").rglob("*.html"))) - stored_feeds(example)
     assert reused(tmp_path / "again-warm", example) == closed  # every closed incident's page came from the cache
     assert reused(tmp_path / "again-cold", example) == 0
-    # and every feed, whose entries were the same
+    # and every feed and calendar, whose entries and events were the same
     feeds = len(list((tmp_path / "again-warm" / "feeds").rglob("*.xml")))
-    assert feeds > 10 and reused(tmp_path / "again-warm", example, "*.xml") == feeds == stored_feeds(example)
+    calendars = len(list((tmp_path / "again-warm").rglob("*.ics")))
+    assert feeds > 10 and reused(tmp_path / "again-warm", example, "*.xml") == feeds
+    assert calendars > 5 and reused(tmp_path / "again-warm", example, "*.ics") == calendars
+    assert feeds + calendars == stored_feeds(example)
 
 
 def test_a_feed_is_made_again_when_an_entry_in_it_changes_or_when_an_empty_one_is_built_later(example, tmp_path):
@@ -82,6 +85,18 @@ def test_a_feed_is_made_again_when_an_entry_in_it_changes_or_when_an_empty_one_i
     assert "feeds/all.atom.xml" in remade and "feeds/all.rss.xml" in remade
     assert reused(tmp_path / "edited-warm", example, "*.xml") > 0  # the feeds it is not in came from the cache
     cold, warm = cold_and_warm(example, tmp_path, "later", when=LATER)  # a feed with no entries says when
+    assert warm == cold
+
+
+def test_a_calendar_is_made_again_when_its_maintenance_changes_or_more_of_it_is_posted(example, tmp_path):
+    build(example, tmp_path / "first")
+    edit(example / "content" / "incidents" / "2026-11-20-lake-city-hub-switch-replacement.md",
+         "title: ", "title: Edited ")
+    cold, warm = cold_and_warm(example, tmp_path, "edited")
+    assert warm == cold
+    assert b"Edited" in warm["calendar/maintenance.ics"] and b"Edited" not in tree(tmp_path / "first")[
+        "calendar/maintenance.ics"]
+    cold, warm = cold_and_warm(example, tmp_path, "later", when=LATER)  # its later updates posted by then
     assert warm == cold
 
 

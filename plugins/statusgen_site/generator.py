@@ -178,13 +178,19 @@ class StatusSiteGenerator(Generator):
         jobs = [partial(self.place_pages, reused)] if reused else []
         jobs += [timed("api", self.write_api), timed("api", self.write_badges)]
         jobs += [partial(self.write_page, job) for job in rendered if job.incident is None]
-        # A feed's bytes depend on its entries alone (see feeds.chosen): one with the same entries as a build
-        # before is taken from the cache, as the page of a closed incident is.
-        self.feed_picks = {}
+        # A feed's bytes depend on its entries alone (feeds.chosen), a calendar's on its events (ics.included): one
+        # that shows the same as in a build before is taken from the cache, as the page of a closed incident is.
+        self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
+        self.picks = {}
         for feed in self.view.feeds.values():
             picked = feeds.chosen(feed, pairs, self.feed_config.limit)
-            self.feed_picks[feed.atom] = (picked, self.feed_key(feed, picked))
-        self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
+            self.picks[feed.atom] = (picked, self.made_key(
+                feed.atom, feed.rss, "" if picked else self.view.at.isoformat(),  # an empty feed says when
+                *(f"{incident.id} {incident.digest} {update.number}" for incident, update in picked)))
+        for cal in self.view.calendars.values():
+            shown = ics.included(self.view.site, cal, self.view.at, self.calendar_config, self.calendar_events)
+            self.picks[cal.path] = (shown, self.made_key(
+                cal.path, *(f"{incident.id} {incident.digest} {len(posted)}" for incident, posted in shown)))
         self.feed_entries = {}  # each update's entry HTML, made once for all the feeds it is in
         jobs += [partial(timed("calendars", self.write_calendar), cal) for cal in self.view.calendars.values()]
         jobs += [partial(timed("feeds", self.write_feed), feed, pairs) for feed in self.view.feeds.values()]
@@ -195,7 +201,7 @@ class StatusSiteGenerator(Generator):
                          int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
                          files=len(jobs) + len(page_list))
         self.pages.prune([key for job in page_list if (key := self.reuse_key(job))]
-                         + [f"{key}-{kind}" for _, key in self.feed_picks.values() for kind in ("atom", "rss")])
+                         + [f"{key}-{n}" for _, key in self.picks.values() for n in range(2)])
         if self.settings.get("STATUSGEN_TIMINGS"):
             self.phases.save(self.settings["STATUSGEN_TIMINGS"], time.perf_counter() - self.began)
 
@@ -300,31 +306,35 @@ class StatusSiteGenerator(Generator):
         local.update(kwargs)
         return template.render(local)
 
-    def feed_key(self, feed, picked) -> str:
-        """What a feed's two files are made of: the site key, where they are, and which entries they show (an
-        entry's words come from its incident's file); the build time only for a feed with none."""
-        parts = [self.site_key_, feed.atom, feed.rss, "" if picked else self.view.at.isoformat(),
-                 *(f"{incident.id} {incident.digest} {update.number}" for incident, update in picked)]
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    def made_key(self, *parts: str) -> str:
+        """The cache key of files whose bytes depend on `parts` (where they go, what they show) and the site key
+        alone: an entry's or event's words come from its incident's file, named by id and hash."""
+        return hashlib.sha256("\0".join((self.site_key_, *parts)).encode()).hexdigest()
+
+    def made_or_kept(self, key: str, files: list[str], make) -> None:
+        """Files (paths in the site) whose bytes depend on `key` alone: put in place from the cache when a build
+        before made them, else made (make() gives their bytes, in order) and kept."""
+        stored = [(f"{key}-{n}", save_as, Path(self.output_path, save_as)) for n, save_as in enumerate(files)]
+        with self.phases("reuse"):
+            if all(self.pages.place(name, target, save_as) for name, save_as, target in stored):
+                return
+            for _, _, target in stored:  # some were placed: never write into a file the cache holds
+                target.unlink(missing_ok=True)
+        for (name, save_as, target), data in zip(stored, make()):
+            self.write_bytes(save_as, data)
+            self.pages.keep(name, target)
 
     def write_feed(self, feed, pairs):
-        picked, key = self.feed_picks[feed.atom]
-        files = [(f"{key}-atom", feed.atom), (f"{key}-rss", feed.rss)]  # (cache key, where in the site)
-        with self.phases("reuse"):
-            if all(self.pages.place(stored, Path(self.output_path, save_as), save_as) for stored, save_as in files):
-                return
-            for _, save_as in files:  # one of the two was placed: never write into a file the cache holds
-                Path(self.output_path, save_as).unlink(missing_ok=True)
-        atom, rss = feeds.render(self.view.site, feed, pairs, self.feed_config, self.view.at, self.urls.url,
-                                 self.link_from(feed.atom), self.feed_entries, picked)
-        for (stored, save_as), data in zip(files, (atom, rss)):
-            self.write_bytes(save_as, data)
-            self.pages.keep(stored, Path(self.output_path, save_as))
+        picked, key = self.picks[feed.atom]
+        self.made_or_kept(key, [feed.atom, feed.rss], lambda: feeds.render(
+            self.view.site, feed, pairs, self.feed_config, self.view.at, self.urls.url, self.link_from(feed.atom),
+            self.feed_entries, picked))
 
     def write_calendar(self, cal):
-        data = ics.render(self.view.site, cal, self.view.at, self.urls.url, self.link_from(cal.path),
-                          self.calendar_config, self.calendar_events)
-        self.write_bytes(cal.path, data)
+        shown, key = self.picks[cal.path]
+        self.made_or_kept(key, [cal.path], lambda: [ics.render(
+            self.view.site, cal, self.view.at, self.urls.url, self.link_from(cal.path), self.calendar_config,
+            self.calendar_events, shown)])
 
     def write_badges(self):
         """Each badge as SVG, and beside it as a shields.io endpoint."""
