@@ -547,6 +547,7 @@ class Zygote:
                 importlib.import_module(name)
             except ImportError:
                 pass
+        cache.code_version()  # likewise: statusgen's code and the libraries' versions, hashed once
         me = os.getpid()
         while True:
             data, fds, _, _ = socket.recv_fds(sock, 1 << 20, 1)
