@@ -216,6 +216,8 @@ class _Api:
         self.url, self.link = url, link
         self.tz = site.timezone
         self.first = min((i.updates[0].at for i in site.incidents), default=None)
+        # When what the API shows of each incident last changed (see changes), worked out once for all questions
+        self.changed = {i.id: moments[-1] for i in site.incidents if (moments := changes(i, at))}
         self.touching: dict[str, list[Incident]] = {}  # component -> the incidents that ever touched it
         for item in site.incidents:
             for component_id in item.all_components():
@@ -230,7 +232,7 @@ class _Api:
     # --- page and overall status ----------------------------------------------------------------------------
 
     def page(self) -> dict[str, Any]:
-        newest = max((m for i in self.site.incidents for m in changes(i, self.at)), default=self.at)
+        newest = max(self.changed.values(), default=self.at)
         s = self.settings
         return {"id": s.page_id, "name": s.name, "url": s.url, "time_zone": s.time_zone,
                 "updated_at": self.time(newest)}
@@ -246,7 +248,7 @@ class _Api:
         since = midnight(component.since, self.tz) if component.since is not None else None
         known = [m for m in (since, *(i.updates[0].at for i in touching)) if m is not None and m <= self.at]
         created = min(known, default=self.first or self.at)
-        updated = max((m for i in touching for m in changes(i, self.at)), default=created)
+        updated = max((self.changed[i.id] for i in touching if i.id in self.changed), default=created)
         return created, max(created, updated)
 
     def _component(self, component: Component) -> dict[str, Any]:
