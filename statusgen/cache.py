@@ -265,7 +265,7 @@ class PageStore:
             except OSError:
                 self.folder = None
 
-    def place(self, key: str, target: Path, save_as: str) -> bool:
+    def place(self, key: str, target: Path | str, save_as: str) -> bool:
         """Put the stored page `key` at `target` (a new file; `save_as` is its path in the site); False when there
         is none."""
         if self.folder is None:
@@ -278,7 +278,7 @@ class PageStore:
         except FileExistsError:
             pass
         except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(where), exist_ok=True)
         try:
             os.link(stored, where)
         except FileNotFoundError:

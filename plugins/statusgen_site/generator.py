@@ -167,10 +167,12 @@ class StatusSiteGenerator(Generator):
         for kind in PAGE_KINDS:  # compiled here, before the page writers fork, so that none compiles them again
             self.get_template(kind)
         pairs = feeds.entries(self.view.site.incidents)
+        self.pick(pairs)
         page_list = page_jobs(self.view)
         stored = self.pages.stored()
-        reused = [job for job in page_list if self.reuse_key(job) in stored]
-        rendered = [job for job in page_list if self.reuse_key(job) not in stored]
+        keyed = [(job, self.reuse_key(job)) for job in page_list]
+        reused = [job for job, key in keyed if key in stored]
+        rendered = [job for job, key in keyed if key not in stored]
         timed = self.phases.timed
         # The site-wide jobs first, the longest at the head: each process takes the next job when it is done with
         # one, so the two end together. The pages in the cache are put in place by one job, in one process: two
@@ -178,20 +180,6 @@ class StatusSiteGenerator(Generator):
         jobs = [partial(self.place_pages, reused)] if reused else []
         jobs += [timed("api", self.write_api), timed("api", self.write_badges)]
         jobs += [partial(self.write_page, job) for job in rendered if job.incident is None]
-        # A feed's bytes depend on its entries alone (feeds.chosen), a calendar's on its events (ics.included): one
-        # that shows the same as in a build before is taken from the cache, as the page of a closed incident is.
-        self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
-        self.picks = {}
-        for feed in self.view.feeds.values():
-            picked = feeds.chosen(feed, pairs, self.feed_config.limit)
-            self.picks[feed.atom] = (picked, self.made_key(
-                feed.atom, feed.rss, "" if picked else self.view.at.isoformat(),  # an empty feed says when
-                *(f"{incident.id} {incident.digest} {update.number}" for incident, update in picked)))
-        for cal in self.view.calendars.values():
-            shown = ics.included(self.view.site, cal, self.view.at, self.calendar_config, self.calendar_events)
-            self.picks[cal.path] = (shown, self.made_key(
-                cal.path, *(f"{incident.id} {incident.digest} {len(posted)}" for incident, posted in shown)))
-        self.feed_entries = {}  # each update's entry HTML, made once for all the feeds it is in
         jobs += [partial(timed("calendars", self.write_calendar), cal) for cal in self.view.calendars.values()]
         jobs += [partial(timed("feeds", self.write_feed), feed, pairs) for feed in self.view.feeds.values()]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
@@ -200,7 +188,7 @@ class StatusSiteGenerator(Generator):
         run_in_processes(jobs + batches([partial(self.write_page, job) for job in incident_pages]),
                          int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
                          files=len(jobs) + len(page_list))
-        self.pages.prune([key for job in page_list if (key := self.reuse_key(job))]
+        self.pages.prune([key for _, key in keyed if key]
                          + [f"{key}-{n}" for _, key in self.picks.values() for n in range(2)])
         if self.settings.get("STATUSGEN_TIMINGS"):
             self.phases.save(self.settings["STATUSGEN_TIMINGS"], time.perf_counter() - self.began)
@@ -252,12 +240,12 @@ class StatusSiteGenerator(Generator):
     def write_page(self, job: PageJob) -> None:
         """A page: the same one from the cache if a build with the same inputs wrote it, else rendered."""
         save_as = self.urls.save_as(job.kind, job.key)
-        target = Path(self.output_path, save_as)
         key = self.reuse_key(job)
         if key is not None:
             with self.phases("reuse"):
-                if self.pages.place(key, target, save_as):
+                if self.pages.place(key, os.path.join(self.output_path, save_as), save_as):
                     return
+        target = Path(self.output_path, save_as)
         with self.phases("derive"):
             page = job()
         self.rows = self.pages.fragments(f"rows-{page.kind}") if page.kind == "history" else None
@@ -305,6 +293,23 @@ class StatusSiteGenerator(Generator):
         local["output_file"] = save_as
         local.update(kwargs)
         return template.render(local)
+
+    def pick(self, pairs) -> None:
+        """What each feed and calendar shows, and the cache key of its files. A feed's bytes depend on its entries
+        alone (feeds.chosen), a calendar's on its events (ics.included): one that shows the same as in a build
+        before is taken from the cache, as the page of a closed incident is."""
+        self.calendar_events = {}  # each maintenance's event, made once for all the calendars it is in
+        self.feed_entries = {}  # each update's entry HTML, made once for all the feeds it is in
+        self.picks = {}
+        for feed in self.view.feeds.values():
+            picked = feeds.chosen(feed, pairs, self.feed_config.limit)
+            self.picks[feed.atom] = (picked, self.made_key(
+                feed.atom, feed.rss, "" if picked else self.view.at.isoformat(),  # an empty feed says when
+                *(f"{incident.id} {incident.digest} {update.number}" for incident, update in picked)))
+        for cal in self.view.calendars.values():
+            shown = ics.included(self.view.site, cal, self.view.at, self.calendar_config, self.calendar_events)
+            self.picks[cal.path] = (shown, self.made_key(
+                cal.path, *(f"{incident.id} {incident.digest} {len(posted)}" for incident, posted in shown)))
 
     def made_key(self, *parts: str) -> str:
         """The cache key of files whose bytes depend on `parts` (where they go, what they show) and the site key
