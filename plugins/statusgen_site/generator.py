@@ -12,6 +12,7 @@ import logging
 import os
 import select
 import sys
+import threading
 import time
 import traceback
 from datetime import date, timezone
@@ -76,7 +77,14 @@ class StatusSiteGenerator(Generator):
         when = self.build_time(site)
         if found:
             report.save(found, [], site.unposted(when))
+        self.at = when
         self.urls = Urls.configured(self.settings.get("STATUSGEN_URLS"))
+        self.brand = brand.read(self.settings, Path.cwd())  # checked by `statusgen build` before Pelican starts
+        self.assets = self.hashed_assets()
+        self.output_settings()
+        self.site_key_, self.rows = self.site_key(), None
+        self.pages = PageStore(self.cache, self.site_key_)
+        self.start_early(site)
         undated = [c.id for c in site.catalog.components if not c.since]  # dated by the catalog's git history
         first_seen = {key: date.fromisoformat(day) for key, day in
                       repo.first_seen(Path(self.path, CATALOG_FILE), undated).items()} if undated else {}
@@ -102,8 +110,6 @@ class StatusSiteGenerator(Generator):
         )
         self.env.globals.update(STATUS=wording.STATUS, INDICATOR=wording.INDICATOR, IMPACT=wording.IMPACT,
                                 TARGET=wording.TARGET)
-        self.brand = brand.read(self.settings, Path.cwd())  # checked by `statusgen build` before Pelican starts
-        self.assets = self.hashed_assets()
         self.env.globals.update(asset=lambda name: self.assets[name][0],
                                 stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)),
                                 brand=self.brand, brand_css=self.brand.css())
@@ -157,11 +163,8 @@ class StatusSiteGenerator(Generator):
                       Path(self.path, CATALOG_FILE).read_bytes(), *sorted(url for url, _ in self.assets.values()))
 
     def generate_output(self, writer):
-        self.output_settings()
-        self.site_key_, self.reuse_keys, self.rows = self.site_key(), {}, None
         self.env.globals.update(reuse=self.reuse, memo=self.memo)
         self.memos: dict[tuple, str] = {}
-        self.pages = PageStore(self.cache, self.site_key_)
         if self.pages.templates() is not None:  # compiled once, not at every build (Jinja checks their source)
             self.env.bytecode_cache = FileSystemBytecodeCache(str(self.pages.templates()))
         for kind in PAGE_KINDS:  # compiled here, before the page writers fork, so that none compiles them again
@@ -169,16 +172,13 @@ class StatusSiteGenerator(Generator):
         pairs = feeds.entries(self.view.site.incidents)
         self.pick(pairs)
         page_list = page_jobs(self.view)
-        stored = self.pages.stored()
         keyed = [(job, self.reuse_key(job)) for job in page_list]
-        reused = [job for job, key in keyed if key in stored]
-        rendered = [job for job, key in keyed if key not in stored]
+        failed = self.early_failures()  # the closed incidents' pages the early work found no stored page for
+        rendered = [job for job, key in keyed if key not in self.stored or job.incident.id in failed]
         timed = self.phases.timed
         # The site-wide jobs first, the longest at the head: each process takes the next job when it is done with
-        # one, so the two end together. The pages in the cache are put in place by one job, in one process: two
-        # processes making folders in the same folder only wait for each other.
-        jobs = [partial(self.place_pages, reused)] if reused else []
-        jobs += [timed("api", self.write_api), timed("api", self.write_badges)]
+        # one, so the two end together.
+        jobs = [timed("api", self.write_badges)]
         jobs += [partial(self.write_page, job) for job in rendered if job.incident is None]
         jobs += [partial(timed("calendars", self.write_calendar), cal) for cal in self.view.calendars.values()]
         jobs += [partial(timed("feeds", self.write_feed), feed, pairs) for feed in self.view.feeds.values()]
@@ -188,6 +188,7 @@ class StatusSiteGenerator(Generator):
         run_in_processes(jobs + batches([partial(self.write_page, job) for job in incident_pages]),
                          int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
                          files=len(jobs) + len(page_list))
+        self.join_early()
         self.pages.prune([key for _, key in keyed if key]
                          + [f"{key}-{n}" for _, key in self.picks.values() for n in range(2)])
         if self.settings.get("STATUSGEN_TIMINGS"):
@@ -225,17 +226,82 @@ class StatusSiteGenerator(Generator):
         return self.reuse_key_of(job.incident) if job.incident is not None else None
 
     def reuse_key_of(self, item) -> str | None:
-        """The cache key of what is made of an incident closed for good (its page, its history.json entry)."""
-        if item.id not in self.reuse_keys:
-            # One hash of text no part can fake: the site key and file hash are hex, a path holds no NUL.
-            self.reuse_keys[item.id] = hashlib.sha256(f"{self.site_key_}\0{item.path}\0{item.digest}".encode()
-                                                      ).hexdigest() if is_final(item, self.view.at) else None
+        """The cache key of what is made of an incident closed for good (its page, its history.json entry), by its
+        id (worked out once for every incident loaded, in start_early)."""
         return self.reuse_keys[item.id]
 
-    def place_pages(self, jobs: list[PageJob]) -> None:
-        """Pages an earlier build with the same inputs wrote, from the cache (any since deleted: made again)."""
-        for job in jobs:
-            self.write_page(job)
+    def start_early(self, site) -> None:
+        """What needs the loaded site and the build time but not the view, started before the view is worked out:
+        the pages of incidents closed for good, from the cache, and the API (which cuts the site at the build time
+        itself). A forked process does it while this one works out the view (where the system can fork, else it
+        is done here, first). early_failures() says which pages it did not find; join_early() waits for it."""
+        # One hash of text no part can fake: the site key and file hash are hex, a path holds no NUL.
+        self.reuse_keys = {item.id: hashlib.sha256(f"{self.site_key_}\0{item.path}\0{item.digest}".encode()
+                                                   ).hexdigest() if is_final(item, self.at) else None
+                           for item in site.incidents}
+        self.stored = self.pages.stored()
+        closed = [(item.id, key) for item in site.incidents if (key := self.reuse_keys[item.id]) in self.stored]
+
+        def work(say_failures) -> None:
+            say_failures([ident for ident, key in closed if not self.place_page(ident, key)])
+            self.phases.timed("api", self.write_api)(site)
+
+        self.early = None
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            work(lambda failed: setattr(self, "failed_early", set(failed)))
+            return
+        failures, phases = os.pipe(), os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: its work, the pages it did not find and its phases sent back, then gone
+            code = 0
+            try:
+                die_with_parent(parent)
+                os.close(failures[0])
+                os.close(phases[0])
+                self.phases.seconds = dict.fromkeys(self.phases.seconds, 0.0)  # its own share only
+
+                def say(failed):
+                    os.write(failures[1], json.dumps(failed).encode("utf-8"))
+                    os.close(failures[1])
+
+                work(say)
+                os.write(phases[1], json.dumps(self.phases.seconds).encode("ascii"))
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        os.close(failures[1])
+        os.close(phases[1])
+        self.early = (pid, failures[0], phases[0])
+
+    def place_page(self, ident: str, key: str) -> bool:
+        """An incident's page, as an earlier build with the same inputs wrote it, from the cache."""
+        save_as = self.urls.save_as("incident", ident)
+        with self.phases("reuse"):
+            return self.pages.place(key, os.path.join(self.output_path, save_as), save_as)
+
+    def early_failures(self) -> set[str]:
+        """The ids of the closed incidents whose pages the early work did not find in the cache (all of them, if it
+        failed): they are rendered with the others."""
+        if self.early is None:
+            return self.failed_early
+        with os.fdopen(self.early[1], "rb") as pipe:
+            sent = pipe.read()
+        return set(json.loads(sent)) if sent else set(self.reuse_keys)
+
+    def join_early(self) -> None:
+        if self.early is None:
+            return
+        pid, _, phases = self.early
+        with os.fdopen(phases, "rb") as pipe:
+            sent = pipe.read()
+        if os.waitpid(pid, 0)[1] != 0:
+            raise RuntimeError("the process writing the API and placing stored pages failed; see the errors above")
+        self.phases.add(json.loads(sent))
 
     def write_page(self, job: PageJob) -> None:
         """A page: the same one from the cache if a build with the same inputs wrote it, else rendered."""
@@ -348,15 +414,16 @@ class StatusSiteGenerator(Generator):
                                    site_name=self.settings["SITENAME"]).items():
                 self.write_bytes(name, data)
 
-    def write_api(self):
-        """The Statuspage v2 compatible JSON: what status widgets, exporters and chat bots already read."""
-        for name, data in api.documents(self.view.site, self.view.at, self.api_config, self.urls.url,
+    def write_api(self, site):
+        """The Statuspage v2 compatible JSON: what status widgets, exporters and chat bots already read. From the
+        site as loaded: the API cuts it at the build time itself."""
+        for name, data in api.documents(site, self.at, self.api_config, self.urls.url,
                                         self.link_from(self.urls.url("api", "summary"))).items():
             self.write_bytes(name, data)
         # Our own full history, with every promise and its figures: Statuspage's lists stop at 50.
         reused = self.pages.fragments("history")  # the entries of closed incidents, as an earlier build made them
         self.write_bytes(self.urls.save_as("history_json"),
-                         api.history(self.view.site, self.view.at, self.api_config, self.urls.url,
+                         api.history(site, self.at, self.api_config, self.urls.url,
                                      self.link_from(self.urls.url("history_json")), reused, self.reuse_key_of))
         reused.save()
 
