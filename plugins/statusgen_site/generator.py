@@ -241,42 +241,22 @@ class StatusSiteGenerator(Generator):
                            for item in site.incidents}
         self.stored = self.pages.stored()
         closed = [(item.id, key) for item in site.incidents if (key := self.reuse_keys[item.id]) in self.stored]
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            self.early, self.failed_early = None, {ident for ident, key in closed if not self.place_page(ident, key)}
+            self.phases.timed("api", self.write_api)(site)
+            return
+        failures, sending = os.pipe()
 
-        def work(say_failures) -> None:
-            say_failures([ident for ident, key in closed if not self.place_page(ident, key)])
+        def work() -> None:  # in the forked process
+            os.close(failures)
+            failed = [ident for ident, key in closed if not self.place_page(ident, key)]
+            os.write(sending, json.dumps(failed).encode("utf-8"))  # at once: the pages wait for it
+            os.close(sending)
             self.phases.timed("api", self.write_api)(site)
 
-        self.early = None
-        if not hasattr(os, "fork") or threading.active_count() > 1:
-            work(lambda failed: setattr(self, "failed_early", set(failed)))
-            return
-        failures, phases = os.pipe(), os.pipe()
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: its work, the pages it did not find and its phases sent back, then gone
-            code = 0
-            try:
-                die_with_parent(parent)
-                os.close(failures[0])
-                os.close(phases[0])
-                self.phases.seconds = dict.fromkeys(self.phases.seconds, 0.0)  # its own share only
-
-                def say(failed):
-                    os.write(failures[1], json.dumps(failed).encode("utf-8"))
-                    os.close(failures[1])
-
-                work(say)
-                os.write(phases[1], json.dumps(self.phases.seconds).encode("ascii"))
-            except BaseException:
-                traceback.print_exc()
-                code = 1
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
-        os.close(failures[1])
-        os.close(phases[1])
-        self.early = (pid, failures[0], phases[0])
+        pid, said = forked(work, self.phases)
+        os.close(sending)
+        self.early = (pid, failures, said)
 
     def place_page(self, ident: str, key: str) -> bool:
         """An incident's page, as an earlier build with the same inputs wrote it, from the cache."""
@@ -294,14 +274,8 @@ class StatusSiteGenerator(Generator):
         return set(json.loads(sent)) if sent else set(self.reuse_keys)
 
     def join_early(self) -> None:
-        if self.early is None:
-            return
-        pid, _, phases = self.early
-        with os.fdopen(phases, "rb") as pipe:
-            sent = pipe.read()
-        if os.waitpid(pid, 0)[1] != 0:
+        if self.early is not None and not joined(self.early[0], self.early[2], self.phases):
             raise RuntimeError("the process writing the API and placing stored pages failed; see the errors above")
-        self.phases.add(json.loads(sent))
 
     def write_page(self, job: PageJob) -> None:
         """A page: the same one from the cache if a build with the same inputs wrote it, else rendered."""
@@ -468,43 +442,52 @@ def run_in_processes(jobs, workers: int, phases: timing.Phases, files: int | Non
         while len(taken := os.read(queue, 4)) == 4:
             jobs[int.from_bytes(taken, "little")]()
 
-    children, parent = [], os.getpid()
     gc.freeze()  # what is loaded stays shared: the cycle collector would touch every object and copy its page
-    for n in range(1, workers):
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: its share, then leave without running the parent's clean-up
-            die_with_parent(parent)
-            os.close(read_end)
-            code = 0
-            try:
-                phases.seconds = dict.fromkeys(phases.seconds, 0.0)  # its own share only
-                work()
-                os.write(write_end, json.dumps(phases.seconds).encode("ascii"))
-            except BaseException:
-                traceback.print_exc()
-                code = 1
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
-        os.close(write_end)
-        children.append((pid, read_end))
+    children = [forked(work, phases) for _ in range(1, workers)]
     try:
         work()
     finally:
         os.close(queue)
     gc.unfreeze()
-    failed = []
-    for pid, read_end in children:
-        with os.fdopen(read_end, "rb") as pipe:
-            sent = pipe.read()
-        if os.waitpid(pid, 0)[1] != 0:
-            failed.append(pid)
-        elif sent:
-            phases.add(json.loads(sent))
+    failed = [pid for pid, said in children if not joined(pid, said, phases)]
     if failed:
         raise RuntimeError(f"{len(failed)} page-writing process(es) failed; see the errors above")
+
+
+def forked(work, phases: timing.Phases) -> tuple[int, int]:
+    """Run `work()` in a forked copy of this process, which dies with it, sends back the seconds it spent in each
+    phase, and leaves without running this process's clean-up: (its pid, the pipe it sends them on; see joined)."""
+    parent = os.getpid()
+    said, saying = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(saying)
+        return pid, said
+    code = 0
+    try:  # the child
+        die_with_parent(parent)
+        os.close(said)
+        phases.seconds = dict.fromkeys(phases.seconds, 0.0)  # its own share only
+        work()
+        os.write(saying, json.dumps(phases.seconds).encode("ascii"))
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def joined(pid: int, said: int, phases: timing.Phases) -> bool:
+    """Wait for a process of forked() and add the time it spent to `phases`; False if it failed."""
+    with os.fdopen(said, "rb") as pipe:
+        sent = pipe.read()
+    if os.waitpid(pid, 0)[1] != 0:
+        return False
+    if sent:
+        phases.add(json.loads(sent))
+    return True
 
 
 def get_generators(pelican):
