@@ -178,7 +178,8 @@ class StatusSiteGenerator(Generator):
         timed = self.phases.timed
         # The site-wide jobs first, the longest at the head: each process takes the next job when it is done with
         # one, so the two end together.
-        jobs = [timed("api", self.write_badges)]
+        jobs = [] if self.api_written else [partial(timed("api", self.write_api), self.view.site)]
+        jobs += [timed("api", self.write_badges)]
         jobs += [partial(self.write_page, job) for job in rendered if job.incident is None]
         jobs += [partial(timed("calendars", self.write_calendar), cal) for cal in self.view.calendars.values()]
         jobs += [partial(timed("feeds", self.write_feed), feed, pairs) for feed in self.view.feeds.values()]
@@ -234,16 +235,23 @@ class StatusSiteGenerator(Generator):
         """What needs the loaded site and the build time but not the view, started before the view is worked out:
         the pages of incidents closed for good, from the cache, and the API (which cuts the site at the build time
         itself). A forked process does it while this one works out the view (where the system can fork, else it
-        is done here, first). early_failures() says which pages it did not find; join_early() waits for it."""
+        is done here, first). early_failures() says which pages it did not find; join_early() waits for it. With
+        no page to place (a cold build), nothing starts early: the API is then one of the page writers' jobs, as
+        a third process at work would hold more memory than it saves time."""
+        self.api_written = False
         # One hash of text no part can fake: the site key and file hash are hex, a path holds no NUL.
         self.reuse_keys = {item.id: hashlib.sha256(f"{self.site_key_}\0{item.path}\0{item.digest}".encode()
                                                    ).hexdigest() if is_final(item, self.at) else None
                            for item in site.incidents}
         self.stored = self.pages.stored()
         closed = [(item.id, key) for item in site.incidents if (key := self.reuse_keys[item.id]) in self.stored]
+        self.early, self.failed_early = None, set()
+        if not closed:
+            return
         if not hasattr(os, "fork") or threading.active_count() > 1:
-            self.early, self.failed_early = None, {ident for ident, key in closed if not self.place_page(ident, key)}
+            self.failed_early = {ident for ident, key in closed if not self.place_page(ident, key)}
             self.phases.timed("api", self.write_api)(site)
+            self.api_written = True
             return
         failures, sending = os.pipe()
 
@@ -256,7 +264,7 @@ class StatusSiteGenerator(Generator):
 
         pid, said = forked(work, self.phases)
         os.close(sending)
-        self.early = (pid, failures, said)
+        self.early, self.api_written = (pid, failures, said), True
 
     def place_page(self, ident: str, key: str) -> bool:
         """An incident's page, as an earlier build with the same inputs wrote it, from the cache."""
