@@ -178,8 +178,7 @@ class StatusSiteGenerator(Generator):
         timed = self.phases.timed
         # The site-wide jobs first, the longest at the head: each process takes the next job when it is done with
         # one, so the two end together.
-        jobs = [] if self.api_written else [partial(timed("api", self.write_api), self.view.site)]
-        jobs += [timed("api", self.write_badges)]
+        jobs = [timed("api", self.write_api), timed("api", self.write_badges)]
         jobs += [partial(self.write_page, job) for job in rendered if job.incident is None]
         jobs += [partial(timed("calendars", self.write_calendar), cal) for cal in self.view.calendars.values()]
         jobs += [partial(timed("feeds", self.write_feed), feed, pairs) for feed in self.view.feeds.values()]
@@ -232,13 +231,11 @@ class StatusSiteGenerator(Generator):
         return self.reuse_keys[item.id]
 
     def start_early(self, site) -> None:
-        """What needs the loaded site and the build time but not the view, started before the view is worked out:
-        the pages of incidents closed for good, from the cache, and the API (which cuts the site at the build time
-        itself). A forked process does it while this one works out the view (where the system can fork, else it
-        is done here, first). early_failures() says which pages it did not find; join_early() waits for it. With
-        no page to place (a cold build), nothing starts early: the API is then one of the page writers' jobs, as
-        a third process at work would hold more memory than it saves time."""
-        self.api_written = False
+        """The pages of incidents closed for good, put in place from the cache by a forked process while this one
+        works out the view (where the system can fork; else here, first): they need the loaded site and the
+        build time, not the view. early_failures() says which it did not find; join_early() waits for it. Only
+        that: work that reads every incident (the API) would make the process copy most of the loaded site (each
+        object it reads is written to, to count references), a third copy at work beside the page writers."""
         # One hash of text no part can fake: the site key and file hash are hex, a path holds no NUL.
         self.reuse_keys = {item.id: hashlib.sha256(f"{self.site_key_}\0{item.path}\0{item.digest}".encode()
                                                    ).hexdigest() if is_final(item, self.at) else None
@@ -250,21 +247,18 @@ class StatusSiteGenerator(Generator):
             return
         if not hasattr(os, "fork") or threading.active_count() > 1:
             self.failed_early = {ident for ident, key in closed if not self.place_page(ident, key)}
-            self.phases.timed("api", self.write_api)(site)
-            self.api_written = True
             return
         failures, sending = os.pipe()
 
         def work() -> None:  # in the forked process
             os.close(failures)
             failed = [ident for ident, key in closed if not self.place_page(ident, key)]
-            os.write(sending, json.dumps(failed).encode("utf-8"))  # at once: the pages wait for it
-            os.close(sending)
-            self.phases.timed("api", self.write_api)(site)
+            with os.fdopen(sending, "wb") as pipe:
+                pipe.write(json.dumps(failed).encode("utf-8"))
 
         pid, said = forked(work, self.phases)
         os.close(sending)
-        self.early, self.api_written = (pid, failures, said), True
+        self.early = (pid, failures, said)
 
     def place_page(self, ident: str, key: str) -> bool:
         """An incident's page, as an earlier build with the same inputs wrote it, from the cache."""
@@ -283,7 +277,7 @@ class StatusSiteGenerator(Generator):
 
     def join_early(self) -> None:
         if self.early is not None and not joined(self.early[0], self.early[2], self.phases):
-            raise RuntimeError("the process writing the API and placing stored pages failed; see the errors above")
+            raise RuntimeError("the process placing stored pages failed; see the errors above")
 
     def write_page(self, job: PageJob) -> None:
         """A page: the same one from the cache if a build with the same inputs wrote it, else rendered."""
@@ -396,16 +390,15 @@ class StatusSiteGenerator(Generator):
                                    site_name=self.settings["SITENAME"]).items():
                 self.write_bytes(name, data)
 
-    def write_api(self, site):
-        """The Statuspage v2 compatible JSON: what status widgets, exporters and chat bots already read. From the
-        site as loaded: the API cuts it at the build time itself."""
-        for name, data in api.documents(site, self.at, self.api_config, self.urls.url,
+    def write_api(self):
+        """The Statuspage v2 compatible JSON: what status widgets, exporters and chat bots already read."""
+        for name, data in api.documents(self.view.site, self.at, self.api_config, self.urls.url,
                                         self.link_from(self.urls.url("api", "summary"))).items():
             self.write_bytes(name, data)
         # Our own full history, with every promise and its figures: Statuspage's lists stop at 50.
         reused = self.pages.fragments("history")  # the entries of closed incidents, as an earlier build made them
         self.write_bytes(self.urls.save_as("history_json"),
-                         api.history(site, self.at, self.api_config, self.urls.url,
+                         api.history(self.view.site, self.at, self.api_config, self.urls.url,
                                      self.link_from(self.urls.url("history_json")), reused, self.reuse_key_of))
         reused.save()
 
