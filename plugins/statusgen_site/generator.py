@@ -236,9 +236,7 @@ class StatusSiteGenerator(Generator):
         build time, not the view. early_failures() says which it did not find; join_early() waits for it. Only
         that: work that reads every incident (the API) would make the process copy most of the loaded site (each
         object it reads is written to, to count references), a third copy at work beside the page writers."""
-        # One hash of text no part can fake: the site key and file hash are hex, a path holds no NUL.
-        self.reuse_keys = {item.id: hashlib.sha256(f"{self.site_key_}\0{item.path}\0{item.digest}".encode()
-                                                   ).hexdigest() if is_final(item, self.at) else None
+        self.reuse_keys = {item.id: self.made_key(item.path, item.digest) if is_final(item, self.at) else None
                            for item in site.incidents}
         self.stored = self.pages.stored()
         closed = [(item.id, key) for item in site.incidents if (key := self.reuse_keys[item.id]) in self.stored]
@@ -280,13 +278,10 @@ class StatusSiteGenerator(Generator):
             raise RuntimeError("the process placing stored pages failed; see the errors above")
 
     def write_page(self, job: PageJob) -> None:
-        """A page: the same one from the cache if a build with the same inputs wrote it, else rendered."""
+        """A page rendered (those the cache holds were put in place by start_early), and kept in the cache if it is
+        a closed incident's."""
         save_as = self.urls.save_as(job.kind, job.key)
         key = self.reuse_key(job)
-        if key is not None:
-            with self.phases("reuse"):
-                if self.pages.place(key, os.path.join(self.output_path, save_as), save_as):
-                    return
         target = Path(self.output_path, save_as)
         with self.phases("derive"):
             page = job()
@@ -354,8 +349,9 @@ class StatusSiteGenerator(Generator):
                 cal.path, *(f"{incident.id} {incident.digest} {len(posted)}" for incident, posted in shown)))
 
     def made_key(self, *parts: str) -> str:
-        """The cache key of files whose bytes depend on `parts` (where they go, what they show) and the site key
-        alone: an entry's or event's words come from its incident's file, named by id and hash."""
+        """The cache key of files whose bytes depend on `parts` (where they go, what they show: an entry's or an
+        event's words come from its incident's file, named by id and hash) and the site key alone. One hash of text
+        no part can fake: the keys and file hashes are hex, and no path or id holds a NUL."""
         return hashlib.sha256("\0".join((self.site_key_, *parts)).encode()).hexdigest()
 
     def made_or_kept(self, key: str, files: list[str], make) -> None:
