@@ -286,7 +286,7 @@ class PageStore:
         except OSError:  # another file system, or links not allowed: a copy does the same
             try:
                 shutil.copyfile(stored, target)
-            except FileNotFoundError:
+            except OSError:  # gone, or not a file (a damaged cache): the page is made again
                 return False
         return True
 

@@ -73,13 +73,15 @@ def read(path: Path, required: bool = True, overrides: dict[str, Any] | None = N
     quiet = logging.getLogger("pelican.settings")
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # its notes on defaults are not the author's problem
+    if not values_only:
+        # Only here: the library knows nothing of Pelican. Imported before the modules are counted, so that it
+        # stays imported for the build (forked from this process) rather than read again.
+        from pelican.settings import read_settings
     sys.path.insert(0, str(path.parent))  # a settings file may import its neighbours, as under Pelican
     modules = set(sys.modules)
     try:
         if values_only:
             return _own_values(path, overrides or {})
-        from pelican.settings import read_settings  # only here: the library knows nothing of Pelican
-
         return read_settings(str(path), override=dict(overrides or {}))
     except Exception as err:  # noqa: BLE001 - whatever the file raises is the author's to fix, in one line
         raise ContentError([_failure(path, err)]) from None

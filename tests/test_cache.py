@@ -188,8 +188,12 @@ def test_a_damaged_or_deleted_cache_only_makes_the_build_slower(example, tmp_pat
     build(example, tmp_path / "first")
     cache = example / ".statusgen-cache"
     (cache / "incidents.pickle").write_bytes(b"not a pickle")
-    for page in list((cache / "pages").rglob("*.html"))[:3]:
+    pages = sorted((cache / "pages").rglob("*.html"))
+    for page in pages[:3]:
         page.unlink()  # deleted: worked out again
+    for page in pages[3:5]:  # listed as stored, but no page: placing it fails, so it is made again
+        page.unlink()
+        page.mkdir()
     cold, warm = cold_and_warm(example, tmp_path, "damaged")
     assert warm == cold
     shutil.rmtree(cache)

@@ -173,8 +173,7 @@ class StatusSiteGenerator(Generator):
         self.pick(pairs)
         page_list = page_jobs(self.view)
         keyed = [(job, self.reuse_key(job)) for job in page_list]
-        failed = self.early_failures()  # the closed incidents' pages the early work found no stored page for
-        rendered = [job for job, key in keyed if key not in self.stored or job.incident.id in failed]
+        rendered = [job for job, key in keyed if key not in self.stored]  # the others: placed by start_early
         timed = self.phases.timed
         # The site-wide jobs first, the longest at the head: each process takes the next job when it is done with
         # one, so the two end together.
@@ -188,7 +187,15 @@ class StatusSiteGenerator(Generator):
         run_in_processes(jobs + batches([partial(self.write_page, job) for job in incident_pages]),
                          int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
                          files=len(jobs) + len(page_list))
+        # Only now: the early work ran beside the page writers. What it did not find in the cache (a file gone
+        # since the build began) is rendered last.
+        failed = self.early_failures()
         self.join_early()
+        if failed:
+            run_in_processes(batches([partial(self.write_page, job) for job, key in keyed
+                                      if key in self.stored and job.incident.id in failed]),
+                             int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
+                             files=len(failed))
         self.pages.prune([key for _, key in keyed if key]
                          + [f"{key}-{n}" for _, key in self.picks.values() for n in range(2)])
         if self.settings.get("STATUSGEN_TIMINGS"):
