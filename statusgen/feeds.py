@@ -13,8 +13,6 @@ from datetime import datetime, timezone, tzinfo
 from html import escape
 from typing import Callable, Iterable
 
-from feedgen.feed import FeedGenerator
-
 from .model import FINAL_STATES, Incident, Site, Update, concerning, instant
 from .status import as_of_update
 from .markup import to_html
@@ -124,6 +122,8 @@ def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], setting
     """
     cache = {} if cache is None else cache
     shown = chosen(feed, pairs, settings.limit) if picked is None else picked
+    from feedgen.feed import FeedGenerator  # here: a build whose feeds are all unchanged starts without it
+
     fg = FeedGenerator()
     fg.id(f"tag:{settings.authority},2000:feeds/{feed.key}")
     fg.title(f"{settings.site_name}: {feed.title}")

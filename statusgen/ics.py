@@ -27,14 +27,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
-from typing import Callable
-
-from icalendar import Calendar as VCalendar
-from icalendar import Event, Timezone, TimezoneStandard, vDuration, vText
+from typing import TYPE_CHECKING, Callable
 
 from .model import Incident, Site, Update, concerning
 from .markup import to_html
 from .wording import human, state_words
+
+if TYPE_CHECKING:
+    from icalendar import Event, Timezone
 
 DEFAULT_KEEP_DAYS = 365
 REFRESH = timedelta(hours=1)  # how often subscribers should fetch again: CI rebuilds about that often
@@ -122,6 +122,9 @@ def render(site: Site, calendar: Calendar, build_time: datetime, url: Callable[[
     build, keeps each maintenance's event so it is made once, not once per calendar it is in (and the maintenance
     recent enough to be in any).
     """
+    # Imported here, as in event() and utc_zone(): a build whose calendars all come from the cache starts without it.
+    from icalendar import Calendar as VCalendar, vDuration, vText
+
     cal = VCalendar()
     cal.add("prodid", f"-//{settings.organization}//statusgen//EN")
     cal.add("version", "2.0")
@@ -155,6 +158,8 @@ def render(site: Site, calendar: Calendar, build_time: datetime, url: Callable[[
 
 def utc_zone() -> Timezone:
     """A VTIMEZONE for UTC: the smallest valid component, for a calendar with no maintenance in it."""
+    from icalendar import Timezone, TimezoneStandard
+
     zone = Timezone()
     zone.add("tzid", "UTC")
     standard = TimezoneStandard()
@@ -170,6 +175,8 @@ def event(site: Site, incident: Incident, posted: tuple[Update, ...], url: str, 
     """The VEVENT of one maintenance window, from the updates posted so far (at least one)."""
     first, latest = posted[0], posted[-1]
     status = EVENT_STATUS[latest.state]
+    from icalendar import Event
+
     ev = Event()
     ev.add("uid", event_uid(incident, settings.authority))
     ev.add("dtstamp", utc(latest.at))

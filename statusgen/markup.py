@@ -6,9 +6,8 @@ well kept and fast) with an allow-list: no <script>, no on* handlers, no javascr
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
-import markdown
 import nh3
 
 ALLOWED_TAGS = {
@@ -17,7 +16,15 @@ ALLOWED_TAGS = {
     "thead", "tr", "ul",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
-_md = markdown.Markdown(extensions=["sane_lists", "tables", "fenced_code"], output_format="html")
+
+
+@cache
+def _engine():
+    """The Markdown engine, made at the first text that needs it: most builds (every update's words plain prose,
+    or every page that has any taken from the cache) never do."""
+    import markdown
+
+    return markdown.Markdown(extensions=["sane_lists", "tables", "fenced_code"], output_format="html")
 
 
 # Plain prose, which most updates are, needs no Markdown engine: no character Markdown or HTML gives a meaning
@@ -42,7 +49,7 @@ def to_html(text: str, shift_headings: int = 1) -> str:
     plain = plain_paragraphs(text)
     if plain is not None:
         return plain
-    html = _md.reset().convert(text)
+    html = _engine().reset().convert(text)
     if shift_headings:
         for level in range(6 - shift_headings, 0, -1):
             html = html.replace(f"<h{level}", f"<h{level + shift_headings}").replace(
