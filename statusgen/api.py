@@ -88,14 +88,17 @@ def stamp(moment: datetime, tz: tzinfo) -> str:
     return text
 
 
-def changes(incident: Incident, at: datetime) -> list[datetime]:
-    """When what the API shows of it changed, up to `at`: each posted update, and a window's start or end that
-    moved a maintenance on per schedule (no update since "scheduled")."""
-    moments = [u.at for u in incident.updates if u.at <= at]
+def last_change(incident: Incident, at: datetime) -> datetime | None:
+    """When what the API shows of it last changed, up to `at` (None if nothing was posted by then): its last posted
+    update (updates are in time order: load checks it), or a window's start or end that moved a maintenance on
+    per schedule (no update since "scheduled") after it."""
+    posted = incident.updates_until(at)
+    last = posted[-1].at if posted else None
     if incident.window is not None:
-        moments += [b for b in (incident.window.start, incident.window.end)
-                    if b <= at and phase(incident, b).per_schedule]
-    return sorted(moments)
+        for bound in (incident.window.start, incident.window.end):
+            if bound <= at and (last is None or bound > last) and phase(incident, bound).per_schedule:
+                last = bound
+    return last
 
 
 def documents(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str, str | None], str],
@@ -216,8 +219,8 @@ class _Api:
         self.url, self.link = url, link
         self.tz = site.timezone
         self.first = min((i.updates[0].at for i in site.incidents), default=None)
-        # When what the API shows of each incident last changed (see changes), worked out once for all questions
-        self.changed = {i.id: moments[-1] for i in site.incidents if (moments := changes(i, at))}
+        # When what the API shows of each incident last changed (see last_change), worked out once for all questions
+        self.changed = {i.id: last for i in site.incidents if (last := last_change(i, at)) is not None}
         self.touching: dict[str, list[Incident]] = {}  # component -> the incidents that ever touched it
         for item in site.incidents:
             for component_id in item.all_components():
@@ -309,7 +312,7 @@ class _Api:
             "name": incident.title,
             "status": status,
             "created_at": self.time(updates[0].at),
-            "updated_at": self.time(changes(incident, self.at)[-1]),
+            "updated_at": self.time(self.changed.get(incident.id) or last_change(incident, self.at)),
             "monitoring_at": self.time(entered[-1] if entered else None),
             "resolved_at": self.time(resolved),
             "impact": impact,

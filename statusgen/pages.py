@@ -73,6 +73,11 @@ class SiteView:
     def _last_days(self) -> dict:
         return {}
 
+    @cached_property
+    def by_id(self) -> dict[str, Incident]:
+        """Every incident shown, by id (made once per process, whichever pages ask)."""
+        return {i.id: i for i in self.site.incidents}
+
     def phase(self, incident: Incident) -> Phase:
         """Where it stands at the view's time: worked out once per incident and build, however many pages ask."""
         found = self._phases.get(incident.id)
@@ -241,8 +246,7 @@ def component(v: SiteView, component_id: str) -> Page:
     c = v.site.catalog.component[component_id]
     per_area = [(v.site.catalog.area[a], v.now.status(c.id, a)) for a in c.areas]
     days, uptime = v.last_days(c.id)
-    by_id = {i.id: i for i in v.site.incidents}
-    trouble = [(t, [by_id[i] for i in t.incidents]) for t in trouble_days(days)]
+    trouble = [(t, [v.by_id[i] for i in t.incidents]) for t in trouble_days(days)]
     return Page("component", c.id, {"component": c, "per_area": per_area, "bars": strip(c.name, days, uptime),
                                     "trouble": trouble, "legend": legend(), "bar_days": BAR_DAYS,
                                     **_gathered(v, ("component", c.id))})
@@ -369,7 +373,7 @@ class PageJob:
 
 def page_jobs(v: SiteView) -> list[PageJob]:
     """Every HTML page as a call that works it out, so processes can share the work."""
-    by_id = {i.id: i for i in v.site.incidents}
+    by_id = v.by_id
     return [PageJob(kind, key, partial(incident, v, by_id[key]), by_id[key]) if kind == "incident"
             else PageJob(kind, key, partial(BUILDERS[kind], v, key)) for kind, key in page_keys(v)]
 

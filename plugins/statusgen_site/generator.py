@@ -61,6 +61,11 @@ class StatusSiteGenerator(Generator):
         found = self.settings.get("STATUSGEN_REPORT")  # where `statusgen build` reads what was found
         cache = self.settings.get("STATUSGEN_CACHE")  # the build cache's folder (statusgen.cache), if any
         self.cache = Path(cache) if cache else None
+        # What is loaded lives as long as the build: out of the cycle collector's way from the start (enabled
+        # again after the load, it would first walk every object just made, a tenth of a second at 10,000), and
+        # later, when it would otherwise walk every incident again and again as pages are made.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             with self.phases("load"):
                 site = load_site(Path(self.path), self.settings.get("TIMEZONE") or "UTC", cache=self.cache)
@@ -71,9 +76,10 @@ class StatusSiteGenerator(Generator):
                 for problem in err.problems:
                     print(problem, file=sys.stderr)
             raise SystemExit(1) from None  # SystemExit, not an exception: Pelican would print a traceback
-        # What was loaded lives as long as the build: out of the cycle collector's way, which would otherwise walk
-        # every incident again and again as pages are made (a tenth of a warm build).
-        gc.freeze()
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
         when = self.build_time(site)
         if found:
             report.save(found, [], site.unposted(when))
