@@ -173,10 +173,10 @@ def utc_zone() -> Timezone:
 
 def event(site: Site, incident: Incident, posted: tuple[Update, ...], url: str, settings: CalendarSettings) -> Event:
     """The VEVENT of one maintenance window, from the updates posted so far (at least one)."""
-    first, latest = posted[0], posted[-1]
-    status = EVENT_STATUS[latest.state]
     from icalendar import Event
 
+    first, latest = posted[0], posted[-1]
+    status = EVENT_STATUS[latest.state]
     ev = Event()
     ev.add("uid", event_uid(incident, settings.authority))
     ev.add("dtstamp", utc(latest.at))

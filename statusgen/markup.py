@@ -19,7 +19,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}
 
 
 @cache
-def _engine():
+def markdown_engine():
     """The Markdown engine, made at the first text that needs it: most builds (every update's words plain prose,
     or every page that has any taken from the cache) never do."""
     import markdown
@@ -49,7 +49,7 @@ def to_html(text: str, shift_headings: int = 1) -> str:
     plain = plain_paragraphs(text)
     if plain is not None:
         return plain
-    html = _engine().reset().convert(text)
+    html = markdown_engine().reset().convert(text)
     if shift_headings:
         for level in range(6 - shift_headings, 0, -1):
             html = html.replace(f"<h{level}", f"<h{level + shift_headings}").replace(

@@ -548,6 +548,9 @@ class Zygote:
             except ImportError:
                 pass
         cache.code_version()  # likewise: statusgen's code and the libraries' versions, hashed once
+        from .markup import markdown_engine
+
+        markdown_engine()  # and the Markdown engine, which a build makes only when a text needs it
         me = os.getpid()
         while True:
             data, fds, _, _ = socket.recv_fds(sock, 1 << 20, 1)
