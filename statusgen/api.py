@@ -40,7 +40,7 @@ from typing import Any, Callable, MutableMapping
 from . import promises
 from .dates import midnight
 from .model import ENDED_UNCONFIRMED, Component, Incident, Site, Update, by_window, chronological, worst
-from .status import Snapshot, as_posted, phase, snapshot, statuses_set
+from .status import Snapshot, phase, posted, snapshot, statuses_set
 from .wording import INDICATOR
 
 LIMIT = 50  # Statuspage lists the 50 most recent incidents and maintenances
@@ -109,7 +109,7 @@ def documents(site: Site, at: datetime, settings: ApiSettings, url: Callable[[st
     where an output is, relative to the site root (urls.Urls.url); `link(path)` makes such a path into the URL
     clients follow (absolute when the site has one).
     """
-    site = replace(site, incidents=as_posted(site.incidents, at))
+    site = posted(site, at)
     api = _Api(site, at, settings, snapshot(site.catalog, site.incidents, at), url, link)
     incidents = sorted((i for i in site.incidents if not i.is_maintenance), key=chronological, reverse=True)
     maintenance = sorted((i for i in site.incidents if i.is_maintenance and api.maintenance_status(i)),
@@ -146,7 +146,7 @@ def history(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str,
     `reused`: each entry's JSON by `reuse_key(incident)`, for the incidents that have one (closed for good: their
     entry no longer depends on `at`); entries made here are added to it.
     """
-    site = replace(site, incidents=as_posted(site.incidents, at))
+    site = posted(site, at)
     tz = site.timezone
     since = at - timedelta(days=HISTORY_DAYS)
     recent = promises.summary(promises.figures(i, at) for i in site.incidents if i.began >= since)

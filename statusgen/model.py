@@ -253,6 +253,7 @@ class Site:
     catalog: Catalog
     incidents: tuple[Incident, ...]  # sorted by when they began, then id
     timezone: tzinfo
+    posted_at: datetime | None = field(default=None, compare=False)  # the time it was cut at (status.posted)
 
     def unposted(self, when: datetime) -> list[tuple[str, str]]:
         """(path, note) for each incident with updates dated after `when`: honest to leave out, surprising to an

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Mapping
@@ -15,7 +15,7 @@ from .headline import headline, worst_first
 from .ics import Calendar, calendars
 from .model import FINAL_STATES, Incident, Site, Update, chronological
 from .promises import Summary, figures, sentences, share_words, summary, worst_cases
-from .status import (Phase, Snapshot, as_of_update, as_posted, duration, is_final, is_open, is_upcoming, phase,
+from .status import (Phase, Snapshot, as_of_update, duration, is_final, is_open, is_upcoming, phase, posted,
                      snapshot, troubled)
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .urls import Urls
@@ -130,7 +130,7 @@ def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, 
     """What pages, feeds and calendars show at `at`: only what was posted by then. `urls` is where outputs are
     (the defaults unless given). `first_seen`: the day each service first appeared in the catalog (its git
     history), where uptime begins for a service without `since`."""
-    site = replace(site, incidents=as_posted(site.incidents, at))
+    site = posted(site, at)
     url = (urls or Urls()).url
     local = at.astimezone(site.timezone)
     horizon = min(midnight(date(*add_months(local.year, local.month, -UPTIME_MONTHS), 1), site.timezone),

@@ -71,9 +71,9 @@ def forbidden_reason(output: Path, protected: dict[str, Path]) -> str | None:
     for name, folder in folders.items():
         if output in folder.parents:
             return f"it holds {name} ({folder})"
-    content = protected.get("the content folder")
-    if content is not None and content in output.parents:
-        return "it is inside the content folder"
+    for name in ("the content folder", "the cache folder"):  # a site in either would be read or pruned with it
+        if name in protected and protected[name] in output.parents:
+            return f"it is inside {name}"
     if output.exists() and os.path.ismount(output):
         return "it is a mount point (build into a folder inside it)"
     if output.exists() and not output.is_dir():
@@ -360,6 +360,8 @@ class Build:
         for name in ("theme", "plugins"):
             if (self.site / name).is_dir():
                 folders[f"the {name} folder"] = (self.site / name).resolve()
+        if self.cache is not None:  # a cache inside the output would go with every site the build replaces
+            folders["the cache folder"] = self.cache.resolve()
         return folders
 
 

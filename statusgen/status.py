@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Mapping
 
-from .model import (ENDED_UNCONFIRMED, FINAL_STATES, NOT_POSTED, Catalog, Component, Incident, by_window,
+from .model import (ENDED_UNCONFIRMED, FINAL_STATES, NOT_POSTED, Catalog, Component, Incident, Site, by_window,
                     Update, chronological, implied_impact, worst, worst_impact)
 from .wording import INDICATOR, phase_words
 
@@ -183,6 +183,14 @@ def snapshot(catalog: Catalog, incidents: tuple[Incident, ...], at: datetime) ->
     upcoming = tuple(sorted((i for i in incidents if is_upcoming(i, at)), key=by_window))
     return Snapshot(at=at, cells=cells, components=components, areas=areas, indicator=indicator,
                     open=open_incidents, active_maintenance=maintenance, upcoming_maintenance=upcoming)
+
+
+def posted(site: Site, at: datetime) -> Site:
+    """The site as readers may see it at `at` (its incidents through as_posted): itself when it was cut there
+    already, as the view's site is for the API, the uptime and every page made from the view."""
+    if site.posted_at is not None and site.posted_at == at:
+        return site
+    return replace(site, incidents=as_posted(site.incidents, at), posted_at=at)
 
 
 def as_posted(incidents: tuple[Incident, ...], at: datetime) -> tuple[Incident, ...]:

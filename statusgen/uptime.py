@@ -39,7 +39,7 @@ from typing import NamedTuple
 
 from .dates import add_months, midnight
 from .model import STATUS_RANK, STATUSES, Component, Incident, Site
-from .status import areas_hit, as_posted, effective_end, troubled
+from .status import areas_hit, effective_end, posted, troubled
 
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "major_outage": 1.0,
@@ -234,10 +234,10 @@ class Uptime:
         self._start = {c.id: c.since or (first_seen or {}).get(c.id) or fallback for c in site.catalog.components}
         self._at = at.timestamp()
         self._horizon = horizon.timestamp() if horizon is not None else float("-inf")
-        posted = as_posted(site.incidents, at)
-        self._ids = tuple(i.id for i in posted)
+        shown = posted(site, at).incidents
+        self._ids = tuple(i.id for i in shown)
         self._timelines = {key: _Timeline(items) for key, items in
-                           _raw(site, posted, at, weights, horizon).items()}
+                           _raw(site, shown, at, weights, horizon).items()}
 
     def start(self, component_id: str) -> date | None:
         """The first day with records for the component (its `since`, first appearance or the first incident)."""

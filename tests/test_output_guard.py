@@ -66,6 +66,28 @@ def test_a_folder_the_build_reads_or_lives_in_is_refused_even_with_force(project
     assert tree(watched) == before
 
 
+CACHE_CLASHES = [
+    ("status/output", "status/output/.cache", "it holds the cache folder ({cache})"),
+    ("status/output", "status/output", "it is the cache folder"),
+    ("status/.statusgen-cache/site", "status/.statusgen-cache", "it is inside the cache folder"),
+]
+
+
+@pytest.mark.parametrize("target, cache, reason", CACHE_CLASHES, ids=["holds", "is", "inside"])
+def test_an_output_folder_that_is_holds_or_is_inside_the_cache_folder_is_refused(project, target, cache, reason):
+    """Each build replaces its output folder whole: a cache inside it would be thrown away with the old site at every
+    build (the build working, the cache never), and a site inside the cache would be pruned with it."""
+    repo = project.parent
+    output, kept = (repo / target).resolve(), (repo / cache).resolve()
+    before = tree(repo.parent)
+    result = run_build(project, repo / target, "--cache", str(repo / cache), "--force")
+    assert result.exit_code == 1
+    assert result.output == (f"statusgen: refusing to build into {output}: {reason.format(cache=kept)} (expected a "
+                             f"folder of the site's own, such as output/; nothing was changed)\n")
+    assert tree(repo.parent) == before
+    assert run_build(project, repo / target, "--cache", str(repo / "elsewhere")).exit_code == 0
+
+
 @pytest.mark.parametrize("target, reason", [("/", "it is the root of the file system"),
                                             ("/proc", "it is a mount point (build into a folder inside it)")])
 def test_the_root_and_mount_points_are_refused(project, target, reason):
