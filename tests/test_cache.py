@@ -238,6 +238,29 @@ def test_timings_say_where_the_cpu_time_went(example, tmp_path):
     assert not (tmp_path / "out" / ".statusgen-timings.json").exists()  # nothing of it in the published site
 
 
+def test_a_phase_entered_inside_another_is_taken_out_of_it():
+    import time
+
+    from statusgen.timing import Phases
+
+    def spin(seconds: float) -> None:
+        until = time.process_time() + seconds
+        while time.process_time() < until:
+            pass
+
+    phases = Phases()
+    began = time.process_time()
+    with phases("render"):
+        spin(0.05)
+        with phases("markdown"):
+            spin(0.1)
+        phases.timed("markdown", spin)(0.1)
+        spin(0.05)
+    total = time.process_time() - began
+    assert 0.1 <= phases.seconds["render"] < 0.15 and 0.2 <= phases.seconds["markdown"] < 0.25, phases.seconds
+    assert sum(phases.seconds.values()) == pytest.approx(total, abs=0.01)
+
+
 def test_a_cache_on_another_file_system_is_copied_from_not_linked(example, tmp_path):
     """Pages are hard-linked from the cache where they can be; from another file system (no links across) they
     are copied, with the same bytes."""
