@@ -260,6 +260,8 @@ class Site:
         author whose clock ran ahead."""
         notes = []
         for incident in self.incidents:
+            if incident.updates[-1].at <= when:  # updates are in time order: none later (as nearly always)
+                continue
             later = [u for u in incident.updates if u.at > when]
             if later:
                 notes.append((incident.path, f"{len(later)} update(s) dated after the build time {when.isoformat()} "

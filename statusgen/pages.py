@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from datetime import date, datetime, timedelta
-from typing import Any, Callable, Mapping
+from typing import AbstractSet as Set, Any, Callable, Mapping
 
 from .api import LINKED
 from .bars import legend, strip, trouble_days
@@ -54,7 +54,9 @@ class SiteView:
     now: Snapshot
     recent_days: int = 14
     past_limit: int = 50  # past incidents listed on a component or area page; the history has them all
-    uptime: Uptime | None = None
+    # Uptime of every service, worked out when a page first asks for it: only the home, service and uptime pages
+    # do, which a build makes in one process while the others make the rest (and the API, which needs none of it).
+    make_uptime: Callable[[], Uptime] | None = field(default=None, compare=False, repr=False)
     # Every feed and calendar, by the page it belongs to: ("home", None), ("component", id), ("area", id). The
     # same objects are written, so a page shows each with the title it is written with.
     feeds: Mapping[tuple[str, str | None], Feed] = field(default_factory=dict)
@@ -68,6 +70,10 @@ class SiteView:
             began = midnight(daily[0].date, self.site.timezone)
             self._last_days[key] = (daily, self.uptime.overall(component_id, began, self.at))
         return self._last_days[key]
+
+    @cached_property
+    def uptime(self) -> Uptime | None:
+        return self.make_uptime() if self.make_uptime is not None else None
 
     @cached_property
     def _last_days(self) -> dict:
@@ -136,7 +142,8 @@ def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, 
     horizon = min(midnight(date(*add_months(local.year, local.month, -UPTIME_MONTHS), 1), site.timezone),
                   at - timedelta(days=BAR_DAYS + 1))  # the earliest a page asks about: the months of the uptime page
     return SiteView(site=site, at=at, now=snapshot(site.catalog, site.incidents, at), recent_days=recent_days,
-                    past_limit=past_limit, uptime=Uptime(site, at, first_seen=first_seen, horizon=horizon),
+                    past_limit=past_limit,
+                    make_uptime=partial(Uptime, site, at, first_seen=first_seen, horizon=horizon),
                     feeds={feed.about: feed for feed in site_feeds(site, url)},
                     calendars={calendar.about: calendar for calendar in calendars(site, url)})
 
@@ -371,11 +378,13 @@ class PageJob:
         return self.make()
 
 
-def page_jobs(v: SiteView) -> list[PageJob]:
-    """Every HTML page as a call that works it out, so processes can share the work."""
+def page_jobs(v: SiteView, leave_out: Set[str] = frozenset()) -> list[PageJob]:
+    """Every HTML page as a call that works it out, so processes can share the work; none for the incidents whose
+    ids are in `leave_out` (their pages are made another way: taken from the cache)."""
     by_id = v.by_id
     return [PageJob(kind, key, partial(incident, v, by_id[key]), by_id[key]) if kind == "incident"
-            else PageJob(kind, key, partial(BUILDERS[kind], v, key)) for kind, key in page_keys(v)]
+            else PageJob(kind, key, partial(BUILDERS[kind], v, key))
+            for kind, key in page_keys(v) if kind != "incident" or key not in leave_out]
 
 
 BUILDERS = {"home": lambda v, _: home(v), "history": lambda v, _: history(v), "uptime": lambda v, _: uptime(v),

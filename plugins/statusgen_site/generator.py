@@ -177,14 +177,16 @@ class StatusSiteGenerator(Generator):
             self.get_template(kind)
         pairs = feeds.entries(self.view.site.incidents)
         self.pick(pairs)
-        page_list = page_jobs(self.view)
-        keyed = [(job, self.reuse_key(job)) for job in page_list]
-        rendered = [job for job, key in keyed if key not in self.stored]  # the others: placed by start_early
+        placed = {ident for ident, key in self.reuse_keys.items() if key in self.stored}  # by start_early
+        rendered = page_jobs(self.view, leave_out=placed)
         timed = self.phases.timed
         # The site-wide jobs first, the longest at the head: each process takes the next job when it is done with
-        # one, so the two end together.
-        jobs = [timed("api", self.write_api), timed("api", self.write_badges)]
-        jobs += [partial(self.write_page, job) for job in rendered if job.incident is None]
+        # one, so the two end together. The pages that share the uptime and the past incidents of every service
+        # (the view works them out at the first page that asks, once per process) are one job, made in one process.
+        site_pages = [partial(self.write_page, job) for job in rendered if job.incident is None]
+        sharing = [page for page in site_pages if page.args[0].kind in SHARING_KINDS]
+        jobs = [timed("api", self.write_api), partial(_run_all, sharing), timed("api", self.write_badges)]
+        jobs += [page for page in site_pages if page.args[0].kind not in SHARING_KINDS]
         jobs += [partial(timed("calendars", self.write_calendar), cal) for cal in self.view.calendars.values()]
         jobs += [partial(timed("feeds", self.write_feed), feed, pairs) for feed in self.view.feeds.values()]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
@@ -192,17 +194,17 @@ class StatusSiteGenerator(Generator):
         incident_pages = [job for job in rendered if job.incident is not None]
         run_in_processes(jobs + batches([partial(self.write_page, job) for job in incident_pages]),
                          int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
-                         files=len(jobs) + len(page_list))
+                         files=len(jobs) + len(rendered) + len(placed))
         # Only now: the early work ran beside the page writers. What it did not find in the cache (a file gone
         # since the build began) is rendered last.
         failed = self.early_failures()
         self.join_early()
         if failed:
-            run_in_processes(batches([partial(self.write_page, job) for job, key in keyed
-                                      if key in self.stored and job.incident.id in failed]),
+            run_in_processes(batches([partial(self.write_page, job) for job in page_jobs(self.view, placed - failed)
+                                      if job.incident is not None and job.incident.id in failed]),
                              int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
                              files=len(failed))
-        self.pages.prune([key for _, key in keyed if key]
+        self.pages.prune([key for key in self.reuse_keys.values() if key]
                          + [f"{key}-{n}" for _, key in self.picks.values() for n in range(2)])
         if self.settings.get("STATUSGEN_TIMINGS"):
             self.phases.save(self.settings["STATUSGEN_TIMINGS"], time.perf_counter() - self.began)
@@ -415,6 +417,11 @@ class StatusSiteGenerator(Generator):
         path = Path(self.output_path, save_as)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+# The pages whose making asks the view for every service's uptime and past incidents (SiteView.uptime, last_days and
+# past_of, each worked out when first asked for).
+SHARING_KINDS = frozenset({"home", "uptime", "component", "area"})
 
 
 def batches(jobs, size: int = 32):
