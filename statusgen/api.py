@@ -39,7 +39,7 @@ from typing import Any, Callable, MutableMapping
 
 from . import promises
 from .dates import midnight
-from .model import ENDED_UNCONFIRMED, Component, Incident, Site, Update, by_window, chronological, worst
+from .model import ENDED_UNCONFIRMED, Component, Incident, Site, Update, by_window, worst
 from .status import Snapshot, phase, posted, snapshot, statuses_set
 from .wording import INDICATOR
 
@@ -102,16 +102,19 @@ def last_change(incident: Incident, at: datetime) -> datetime | None:
 
 
 def documents(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str, str | None], str],
-              link: Callable[[str], str]) -> dict[str, bytes]:
+              link: Callable[[str], str], now: Snapshot | None = None) -> dict[str, bytes]:
     """Every file of the Statuspage v2 API as of `at`, keyed by its path relative to the site root.
 
     `site` holds what was posted by `at` (it is cut there again, so nothing later can leak). `url(kind, key)` is
     where an output is, relative to the site root (urls.Urls.url); `link(path)` makes such a path into the URL
-    clients follow (absolute when the site has one).
+    clients follow (absolute when the site has one). `now`: the snapshot of that site at `at`, if the caller has it
+    (the view's), else it is worked out here.
     """
     site = posted(site, at)
-    api = _Api(site, at, settings, snapshot(site.catalog, site.incidents, at), url, link)
-    incidents = sorted((i for i in site.incidents if not i.is_maintenance), key=chronological, reverse=True)
+    if now is None or now.at != at:
+        now = snapshot(site.catalog, site.incidents, at)
+    api = _Api(site, at, settings, now, url, link)
+    incidents = [i for i in reversed(site.incidents) if not i.is_maintenance]  # newest first: in chronological order
     maintenance = sorted((i for i in site.incidents if i.is_maintenance and api.maintenance_status(i)),
                          key=by_window, reverse=True)
     unresolved = [api.incident(i) for i in api.now.open]

@@ -120,7 +120,9 @@ class SiteView:
     def past_of(self) -> dict[tuple[str, str | None], list[Incident]]:
         """The closed or past items of every feed's subject (the site, each component, each area), newest first:
         sorted once, gathered in one pass."""
-        every = self.history(self.site.incidents)
+        # The site's incidents are in chronological order (Site), so newest first is that order reversed: the
+        # same list history() would sort, without working out 10,000 sort keys.
+        every = [i for i in reversed(self.site.incidents) if not self.is_open(i)]
         out: dict[tuple[str, str | None], list[Incident]] = {about: [] for about in self.feeds}
         out[SITE] = every
         for item in every:
@@ -284,7 +286,7 @@ def history(v: SiteView) -> Page:
     """Every month from the first incident to now (or the last scheduled window), quiet months included: the
     good months are part of the record too."""
     months: dict[tuple[int, int], list[Incident]] = defaultdict(list)
-    for item in sorted(v.site.incidents, key=chronological, reverse=True):
+    for item in reversed(v.site.incidents):  # newest first: see SiteView.past_of
         began = item.began.astimezone(v.site.timezone)
         months[began.year, began.month].append(item)
     if months:

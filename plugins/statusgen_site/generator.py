@@ -404,7 +404,7 @@ class StatusSiteGenerator(Generator):
     def write_api(self):
         """The Statuspage v2 compatible JSON: what status widgets, exporters and chat bots already read."""
         for name, data in api.documents(self.view.site, self.at, self.api_config, self.urls.url,
-                                        self.link_from(self.urls.url("api", "summary"))).items():
+                                        self.link_from(self.urls.url("api", "summary")), self.view.now).items():
             self.write_bytes(name, data)
         # Our own full history, with every promise and its figures: Statuspage's lists stop at 50.
         reused = self.pages.fragments("history")  # the entries of closed incidents, as an earlier build made them
