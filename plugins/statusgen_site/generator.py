@@ -185,7 +185,8 @@ class StatusSiteGenerator(Generator):
         # (the view works them out at the first page that asks, once per process) are one job, made in one process.
         site_pages = [partial(self.write_page, job) for job in rendered if job.incident is None]
         sharing = [page for page in site_pages if page.args[0].kind in SHARING_KINDS]
-        jobs = [timed("api", self.write_api), partial(_run_all, sharing), timed("api", self.write_badges)]
+        jobs = [timed("api", self.write_api), partial(_run_all, sharing), timed("api", self.write_history),
+                timed("api", self.write_badges)]
         jobs += [page for page in site_pages if page.args[0].kind not in SHARING_KINDS]
         jobs += [partial(timed("calendars", self.write_calendar), cal) for cal in self.view.calendars.values()]
         jobs += [partial(timed("feeds", self.write_feed), feed, pairs) for feed in self.view.feeds.values()]
@@ -406,7 +407,9 @@ class StatusSiteGenerator(Generator):
         for name, data in api.documents(self.view.site, self.at, self.api_config, self.urls.url,
                                         self.link_from(self.urls.url("api", "summary")), self.view.now).items():
             self.write_bytes(name, data)
-        # Our own full history, with every promise and its figures: Statuspage's lists stop at 50.
+
+    def write_history(self):
+        """Our own full history, with every promise and its figures: Statuspage's lists stop at 50."""
         reused = self.pages.fragments("history")  # the entries of closed incidents, as an earlier build made them
         self.write_bytes(self.urls.save_as("history_json"),
                          api.history(self.view.site, self.at, self.api_config, self.urls.url,
