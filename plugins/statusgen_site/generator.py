@@ -181,8 +181,8 @@ class StatusSiteGenerator(Generator):
         rendered = page_jobs(self.view, leave_out=placed)
         timed = self.phases.timed
         # The site-wide jobs first, the longest at the head: each process takes the next job when it is done with
-        # one, so the two end together. The pages that share the uptime and the past incidents of every service
-        # (the view works them out at the first page that asks, once per process) are one job, made in one process.
+        # one, so the two end together. The pages that show the uptime of every service (the view works it out at
+        # the first page that asks, once per process) are one job, made in one process.
         site_pages = [partial(self.write_page, job) for job in rendered if job.incident is None]
         sharing = [page for page in site_pages if page.args[0].kind in SHARING_KINDS]
         jobs = [timed("api", self.write_api), partial(_run_all, sharing), timed("api", self.write_history),
@@ -422,9 +422,9 @@ class StatusSiteGenerator(Generator):
         path.write_bytes(data)
 
 
-# The pages whose making asks the view for every service's uptime and past incidents (SiteView.uptime, last_days and
-# past_of, each worked out when first asked for).
-SHARING_KINDS = frozenset({"home", "uptime", "component", "area"})
+# The pages whose making asks the view for every service's uptime (SiteView.uptime and last_days, worked out when
+# first asked for).
+SHARING_KINDS = frozenset({"home", "uptime", "component"})
 
 
 def batches(jobs, size: int = 32):
