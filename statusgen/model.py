@@ -259,7 +259,9 @@ class Site:
     catalog: Catalog
     incidents: tuple[Incident, ...]  # sorted by when they began, then id
     timezone: tzinfo
-    posted_at: datetime | None = field(default=None, compare=False)  # the time it was cut at (status.posted)
+    # The time status.posted cut it at, on the copy it made: not an argument, so that no copy made with other
+    # incidents (dataclasses.replace) can carry it.
+    posted_at: datetime | None = field(default=None, init=False, compare=False)
 
     def unposted(self, when: datetime) -> list[tuple[str, str]]:
         """(path, note) for each incident with updates dated after `when`: honest to leave out, surprising to an

@@ -190,7 +190,9 @@ def posted(site: Site, at: datetime) -> Site:
     already, as the view's site is for the API, the uptime and every page made from the view."""
     if site.posted_at is not None and site.posted_at == at:
         return site
-    return replace(site, incidents=as_posted(site.incidents, at), posted_at=at)
+    cut = replace(site, incidents=as_posted(site.incidents, at))
+    object.__setattr__(cut, "posted_at", at)  # a frozen dataclass: set once, here, on the copy just made
+    return cut
 
 
 def as_posted(incidents: tuple[Incident, ...], at: datetime) -> tuple[Incident, ...]:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from statusgen.load import load_site
-from statusgen.status import duration, is_active, is_open, is_upcoming, phase, snapshot
+from statusgen.status import duration, is_active, is_open, is_upcoming, phase, posted, snapshot
 from tests.conftest import utc
 
 at = utc  # the time helper of tests/conftest.py, by the name these tests use
@@ -113,6 +113,19 @@ def changing(site):
         ("2026-01-01 12:00", "monitoring", "tv: operational"),
         ("2026-01-01 13:00", "resolved", "phone: operational"),
     ]))
+
+
+def test_a_site_is_cut_at_a_time_once_and_a_copy_with_other_incidents_is_cut_again(site, changing):
+    from dataclasses import replace
+
+    whole = load_site(site.content, "UTC")
+    cut = posted(whole, at("2026-01-01 11:30"))
+    assert [len(i.updates) for i in cut.incidents] == [2] and cut.posted_at == at("2026-01-01 11:30")
+    assert posted(cut, at("2026-01-01 11:30")) is cut  # the view's site: the API and the uptime take it as it is
+    assert [len(i.updates) for i in posted(cut, at("2026-01-01 10:30")).incidents] == [1]  # another time: cut again
+    copy = replace(cut, incidents=whole.incidents)  # a copy with other incidents carries no mark: cut again
+    assert copy.posted_at is None
+    assert [len(i.updates) for i in posted(copy, at("2026-01-01 11:30")).incidents] == [2]
 
 
 @pytest.mark.parametrize("when, cells, state", [
