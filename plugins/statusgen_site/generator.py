@@ -193,9 +193,9 @@ class StatusSiteGenerator(Generator):
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
         jobs += [partial(self.write_favicons), partial(self.write_site_files, writer)]
         incident_pages = [job for job in rendered if job.incident is not None]
+        workers = int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1)
         run_in_processes(jobs + batches([partial(self.write_page, job) for job in incident_pages]),
-                         int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
-                         files=len(jobs) + len(rendered) + len(placed))
+                         workers, self.phases, files=len(jobs) + len(rendered) + len(placed))
         # Only now: the early work ran beside the page writers. What it did not find in the cache (a file gone
         # since the build began) is rendered last.
         failed = self.early_failures()
@@ -203,8 +203,7 @@ class StatusSiteGenerator(Generator):
         if failed:
             run_in_processes(batches([partial(self.write_page, job) for job in page_jobs(self.view, placed - failed)
                                       if job.incident is not None and job.incident.id in failed]),
-                             int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1), self.phases,
-                             files=len(failed))
+                             workers, self.phases, files=len(failed))
         self.pages.prune([key for key in self.reuse_keys.values() if key]
                          + [f"{key}-{n}" for _, key in self.picks.values() for n in range(2)])
         if self.settings.get("STATUSGEN_TIMINGS"):
