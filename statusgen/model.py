@@ -159,13 +159,13 @@ class Incident:
         return self.last.at if self.last.state in FINAL_STATES else None
 
     @cached_property
-    def _last_posix(self) -> float:
+    def last_posix(self) -> float:
         """Its last update's time as POSIX seconds: exact for times to the microsecond (distinct times stay distinct
         floats, in the same order), and compared in a fraction of the time two zoned datetimes take."""
         return self.updates[-1].at.timestamp()
 
     def updates_until(self, at: datetime) -> tuple[Update, ...]:
-        if self._last_posix <= at.timestamp():  # all of them, as nearly always: asked of every incident many times
+        if self.last_posix <= at.timestamp():  # all of them, as nearly always: asked of every incident many times
             return self.updates
         return tuple(u for u in self.updates if u.at <= at)
 

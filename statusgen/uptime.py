@@ -195,8 +195,12 @@ def _raw(site: Site, incidents: tuple[Incident, ...], at: datetime, weights: Map
     """(component, area) -> every stretch of an incident setting a status on it there (those over before
     `horizon` left out)."""
     raw: dict[tuple[str, str], list[_Raw]] = {}
+    now, first = at.timestamp(), horizon.timestamp() if horizon is not None else float("-inf")
     for order, incident in enumerate(incidents):
-        if horizon is not None and effective_end(incident, at) < horizon:
+        if incident.ended is not None:  # closed by its last update: it stopped counting then (or at `at`)
+            if min(incident.last_posix, now) < first:
+                continue
+        elif horizon is not None and effective_end(incident, at) < horizon:
             continue
         where: dict[str, list[list[_Raw]]] = {}  # component -> the lists of the areas it is affected in
         for start, end, statuses in _stretches(incident, at):
