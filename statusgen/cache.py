@@ -317,8 +317,13 @@ class PageStore:
         """Store the page just written at `written` under `key`."""
         if self.folder is None:
             return
-        stored = self.folder / f"{key}.html"
-        tmp = self.folder / f".tmp-{os.getpid()}-{key}"
+        stored = f"{self.folder}/{key}.html"
+        try:
+            os.link(written, stored)  # a key not stored yet, as nearly always: the name appears with the whole page
+            return
+        except OSError:
+            pass  # there already (replaced whole, below), or links not possible here (copied)
+        tmp = f"{self.folder}/.tmp-{os.getpid()}-{key}"
         try:
             try:
                 os.link(written, tmp)
