@@ -268,7 +268,7 @@ class Site:
         author whose clock ran ahead."""
         notes = []
         for incident in self.incidents:
-            if incident.updates[-1].at <= when:  # updates are in time order: none later (as nearly always)
+            if incident.last_posix <= when.timestamp():  # updates are in time order: none later (as nearly always)
                 continue
             later = [u for u in incident.updates if u.at > when]
             if later:

@@ -13,7 +13,7 @@ from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
 from .headline import headline, worst_first
 from .ics import Calendar, calendars
-from .model import FINAL_STATES, Incident, Site, Update, chronological
+from .model import FINAL_STATES, Incident, Site, Update
 from .promises import Summary, figures, sentences, share_words, summary, worst_cases
 from .status import (Phase, Snapshot, as_of_update, duration, is_final, is_open, is_upcoming, phase, posted,
                      snapshot, troubled)
@@ -112,16 +112,12 @@ class SiteView:
         return Promises(incident.eta, next_update, next_update is not None and next_update < self.at,
                         incident.eta is not None and incident.eta < self.at)
 
-    def history(self, incidents) -> list[Incident]:
-        """Closed or past items, newest first."""
-        return sorted((i for i in incidents if not self.is_open(i)), key=chronological, reverse=True)
-
     @cached_property
     def past_of(self) -> dict[tuple[str, str | None], list[Incident]]:
         """The closed or past items of every feed's subject (the site, each component, each area), newest first:
         sorted once, gathered in one pass."""
-        # The site's incidents are in chronological order (Site), so newest first is that order reversed: the
-        # same list history() would sort, without working out 10,000 sort keys.
+        # Closed or past items, newest first: the site's incidents are in chronological order (Site), so that order
+        # reversed, without working out 10,000 sort keys.
         every = [i for i in reversed(self.site.incidents) if not self.is_open(i)]
         out: dict[tuple[str, str | None], list[Incident]] = {about: [] for about in self.feeds}
         out[SITE] = every
