@@ -13,7 +13,7 @@ from datetime import datetime, timezone, tzinfo
 from html import escape
 from typing import Callable, Iterable
 
-from .model import FINAL_STATES, Incident, Site, Update, concerning, instant
+from .model import FINAL_STATES, Incident, Site, Update, concerning
 from .status import as_of_update
 from .markup import to_html
 from .wording import human, state_words, status_words
@@ -66,7 +66,7 @@ def entry_id(authority: str, incident: Incident, update: Update) -> str:
 def entries(incidents: Iterable[Incident]) -> list[tuple[Incident, Update]]:
     """Every update, newest first; ties broken by incident id and position so the order is always the same."""
     pairs = [(i, u) for i in incidents for u in i.updates]
-    pairs.sort(key=lambda p: (instant(p[1].at), p[0].id, p[1].number), reverse=True)
+    pairs.sort(key=lambda p: (p[1].posix, p[0].id, p[1].number), reverse=True)
     return pairs
 
 

@@ -354,6 +354,7 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
     item = _build(values, catalog, kind, summary=summary, opened=opened, ident=path.name[:-3], path=str(path),
                   digest=text_hash)
     if store is not None:
+        item.settle()
         store.put(path, text_hash, signature, item)
     return item
 

@@ -180,14 +180,20 @@ def _check_weights(weights: Mapping[str, float]) -> None:
 
 
 def _stretches(incident: Incident, at: datetime):
-    """(start, end, statuses in trouble) from when it began until it stopped counting, as of `at` (its updates are
-    those posted by then): its statuses change at each update's time."""
-    began, end = incident.began, effective_end(incident, at)
+    """(start, end, statuses in trouble), in POSIX seconds, from when it began until it stopped counting, as of
+    `at` (its updates are those posted by then): its statuses change at each update's time (Update.posix: the
+    same order as the times themselves, to the microsecond)."""
+    began, end = incident.began.timestamp(), effective_end(incident, at).timestamp()
     if end <= began:
         return
-    bounds = [began, *sorted({u.at for u in incident.updates if began < u.at < end}), end]
+    updates = incident.updates
+    bounds = [began, *sorted({u.posix for u in updates if began < u.posix < end}), end]
     for start, stop in zip(bounds, bounds[1:]):
-        yield start, stop, troubled(incident.statuses_at(start))
+        statuses = dict(incident.components)  # Incident.statuses_at(start), without a datetime for `start`
+        for update in updates:
+            if update.posix <= start:
+                statuses.update(update.components)
+        yield start, stop, troubled(statuses)
 
 
 def _raw(site: Site, incidents: tuple[Incident, ...], at: datetime, weights: Mapping[str, float],
@@ -203,8 +209,7 @@ def _raw(site: Site, incidents: tuple[Incident, ...], at: datetime, weights: Map
         elif horizon is not None and effective_end(incident, at) < horizon:
             continue
         where: dict[str, list[list[_Raw]]] = {}  # component -> the lists of the areas it is affected in
-        for start, end, statuses in _stretches(incident, at):
-            a, b = start.timestamp(), end.timestamp()
+        for a, b, statuses in _stretches(incident, at):
             for component_id, status in statuses.items():
                 if component_id not in where:
                     where[component_id] = [raw.setdefault((component_id, area), [])
