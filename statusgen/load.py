@@ -478,7 +478,7 @@ def _incident_paths(content_dir: Path, problems: Problems | None = None) -> list
     folder = content_dir / INCIDENTS_DIR
     report = problems.add if problems is not None else (lambda *args: None)
     site_folder = Path(os.path.realpath(content_dir)).parent
-    found: list[str] = []
+    found: list[tuple[str, str]] = []  # (file name, path)
     seen_folders: set[str] = set()
     todo = [folder] if folder.is_dir() else []
     while todo:
@@ -508,14 +508,14 @@ def _incident_paths(content_dir: Path, problems: Problems | None = None) -> list
                                     f"got a folder {_quoted(entry.name)}; sub-folders may only group files)")
                 todo.append(path)
             elif named and (entry.is_file() or entry.is_symlink()):
-                found.append(path)  # links to outside the site folder are refused when read
+                found.append((entry.name, path))  # links to outside the site folder are refused when read
             elif meant and entry.is_symlink() and not entry.is_file():
                 report(path, 1, "a broken link (expected an incident file, got a link to nothing)")
             elif meant and not entry.is_file():
                 report(path, 1, "not a regular file (expected an incident file YYYY-MM-DD-slug.md)")
             elif meant and problems is not None:
                 _file_name(Path(path), problems)  # says what is wrong with the name
-    return sorted(found, key=lambda p: (os.path.basename(p), p))
+    return [path for _, path in sorted(found)]  # by file name, then folder
 
 
 def load_site(content_dir: Path, timezone_name: str = "UTC", cache: Path | None = None) -> Site:
@@ -544,7 +544,7 @@ def _load_site(content_dir: Path, timezone_name: str, cache: Path | None) -> Sit
     first_of: dict[str, Path] = {}
     paths = _incident_paths(content_dir, problems)
     for path, incident in zip(paths, _load_all(paths, usable, tz, problems, site_folder, store)):
-        ident = os.path.basename(path)[:-3]
+        ident = path.rpartition(os.sep)[2][:-3]  # the file name's stem (os.path.basename, a fraction of the time)
         if ident in first_of:
             problems.add(path, 1, f"duplicate id (expected each incident id once across the sub-folders of "
                                   f"{INCIDENTS_DIR}/, got {_quoted(ident)} again; first in {first_of[ident]})")

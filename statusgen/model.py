@@ -158,6 +158,11 @@ class Incident:
             return self.window.start
         return self.updates[0].at
 
+    @cached_property
+    def began_posix(self) -> float:
+        """`began` as POSIX seconds (the same order, exactly: see Update.posix)."""
+        return self.began.timestamp()
+
     @property
     def last(self) -> Update:
         return self.updates[-1]
@@ -176,7 +181,7 @@ class Incident:
     def settle(self) -> None:
         """Works out now what every build asks of it many times, so that the build cache keeps it with the incident
         (pickled with it) and later builds do not work it out again."""
-        self.began, self.ended  # noqa: B018 - cached properties
+        self.began_posix, self.ended  # noqa: B018 - cached properties
         for update in self.updates:
             update.posix  # noqa: B018
 
@@ -248,9 +253,9 @@ def instant(moment: datetime) -> timedelta:
     return moment - EPOCH
 
 
-def chronological(incident: Incident) -> tuple[timedelta, str]:
+def chronological(incident: Incident) -> tuple[float, str]:
     """The order incidents are listed in: when they began, then by id, so that equal times keep one order."""
-    return instant(incident.began), incident.id
+    return incident.began_posix, incident.id
 
 
 def by_window(incident: Incident) -> tuple[timedelta, str]:
