@@ -265,12 +265,16 @@ class PageStore:
             except OSError:
                 self.folder = None
 
+    def path(self, key: str) -> str:
+        """Where the page `key` is stored (a string: asked once per page)."""
+        return f"{self.folder}/{key}.html"
+
     def place(self, key: str, target: Path | str, save_as: str) -> bool:
         """Put the stored page `key` at `target` (a new file; `save_as` is its path in the site); False when there
         is none."""
         if self.folder is None:
             return False
-        stored, where = f"{self.folder}/{key}.html", str(target)  # strings: called once per page
+        stored, where = self.path(key), str(target)  # strings: called once per page
         if self.take_from_spare(stored, where, save_as):
             return True
         try:
@@ -292,16 +296,13 @@ class PageStore:
 
     def take_from_spare(self, stored: str, where: str, save_as: str) -> bool:
         """Move the page's folder out of the site the last build replaced, if it holds the stored page and nothing
-        else: the very file (the same inode), so the same bytes. False (nothing done) in every other case."""
+        else (see holds). False (nothing done) in every other case."""
         folder, name = os.path.split(save_as)
         if not folder or self.spare is None:
             return False
         old = f"{self.spare}/{folder}"
         try:
-            if not stat.S_ISDIR(os.lstat(old).st_mode) or os.listdir(old) != [name]:
-                return False
-            there, kept = os.lstat(f"{old}/{name}"), os.stat(stored)
-            if (there.st_dev, there.st_ino) != (kept.st_dev, kept.st_ino):
+            if not stat.S_ISDIR(os.lstat(old).st_mode) or not self.holds(old, name, stored):
                 return False
             new = os.path.dirname(where)
             try:
@@ -313,11 +314,38 @@ class PageStore:
             return False
         return True
 
+    def holds(self, folder: str, name: str, stored: str) -> bool:
+        """Whether `folder` (a real folder) holds the stored page `stored` as `name`, and nothing else: the very file
+        (the same inode), so the same bytes."""
+        try:
+            if os.listdir(folder) != [name]:
+                return False
+            there, kept = os.lstat(f"{folder}/{name}"), os.stat(stored)
+        except OSError:
+            return False
+        return (there.st_dev, there.st_ino) == (kept.st_dev, kept.st_ino)
+
+    def take_folder_from_spare(self, folder: str, target: str) -> bool:
+        """Move `folder` (a path in the site) of the site the last build replaced to `target`, a path not there yet,
+        whole: one rename, where taking the folders of its pages one by one (take_from_spare) costs one each. What
+        it holds is the caller's to check (holds) before the site is published."""
+        if self.spare is None:
+            return False
+        old = f"{self.spare}/{folder}"
+        try:
+            if not stat.S_ISDIR(os.lstat(old).st_mode) or os.path.lexists(target):
+                return False
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.rename(old, target)
+        except OSError:
+            return False
+        return True
+
     def keep(self, key: str, written: Path) -> None:
         """Store the page just written at `written` under `key`."""
         if self.folder is None:
             return
-        stored = f"{self.folder}/{key}.html"
+        stored = self.path(key)
         try:
             os.link(written, stored)  # a key not stored yet, as nearly always: the name appears with the whole page
             return

@@ -52,8 +52,26 @@ class Urls:
 
     def save_as(self, kind: str, key: str | None = None) -> str:
         """The file it is written to, relative to the output folder."""
-        entry = self.table[kind]
-        return (entry if isinstance(entry, str) else entry[1]).format(id=key)
+        return _file(self.table[kind]).format(id=key)
+
+    def page_folder(self, kind: str) -> tuple[str, str] | None:
+        """(folder, file name) when every page of `kind` is saved as `<folder>/<its id>/<file name>` and no other
+        output can be saved under `<folder>/`: a folder holding those pages' folders and nothing else."""
+        folder, _, name = _file(self.table[kind]).rpartition("/{id}/")
+        if not folder or not name or "{" in folder + name or "/" in name \
+                or any(part in ("", ".", "..") for part in folder.split("/")):
+            return None
+        prefix = folder + "/"
+        for other, entry in self.table.items():
+            fixed = _file(entry).split("{", 1)[0]  # what every path of that kind starts with
+            if other != kind and (fixed.startswith(prefix) or prefix.startswith(fixed)):
+                return None
+        return folder, name
+
+
+def _file(entry: str | tuple[str, str]) -> str:
+    """The file part of a table entry: where a page is saved, or an output's path."""
+    return entry if isinstance(entry, str) else entry[1]
 
 
 def ticket_url(template: str, ticket: str) -> str:

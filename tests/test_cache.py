@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from statusgen.urls import Urls
 from tests.conftest import BUILD_TIME, ROOT
 
 LATER = "2026-12-24 12:00Z"
@@ -160,6 +161,47 @@ def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_not
     moved = {folder for folder in closed if (out / folder).stat().st_ino == first[folder]}
     assert moved == set(closed) - {edited, replaced, crowded}
     assert not (out / crowded / "notes.txt").exists()
+
+
+def test_nothing_the_replaced_sites_incident_folder_held_besides_checked_pages_is_published(example, tmp_path):
+    """The next build takes the replaced site's incidents/ folder whole: what it holds that is no page of this build
+    (a stray file, the folder of an incident removed since, a link in place of a page's folder, an extra file beside
+    an open incident's page) never reaches the new site."""
+    out = tmp_path / "out"
+    build(example, out)
+    build(example, out)  # the first site is now the spare
+    spare = example / ".statusgen-cache" / "previous-site" / "incidents"
+    folders = sorted(p.name for p in spare.iterdir())
+    linked, removed = folders[0], folders[1]
+    (spare / "notes.txt").write_text("not a page of ours")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.link(spare / linked / "index.html", outside / "index.html")  # the very stored page, but through a link
+    shutil.rmtree(spare / linked)
+    (spare / linked).symlink_to(outside, target_is_directory=True)
+    (example / "content" / "incidents" / f"{removed}.md").unlink()
+    open_now = [p.parent.name for p in out.glob("incidents/*/index.html") if reused(p.parent, example) == 0]
+    assert open_now, "the example has incidents whose pages are made at every build"
+    (spare / open_now[0] / "extra.txt").write_text("left beside a page made anew")
+    build(example, out)
+    cold = tmp_path / "cold"
+    build(example, cold, "--no-cache")
+    assert tree(out) == tree(cold)
+    assert not (out / "incidents" / linked).is_symlink() and (out / "incidents" / linked / "index.html").is_file()
+    assert not (out / "incidents" / removed).exists() and not (out / "incidents" / "notes.txt").exists()
+    assert sorted(p.name for p in (out / "incidents").iterdir()) == sorted(p.name for p in (cold / "incidents").iterdir())
+
+
+def test_the_folder_of_incident_pages_is_taken_whole_only_where_nothing_else_can_be_saved_in_it():
+    assert Urls().page_folder("incident") == ("incidents", "index.html")
+    assert Urls.configured({"incident": ("s/{id}/", "status/inc/{id}/page.html")}).page_folder("incident") \
+        == ("status/inc", "page.html")
+    for save_as in ("{id}.html", "incidents/{id}.html", "api/{id}/index.html", "feeds/{id}/index.html",
+                    "theme/{id}/index.html", "a/../{id}/index.html", "a//{id}/index.html", "{id}/index.html",
+                    "incidents/{id}/{id}.html", "incidents/{id}/x/index.html"):
+        assert Urls.configured({"incident": ("x/{id}/", save_as)}).page_folder("incident") is None, save_as
+    # another kind saved under the folder
+    assert Urls.configured({"history_json": "incidents/history.json"}).page_folder("incident") is None
 
 
 def test_the_time_zone_given_on_the_command_line_is_part_of_the_key(example, tmp_path):

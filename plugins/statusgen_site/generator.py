@@ -11,6 +11,8 @@ import json
 import logging
 import os
 import select
+import shutil
+import stat
 import sys
 import threading
 import time
@@ -258,20 +260,64 @@ class StatusSiteGenerator(Generator):
         self.early, self.failed_early = None, set()
         if not closed:
             return
+        taken = self.take_incident_folders(site, {ident for ident, _ in closed})
         if not hasattr(os, "fork") or threading.active_count() > 1:
-            self.failed_early = {ident for ident, key in closed if not self.place_page(ident, key)}
+            self.failed_early = set(self.place_pages(closed, taken))
             return
         failures, sending = os.pipe()
 
         def work() -> None:  # in the forked process
             os.close(failures)
-            failed = [ident for ident, key in closed if not self.place_page(ident, key)]
+            failed = self.place_pages(closed, taken)
             with os.fdopen(sending, "wb") as pipe:
                 pipe.write(json.dumps(failed).encode("utf-8"))
 
         pid, said = forked(work, self.phases)
         os.close(sending)
         self.early = (pid, failures, said)
+
+    def take_incident_folders(self, site, closed: set[str]) -> tuple[str, str, set[str]] | None:
+        """Where the URL layout has a folder of incident pages' folders (Urls.page_folder), that folder of the site
+        the last build replaced, moved into this one whole (one rename instead of one per page): (its path here, the
+        pages' file name, the ids of every incident loaded). The folders of incidents not closed for good (`closed`:
+        the ids of those whose pages are stored) are removed at once: the page writers make them anew. The rest is
+        checked by place_pages. None where there is no such folder (the pages are then taken one by one)."""
+        layout = self.urls.page_folder("incident")
+        if layout is None:
+            return None
+        folder, name = layout
+        target = os.path.join(self.output_path, folder)
+        if not self.pages.take_folder_from_spare(folder, target):
+            return None
+        for item in site.incidents:
+            if item.id not in closed:
+                _remove(os.path.join(target, item.id))
+        return target, name, {item.id for item in site.incidents}
+
+    def place_pages(self, closed: list[tuple[str, str]], taken: tuple[str, str, set[str]] | None) -> list[str]:
+        """The pages of incidents closed for good put in place ((id, key) of each: see start_early); the ids of
+        those the cache did not have. With a folder taken whole (take_incident_folders): what no incident of this
+        build is (one removed since, a stray file) is removed, and each page folder is kept only if it holds the
+        very stored page and nothing else (PageStore.holds); any other is made anew."""
+        if taken is None:
+            return [ident for ident, key in closed if not self.place_page(ident, key)]
+        target, name, ids = taken
+        with self.phases("reuse"):
+            folders = set()
+            with os.scandir(target) as listing:
+                entries = list(listing)  # read whole before any is removed
+            for entry in entries:
+                if entry.name not in ids:
+                    _remove(entry.path)
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.add(entry.name)
+            redo = []
+            for ident, key in closed:
+                where = os.path.join(target, ident)
+                if ident not in folders or not self.pages.holds(where, name, self.pages.path(key)):
+                    _remove(where)
+                    redo.append((ident, key))
+        return [ident for ident, key in redo if not self.place_page(ident, key)]
 
     def place_page(self, ident: str, key: str) -> bool:
         """An incident's page, as an earlier build with the same inputs wrote it, from the cache."""
@@ -424,6 +470,18 @@ class StatusSiteGenerator(Generator):
 # The pages whose making asks the view for every service's uptime (SiteView.uptime and last_days, worked out when
 # first asked for).
 SHARING_KINDS = frozenset({"home", "uptime", "component"})
+
+
+def _remove(path: str) -> None:
+    """Whatever is at `path` (a folder with all it holds, a file, a link), if anything."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
 
 
 def batches(jobs, size: int = 32):
