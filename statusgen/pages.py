@@ -99,7 +99,7 @@ class SiteView:
         return duration(incident, self.at)
 
     def is_open(self, incident: Incident) -> bool:
-        return self.phase(incident).is_open
+        return not is_final(incident, self.at) and self.phase(incident).is_open
 
     def affected_heading(self, incident: Incident) -> str:
         return affected_heading(is_upcoming(incident, self.at))

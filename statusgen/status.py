@@ -57,17 +57,20 @@ def phase(incident: Incident, at: datetime) -> Phase:
 def is_open(incident: Incident, at: datetime) -> bool:
     """Posted by `at` and not over: an incident not yet resolved, a maintenance not completed, cancelled or past
     its window."""
-    return phase(incident, at).is_open
+    return not is_final(incident, at) and phase(incident, at).is_open
 
 
 def is_final(incident: Incident, at: datetime) -> bool:
     """Closed by an update and with nothing left to post by `at`: what its page shows no longer depends on `at`
-    (a build may reuse the page of an earlier build with the same inputs)."""
-    return incident.ended is not None and incident.ended <= at
+    (a build may reuse the page of an earlier build with the same inputs). Its phase is then that update's final
+    state, whatever its window: the quick answer (POSIX seconds compared) for nearly every incident of a history."""
+    return incident.ended is not None and incident.last_posix <= at.timestamp()
 
 
 def is_active(incident: Incident, at: datetime) -> bool:
     """Whether it sets component statuses at `at`: an open incident, or maintenance in progress."""
+    if is_final(incident, at):
+        return False
     p = phase(incident, at)
     if not p.is_posted or p.is_closed:
         return False
@@ -78,7 +81,7 @@ def is_active(incident: Incident, at: datetime) -> bool:
 
 def is_upcoming(incident: Incident, at: datetime) -> bool:
     """Maintenance announced by `at` whose window has not started (nor been started or cancelled by an update)."""
-    return incident.is_maintenance and phase(incident, at).state == "scheduled"
+    return incident.is_maintenance and not is_final(incident, at) and phase(incident, at).state == "scheduled"
 
 
 def effective_end(incident: Incident, at: datetime) -> datetime:
@@ -200,8 +203,11 @@ def as_posted(incidents: tuple[Incident, ...], at: datetime) -> tuple[Incident, 
 
     Pages, feeds and calendars are all made from this, so none of them can show what another does not yet.
     """
-    shown = []
+    shown, now = [], at.timestamp()
     for incident in incidents:
+        if incident.last_posix <= now:  # every update posted by then, as nearly always (Incident.updates_until)
+            shown.append(incident)
+            continue
         posted = incident.updates_until(at)
         if len(posted) == len(incident.updates):
             shown.append(incident)
