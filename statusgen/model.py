@@ -181,7 +181,7 @@ class Incident:
     def settle(self) -> None:
         """Works out now what every build asks of it many times, so that the build cache keeps it with the incident
         (pickled with it) and later builds do not work it out again."""
-        self.began_posix, self.ended  # noqa: B018 - cached properties
+        self.began_posix, self.ended, self._touched  # noqa: B018 - cached properties
         for update in self.updates:
             update.posix  # noqa: B018
 
