@@ -275,7 +275,7 @@ class PageStore:
         if self.folder is None:
             return False
         stored, where = self.path(key), str(target)  # strings: called once per page
-        if self.take_from_spare(stored, where, save_as):
+        if self.take_from_spare(key, where, save_as):
             return True
         try:
             os.mkdir(os.path.dirname(where))
@@ -294,16 +294,16 @@ class PageStore:
                 return False
         return True
 
-    def take_from_spare(self, stored: str, where: str, save_as: str) -> bool:
+    def take_from_spare(self, key: str, where: str, save_as: str) -> bool:
         """Move the page's folder out of the site the last build replaced, if it holds the stored page and nothing
         else (see holds). False (nothing done) in every other case."""
         folder, name = os.path.split(save_as)
         if not folder or self.spare is None:
             return False
         old = f"{self.spare}/{folder}"
+        if not self.spare_holds(folder, name, key):
+            return False
         try:
-            if not stat.S_ISDIR(os.lstat(old).st_mode) or not self.holds(old, name, stored):
-                return False
             new = os.path.dirname(where)
             try:
                 os.rename(old, new)
@@ -324,6 +324,17 @@ class PageStore:
         except OSError:
             return False
         return (there.st_dev, there.st_ino) == (kept.st_dev, kept.st_ino)
+
+    def spare_holds(self, folder: str, name: str, key: str) -> bool:
+        """Whether `folder` (a path in the site) of the site the last build replaced is a real folder holding the
+        stored page `key` as `name`, and nothing else (holds)."""
+        if self.spare is None:
+            return False
+        old = f"{self.spare}/{folder}"
+        try:
+            return stat.S_ISDIR(os.lstat(old).st_mode) and self.holds(old, name, self.path(key))
+        except OSError:
+            return False
 
     def take_folder_from_spare(self, folder: str, target: str) -> bool:
         """Move `folder` (a path in the site) of the site the last build replaced to `target`, a path not there yet,

@@ -172,7 +172,8 @@ def test_nothing_the_replaced_sites_incident_folder_held_besides_checked_pages_i
     build(example, out)  # the first site is now the spare
     spare = example / ".statusgen-cache" / "previous-site" / "incidents"
     folders = sorted(p.name for p in spare.iterdir())
-    linked, removed = folders[0], folders[1]
+    linked, removed, kept = folders[1], folders[2], folders[3]  # not the first, middle or last: those are looked at
+    kept_inode = (spare / kept).stat().st_ino  # before the folder is taken whole
     (spare / "notes.txt").write_text("not a page of ours")
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -189,7 +190,26 @@ def test_nothing_the_replaced_sites_incident_folder_held_besides_checked_pages_i
     assert tree(out) == tree(cold)
     assert not (out / "incidents" / linked).is_symlink() and (out / "incidents" / linked / "index.html").is_file()
     assert not (out / "incidents" / removed).exists() and not (out / "incidents" / "notes.txt").exists()
-    assert sorted(p.name for p in (out / "incidents").iterdir()) == sorted(p.name for p in (cold / "incidents").iterdir())
+    assert (out / "incidents" / kept).stat().st_ino == kept_inode  # taken, not made anew
+
+
+def test_a_replaced_site_built_without_the_cache_gives_nothing(example, tmp_path):
+    """Its pages are not the stored files: none is taken from it, and the build is a cold one's bytes. The build
+    after that takes from the spare again. (A build takes from the site before the one it replaces.)"""
+    out = tmp_path / "out"
+    build(example, out)  # fills the cache
+    build(example, out, "--no-cache")
+    build(example, out)  # the pages are the stored files, linked anew
+    folders = {p.parent.name: p.parent.stat().st_ino for p in out.glob("incidents/*/index.html")}
+    build(example, out)  # the spare is the site built without the cache
+    cold = tmp_path / "cold"
+    build(example, cold, "--no-cache")
+    assert tree(out) == tree(cold)
+    assert reused(out, example) > 5
+    build(example, out)  # the spare is made of stored pages again: their folders are taken, not made anew
+    taken = {p.parent.name for p in out.glob("incidents/*/index.html") if p.parent.stat().st_ino == folders.get(
+        p.parent.name)}
+    assert len(taken) == reused(out, example) > 5
 
 
 def test_the_folder_of_incident_pages_is_taken_whole_only_where_nothing_else_can_be_saved_in_it():

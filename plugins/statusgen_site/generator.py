@@ -260,7 +260,7 @@ class StatusSiteGenerator(Generator):
         self.early, self.failed_early = None, set()
         if not closed:
             return
-        taken = self.take_incident_folders(site, {ident for ident, _ in closed})
+        taken = self.take_incident_folders(site, closed)
         if not hasattr(os, "fork") or threading.active_count() > 1:
             self.failed_early = set(self.place_pages(closed, taken))
             return
@@ -276,21 +276,28 @@ class StatusSiteGenerator(Generator):
         os.close(sending)
         self.early = (pid, failures, said)
 
-    def take_incident_folders(self, site, closed: set[str]) -> tuple[str, str, set[str]] | None:
+    def take_incident_folders(self, site, closed: list[tuple[str, str]]) -> tuple[str, str, set[str]] | None:
         """Where the URL layout has a folder of incident pages' folders (Urls.page_folder), that folder of the site
         the last build replaced, moved into this one whole (one rename instead of one per page): (its path here, the
         pages' file name, the ids of every incident loaded). The folders of incidents not closed for good (`closed`:
-        the ids of those whose pages are stored) are removed at once: the page writers make them anew. The rest is
-        checked by place_pages. None where there is no such folder (the pages are then taken one by one)."""
+        (id, key) of those whose pages are stored) are removed at once: the page writers make them anew. The rest
+        is checked by place_pages. None where there is no such folder, or where the spare is not made of stored
+        pages (none of three, spread over the history, is: a site built without the cache, say); then no page is
+        looked for in the spare at all."""
         layout = self.urls.page_folder("incident")
         if layout is None:
             return None
         folder, name = layout
+        sample = {closed[n * (len(closed) - 1) // 2] for n in range(3)}  # the first, the middle and the last
+        if not any(self.pages.spare_holds(f"{folder}/{ident}", name, key) for ident, key in sample):
+            self.pages.spare = None
+            return None
         target = os.path.join(self.output_path, folder)
         if not self.pages.take_folder_from_spare(folder, target):
             return None
+        ids = {ident for ident, _ in closed}
         for item in site.incidents:
-            if item.id not in closed:
+            if item.id not in ids:
                 _remove(os.path.join(target, item.id))
         return target, name, {item.id for item in site.incidents}
 
