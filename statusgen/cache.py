@@ -252,6 +252,14 @@ class IncidentStore:
             pass  # a cache that cannot be written only makes the next build slower
 
 
+def _sole(folder: str, name: str) -> os.stat_result | None:
+    """The lstat of `folder`/`name` when the folder holds that and nothing else; None otherwise."""
+    try:
+        return os.lstat(f"{folder}/{name}") if os.listdir(folder) == [name] else None
+    except OSError:
+        return None
+
+
 class PageStore:
     """Finished pages under `pages/<site key>/`, shared by the processes of one build by hard links (or copies)."""
 
@@ -295,15 +303,15 @@ class PageStore:
         return True
 
     def take_from_spare(self, key: str, where: str, save_as: str) -> bool:
-        """Move the page's folder out of the site the last build replaced, if it holds the stored page and nothing
-        else (see holds). False (nothing done) in every other case."""
+        """Move the page's folder out of the site the last build replaced, if it is a real folder holding the stored
+        page and nothing else (see holds). False (nothing done) in every other case."""
         folder, name = os.path.split(save_as)
         if not folder or self.spare is None:
             return False
         old = f"{self.spare}/{folder}"
-        if not self.spare_holds(folder, name, key):
-            return False
         try:
+            if not stat.S_ISDIR(os.lstat(old).st_mode) or not self.holds(old, name, key):
+                return False
             new = os.path.dirname(where)
             try:
                 os.rename(old, new)
@@ -314,27 +322,39 @@ class PageStore:
             return False
         return True
 
-    def holds(self, folder: str, name: str, stored: str) -> bool:
-        """Whether `folder` (a real folder) holds the stored page `stored` as `name`, and nothing else: the very file
-        (the same inode), so the same bytes."""
+    def holds(self, folder: str, name: str, key: str) -> bool:
+        """Whether `folder` holds the stored page `key` as `name`, and nothing else: the very file (the same inode),
+        so the same bytes."""
+        there = _sole(folder, name)
+        return there is not None and self._is_stored(there, key)
+
+    def adopt(self, folder: str, name: str, key: str) -> bool:
+        """Make `folder` (a real folder, from the spare site) hold the stored page `key` as `name`, and nothing else:
+        as it is when it holds the very file (holds); with the stored page put in place of the file there when it
+        holds nothing but a file of that name (a page an earlier build made without the cache, say), which costs
+        less than a new folder. False (the folder is the caller's to remove) when it holds anything else."""
+        there = _sole(folder, name)
+        if there is None or not stat.S_ISREG(there.st_mode):
+            return False
+        if self._is_stored(there, key):
+            return True
+        page = f"{folder}/{name}"
         try:
-            if os.listdir(folder) != [name]:
-                return False
-            there, kept = os.lstat(f"{folder}/{name}"), os.stat(stored)
+            os.unlink(page)
+            try:
+                os.link(self.path(key), page)
+            except OSError:  # another file system, or links not allowed: a copy does the same
+                shutil.copyfile(self.path(key), page)
+        except OSError:
+            return False
+        return True
+
+    def _is_stored(self, there: os.stat_result, key: str) -> bool:
+        try:
+            kept = os.stat(self.path(key))
         except OSError:
             return False
         return (there.st_dev, there.st_ino) == (kept.st_dev, kept.st_ino)
-
-    def spare_holds(self, folder: str, name: str, key: str) -> bool:
-        """Whether `folder` (a path in the site) of the site the last build replaced is a real folder holding the
-        stored page `key` as `name`, and nothing else (holds)."""
-        if self.spare is None:
-            return False
-        old = f"{self.spare}/{folder}"
-        try:
-            return stat.S_ISDIR(os.lstat(old).st_mode) and self.holds(old, name, self.path(key))
-        except OSError:
-            return False
 
     def take_folder_from_spare(self, folder: str, target: str) -> bool:
         """Move `folder` (a path in the site) of the site the last build replaced to `target`, a path not there yet,

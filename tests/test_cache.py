@@ -134,7 +134,8 @@ def test_a_change_to_any_input_is_seen_by_the_next_warm_build(example, tmp_path,
 
 def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_nothing_else_is(example, tmp_path):
     """The site a build replaces is kept in the cache; the next build moves the folders of pages that are still the
-    very files the cache holds out of it (a rename, not a new folder), and makes every other page anew."""
+    very files the cache holds out of it (a rename, not a new folder), puts the stored page in a folder that holds
+    only another file of the page's name, and makes every other page anew."""
     out = tmp_path / "out"
     build(example, out)
     stored = {(p.stat().st_dev, p.stat().st_ino) for p in (example / ".statusgen-cache" / "pages").rglob("*.html")}
@@ -150,7 +151,7 @@ def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_not
     page = spare / replaced / "index.html"
     text = page.read_bytes()
     page.unlink()
-    page.write_bytes(text)  # the same bytes, but not the stored file: not taken on trust
+    page.write_bytes(text)  # the same bytes, but not the stored file: not trusted
     (spare / crowded / "notes.txt").write_text("not a page of ours")  # a folder holding more than the page
     edit(example / "content" / "incidents" / "2025-12-09-email-delays.md", "title: ", "title: Edited ")
     build(example, out)
@@ -159,7 +160,9 @@ def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_not
     assert tree(out) == tree(cold)
     assert b"Edited" in (out / edited / "index.html").read_bytes()
     moved = {folder for folder in closed if (out / folder).stat().st_ino == first[folder]}
-    assert moved == set(closed) - {edited, replaced, crowded}
+    assert moved == set(closed) - {edited, crowded}  # the folder holding another file with the page's name is kept
+    replaced_page = (out / replaced / "index.html").stat()
+    assert (replaced_page.st_dev, replaced_page.st_ino) in stored  # but its file is the stored page, linked anew
     assert not (out / crowded / "notes.txt").exists()
 
 

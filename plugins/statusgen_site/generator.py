@@ -281,17 +281,11 @@ class StatusSiteGenerator(Generator):
         the last build replaced, moved into this one whole (one rename instead of one per page): (its path here, the
         pages' file name, the ids of every incident loaded). The folders of incidents not closed for good (`closed`:
         (id, key) of those whose pages are stored) are removed at once: the page writers make them anew. The rest
-        is checked by place_pages. None where there is no such folder, or where the spare is not made of stored
-        pages (none of three, spread over the history, is: a site built without the cache, say); then no page is
-        looked for in the spare at all."""
+        is checked by place_pages. None where there is no such folder (the pages are then taken one by one)."""
         layout = self.urls.page_folder("incident")
         if layout is None:
             return None
         folder, name = layout
-        sample = {closed[n * (len(closed) - 1) // 2] for n in range(3)}  # the first, the middle and the last
-        if not any(self.pages.spare_holds(f"{folder}/{ident}", name, key) for ident, key in sample):
-            self.pages.spare = None
-            return None
         target = os.path.join(self.output_path, folder)
         if not self.pages.take_folder_from_spare(folder, target):
             return None
@@ -304,8 +298,9 @@ class StatusSiteGenerator(Generator):
     def place_pages(self, closed: list[tuple[str, str]], taken: tuple[str, str, set[str]] | None) -> list[str]:
         """The pages of incidents closed for good put in place ((id, key) of each: see start_early); the ids of
         those the cache did not have. With a folder taken whole (take_incident_folders): what no incident of this
-        build is (one removed since, a stray file) is removed, and each page folder is kept only if it holds the
-        very stored page and nothing else (PageStore.holds); any other is made anew."""
+        build is (one removed since, a stray file) is removed, and each page folder is kept if it holds the very
+        stored page, or only a file in its place (then replaced by the stored page: PageStore.adopt); any other is
+        made anew."""
         if taken is None:
             return [ident for ident, key in closed if not self.place_page(ident, key)]
         target, name, ids = taken
@@ -321,7 +316,7 @@ class StatusSiteGenerator(Generator):
             redo = []
             for ident, key in closed:
                 where = os.path.join(target, ident)
-                if ident not in folders or not self.pages.holds(where, name, self.pages.path(key)):
+                if ident not in folders or not self.pages.adopt(where, name, key):
                     _remove(where)
                     redo.append((ident, key))
         return [ident for ident, key in redo if not self.place_page(ident, key)]
