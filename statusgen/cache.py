@@ -359,7 +359,7 @@ class PageStore:
     def take_folder_from_spare(self, folder: str, target: str) -> bool:
         """Move `folder` (a path in the site) of the site the last build replaced to `target`, a path not there yet,
         whole: one rename, where taking the folders of its pages one by one (take_from_spare) costs one each. What
-        it holds is the caller's to check (holds) before the site is published."""
+        it holds is the caller's to check (adopt) before the site is published."""
         if self.spare is None:
             return False
         old = f"{self.spare}/{folder}"
@@ -450,7 +450,13 @@ class Fragments(dict):
         super().__setitem__(key, value)
 
     def save(self) -> None:
+        """Write back the entries this build asked for, when enough differs from what was read (as IncidentStore
+        does): rewriting 10,000 entries for one new one would cost more than making that one again at the next
+        builds until then (a fiftieth of the whole, or a first file)."""
         if self.path is None or self.asked == self.read:
+            return
+        differ = len(self.asked - self.read) + len(self.read - self.asked)
+        if self.read and differ * 50 < len(self.asked):
             return
         try:
             _replace(self.path, pickle.dumps({k: self[k] for k in self.asked if k in self},
