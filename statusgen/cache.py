@@ -409,16 +409,22 @@ class PageStore:
         """A named table of texts in this set (entries of history.json, say), read now, written by save()."""
         return Fragments(self.folder / f".{name}.pickle" if self.folder is not None else None)
 
-    def prune(self, keys: Iterable[str]) -> None:
-        """Drop this set's pages not in `keys` (closed incidents since changed or removed), and all but the
-        newest KEEP_PAGE_SETS sets."""
+    def prune(self, keys: Iterable[str], made: bool = False) -> None:
+        """Drop this set's closed incidents' pages not in `keys` (since changed or removed), and all but the newest
+        KEEP_PAGE_SETS sets (and what a killed build left). `made`: drop instead the files made_or_kept stores (a
+        feed's or a calendar's, named `key-n`) not in `keys`; each sort is pruned by the job that knows its keys,
+        and neither touches the other's files."""
         if self.folder is None:
             return
         wanted = {f"{key}.html" for key in keys}
         try:
             for entry in os.scandir(self.folder):
-                if entry.name not in wanted and not entry.name.endswith(".pickle") and not entry.is_dir():
+                name = entry.name
+                is_made = name.endswith(".html") and "-" in name and not name.startswith(".")
+                if is_made == made and name not in wanted and not name.endswith(".pickle") and not entry.is_dir():
                     Path(entry.path).unlink(missing_ok=True)
+            if made:
+                return
             sets = sorted((e for e in os.scandir(self.folder.parent) if e.is_dir()),
                           key=lambda e: e.stat().st_mtime, reverse=True)
             for old in sets[KEEP_PAGE_SETS:]:

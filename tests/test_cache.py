@@ -85,8 +85,21 @@ def test_a_feed_is_made_again_when_an_entry_in_it_changes_or_when_an_empty_one_i
               if (tmp_path / "first" / p.relative_to(tmp_path / "edited-warm")).read_bytes() != p.read_bytes()}
     assert "feeds/all.atom.xml" in remade and "feeds/all.rss.xml" in remade
     assert reused(tmp_path / "edited-warm", example, "*.xml") > 0  # the feeds it is not in came from the cache
+    shown = [*(tmp_path / "edited-warm" / "feeds").rglob("*.xml"), *(tmp_path / "edited-warm").rglob("*.ics")]
+    assert stored_feeds(example) == len(shown)  # those of the feeds as they were before are dropped from the cache
     cold, warm = cold_and_warm(example, tmp_path, "later", when=LATER)  # a feed with no entries says when
     assert warm == cold
+
+
+def test_what_a_killed_build_left_in_the_cache_is_dropped_by_the_next(example, tmp_path):
+    build(example, tmp_path / "first")
+    sets = [p for p in (example / ".statusgen-cache" / "pages").iterdir() if p.is_dir()]
+    assert len(sets) == 1
+    left = [sets[0] / f".tmp-1-{'a' * 64}", sets[0] / f"{'b' * 64}.html", sets[0] / f"{'c' * 64}-0.html"]
+    for path in left:
+        path.write_text("half a page")
+    build(example, tmp_path / "second")
+    assert not any(path.exists() for path in left)
 
 
 def test_a_calendar_is_made_again_when_its_maintenance_changes_or_more_of_it_is_posted(example, tmp_path):

@@ -177,8 +177,6 @@ class StatusSiteGenerator(Generator):
             self.env.bytecode_cache = FileSystemBytecodeCache(str(self.pages.templates()))
         for kind in PAGE_KINDS:  # compiled here, before the page writers fork, so that none compiles them again
             self.get_template(kind)
-        pairs = feeds.entries(self.view.site.incidents)
-        self.pick(pairs)
         placed = {ident for ident, key in self.reuse_keys.items() if key in self.stored}  # by start_early
         rendered = page_jobs(self.view, leave_out=placed)
         timed = self.phases.timed
@@ -190,14 +188,14 @@ class StatusSiteGenerator(Generator):
         jobs = [timed("api", self.write_api), partial(_run_all, sharing), timed("api", self.write_history),
                 timed("api", self.write_badges)]
         jobs += [page for page in site_pages if page.args[0].kind not in SHARING_KINDS]
-        jobs += [partial(timed("calendars", self.write_calendar), cal) for cal in self.view.calendars.values()]
-        jobs += [partial(timed("feeds", self.write_feed), feed, pairs) for feed in self.view.feeds.values()]
+        jobs += [self.write_feeds]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
         jobs += [partial(self.write_favicons), partial(self.write_site_files, writer)]
         incident_pages = [job for job in rendered if job.incident is not None]
         workers = int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1)
         run_in_processes(jobs + batches([partial(self.write_page, job) for job in incident_pages]),
-                         workers, self.phases, files=len(jobs) + len(rendered) + len(placed))
+                         workers, self.phases, files=len(jobs) + len(rendered) + len(placed)
+                         + 2 * len(self.view.feeds) + len(self.view.calendars))
         # Only now: the early work ran beside the page writers. What it did not find in the cache (a file gone
         # since the build began) is rendered last.
         failed = self.early_failures()
@@ -206,8 +204,7 @@ class StatusSiteGenerator(Generator):
             run_in_processes(batches([partial(self.write_page, job) for job in page_jobs(self.view, placed - failed)
                                       if job.incident is not None and job.incident.id in failed]),
                              workers, self.phases, files=len(failed))
-        self.pages.prune([key for key in self.reuse_keys.values() if key]
-                         + [f"{key}-{n}" for _, key in self.picks.values() for n in range(2)])
+        self.pages.prune([key for key in self.reuse_keys.values() if key])
         if self.settings.get("STATUSGEN_TIMINGS"):
             self.phases.save(self.settings["STATUSGEN_TIMINGS"], time.perf_counter() - self.began)
 
@@ -393,6 +390,20 @@ class StatusSiteGenerator(Generator):
         local["output_file"] = save_as
         local.update(kwargs)
         return template.render(local)
+
+    def write_feeds(self) -> None:
+        """Every feed and calendar, as one job: what each shows is picked from every update of the site, newest
+        first (feeds.entries), which is worked out once, here, beside the other jobs rather than before them. The
+        files of feeds and calendars stored by earlier builds and not shown now are dropped from the cache after."""
+        pairs = feeds.entries(self.view.site.incidents)
+        self.pick(pairs)
+        for cal in self.view.calendars.values():
+            with self.phases("calendars"):
+                self.write_calendar(cal)
+        for feed in self.view.feeds.values():
+            with self.phases("feeds"):
+                self.write_feed(feed, pairs)
+        self.pages.prune([f"{key}-{n}" for _, key in self.picks.values() for n in range(2)], made=True)
 
     def pick(self, pairs) -> None:
         """What each feed and calendar shows, and the cache key of its files. A feed's bytes depend on its entries
