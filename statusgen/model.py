@@ -173,7 +173,7 @@ class Incident:
         last = self.updates[-1]
         return last.at if last.state in FINAL_STATES else None
 
-    @property
+    @cached_property
     def last_posix(self) -> float:
         """Its last update's time as POSIX seconds (Update.posix)."""
         return self.updates[-1].posix
@@ -181,7 +181,7 @@ class Incident:
     def settle(self) -> None:
         """Works out now what every build asks of it many times, so that the build cache keeps it with the incident
         (pickled with it) and later builds do not work it out again."""
-        self.began_posix, self.ended, self._touched  # noqa: B018 - cached properties
+        self.began_posix, self.ended, self.last_posix, self._touched  # noqa: B018 - cached properties
         for update in self.updates:
             update.posix  # noqa: B018
 

@@ -119,13 +119,17 @@ class SiteView:
         # Closed or past items, newest first: the site's incidents are in chronological order (Site), so that order
         # reversed, without working out 10,000 sort keys.
         every = [i for i in reversed(self.site.incidents) if not self.is_open(i)]
+        by_component: dict[str, list[Incident]] = defaultdict(list)
+        by_area: dict[str, list[Incident]] = defaultdict(list)
+        for item in every:  # 10,000 incidents touch 100,000 lists: by id, not by a key made for each
+            for component_id in item.all_components():
+                by_component[component_id].append(item)
+            for area_id in item.areas:
+                by_area[area_id].append(item)
         out: dict[tuple[str, str | None], list[Incident]] = {about: [] for about in self.feeds}
         out[SITE] = every
-        for item in every:
-            for component_id in item.all_components():
-                out.setdefault(("component", component_id), []).append(item)
-            for area_id in item.areas:
-                out.setdefault(("area", area_id), []).append(item)
+        out.update({("component", ident): items for ident, items in by_component.items()})
+        out.update({("area", ident): items for ident, items in by_area.items()})
         return out
 
 
