@@ -336,7 +336,7 @@ class PageStore:
         there = _sole(folder, name)
         if there is None or not stat.S_ISREG(there.st_mode):
             return False
-        if self._is_stored(there, key):
+        if there.st_nlink > 1 and self._is_stored(there, key):  # a file with one name is no stored page's
             return True
         page = f"{folder}/{name}"
         try:
