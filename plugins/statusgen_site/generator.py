@@ -186,9 +186,8 @@ class StatusSiteGenerator(Generator):
         site_pages = [partial(self.write_page, job) for job in rendered if job.incident is None]
         sharing = [page for page in site_pages if page.args[0].kind in SHARING_KINDS]
         jobs = [timed("api", self.write_api), partial(_run_all, sharing), timed("api", self.write_history),
-                timed("api", self.write_badges)]
+                self.write_feeds, timed("api", self.write_badges)]
         jobs += [page for page in site_pages if page.args[0].kind not in SHARING_KINDS]
-        jobs += [self.write_feeds]
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
         jobs += [partial(self.write_favicons), partial(self.write_site_files, writer)]
         incident_pages = [job for job in rendered if job.incident is not None]
