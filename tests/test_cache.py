@@ -3,6 +3,7 @@ incident's page does not depend on the build time; the cache is only ever a fold
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -89,6 +90,20 @@ def test_a_feed_is_made_again_when_an_entry_in_it_changes_or_when_an_empty_one_i
     assert stored_feeds(example) == len(shown)  # those of the feeds as they were before are dropped from the cache
     cold, warm = cold_and_warm(example, tmp_path, "later", when=LATER)  # a feed with no entries says when
     assert warm == cold
+
+
+def test_the_history_made_from_stored_months_shows_every_incident_once_and_as_it_now_is(example, tmp_path):
+    """A month of closed incidents is kept whole (one look-up for its rows): an edit to one of them, or another
+    month of as many incidents, never brings back rows that are not this build's."""
+    build(example, tmp_path / "first")
+    edit(example / "content" / "incidents" / "2025-12-09-email-delays.md", "title: ", "title: Edited ")
+    cold, warm = cold_and_warm(example, tmp_path, "edited")
+    assert warm == cold
+    history = warm["history/index.html"].decode("utf-8")
+    assert "Edited" in history
+    ids = sorted(p.stem for p in (example / "content" / "incidents").glob("*.md"))
+    shown = sorted(re.findall(r'<a href="\.\./incidents/([^/"]+)/"', history))
+    assert len(ids) > 10 and shown == ids
 
 
 def test_what_a_killed_build_left_in_the_cache_is_dropped_by_the_next(example, tmp_path):

@@ -358,11 +358,18 @@ class StatusSiteGenerator(Generator):
 
     def reuse(self, item, where: str, caller) -> Markup:
         """`{% call reuse(incident, SITEURL) %}...{% endcall %}`: what the block makes of an incident closed for
-        good, made once and kept in the cache (as long as every input is the same, see reuse_key_of)."""
-        key = self.reuse_key_of(item) if self.rows is not None else None
+        good, made once and kept in the cache (as long as every input is the same, see reuse_key_of). Of a list of
+        incidents (a month of the history) when every one is closed for good: one look-up for the lot."""
+        if self.rows is None:
+            return caller()
+        if isinstance(item, (list, tuple)):
+            keys = [self.reuse_key_of(i) for i in item]
+            key = None if not keys or None in keys else "all " + hashlib.sha256(" ".join(keys).encode()).hexdigest()
+        else:
+            key = self.reuse_key_of(item)
         if key is None:
             return caller()
-        key = f"{key} {where}"  # the key is hex: no SITEURL can make another's
+        key = f"{key} {where}"  # the keys are hex: no SITEURL can make another's
         text = self.rows.get(key)
         if text is None:
             self.rows[key] = text = str(caller())
