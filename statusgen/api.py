@@ -140,14 +140,15 @@ HISTORY_DAYS = 90  # the period history.json sums up besides listing everything
 
 
 def history(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str, str | None], str],
-            link: Callable[[str], str], reused: MutableMapping[str, str] | None = None,
+            link: Callable[[str], str], reused: MutableMapping[str, bytes] | None = None,
             reuse_key: Callable[[Incident], str | None] = lambda item: None) -> bytes:
     """`/api/history.json`: every incident and maintenance posted by `at` (Statuspage's lists stop at 50), oldest
     first, each update with the promises it made and the statuses it left, and the figures of promises kept
     (statusgen/promises.py) for each and for the last 90 days. Its JSON Schema is statusgen/schemas/history.schema.json.
 
-    `reused`: each entry's JSON by `reuse_key(incident)`, for the incidents that have one (closed for good: their
-    entry no longer depends on `at`); entries made here are added to it.
+    `reused`: each entry's JSON (UTF-8 bytes, as written: nothing to decode or encode again) by
+    `reuse_key(incident)`, for the incidents that have one (closed for good: their entry no longer depends on
+    `at`); entries made here are added to it.
     """
     site = posted(site, at)
     tz = site.timezone
@@ -165,12 +166,13 @@ def history(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str,
         key = reuse_key(item)
         text = reused.get(key) if reused is not None and key is not None else None
         if text is None:
-            text = _json_text(_history_item(promises.figures(item, at), tz, link(url("incident", item.id))))
+            text = _json_text(_history_item(promises.figures(item, at), tz,
+                                            link(url("incident", item.id)))).encode("utf-8")
             if reused is not None and key is not None:
                 reused[key] = text
         entries.append(text)
-    head = _json_text(doc)
-    return (head[: -len("[]}")] + "[" + ",".join(entries) + "]}\n").encode("utf-8")
+    head = _json_text(doc).encode("utf-8")
+    return head[: -len(b"[]}")] + b"[" + b",".join(entries) + b"]}\n"
 
 
 def _json_text(doc: dict[str, Any]) -> str:
