@@ -39,9 +39,14 @@ class Phase:
         return phase_words(self.state, self.per_schedule)
 
 
+_CLOSED = {state: Phase(state) for state in FINAL_STATES}  # one of each: a Phase is never changed
+
+
 def phase(incident: Incident, at: datetime) -> Phase:
     """Its state at `at`: the last update posted by then. A maintenance window that started or ended with no
     update since "scheduled" says so (per schedule); it is never shown as completed without the author's word."""
+    if is_final(incident, at):  # closed by its last update, posted by then: as nearly every incident of a history
+        return _CLOSED[incident.updates[-1].state]
     posted = incident.updates_until(at)
     if not posted:
         return Phase(NOT_POSTED)
