@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,18 @@ def reused(output: Path, site: Path, files: str = "*.html") -> int:
     """How many pages (or other `files`) of `output` are the very files the cache holds (hard links to them)."""
     stored = {(p.stat().st_dev, p.stat().st_ino) for p in (site / ".statusgen-cache" / "pages").rglob("*.html")}
     return sum((p.stat().st_dev, p.stat().st_ino) in stored for p in output.rglob(files))
+
+
+@contextmanager
+def held(folders):
+    """The folders kept open: the system may give a folder made anew the inode number of one just deleted, but not
+    while that one is still open, so no folder made anew can pass for one moved (compared by inode)."""
+    opened = [os.open(folder, os.O_RDONLY) for folder in folders]
+    try:
+        yield
+    finally:
+        for fd in opened:
+            os.close(fd)
 
 
 def stored_feeds(site: Path) -> int:
@@ -171,27 +184,29 @@ def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_not
                     if (p.stat().st_dev, p.stat().st_ino) in stored)
     assert len(closed) > 5
     first = {folder: (out / folder).stat().st_ino for folder in closed}  # the folders the first build made
-    build(example, out)  # the first site is now the spare
-    spare = example / ".statusgen-cache" / "previous-site"
-    assert (spare / ".statusgen-site").is_file() and all((spare / folder).is_dir() for folder in closed)
-    edited, replaced, crowded = (Path("incidents/2025-12-09-email-delays"), closed[1], closed[2])
-    assert edited in closed and len({edited, replaced, crowded}) == 3
-    page = spare / replaced / "index.html"
-    text = page.read_bytes()
-    page.unlink()
-    page.write_bytes(text)  # the same bytes, but not the stored file: not trusted
-    (spare / crowded / "notes.txt").write_text("not a page of ours")  # a folder holding more than the page
-    edit(example / "content" / "incidents" / "2025-12-09-email-delays.md", "title: ", "title: Edited ")
-    build(example, out)
-    cold = tmp_path / "cold"
-    build(example, cold, "--no-cache")
-    assert tree(out) == tree(cold)
-    assert b"Edited" in (out / edited / "index.html").read_bytes()
-    moved = {folder for folder in closed if (out / folder).stat().st_ino == first[folder]}
-    assert moved == set(closed) - {edited, crowded}  # the folder holding another file with the page's name is kept
-    replaced_page = (out / replaced / "index.html").stat()
-    assert (replaced_page.st_dev, replaced_page.st_ino) in stored  # but its file is the stored page, linked anew
-    assert not (out / crowded / "notes.txt").exists()
+    with held(out / folder for folder in closed):
+        build(example, out)  # the first site is now the spare
+        spare = example / ".statusgen-cache" / "previous-site"
+        assert (spare / ".statusgen-site").is_file() and all((spare / folder).is_dir() for folder in closed)
+        edited, replaced, crowded = (Path("incidents/2025-12-09-email-delays"), closed[1], closed[2])
+        assert edited in closed and len({edited, replaced, crowded}) == 3
+        page = spare / replaced / "index.html"
+        text = page.read_bytes()
+        page.unlink()
+        page.write_bytes(text)  # the same bytes, but not the stored file: not trusted
+        (spare / crowded / "notes.txt").write_text("not a page of ours")  # a folder holding more than the page
+        edit(example / "content" / "incidents" / "2025-12-09-email-delays.md", "title: ", "title: Edited ")
+        build(example, out)
+        cold = tmp_path / "cold"
+        build(example, cold, "--no-cache")
+        assert tree(out) == tree(cold)
+        assert b"Edited" in (out / edited / "index.html").read_bytes()
+        moved = {folder for folder in closed if (out / folder).stat().st_ino == first[folder]}
+        # the folder holding only another file of the page's name is kept, its file replaced
+        assert moved == set(closed) - {edited, crowded}
+        replaced_page = (out / replaced / "index.html").stat()
+        assert (replaced_page.st_dev, replaced_page.st_ino) in stored  # but its file is the stored page, linked anew
+        assert not (out / crowded / "notes.txt").exists()
 
 
 def test_nothing_the_replaced_sites_incident_folder_held_besides_checked_pages_is_published(example, tmp_path):
@@ -232,15 +247,16 @@ def test_a_replaced_site_built_without_the_cache_gives_nothing(example, tmp_path
     build(example, out, "--no-cache")
     build(example, out)  # the pages are the stored files, linked anew
     folders = {p.parent.name: p.parent.stat().st_ino for p in out.glob("incidents/*/index.html")}
-    build(example, out)  # the spare is the site built without the cache
-    cold = tmp_path / "cold"
-    build(example, cold, "--no-cache")
-    assert tree(out) == tree(cold)
-    assert reused(out, example) > 5
-    build(example, out)  # the spare is made of stored pages again: their folders are taken, not made anew
-    taken = {p.parent.name for p in out.glob("incidents/*/index.html") if p.parent.stat().st_ino == folders.get(
-        p.parent.name)}
-    assert len(taken) == reused(out, example) > 5
+    with held(out / "incidents" / name for name in folders):
+        build(example, out)  # the spare is the site built without the cache
+        cold = tmp_path / "cold"
+        build(example, cold, "--no-cache")
+        assert tree(out) == tree(cold)
+        assert reused(out, example) > 5
+        build(example, out)  # the spare is made of stored pages again: their folders are taken, not made anew
+        taken = {p.parent.name for p in out.glob("incidents/*/index.html")
+                 if p.parent.stat().st_ino == folders.get(p.parent.name)}
+        assert len(taken) == reused(out, example) > 5
 
 
 def test_the_folder_of_incident_pages_is_taken_whole_only_where_nothing_else_can_be_saved_in_it():
