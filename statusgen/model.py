@@ -192,9 +192,14 @@ class Incident:
 
     def statuses_at(self, at: datetime) -> dict[str, str]:
         """Component statuses it sets as of `at`: the front matter's, changed by each update posted by then."""
+        return self.statuses_at_posix(at.timestamp())
+
+    def statuses_at_posix(self, seconds: float) -> dict[str, str]:
+        """statuses_at for a time given as POSIX seconds (Update.posix: the same order, exactly)."""
         statuses = dict(self.components)
-        for update in self.updates_until(at):
-            statuses.update(update.components)
+        for update in self.updates:
+            if update.posix <= seconds:
+                statuses.update(update.components)
         return statuses
 
     def statuses_after(self, update: Update) -> dict[str, str]:

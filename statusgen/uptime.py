@@ -186,14 +186,9 @@ def _stretches(incident: Incident, at: datetime):
     began, end = incident.began.timestamp(), effective_end(incident, at).timestamp()
     if end <= began:
         return
-    updates = incident.updates
-    bounds = [began, *sorted({u.posix for u in updates if began < u.posix < end}), end]
+    bounds = [began, *sorted({u.posix for u in incident.updates if began < u.posix < end}), end]
     for start, stop in zip(bounds, bounds[1:]):
-        statuses = dict(incident.components)  # Incident.statuses_at(start), without a datetime for `start`
-        for update in updates:
-            if update.posix <= start:
-                statuses.update(update.components)
-        yield start, stop, troubled(statuses)
+        yield start, stop, troubled(incident.statuses_at_posix(start))
 
 
 def _raw(site: Site, incidents: tuple[Incident, ...], at: datetime, weights: Mapping[str, float],
