@@ -3,6 +3,7 @@ incident's page does not depend on the build time; the cache is only ever a fold
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -117,6 +118,30 @@ def test_the_history_made_from_stored_months_shows_every_incident_once_and_as_it
     ids = sorted(p.stem for p in (example / "content" / "incidents").glob("*.md"))
     shown = sorted(re.findall(r'<a href="\.\./incidents/([^/"]+)/"', history))
     assert len(ids) > 10 and shown == ids
+
+
+def test_the_rows_of_closed_incidents_on_the_home_service_and_area_pages_come_from_each_pages_own_table(
+        example, tmp_path):
+    """Each page listing past incidents keeps the rows of those closed for good in a table of its own, used as it
+    is by the next build: a row planted there shows on that page and no other (and an edit makes a new key, see
+    test_a_change_to_any_input_is_seen_by_the_next_warm_build)."""
+    build(example, tmp_path / "first")
+    pages = {"home": "index.html", "component-email": "components/email/index.html",
+             "area-north-valley": "areas/north-valley/index.html"}
+    folder = next(p for p in (example / ".statusgen-cache" / "pages").iterdir() if p.is_dir())
+    for name in pages:
+        table = folder / f".rows-{name}.pickle"
+        rows = pickle.loads(table.read_bytes())
+        assert rows and all(text.startswith('<li class="row">') for text in rows.values()), name
+        table.write_bytes(pickle.dumps({key: text.replace('<li class="row">', f'<li class="row" data-from="{name}">')
+                                        for key, text in rows.items()}))
+    build(example, tmp_path / "second")
+    second = tree(tmp_path / "second")
+    for name, page in pages.items():
+        text = second[page].decode("utf-8")
+        assert text.count(f'data-from="{name}"') == text.count('<li class="row"') - text.count('<li class="row">')
+        assert text.count(f'data-from="{name}"') > 0, name
+    assert sum(b"data-from" in data for data in second.values()) == len(pages)
 
 
 def test_what_a_killed_build_left_in_the_cache_is_dropped_by_the_next(example, tmp_path):

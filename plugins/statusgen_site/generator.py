@@ -344,7 +344,7 @@ class StatusSiteGenerator(Generator):
         target = Path(self.output_path, save_as)
         with self.phases("derive"):
             page = job()
-        self.rows = self.pages.fragments(f"rows-{page.kind}") if page.kind == "history" else None
+        self.rows = self.pages.fragments(rows_of(page.kind, page.key)) if page.kind in ROW_KINDS else None
         with self.phases("render"):
             html = self.render(self.get_template(page.kind), save_as, page_kind=page.kind,
                                page_url=self.urls.url(page.kind, page.key), **page.context)
@@ -489,6 +489,14 @@ class StatusSiteGenerator(Generator):
 # The pages whose making asks the view for every service's uptime (SiteView.uptime and last_days, worked out when
 # first asked for).
 SHARING_KINDS = frozenset({"home", "uptime", "component"})
+# The pages that list rows of past incidents (Generator.reuse): each keeps the rows it showed, in a table of its
+# own (no two processes write one table, and each holds only what its page shows).
+ROW_KINDS = frozenset({"history", "home", "component", "area"})
+
+
+def rows_of(kind: str, key: str | None) -> str:
+    """The name of the table of rows the page of `kind` and `key` keeps (PageStore.fragments)."""
+    return f"rows-{kind}" if key is None else f"rows-{kind}-{key}"
 
 
 def _remove(path: str) -> None:
