@@ -10,7 +10,7 @@ import threading
 from functools import lru_cache
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -522,16 +522,24 @@ def _incident_paths(content_dir: Path, problems: Problems | None = None) -> list
     return [path for _, path in sorted(found)]  # by file name, then folder
 
 
-def load_site(content_dir: Path, timezone_name: str = "UTC", cache: Path | None = None) -> Site:
+# What a build can start on before the stored incidents are read (IncidentStore.load): given the incident files'
+# paths, in order, and for those unchanged since stored, by position, (text hash, closed_at: see
+# IncidentStore.closed_at).
+Early = Callable[[list[str], dict[int, tuple[str, float | None]]], None]
+
+
+def load_site(content_dir: Path, timezone_name: str = "UTC", cache: Path | None = None,
+              early: Early | None = None) -> Site:
     """Load and validate a site's content folder; raises ContentError with every problem found. `cache`: the
-    build cache's folder (statusgen.cache), where incidents validated before are found by their file's text."""
+    build cache's folder (statusgen.cache), where incidents validated before are found by their file's text.
+    `early`: called once the files are listed and checked against the cache's index, before anything is read."""
     # Loading makes hundreds of thousands of objects that stay, and hardly a cycle among them: the cycle collector
     # would walk all those made so far again and again (at 30,000 files, a third of the time it takes).
     with no_gc():
-        return _load_site(content_dir, timezone_name, cache)
+        return _load_site(content_dir, timezone_name, cache, early)
 
 
-def _load_site(content_dir: Path, timezone_name: str, cache: Path | None) -> Site:
+def _load_site(content_dir: Path, timezone_name: str, cache: Path | None, early: Early | None = None) -> Site:
     problems = Problems()
     try:
         tz = zone(timezone_name)
@@ -547,7 +555,12 @@ def _load_site(content_dir: Path, timezone_name: str, cache: Path | None) -> Sit
     incidents = []
     first_of: dict[str, Path] = {}
     paths = _incident_paths(content_dir, problems)
-    for path, incident in zip(paths, _load_all(paths, usable, tz, problems, site_folder, store)):
+    known = store.unchanged(paths) if store is not None else {}  # unchanged since stored: not read again
+    if early is not None:
+        early(paths, {n: store.index[key][::2] for n, key in known.items()} if store is not None else {})
+    if store is not None:
+        store.load()
+    for path, incident in zip(paths, _load_all(paths, usable, tz, problems, site_folder, store, known)):
         ident = path.rpartition(os.sep)[2][:-3]  # the file name's stem (os.path.basename, a fraction of the time)
         if ident in first_of:
             problems.add(path, 1, f"duplicate id (expected each incident id once across the sub-folders of "
@@ -566,11 +579,12 @@ PARALLEL_FROM = 2000  # incident files read and checked by two processes from th
 
 
 def _load_all(paths: list[str], catalog: Catalog | None, tz: tzinfo, problems: Problems, site_folder: Path,
-              store: IncidentStore | None) -> list[Incident | None]:
-    """Each file's incident (or None), in order. Many files not known to the cache are shared with a forked
-    process (where the system can fork and nothing else runs in this process): reading YAML is most of a cold
-    build's first seconds, and it does not depend on the other files."""
-    known = store.unchanged_of(paths) if store is not None else {}  # unchanged since stored: not read again
+              store: IncidentStore | None, unchanged: dict[int, str]) -> list[Incident | None]:
+    """Each file's incident (or None), in order: those `unchanged` (by position, their key in the store) from the
+    store. Many files not known to the cache are shared with a forked process (where the system can fork and
+    nothing else runs in this process): reading YAML is most of a cold build's first seconds, and it does not
+    depend on the other files."""
+    known = {n: item for n, key in unchanged.items() if (item := store.take(paths[n], key)) is not None}
 
     def read(n: int, into: Problems = problems, kept: IncidentStore | None = store) -> Incident | None:
         return load_incident(Path(paths[n]), catalog, tz, into, site_folder, kept)

@@ -52,6 +52,12 @@ class Phases:
                 leave()
         return run
 
+    def restart(self) -> None:
+        """In a forked process: its own share only, counted from now (its CPU clock starts at zero), in the phases
+        it was forked in."""
+        self.seconds = dict.fromkeys(self.seconds, 0.0)
+        self._since = time.process_time()
+
     def add(self, other: dict[str, float]) -> None:
         for phase, seconds in other.items():
             self.seconds[phase] = self.seconds.get(phase, 0.0) + seconds

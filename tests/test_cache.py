@@ -8,11 +8,13 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from statusgen.cache import IncidentStore
 from statusgen.urls import Urls
 from tests.conftest import BUILD_TIME, ROOT
 
@@ -335,6 +337,61 @@ def test_a_damaged_or_deleted_cache_only_makes_the_build_slower(example, tmp_pat
     assert warm == cold
 
 
+def stored_incidents(site: Path):
+    """The cache's index and its incidents (IncidentStore: two pickles, one file)."""
+    with open(site / ".statusgen-cache" / "incidents.pickle", "rb") as f:
+        return pickle.load(f), pickle.load(f)
+
+
+def aged(site: Path) -> Path:
+    """The site once its files are older than the store a build will write: a file changed within two seconds of
+    the store is read again whatever its stat (IncidentStore.RACY_NS), and so not vouched for by the index."""
+    time.sleep(IncidentStore.RACY_NS / 1e9 + 0.1)
+    return site
+
+
+def test_a_page_placed_from_the_index_before_its_incident_was_read_is_made_again_if_the_incident_differs(
+        example, tmp_path):
+    """The pages of closed incidents are put in place from the cache's index, before the incidents are read. Should
+    the incident read then differ (here the store is altered by hand: the index still says the old text), its page
+    is made again from what was read, and no page the cache holds is written into."""
+    build(aged(example), tmp_path / "first")
+    path = example / "content" / "incidents" / "2025-12-09-email-delays.md"
+    head, items = stored_incidents(example)
+    n = next(n for n, item in enumerate(items) if item.path.endswith(path.name))
+    assert head[3][list(head[3])[n]][2] is not None  # closed: its page is placed early
+    altered = object.__new__(type(items[n]))
+    altered.__dict__.update(items[n].__dict__, title="Altered in the store", digest="0" * 64)
+    items[n] = altered
+    store = example / ".statusgen-cache" / "incidents.pickle"
+    store.write_bytes(pickle.dumps(head) + pickle.dumps(items))
+    before = {p: p.read_bytes() for p in (example / ".statusgen-cache" / "pages").rglob("*.html")}
+    build(example, tmp_path / "second")
+    page = (tmp_path / "second" / "incidents" / "2025-12-09-email-delays" / "index.html").read_text()
+    assert "Altered in the store" in page
+    assert all(p.read_bytes() == data for p, data in before.items() if p.exists())  # none written into
+    assert reused(tmp_path / "second", example) > 5
+
+
+def test_a_build_that_fails_on_its_content_leaves_the_site_as_it_was_and_nothing_beside_it(example, tmp_path):
+    """The early work (pages of closed incidents put in place as the incidents are read) is stopped when the
+    content turns out wrong: the site stays as it was and no half-built folder is left."""
+    out = tmp_path / "outs" / "out"
+    build(aged(example), out)
+    build(example, out)  # a spare site in the cache: the next build takes its pages
+    before = tree(out)
+    (example / "content" / "incidents" / "2026-11-25-broken.md").write_text("---\ntitle: [\n---\n")
+    result = subprocess.run([sys.executable, "-m", "statusgen.cli", "build", str(example), "-o", str(out),
+                             "--build-time", BUILD_TIME], capture_output=True, text=True, cwd=example)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "2026-11-25-broken.md:" in result.stderr and "Traceback" not in result.stderr
+    assert tree(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]
+    (example / "content" / "incidents" / "2026-11-25-broken.md").unlink()
+    cold, warm = cold_and_warm(example, tmp_path, "after")
+    assert warm == cold == before
+
+
 def test_the_cache_is_never_a_folder_of_the_users(example, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -364,6 +421,7 @@ def test_check_uses_the_cache_and_still_reports_every_problem(example, tmp_path)
 
 
 def test_timings_say_where_the_cpu_time_went(example, tmp_path):
+    build(aged(example), tmp_path / "out")  # the next build's early work is forked as the incidents are loaded
     result = build(example, tmp_path / "out", "--timings")
     line = next(line for line in result.stderr.splitlines() if line.startswith("timings (CPU s, all processes): "))
     phases = dict(part.rsplit(" ", 1) for part in line.split(": ", 1)[1].split("; ")[0].split(", "))

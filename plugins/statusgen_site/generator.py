@@ -49,10 +49,15 @@ PER_BUILD_SETTINGS = ("OUTPUT_PATH", "STATUSGEN_BUILD_TIME", "STATUSGEN_REPORT",
 class StatusSiteGenerator(Generator):
     """Loads content/ through statusgen and writes every status page."""
 
-    def build_time(self, site):
+    def given_build_time(self):
+        """The build time the settings give (`statusgen build` always does), or None."""
         raw = self.settings.get("STATUSGEN_BUILD_TIME")
-        if raw:
-            return parse_time(str(raw).replace("+00:00", "Z"), timezone.utc)
+        return parse_time(str(raw).replace("+00:00", "Z"), timezone.utc) if raw else None
+
+    def build_time(self, site):
+        given = self.given_build_time()
+        if given is not None:
+            return given
         # Without one (a bare `pelican` run) the newest update stands in: still the same bytes for the same input.
         newest = max((u.at for i in site.incidents for u in i.updates), default=None)
         log.info("STATUSGEN_BUILD_TIME not set; showing the site as of its newest update")
@@ -68,10 +73,22 @@ class StatusSiteGenerator(Generator):
         # later, when it would otherwise walk every incident again and again as pages are made.
         collecting = gc.isenabled()
         gc.disable()
+        # What the pages of closed incidents depend on besides their own file, known before any is read: with the
+        # build time given, their placing from the cache starts as soon as the cache's index is read (start_early).
+        self.urls = Urls.configured(self.settings.get("STATUSGEN_URLS"))
+        self.brand = brand.read(self.settings, Path.cwd())  # checked by `statusgen build` before Pelican starts
+        self.assets = self.hashed_assets()
+        self.output_settings()
+        self.site_key_, self.rows = self.site_key(), None
+        self.pages = PageStore(self.cache, self.site_key_)
+        self.early, self.failed_early, self.early_keys = None, set(), None
+        given = self.given_build_time()
         try:
             with self.phases("load"):
-                site = load_site(Path(self.path), self.settings.get("TIMEZONE") or "UTC", cache=self.cache)
+                site = load_site(Path(self.path), self.settings.get("TIMEZONE") or "UTC", cache=self.cache,
+                                 early=partial(self.start_early_from_index, given) if given is not None else None)
         except ContentError as err:
+            self.cancel_early()
             if found:
                 report.save(found, err.problems, [])
             else:
@@ -86,12 +103,6 @@ class StatusSiteGenerator(Generator):
         if found:
             report.save(found, [], site.unposted(when))
         self.at = when
-        self.urls = Urls.configured(self.settings.get("STATUSGEN_URLS"))
-        self.brand = brand.read(self.settings, Path.cwd())  # checked by `statusgen build` before Pelican starts
-        self.assets = self.hashed_assets()
-        self.output_settings()
-        self.site_key_, self.rows = self.site_key(), None
-        self.pages = PageStore(self.cache, self.site_key_)
         self.start_early(site)
         undated = [c.id for c in site.catalog.components if not c.since]  # dated by the catalog's git history
         first_seen = {key: date.fromisoformat(day) for key, day in
@@ -177,7 +188,7 @@ class StatusSiteGenerator(Generator):
             self.env.bytecode_cache = FileSystemBytecodeCache(str(self.pages.templates()))
         for kind in PAGE_KINDS:  # compiled here, before the page writers fork, so that none compiles them again
             self.get_template(kind)
-        placed = {ident for ident, key in self.reuse_keys.items() if key in self.stored}  # by start_early
+        placed = set(self.early_keys)  # by start_early (those it got wrong are left out too, and made last)
         rendered = page_jobs(self.view, leave_out=placed)
         timed = self.phases.timed
         # The site-wide jobs first, the longest at the head: each process takes the next job when it is done with
@@ -196,9 +207,12 @@ class StatusSiteGenerator(Generator):
                          workers, self.phases, files=len(jobs) + len(rendered) + len(placed)
                          + 2 * len(self.view.feeds) + len(self.view.calendars))
         # Only now: the early work ran beside the page writers. What it did not find in the cache (a file gone
-        # since the build began) is rendered last.
+        # since the build began), or placed for an incident that turned out otherwise, is rendered last.
         failed = self.early_failures()
         self.join_early()
+        failed |= self.wrong_early
+        for ident in failed:  # a file there may be the cache's own (a hard link): the page is written as a new one
+            Path(self.output_path, self.urls.save_as("incident", ident)).unlink(missing_ok=True)
         if failed:
             run_in_processes(batches([partial(self.write_page, job) for job in page_jobs(self.view, placed - failed)
                                       if job.incident is not None and job.incident.id in failed]),
@@ -243,20 +257,66 @@ class StatusSiteGenerator(Generator):
         id (worked out once for every incident loaded, in start_early)."""
         return self.reuse_keys[item.id]
 
+    def start_early_from_index(self, at, paths: list[str], unchanged: dict[int, tuple[str, float | None]]) -> None:
+        """start_early's work begun from the cache's index, before the incidents are read (load_site's `early`):
+        the pages of the files unchanged since stored whose incidents are closed for good by `at`. What the
+        incidents, once read, say otherwise is put right by start_early. With no index (a first build), left to
+        start_early."""
+        if not unchanged:
+            return
+        self.stored = self.pages.stored()
+        now = at.timestamp()
+        closed = []
+        for n, (text_hash, closed_at) in unchanged.items():
+            if closed_at is not None and closed_at <= now:
+                key = self.made_key(paths[n], text_hash)
+                if key in self.stored:
+                    closed.append((paths[n].rpartition(os.sep)[2][:-3], key))  # the id: the file name's stem
+        self.early_keys = dict(closed)
+        self.place_early(closed, [path.rpartition(os.sep)[2][:-3] for path in paths])
+
+    def cancel_early(self) -> None:
+        """Stop the early work of a build that fails (the process this one started, by its pid) and wait for it:
+        nothing may still write into the folder the build leaves."""
+        if self.early is not None:
+            try:
+                os.kill(self.early[0], 9)
+            except OSError:
+                pass
+            try:
+                os.waitpid(self.early[0], 0)
+            except OSError:
+                pass
+            for fd in self.early[1:]:
+                os.close(fd)
+            self.early = None
+
     def start_early(self, site) -> None:
         """The pages of incidents closed for good, put in place from the cache by a forked process while this one
-        works out the view (where the system can fork; else here, first): they need the loaded site and the
-        build time, not the view. early_failures() says which it did not find; join_early() waits for it. Only
-        that: work that reads every incident (the API) would make the process copy most of the loaded site (each
-        object it reads is written to, to count references), a third copy at work beside the page writers."""
+        goes on (where the system can fork; else here, first): they need the build time and each incident's file
+        and state, not the view. Begun from the cache's index where the build time is given (so, as the incidents
+        are read: start_early_from_index); here otherwise. early_failures() says which it did not find;
+        join_early() waits for it. Only that: work that reads every incident (the API) would make the process copy
+        most of the loaded site (each object it reads is written to, to count references), a third copy at work
+        beside the page writers."""
         self.reuse_keys = {item.id: self.made_key(item.path, item.digest) if is_final(item, self.at) else None
                            for item in site.incidents}
+        if self.early_keys is not None:
+            # Begun from the index: what the incidents read since say otherwise (a file changed as it was listed)
+            # is put right after the early work is done, and rendered then (see early_failures).
+            self.wrong_early = {ident for ident, key in self.early_keys.items() if self.reuse_keys.get(ident) != key}
+            return
         self.stored = self.pages.stored()
         closed = [(item.id, key) for item in site.incidents if (key := self.reuse_keys[item.id]) in self.stored]
-        self.early, self.failed_early = None, set()
+        self.early_keys, self.wrong_early = dict(closed), set()
+        self.place_early(closed, [item.id for item in site.incidents])
+
+    def place_early(self, closed: list[tuple[str, str]], ids: list[str]) -> None:
+        """place_pages for `closed` ((id, key) of each), in a forked process where the system can fork; `ids`: those
+        of every incident of the build."""
         if not closed:
             return
-        taken = self.take_incident_folders(site, closed)
+        taken = self.take_incident_folders(ids, closed)
         if not hasattr(os, "fork") or threading.active_count() > 1:
             self.failed_early = set(self.place_pages(closed, taken))
             return
@@ -272,7 +332,7 @@ class StatusSiteGenerator(Generator):
         os.close(sending)
         self.early = (pid, failures, said)
 
-    def take_incident_folders(self, site, closed: list[tuple[str, str]]) -> tuple[str, str, set[str]] | None:
+    def take_incident_folders(self, every: list[str], closed: list[tuple[str, str]]) -> tuple[str, str, set[str]] | None:
         """Where the URL layout has a folder of incident pages' folders (Urls.page_folder), that folder of the site
         the last build replaced, moved into this one whole (one rename instead of one per page): (its path here, the
         pages' file name, the ids of every incident loaded). The folders of incidents not closed for good (`closed`:
@@ -286,10 +346,10 @@ class StatusSiteGenerator(Generator):
         if not self.pages.take_folder_from_spare(folder, target):
             return None
         ids = {ident for ident, _ in closed}
-        for item in site.incidents:
-            if item.id not in ids:
-                _remove(os.path.join(target, item.id))
-        return target, name, {item.id for item in site.incidents}
+        for ident in every:
+            if ident not in ids:
+                _remove(os.path.join(target, ident))
+        return target, name, set(every)
 
     def place_pages(self, closed: list[tuple[str, str]], taken: tuple[str, str, set[str]] | None) -> list[str]:
         """The pages of incidents closed for good put in place ((id, key) of each: see start_early); the ids of
@@ -330,7 +390,7 @@ class StatusSiteGenerator(Generator):
             return self.failed_early
         with os.fdopen(self.early[1], "rb") as pipe:
             sent = pipe.read()
-        return set(json.loads(sent)) if sent else set(self.reuse_keys)
+        return set(json.loads(sent)) if sent else set(self.early_keys)
 
     def join_early(self) -> None:
         if self.early is not None and not joined(self.early[0], self.early[2], self.phases):
@@ -571,7 +631,7 @@ def forked(work, phases: timing.Phases) -> tuple[int, int]:
     try:  # the child
         die_with_parent(parent)
         os.close(said)
-        phases.seconds = dict.fromkeys(phases.seconds, 0.0)  # its own share only
+        phases.restart()  # its own share only
         work()
         os.write(saying, json.dumps(phases.seconds).encode("ascii"))
     except BaseException:
