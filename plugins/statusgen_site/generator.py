@@ -95,6 +95,9 @@ class StatusSiteGenerator(Generator):
                 for problem in err.problems:
                     print(problem, file=sys.stderr)
             raise SystemExit(1) from None  # SystemExit, not an exception: Pelican would print a traceback
+        except BaseException:
+            self.cancel_early()
+            raise
         finally:
             gc.freeze()
             if collecting:
