@@ -335,12 +335,14 @@ class StatusSiteGenerator(Generator):
         os.close(sending)
         self.early = (pid, failures, said)
 
-    def take_incident_folders(self, every: list[str], closed: list[tuple[str, str]]) -> tuple[str, str, set[str]] | None:
+    def take_incident_folders(self, every: list[str],
+                              closed: list[tuple[str, str]]) -> tuple[str, str, set[str]] | None:
         """Where the URL layout has a folder of incident pages' folders (Urls.page_folder), that folder of the site
         the last build replaced, moved into this one whole (one rename instead of one per page): (its path here, the
-        pages' file name, the ids of every incident loaded). The folders of incidents not closed for good (`closed`:
-        (id, key) of those whose pages are stored) are removed at once: the page writers make them anew. The rest
-        is checked by place_pages. None where there is no such folder (the pages are then taken one by one)."""
+        pages' file name, the ids of every incident of the build: `every`). The folders of incidents not closed for
+        good (`closed`: (id, key) of those whose pages are stored) are removed at once: the page writers make them
+        anew. The rest is checked by place_pages. None where there is no such folder (the pages are then taken one
+        by one)."""
         layout = self.urls.page_folder("incident")
         if layout is None:
             return None
