@@ -22,8 +22,8 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
-from jinja2 import FileSystemBytecodeCache
-from markupsafe import Markup
+from jinja2 import FileSystemBytecodeCache, pass_context
+from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
@@ -131,7 +131,8 @@ class StatusSiteGenerator(Generator):
             ticket_url=lambda ticket, template: ticket_url(template, ticket),
         )
         self.env.globals.update(STATUS=wording.STATUS, INDICATOR=wording.INDICATOR, IMPACT=wording.IMPACT,
-                                TARGET=wording.TARGET)
+                                TARGET=wording.TARGET, time_tag=partial(time_tag, tz=tz), status_tag=status_tag,
+                                state_tag=partial(state_tag, self.view), link_tag=link_tag(self.urls.url))
         self.env.globals.update(asset=lambda name: self.assets[name][0],
                                 stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)),
                                 brand=self.brand, brand_css=self.brand.css())
@@ -549,6 +550,34 @@ class StatusSiteGenerator(Generator):
         path = Path(self.output_path, save_as)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+def time_tag(moment, tz) -> Markup:
+    """A moment for machines (its datetime) and for people, in the site's zone: the theme's `m.time(moment)`."""
+    return Markup(f'<time datetime="{escape(wording.iso(moment, tz))}">{escape(wording.human(moment, tz))}</time>')
+
+
+def status_tag(look: wording.Look, words: str | None = None) -> Markup:
+    """A look (a status's: `m.tag(STATUS[value])`) in words with its symbol, hidden from screen readers (the words
+    say it all): the theme's `m.tag(look, words)`."""
+    return Markup(f'<span class="status status-{escape(look.css)}"><span class="sym" aria-hidden="true">'
+                  f'{escape(look.symbol)}</span> {escape(words or look.words)}</span>')
+
+
+def state_tag(view, incident) -> Markup:
+    """Its phase as of the build time, in words: the theme's `m.state(incident)`."""
+    p = view.phase(incident)
+    return Markup(f'<span class="state state-{escape(p.state)}">{escape(p.label)}</span>')
+
+
+def link_tag(url):
+    """`link(incident)`: its title, linked to its page (`url`: Urls.url) from the page's SITEURL: the theme's
+    `m.link(incident)`."""
+    @pass_context
+    def link(context, incident) -> Markup:
+        return Markup(f'<a href="{escape(context["SITEURL"])}/{escape(url("incident", incident.id))}">'
+                      f'{escape(incident.title)}</a>')
+    return link
 
 
 # The pages whose making asks the view for every service's uptime (SiteView.uptime and last_days, worked out when
