@@ -81,7 +81,7 @@ class StatusSiteGenerator(Generator):
         self.output_settings()
         self.site_key_, self.rows = self.site_key(), None
         self.pages = PageStore(self.cache, self.site_key_)
-        self.early, self.failed_early, self.early_keys = None, set(), None
+        self.early, self.failed_early, self.early_keys, self.index_keys = None, set(), None, {}
         given = self.given_build_time()
         try:
             with self.phases("load"):
@@ -273,7 +273,7 @@ class StatusSiteGenerator(Generator):
         closed = []
         for n, (text_hash, closed_at) in unchanged.items():
             if closed_at is not None and closed_at <= now:
-                key = self.made_key(paths[n], text_hash)
+                key = self.index_keys[paths[n], text_hash] = self.made_key(paths[n], text_hash)
                 if key in self.stored:
                     closed.append((paths[n].rpartition(os.sep)[2][:-3], key))  # the id: the file name's stem
         self.early_keys = dict(closed)
@@ -303,8 +303,9 @@ class StatusSiteGenerator(Generator):
         join_early() waits for it. Only that: work that reads every incident (the API) would make the process copy
         most of the loaded site (each object it reads is written to, to count references), a third copy at work
         beside the page writers."""
-        self.reuse_keys = {item.id: self.made_key(item.path, item.digest) if is_final(item, self.at) else None
-                           for item in site.incidents}
+        known = self.index_keys  # those start_early_from_index worked out, by (path, text hash)
+        self.reuse_keys = {item.id: known.get((item.path, item.digest)) or self.made_key(item.path, item.digest)
+                           if is_final(item, self.at) else None for item in site.incidents}
         if self.early_keys is not None:
             # Begun from the index: what the incidents read since say otherwise (a file changed as it was listed)
             # is put right after the early work is done, and rendered then (see early_failures).
