@@ -522,6 +522,12 @@ def _incident_paths(content_dir: Path, problems: Problems | None = None) -> list
     return [path for _, path in sorted(found)]  # by file name, then folder
 
 
+def incident_id(path: str) -> str:
+    """The id of the incident file at `path` (a string, as _incident_paths lists them): its name without `.md`
+    (os.path.basename would take several times as long, asked once per file of a site)."""
+    return path.rpartition(os.sep)[2][:-3]
+
+
 # What a build can start on before the stored incidents are read (IncidentStore.load): given the incident files'
 # paths, in order, and for those unchanged since stored, by position, (text hash, closed_at: see
 # IncidentStore.closed_at).
@@ -561,7 +567,7 @@ def _load_site(content_dir: Path, timezone_name: str, cache: Path | None, early:
     if store is not None:
         store.load()
     for path, incident in zip(paths, _load_all(paths, usable, tz, problems, site_folder, store, known)):
-        ident = path.rpartition(os.sep)[2][:-3]  # the file name's stem (os.path.basename, a fraction of the time)
+        ident = incident_id(path)
         if ident in first_of:
             problems.add(path, 1, f"duplicate id (expected each incident id once across the sub-folders of "
                                   f"{INCIDENTS_DIR}/, got {_quoted(ident)} again; first in {first_of[ident]})")

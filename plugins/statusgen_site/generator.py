@@ -12,6 +12,7 @@ import logging
 import os
 import select
 import shutil
+import signal
 import stat
 import sys
 import threading
@@ -31,7 +32,7 @@ from pelican.utils import get_relative_path, path_to_url
 from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, timing, wording
 from statusgen.cache import PageStore, code_version, digest, settings_digest, tree_digest
 from statusgen.errors import ContentError
-from statusgen.load import CATALOG_FILE, load_site
+from statusgen.load import CATALOG_FILE, incident_id, load_site
 from statusgen.markup import to_html
 from statusgen.pages import PAGE_KINDS, PageJob, page_jobs, page_keys, view
 from statusgen.publish import die_with_parent
@@ -275,16 +276,16 @@ class StatusSiteGenerator(Generator):
             if closed_at is not None and closed_at <= now:
                 key = self.index_keys[paths[n], text_hash] = self.made_key(paths[n], text_hash)
                 if key in self.stored:
-                    closed.append((paths[n].rpartition(os.sep)[2][:-3], key))  # the id: the file name's stem
+                    closed.append((incident_id(paths[n]), key))
         self.early_keys = dict(closed)
-        self.place_early(closed, [path.rpartition(os.sep)[2][:-3] for path in paths])
+        self.place_early(closed, [incident_id(path) for path in paths])
 
     def cancel_early(self) -> None:
         """Stop the early work of a build that fails (the process this one started, by its pid) and wait for it:
         nothing may still write into the folder the build leaves."""
         if self.early is not None:
             try:
-                os.kill(self.early[0], 9)
+                os.kill(self.early[0], signal.SIGKILL)
             except OSError:
                 pass
             try:
