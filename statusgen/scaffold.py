@@ -10,20 +10,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import urlparse
 
 from . import actions
+from .install import WHEELS, Wheel
 from .errors import Refusal
 from .times import zone
-
-
-def statusgen_version() -> str:
-    try:
-        return version("statusgen")
-    except PackageNotFoundError:  # pragma: no cover - run from a source tree that was never installed
-        return "0.1.0"
 
 
 def slugify(name: str) -> str:
@@ -56,7 +49,8 @@ class NewSite:
     url: str = ""
     timezone: str = "UTC"
     since: date | None = None  # first day of uptime records; the day the site is made
-    install: str = ""  # what CI gives pip to install statusgen; default this version from the index
+    install: str = ""  # what CI gives pip to install statusgen (install.for_ci() works it out)
+    wheel: Wheel | None = None  # the wheel CI installs, kept in the site, when it cannot reach statusgen's origin
 
     def check(self) -> None:
         """Refusal (one line) for what cannot make a site."""
@@ -425,8 +419,8 @@ def files(site: NewSite) -> dict[str, str]:
     }
 
 
-def create(folder: Path, site: NewSite) -> list[Path]:
-    """Write a new site into `folder` (new or empty); Refusal, writing nothing, for anything else."""
+def refusal(folder: Path, site: NewSite) -> None:
+    """Refusal (one line) if `site` cannot be made in `folder` (new or empty)."""
     site.check()
     if folder.exists() and not folder.is_dir():
         raise Refusal(f"refusing to make a site at {folder}: it is a file (expected a new or empty folder)")
@@ -434,10 +428,21 @@ def create(folder: Path, site: NewSite) -> list[Path]:
         count = sum(1 for _ in folder.iterdir())
         raise Refusal(f"refusing to make a site in {folder}: it holds {count} file{'s' if count != 1 else ''} or "
                       f"folder{'s' if count != 1 else ''} (expected a new or empty folder)")
+
+
+def create(folder: Path, site: NewSite) -> list[Path]:
+    """Write a new site into `folder` (new or empty); Refusal, writing nothing, for anything else."""
+    refusal(folder, site)
+    contents: dict[str, str | bytes] = dict(files(site))
+    if site.wheel:
+        contents[f"{WHEELS}/{site.wheel.name}"] = site.wheel.data
     written = []
-    for name, text in files(site).items():
+    for name, content in contents.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
         written.append(path)
     return written

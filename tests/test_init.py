@@ -14,6 +14,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
+from statusgen import install
 from statusgen.cli import main
 from statusgen.scaffold import ids_for, slugify
 from tests.conftest import ROOT
@@ -35,10 +36,13 @@ def test_init_writes_a_site_that_checks_and_builds(tmp_path):
     site = tmp_path / "mysite"
     result = init(site, *NAMES)
     assert result.exit_code == 0, result.output
-    assert sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()) == [
-        ".github/workflows/status.yml", ".gitignore", ".gitlab-ci.yml", ".statusgen/components.schema.json",
-        ".statusgen/incident.schema.json", "content/components.yml",
-        "content/incidents/README.md", "pelicanconf.py", "publishconf.py"]
+    how = install.for_ci()  # here an editable install: its wheel is kept in the site (tests/test_release.py)
+    assert result.output.splitlines()[1] == how.note
+    kept = [f"{install.WHEELS}/{how.wheel.name}"] if how.wheel else []
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()) == sorted([
+        ".github/dependabot.yml", ".github/workflows/status.yml", ".gitignore", ".gitlab-ci.yml",
+        ".statusgen/components.schema.json", ".statusgen/incident.schema.json", "content/components.yml",
+        "content/incidents/README.md", "pelicanconf.py", "publishconf.py", *kept])
     check = CliRunner().invoke(main, ["check", str(site)])
     assert check.output == "ok: 2 components in 2 areas, 0 incidents and 0 maintenance windows\n"
     build = CliRunner().invoke(main, ["build", str(site), "-o", str(tmp_path / "out"), "--build-time",
