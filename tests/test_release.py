@@ -24,6 +24,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import lxml.html
 import pytest
 import yaml
 
@@ -192,3 +193,17 @@ def test_init_from_a_package_index_names_that_release(dist, index, clean_env, tm
     assert [p.name for p in got.iterdir()] == [WHEEL]
     assert (got / WHEEL).read_bytes() == (dist / WHEEL).read_bytes()
     assert run([user / "bin" / "statusgen", "--version"], cwd=site).stdout == f"statusgen {VERSION}\n"
+
+
+def test_the_wheel_builds_a_site_from_content_and_settings_alone(dist, clean_env, tmp_path):
+    """As the release workflow tries it: the wheel in a clean environment makes a site and builds it, the theme and
+    the plugin coming from the wheel, nothing from the repository."""
+    user = clean_env(tmp_path / "user")
+    run([user / "bin" / "pip", "install", "--no-index", "--no-deps", dist / WHEEL], cwd=tmp_path)
+    run([user / "bin" / "statusgen", "init", "mysite", *NAMES], cwd=tmp_path)
+    built = run([user / "bin" / "statusgen", "build", ".", "--build-time", "2026-11-26 12:00Z"], cwd=tmp_path / "mysite")
+    assert "WARNING" not in built.stdout + built.stderr
+    page = (tmp_path / "mysite" / "output" / "index.html").read_text()
+    text = " ".join(lxml.html.fromstring(page).text_content().split())
+    assert "All systems operational" in text and "Phone" in text and "Millbrook" in text
+    assert str(ROOT) not in page
