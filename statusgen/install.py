@@ -118,7 +118,7 @@ def _isolation() -> list[str]:
         have = tuple(int(part) for part in version("setuptools").split(".")[:2])
     except (PackageNotFoundError, ValueError):
         return []
-    return ["--no-build-isolation"] if have >= (70, 1) else []  # 70.1: bdist_wheel without the wheel package
+    return ["--no-build-isolation"] if have >= (77, 0) else []  # what pyproject.toml's build-system requires
 
 
 def _sha256(archive: dict) -> str:
