@@ -2,12 +2,24 @@
 installs themselves, from a wheel file and from a package index, are in tests/test_release.py."""
 from __future__ import annotations
 
-import pytest
+import tomllib
 
+import pytest
+from click.testing import CliRunner
+
+from statusgen.cli import main
 from statusgen.errors import Refusal
 from statusgen.install import Install, Wheel, from_record
 
+from tests.conftest import ROOT
+
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+def test_version_is_the_one_pyproject_gives():
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    result = CliRunner().invoke(main, ["--version"])
+    assert (result.exit_code, result.output) == (0, f"statusgen {version}\n")
 
 
 @pytest.mark.parametrize("record, requirement, note", [
