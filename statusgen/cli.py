@@ -108,7 +108,7 @@ class Commands(click.Group):
 
 
 @click.group(cls=Commands)
-@click.version_option(package_name="statusgen", message="%(prog)s %(version)s")  # the version pyproject.toml gives
+@click.version_option(package_name="statusgen", prog_name="statusgen", message="%(prog)s %(version)s")  # the version pyproject.toml gives
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
