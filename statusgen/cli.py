@@ -108,7 +108,8 @@ class Commands(click.Group):
 
 
 @click.group(cls=Commands)
-@click.version_option(package_name="statusgen", prog_name="statusgen", message="%(prog)s %(version)s")  # the version pyproject.toml gives
+# the version pyproject.toml gives, as the installed distribution records it: one source
+@click.version_option(package_name="statusgen", prog_name="statusgen", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:

@@ -156,16 +156,15 @@ or write it by hand: YAML front matter (title, components, updates) and an optio
 
 
 def github_workflow(site: NewSite) -> str:
-    return (GITHUB_WORKFLOW.replace("{install}", json.dumps(site.install))
-            .replace("{checkout}", actions.uses("actions/checkout"))
-            .replace("{setup-python}", actions.uses("actions/setup-python"))
-            .replace("{cache}", actions.uses("actions/cache"))
-            .replace("{upload-pages-artifact}", actions.uses("actions/upload-pages-artifact"))
-            .replace("{deploy-pages}", actions.uses("actions/deploy-pages")))
+    text = GITHUB_WORKFLOW.replace("{install}", json.dumps(site.install))
+    for action in actions.PINS:
+        text = text.replace("{%s}" % action, actions.uses(action))
+    return text
 
 
-# {name} is filled in by github_workflow (str.format would need every ${{ }} doubled).
-GITHUB_WORKFLOW = """# Check incident files on every pull request; build and publish the status page to GitHub Pages on every push
+# {install} and each {owner/action} are filled in by github_workflow (str.format would need every ${{ }} doubled).
+GITHUB_WORKFLOW = """\
+# Check incident files on every pull request; build and publish the status page to GitHub Pages on every push
 # to main and every 15 minutes, then tell subscribers of what is new.
 #
 # Once per repository: Settings > Pages > Source: "GitHub Actions". Optionally Settings > Secrets and variables >
@@ -198,10 +197,10 @@ jobs:
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     steps:
-      - uses: {checkout}
+      - uses: {actions/checkout}
         with:
           persist-credentials: false
-      - uses: {setup-python}
+      - uses: {actions/setup-python}
         with:
           python-version: "3.11"
       - run: pip install "$STATUSGEN"
@@ -214,17 +213,17 @@ jobs:
       contents: read
       pages: read  # the site's Pages address, when STATUSGEN_SITEURL does not give one
     steps:
-      - uses: {checkout}
+      - uses: {actions/checkout}
         with:
           fetch-depth: 0  # a push build is dated by its last commit: the same bytes on every rerun
           persist-credentials: false
-      - uses: {setup-python}
+      - uses: {actions/setup-python}
         with:
           python-version: "3.11"
       - run: pip install "$STATUSGEN"
       # statusgen's build cache: closed incidents' pages and the checked incident files, reused only where every
       # input is the same, so any restored copy is safe. Each run saves a new entry; the newest is restored.
-      - uses: {cache}
+      - uses: {actions/cache}
         with:
           path: .statusgen-cache
           key: statusgen-${{ github.ref_name }}-${{ github.run_id }}
@@ -243,7 +242,7 @@ jobs:
             set -- --build-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
           fi
           statusgen build . -s publishconf.py -o output --format github "$@"
-      - uses: {upload-pages-artifact}
+      - uses: {actions/upload-pages-artifact}
         with:
           path: output
 
@@ -258,7 +257,7 @@ jobs:
       url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - id: deployment
-        uses: {deploy-pages}
+        uses: {actions/deploy-pages}
 
   # Once the site is published, send each update it newly shows to the channels in the secret STATUSGEN_CHANNELS
   # (Apprise URLs, one TAGS=URL a line: email, chat, webhooks), once each. What was sent is recorded on the branch
@@ -273,11 +272,11 @@ jobs:
       group: notify
       cancel-in-progress: false
     steps:
-      - uses: {checkout}
+      - uses: {actions/checkout}
         with:
           fetch-depth: 0
           persist-credentials: false
-      - uses: {setup-python}
+      - uses: {actions/setup-python}
         with:
           python-version: "3.11"
       - run: pip install "$STATUSGEN"
@@ -287,7 +286,8 @@ jobs:
           GH_TOKEN: ${{ github.token }}
         run: |
           if [ -z "$STATUSGEN_CHANNELS" ]; then
-            echo "::notice title=statusgen notify::no channels yet: add the secret STATUSGEN_CHANNELS to notify subscribers"
+            echo "::notice title=statusgen notify::no channels yet: add the secret STATUSGEN_CHANNELS to notify" \\
+                 "subscribers"
             exit 0
           fi
           # The token reaches git through this step's environment only: nothing is written to .git/config.
@@ -386,7 +386,8 @@ notify:
 """
 
 # Dependabot proposes each new release of the actions the workflow pins by commit.
-DEPENDABOT = """# Dependabot proposes a pull request when an action .github/workflows/status.yml uses has a new release: the
+DEPENDABOT = """\
+# Dependabot proposes a pull request when an action .github/workflows/status.yml uses has a new release: the
 # workflow names each by its commit, so nothing changes under it without a pull request.
 version: 2
 updates:

@@ -201,7 +201,8 @@ def test_the_wheel_builds_a_site_from_content_and_settings_alone(dist, clean_env
     user = clean_env(tmp_path / "user")
     run([user / "bin" / "pip", "install", "--no-index", "--no-deps", dist / WHEEL], cwd=tmp_path)
     run([user / "bin" / "statusgen", "init", "mysite", *NAMES], cwd=tmp_path)
-    built = run([user / "bin" / "statusgen", "build", ".", "--build-time", "2026-11-26 12:00Z"], cwd=tmp_path / "mysite")
+    built = run([user / "bin" / "statusgen", "build", ".", "--build-time", "2026-11-26 12:00Z"],
+                cwd=tmp_path / "mysite")
     assert "WARNING" not in built.stdout + built.stderr
     page = (tmp_path / "mysite" / "output" / "index.html").read_text()
     text = " ".join(lxml.html.fromstring(page).text_content().split())
