@@ -1,7 +1,8 @@
 """`statusgen init`: a new site from a few names, ready to build, check in CI and publish.
 
-The files it writes explain themselves (the catalog is commented), and its CI files install statusgen at the
-version that wrote them, so a site repository holds only its content, its settings and its CI files.
+The files it writes explain themselves (the catalog is commented), and its CI files install the statusgen that
+wrote them (install.py says how), so a site repository holds only its content, its settings and its CI files (and,
+when that statusgen came from a path CI cannot reach, its wheel). The actions they use are pinned in actions.py.
 """
 from __future__ import annotations
 
