@@ -1,6 +1,7 @@
 """The `statusgen` command: a thin layer over the library. Problems print as `path:line: message`, exit 1."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import edit, publish, repo, report, scaffold
+from . import install as install_  # `install` is init's option
 from . import settings as settings_file
 from .errors import ContentError, Problem, Refusal
 from .cache import CACHE_DIR
@@ -106,6 +108,8 @@ class Commands(click.Group):
 
 
 @click.group(cls=Commands)
+# the version pyproject.toml gives, as the installed distribution records it: one source
+@click.version_option(package_name="statusgen", prog_name="statusgen", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -462,9 +466,10 @@ def _ask(value, prompt: str, option: str, many: bool = False):
 @click.option("--url", default="", help="Where readers will find the page, e.g. https://status.example.com.")
 @click.option("--timezone", "tz", default="UTC", show_default=True,
               help="The zone of times written without an offset, and shown on the pages (an IANA name).")
-@click.option("--install", default="", help="What the CI files give pip to install statusgen: a requirement "
-              "(default: statusgen==THIS VERSION from the package index), a wheel URL or a git URL "
-              "(git+https://...@TAG).")
+@click.option("--install", default="", help="What the CI files give pip to install statusgen: a requirement, a "
+              "wheel URL or a git URL (default: where this statusgen came from, as pip recorded it: statusgen==THIS "
+              "VERSION from the package index, the git URL at its commit, or, from a path CI cannot reach, its "
+              "wheel kept in the site).")
 def init(folder: Path, name: str | None, areas: tuple[str, ...], services: tuple[str, ...], url: str, tz: str,
          install: str) -> None:
     """Start a status page of your own in FOLDER (new or empty): the catalog, settings and CI files.
@@ -478,12 +483,14 @@ def init(folder: Path, name: str | None, areas: tuple[str, ...], services: tuple
     """
     site = scaffold.NewSite(name=_ask(name, "Organisation", "--name"), url=url, timezone=tz,
                             areas=list(_ask(areas, "Areas served", "--area", many=True)),
-                            services=list(_ask(services, "Services", "--service", many=True)),
-                            install=install or f"statusgen=={scaffold.statusgen_version()}")
+                            services=list(_ask(services, "Services", "--service", many=True)))
     with refusals(folder, "text"):
-        scaffold.create(folder, site)
+        scaffold.refusal(folder, site)  # before a wheel is built for nothing
+        how = install_.Install(install, f"CI installs {install}") if install else install_.for_ci()
+        scaffold.create(folder, dataclasses.replace(site, install=how.requirement, wheel=how.wheel))
     click.echo(f"made a status page in {folder}: next, `cd {folder}` and `statusgen build` (see output/index.html), "
                f"then commit and push it with its CI files")
+    click.echo(how.note)
 
 
 def entry() -> None:

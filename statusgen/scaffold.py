@@ -1,7 +1,8 @@
 """`statusgen init`: a new site from a few names, ready to build, check in CI and publish.
 
-The files it writes explain themselves (the catalog is commented), and its CI files install statusgen at the
-version that wrote them, so a site repository holds only its content, its settings and its CI files.
+The files it writes explain themselves (the catalog is commented), and its CI files install the statusgen that
+wrote them (install.py says how), so a site repository holds only its content, its settings and its CI files (and,
+when that statusgen came from a path CI cannot reach, its wheel). The actions they use are pinned in actions.py.
 """
 from __future__ import annotations
 
@@ -10,19 +11,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import urlparse
 
+from . import actions
+from .install import WHEELS, Wheel
 from .errors import Refusal
 from .times import zone
-
-
-def statusgen_version() -> str:
-    try:
-        return version("statusgen")
-    except PackageNotFoundError:  # pragma: no cover - run from a source tree that was never installed
-        return "0.1.0"
 
 
 def slugify(name: str) -> str:
@@ -55,7 +50,8 @@ class NewSite:
     url: str = ""
     timezone: str = "UTC"
     since: date | None = None  # first day of uptime records; the day the site is made
-    install: str = ""  # what CI gives pip to install statusgen; default this version from the index
+    install: str = ""  # what CI gives pip to install statusgen (install.for_ci() works it out)
+    wheel: Wheel | None = None  # the wheel CI installs, kept in the site, when it cannot reach statusgen's origin
 
     def check(self) -> None:
         """Refusal (one line) for what cannot make a site."""
@@ -161,11 +157,20 @@ or write it by hand: YAML front matter (title, components, updates) and an optio
 
 
 def github_workflow(site: NewSite) -> str:
-    return f"""# Check incident files on every pull request; build and publish the status page to GitHub Pages on every push
-# to main and every 15 minutes.
+    text = GITHUB_WORKFLOW.replace("{install}", json.dumps(site.install))
+    for action in actions.PINS:
+        text = text.replace("{%s}" % action, actions.uses(action))
+    return text
+
+
+# {install} and each {owner/action} are filled in by github_workflow (str.format would need every ${{ }} doubled).
+GITHUB_WORKFLOW = """\
+# Check incident files on every pull request; build and publish the status page to GitHub Pages on every push
+# to main and every 15 minutes, then tell subscribers of what is new.
 #
 # Once per repository: Settings > Pages > Source: "GitHub Actions". Optionally Settings > Secrets and variables >
 # Actions > Variables: STATUSGEN_SITEURL, the address readers use; without it the Pages address is used.
+# To notify subscribers (email, chat, webhooks), add the secret STATUSGEN_CHANNELS there: see the notify job.
 name: status page
 
 on:
@@ -182,19 +187,21 @@ permissions:
   contents: read
 
 concurrency:
-  group: ${{{{ github.event_name == 'pull_request' && format('check-{{0}}', github.ref) || 'pages' }}}}
-  cancel-in-progress: ${{{{ github.event_name == 'pull_request' }}}}
+  group: ${{ github.event_name == 'pull_request' && format('check-{0}', github.ref) || 'pages' }}
+  cancel-in-progress: ${{ github.event_name == 'pull_request' }}
 
 env:
-  STATUSGEN: {json.dumps(site.install)}  # the statusgen that wrote this file; change it to upgrade
+  STATUSGEN: {install}  # the statusgen that wrote this file; change it to upgrade
 
 jobs:
   check:
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
+      - uses: {actions/checkout}
+        with:
+          persist-credentials: false
+      - uses: {actions/setup-python}
         with:
           python-version: "3.11"
       - run: pip install "$STATUSGEN"
@@ -205,34 +212,38 @@ jobs:
     runs-on: ubuntu-latest
     permissions:
       contents: read
-      pages: read
+      pages: read  # the site's Pages address, when STATUSGEN_SITEURL does not give one
     steps:
-      - uses: actions/checkout@v4
+      - uses: {actions/checkout}
         with:
           fetch-depth: 0  # a push build is dated by its last commit: the same bytes on every rerun
-      - uses: actions/setup-python@v5
+          persist-credentials: false
+      - uses: {actions/setup-python}
         with:
           python-version: "3.11"
       - run: pip install "$STATUSGEN"
       # statusgen's build cache: closed incidents' pages and the checked incident files, reused only where every
       # input is the same, so any restored copy is safe. Each run saves a new entry; the newest is restored.
-      - uses: actions/cache@v4
+      - uses: {actions/cache}
         with:
           path: .statusgen-cache
-          key: statusgen-${{{{ github.ref_name }}}}-${{{{ github.run_id }}}}
-          restore-keys: statusgen-${{{{ github.ref_name }}}}-
-      - id: pages
-        uses: actions/configure-pages@v5
+          key: statusgen-${{ github.ref_name }}-${{ github.run_id }}
+          restore-keys: statusgen-${{ github.ref_name }}-
       - run: statusgen check . --format github
       - name: Build with publishconf.py
         env:
-          STATUSGEN_SITEURL: ${{{{ vars.STATUSGEN_SITEURL || steps.pages.outputs.base_url }}}}
+          STATUSGEN_SITEURL: ${{ vars.STATUSGEN_SITEURL }}
+          GH_TOKEN: ${{ github.token }}
         run: |
+          if [ -z "$STATUSGEN_SITEURL" ]; then  # the address Pages serves the site at (a custom domain too)
+            STATUSGEN_SITEURL="$(gh api "repos/$GITHUB_REPOSITORY/pages" --jq .html_url)"
+            export STATUSGEN_SITEURL
+          fi
           if [ "$GITHUB_EVENT_NAME" = schedule ] || [ "$GITHUB_EVENT_NAME" = workflow_dispatch ]; then
             set -- --build-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
           fi
           statusgen build . -s publishconf.py -o output --format github "$@"
-      - uses: actions/upload-pages-artifact@v3
+      - uses: {actions/upload-pages-artifact}
         with:
           path: output
 
@@ -244,20 +255,67 @@ jobs:
       id-token: write
     environment:
       name: github-pages
-      url: ${{{{ steps.deployment.outputs.page_url }}}}
+      url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - id: deployment
-        uses: actions/deploy-pages@v4
+        uses: {actions/deploy-pages}
+
+  # Once the site is published, send each update it newly shows to the channels in the secret STATUSGEN_CHANNELS
+  # (Apprise URLs, one TAGS=URL a line: email, chat, webhooks), once each. What was sent is recorded on the branch
+  # statusgen-notify, which this job pushes; scheduled runs send the reminders of promises falling due.
+  notify:
+    needs: deploy
+    if: github.event_name != 'pull_request'
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write  # push the record of what was sent to the branch statusgen-notify
+    concurrency:  # one at a time, never cut short: two runs must not both send an update
+      group: notify
+      cancel-in-progress: false
+    steps:
+      - uses: {actions/checkout}
+        with:
+          fetch-depth: 0
+          persist-credentials: false
+      - uses: {actions/setup-python}
+        with:
+          python-version: "3.11"
+      - run: pip install "$STATUSGEN"
+      - name: Notify subscribers
+        env:
+          STATUSGEN_CHANNELS: ${{ secrets.STATUSGEN_CHANNELS }}
+          GH_TOKEN: ${{ github.token }}
+        run: |
+          if [ -z "$STATUSGEN_CHANNELS" ]; then
+            echo "::notice title=statusgen notify::no channels yet: add the secret STATUSGEN_CHANNELS to notify" \\
+                 "subscribers"
+            exit 0
+          fi
+          # The token reaches git through this step's environment only: nothing is written to .git/config.
+          auth="$(printf 'x-access-token:%s' "$GH_TOKEN" | base64 -w0)"
+          echo "::add-mask::$auth"
+          export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$GITHUB_SERVER_URL/.extraheader"
+          export GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $auth"
+          export GIT_AUTHOR_NAME="github-actions[bot]" GIT_COMMITTER_NAME="github-actions[bot]"
+          export GIT_AUTHOR_EMAIL="41898282+github-actions[bot]@users.noreply.github.com"
+          export GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
+          statusgen notify .
 """
 
 
 def gitlab_ci(site: NewSite) -> str:
-    return f"""# Check incident files on every merge request; build and publish the status page to GitLab Pages from the
-# default branch. Add a schedule in Build > Pipeline schedules: "*/15 * * * *" on the default branch, so the
-# page is rebuilt on a clock. Set the CI/CD variable STATUSGEN_SITEURL to serve it at another address.
+    return GITLAB_CI.replace("{install}", json.dumps(site.install))
+
+
+GITLAB_CI = """# Check incident files on every merge request; build and publish the status page to GitLab Pages from the
+# default branch, then tell subscribers of what is new. Add a schedule in Build > Pipeline schedules:
+# "*/15 * * * *" on the default branch, so the page is rebuilt on a clock. Set the CI/CD variable
+# STATUSGEN_SITEURL to serve it at another address.
+
+stages: [test, deploy, notify]
 
 variables:
-  STATUSGEN: {json.dumps(site.install)}  # the statusgen that wrote this file; change it to upgrade
+  STATUSGEN: {install}  # the statusgen that wrote this file; change it to upgrade
 
 default:
   image: python:3.11
@@ -284,7 +342,7 @@ pages:
     paths:
       - .statusgen-cache/
   script:
-    - export STATUSGEN_SITEURL="${{STATUSGEN_SITEURL:-$CI_PAGES_URL}}"
+    - export STATUSGEN_SITEURL="${STATUSGEN_SITEURL:-$CI_PAGES_URL}"
     - statusgen check .
     - |
       if [ "$CI_PIPELINE_SOURCE" = schedule ] || [ "$CI_PIPELINE_SOURCE" = web ]; then
@@ -296,6 +354,50 @@ pages:
       - public
   rules:
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+
+# Once the site is published, send each update it newly shows to the channels in STATUSGEN_CHANNELS (Apprise
+# URLs, one TAGS=URL a line: email, chat, webhooks), once each; scheduled pipelines send the reminders of promises
+# falling due. What was sent is recorded on the branch statusgen-notify, which this job pushes. The job token
+# GitLab gives every job cannot push, so, once (Settings > CI/CD > Variables, each masked and protected):
+#   STATUSGEN_CHANNELS      the channels; without it this job only says that there are none
+#   STATUSGEN_NOTIFY_TOKEN  a project access token (Settings > Access tokens) with the Developer role and the
+#                           write_repository scope, used by this job alone to push that branch
+notify:
+  stage: notify
+  resource_group: notify  # one at a time: two pipelines never both send an update
+  variables:
+    GIT_DEPTH: 0
+  script:
+    - |
+      if [ -z "${STATUSGEN_CHANNELS:-}" ]; then
+        echo "statusgen notify: no channels yet: add the CI/CD variable STATUSGEN_CHANNELS to notify subscribers"
+        exit 0
+      fi
+      if [ -z "${STATUSGEN_NOTIFY_TOKEN:-}" ]; then
+        echo "statusgen notify: STATUSGEN_NOTIFY_TOKEN is not set: nothing can record what was sent" >&2
+        exit 1
+      fi
+      git remote set-url origin \\
+        "${CI_SERVER_PROTOCOL}://statusgen:${STATUSGEN_NOTIFY_TOKEN}@${CI_SERVER_FQDN}/${CI_PROJECT_PATH}.git"
+      export GIT_AUTHOR_NAME=statusgen GIT_COMMITTER_NAME=statusgen
+      export GIT_AUTHOR_EMAIL="statusgen@${CI_SERVER_HOST}" GIT_COMMITTER_EMAIL="statusgen@${CI_SERVER_HOST}"
+      statusgen notify .
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+"""
+
+# Dependabot proposes each new release of the actions the workflow pins by commit.
+DEPENDABOT = """\
+# Dependabot proposes a pull request when an action .github/workflows/status.yml uses has a new release: the
+# workflow names each by its commit, so nothing changes under it without a pull request.
+version: 2
+updates:
+  - package-ecosystem: github-actions
+    directory: /
+    schedule:
+      interval: weekly
+    cooldown:
+      default-days: 7  # a release a week old: time for a bad one to be found and withdrawn
 """
 
 
@@ -314,12 +416,13 @@ def files(site: NewSite) -> dict[str, str]:
         "publishconf.py": PUBLISH_SETTINGS,
         ".gitignore": GITIGNORE,
         ".github/workflows/status.yml": github_workflow(site),
+        ".github/dependabot.yml": DEPENDABOT,
         ".gitlab-ci.yml": gitlab_ci(site),
     }
 
 
-def create(folder: Path, site: NewSite) -> list[Path]:
-    """Write a new site into `folder` (new or empty); Refusal, writing nothing, for anything else."""
+def refusal(folder: Path, site: NewSite) -> None:
+    """Refusal (one line) if `site` cannot be made in `folder` (new or empty)."""
     site.check()
     if folder.exists() and not folder.is_dir():
         raise Refusal(f"refusing to make a site at {folder}: it is a file (expected a new or empty folder)")
@@ -327,10 +430,21 @@ def create(folder: Path, site: NewSite) -> list[Path]:
         count = sum(1 for _ in folder.iterdir())
         raise Refusal(f"refusing to make a site in {folder}: it holds {count} file{'s' if count != 1 else ''} or "
                       f"folder{'s' if count != 1 else ''} (expected a new or empty folder)")
+
+
+def create(folder: Path, site: NewSite) -> list[Path]:
+    """Write a new site into `folder` (new or empty); Refusal, writing nothing, for anything else."""
+    refusal(folder, site)
+    contents: dict[str, str | bytes] = dict(files(site))
+    if site.wheel:
+        contents[f"{WHEELS}/{site.wheel.name}"] = site.wheel.data
     written = []
-    for name, text in files(site).items():
+    for name, content in contents.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
         written.append(path)
     return written

@@ -3,10 +3,8 @@ the theme and the plugin, so an installed statusgen builds a folder holding only
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import venv
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
+from statusgen import install
 from statusgen.cli import main
 from statusgen.scaffold import ids_for, slugify
 from tests.conftest import ROOT
@@ -35,10 +34,13 @@ def test_init_writes_a_site_that_checks_and_builds(tmp_path):
     site = tmp_path / "mysite"
     result = init(site, *NAMES)
     assert result.exit_code == 0, result.output
-    assert sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()) == [
-        ".github/workflows/status.yml", ".gitignore", ".gitlab-ci.yml", ".statusgen/components.schema.json",
-        ".statusgen/incident.schema.json", "content/components.yml",
-        "content/incidents/README.md", "pelicanconf.py", "publishconf.py"]
+    how = install.for_ci()  # here an editable install: its wheel is kept in the site (tests/test_release.py)
+    assert result.output.splitlines()[1] == how.note
+    kept = [f"{install.WHEELS}/{how.wheel.name}"] if how.wheel else []
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()) == sorted([
+        ".github/dependabot.yml", ".github/workflows/status.yml", ".gitignore", ".gitlab-ci.yml",
+        ".statusgen/components.schema.json", ".statusgen/incident.schema.json", "content/components.yml",
+        "content/incidents/README.md", "pelicanconf.py", "publishconf.py", *kept])
     check = CliRunner().invoke(main, ["check", str(site)])
     assert check.output == "ok: 2 components in 2 areas, 0 incidents and 0 maintenance windows\n"
     build = CliRunner().invoke(main, ["build", str(site), "-o", str(tmp_path / "out"), "--build-time",
@@ -159,40 +161,6 @@ def test_missing_pieces_are_one_line(tmp_path):
     assert result.output.splitlines()[0].endswith(
         "pelicanconf.py:18: THEME: theme not found (expected a folder with templates/ in it, got 'mytheme')")
     assert not (tmp_path / "out").exists()
-
-
-# --- the wheel, installed where nothing of the repository is ----------------------------------------------------
-
-def test_the_wheel_builds_a_site_from_content_and_settings_alone(tmp_path):
-    """Build the wheel, install it into a fresh virtual environment outside the repository, init and build."""
-    source, dist = tmp_path / "source", tmp_path / "dist"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md", "statusgen", "plugins", "theme"):  # setuptools writes build/ there
-        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, source / name)
-    wheel = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(dist)],
-                           capture_output=True, text=True, timeout=600)
-    assert wheel.returncode == 0, wheel.stderr
-    env_dir = tmp_path / "env"
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    install = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                              str(next(dist.glob("statusgen-*.whl")))], capture_output=True, text=True, timeout=900)
-    if install.returncode != 0 and "Could not find a version" in install.stderr + install.stdout:
-        pytest.skip(f"the package index cannot be reached to install the wheel's dependencies: {install.stderr}")
-    assert install.returncode == 0, install.stderr
-    statusgen = env_dir / "bin" / "statusgen"
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    made = subprocess.run([str(statusgen), "init", "mysite", *NAMES], cwd=tmp_path, capture_output=True, text=True,
-                          env=env, timeout=120)
-    assert made.returncode == 0, made.stderr
-    built = subprocess.run([str(statusgen), "build", ".", "--build-time", "2026-11-26 12:00Z"], cwd=tmp_path / "mysite",
-                           capture_output=True, text=True, env=env, timeout=300)
-    assert built.returncode == 0, built.stdout + built.stderr
-    assert "WARNING" not in built.stdout + built.stderr
-    text = home_text(tmp_path / "mysite" / "output")
-    assert "All systems operational" in text and "Fiber internet" in text
-    # nothing of the repository was used: the theme and plugin came from the installed wheel
-    assert str(ROOT) not in (tmp_path / "mysite" / "output" / "index.html").read_text()
 
 
 def test_a_service_without_since_has_records_from_its_first_commit(tmp_path):
