@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import edit, publish, repo, report, scaffold
+from . import drafts, edit, publish, repo, report, scaffold
 from . import install as install_  # `install` is init's option
 from . import settings as settings_file
 from .errors import ContentError, Problem, Refusal
@@ -491,6 +491,45 @@ def init(folder: Path, name: str | None, areas: tuple[str, ...], services: tuple
     click.echo(f"made a status page in {folder}: next, `cd {folder}` and `statusgen build` (see output/index.html), "
                f"then commit and push it with its CI files")
     click.echo(how.note)
+
+# --- from a monitoring alert: draft ---------------------------------------------------------------------------
+
+@main.command("draft")
+@site_option
+@click.option("--from", "source", required=True, type=click.Choice(drafts.SOURCES),
+              help="The tool that sent the payload.")
+@click.argument("payload", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--reply", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the pull request's body (firing) or the comment for it (resolved) to this file.")
+@click.option("--outputs", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append name=value lines (state, path, id, branch, written) to this file, as $GITHUB_OUTPUT wants.")
+def draft_incident(folder: Path, source: str, payload: Path, reply: Path | None, outputs: Path | None) -> None:
+    """Turn a monitoring tool's webhook payload into a draft incident, with services and areas from
+    content/alerts.yml; prints its path and id. A resolved alert changes no file: it prints the comment for the
+    draft's pull request. The same alert twice gives the same draft.
+
+    \b
+    Example:
+      statusgen draft --from alertmanager payload.json
+    """
+    with refusals(folder, "text", UNCHANGED):
+        posting = Posting(folder)
+        outcome = drafts.from_payload(posting.content, source, payload, posting.tz)
+    d, path = outcome.draft, outcome.path
+    values = {"state": "firing" if d.firing else "resolved", "path": report.shown(path, posting.site_folder)
+              if path else "", "id": path.stem if path else "", "branch": d.branch,
+              "written": str(outcome.written).lower()}
+    if reply:
+        reply.write_text(outcome.reply, encoding="utf-8")
+    if outputs:
+        with outputs.open("a", encoding="utf-8") as file:
+            file.writelines(f"{k}={v}\n" for k, v in values.items())
+    if not d.firing:
+        click.echo(outcome.reply, nl=False)
+        return
+    click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
+    if not outcome.written:
+        click.echo("already drafted from this alert: no file was changed", err=True)
 
 
 def entry() -> None:

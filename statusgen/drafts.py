@@ -1,0 +1,354 @@
+"""Monitoring payloads -> draft incidents: what Alertmanager, Grafana and Uptime Kuma send, read as alerts, mapped
+to services and areas by the site's `content/alerts.yml`, and written as an incident file a person publishes.
+
+A draft is an ordinary incident file that is not yet on the published branch: the workflow `init` writes puts it
+on a branch of its own and opens a pull request, and merging it publishes it. Nothing here publishes anything, and
+a resolved alert never resolves an incident: it gives a comment for the pull request instead.
+
+Every alert is keyed by what the tool itself uses to tell one alert from another (Alertmanager's and Grafana's
+`fingerprint`, Uptime Kuma's monitor id), and the key is written in the draft as a YAML comment, so the same alert
+twice finds the draft it already made.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
+from pathlib import Path
+
+import yaml
+
+from .errors import Problems, Refusal
+from .load import CATALOG_FILE, incident_files
+from .model import Catalog
+from .source import Document, Field, Invalid, got, scalar
+
+ALERTS_FILE = "alerts.yml"  # in content/, beside the catalog
+SOURCES = ("alertmanager", "grafana", "uptime-kuma")
+_NAMES = {"alertmanager": "Alertmanager", "grafana": "Grafana", "uptime-kuma": "Uptime Kuma"}
+KEY_COMMENT = re.compile(r"^# alert: (?P<source>[a-z-]+) (?P<key>[A-Za-z0-9_.-]+)[ \t]*\r?$", re.M)
+DRAFT_STATUSES = ("degraded_performance", "partial_outage", "major_outage")
+
+
+# --- alerts, whichever tool sent them ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert as every tool's payload gives it: labels to match, whether it fires, since when, its key."""
+
+    labels: dict[str, str]
+    firing: bool
+    starts: datetime
+    key: str
+    name: str  # what the tool calls it: the alertname, or the monitor's name
+
+
+def _payload_error(path: Path, message: str, line: int = 1) -> Refusal:
+    return Refusal(f"{path}:{line}: {message}")
+
+
+def _time(value, what: str) -> datetime:
+    """An RFC 3339 time as Alertmanager and Grafana write it (nanoseconds allowed), in UTC to the second."""
+    text = str(value)
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?", text)
+    if not match:
+        raise ValueError(f"{what}: not a time (expected RFC 3339 such as 2026-08-29T09:05:00Z, got {text!r})")
+    moment = datetime.fromisoformat(match[1].replace(" ", "T") + ("+00:00" if match[3] in (None, "Z") else match[3]))
+    return moment.astimezone(timezone.utc)
+
+
+def _labels(value, what: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{what}: wrong type (expected a mapping of labels, got {type(value).__name__})")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _prometheus_alerts(payload: dict) -> list[Alert]:
+    """Alertmanager's webhook (version 4) and Grafana's, which follows it: `alerts[]` with `labels`, `status`,
+    `startsAt` and `fingerprint`."""
+    alerts = payload.get("alerts")
+    if not isinstance(alerts, list) or not alerts:
+        raise ValueError(f"alerts: missing or empty (expected a list of alerts, got {json.dumps(alerts)[:40]})")
+    found = []
+    for i, item in enumerate(alerts):
+        where = f"alerts[{i}]"
+        if not isinstance(item, dict):
+            raise ValueError(f"{where}: wrong type (expected an alert, got {type(item).__name__})")
+        labels = _labels(item.get("labels"), f"{where}.labels")
+        status = item.get("status", payload.get("status"))
+        if status not in ("firing", "resolved"):
+            raise ValueError(f"{where}.status: unknown (expected firing or resolved, got {status!r})")
+        key = str(item.get("fingerprint") or "")
+        if not re.fullmatch(r"[A-Za-z0-9]{1,64}", key):
+            raise ValueError(f"{where}.fingerprint: missing or not a fingerprint (expected hexadecimal, got {key!r})")
+        found.append(Alert(labels, status == "firing", _time(item.get("startsAt"), f"{where}.startsAt"), key,
+                           labels.get("alertname", key)))
+    return found
+
+
+def _uptime_kuma_alerts(payload: dict) -> list[Alert]:
+    """Uptime Kuma's webhook: `{heartbeat, monitor, msg}`; heartbeat.status 0 is down, 1 up; `time` is UTC."""
+    monitor, beat = payload.get("monitor"), payload.get("heartbeat")
+    if not isinstance(monitor, dict) or not isinstance(beat, dict):
+        raise ValueError("monitor, heartbeat: missing (expected Uptime Kuma's webhook with both, got "
+                         f"{', '.join(sorted(payload)) or 'neither'}; a test notification has none)")
+    name, ident = monitor.get("name"), monitor.get("id")
+    if not isinstance(name, str) or not name.strip() or not isinstance(ident, int):
+        raise ValueError(f"monitor: no name and id (expected both, got {name!r} and {ident!r})")
+    if beat.get("status") not in (0, 1):
+        raise ValueError(f"heartbeat.status: not down or up (expected 0 or 1, got {beat.get('status')!r})")
+    return [Alert({"monitor": name}, beat["status"] == 0, _time(beat.get("time"), "heartbeat.time"),
+                  f"monitor-{ident}", name)]
+
+
+READERS = {"alertmanager": _prometheus_alerts, "grafana": _prometheus_alerts, "uptime-kuma": _uptime_kuma_alerts}
+
+
+def read_alerts(source: str, path: Path) -> list[Alert]:
+    """The alerts in a payload file; Refusal with `path:line: ...` when it is not the tool's webhook."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise _payload_error(path, f"unreadable ({err})") from None
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise _payload_error(path, f"not JSON ({err.msg}, column {err.colno})", err.lineno) from None
+    if not isinstance(payload, dict):
+        raise _payload_error(path, f"wrong type (expected {_NAMES[source]}'s webhook object, got "
+                                   f"{type(payload).__name__})")
+    try:
+        return READERS[source](payload)
+    except ValueError as err:
+        raise _payload_error(path, f"{err} ({_NAMES[source]} webhook)") from None
+
+
+# --- the mapping: alert labels -> services and areas ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of alerts.yml: the labels an alert must carry, and what it means for readers."""
+
+    match: tuple[tuple[str, str], ...]
+    services: tuple[str, ...]
+    areas: tuple[str, ...]
+    status: str
+
+    def matches(self, alert: Alert) -> bool:
+        return all(alert.labels.get(k) == v for k, v in self.match)
+
+
+def _match(doc: Document, node: yaml.Node, where: str) -> tuple[tuple[str, str], ...]:
+    pairs = doc.pairs(node)
+    if not pairs:
+        raise Invalid("empty (expected labels to match, e.g. {alertname: PhoneDown}, got an empty mapping)")
+    return tuple((scalar(k, "a label name"), scalar(v, "a label value")) for k, v in pairs)
+
+
+def _names(doc: Document, node: yaml.Node, where: str) -> tuple[tuple[str, int], ...]:
+    return tuple((scalar(item, "a name or an id").strip(), doc.line(item)) for _, item in doc.items(node))
+
+
+def _status(doc: Document, node: yaml.Node, where: str) -> str:
+    value = scalar(node, "a status")
+    if value not in DRAFT_STATUSES:
+        raise Invalid(f"invalid status (expected one of {', '.join(DRAFT_STATUSES)}, got {got(node)})")
+    return value
+
+
+_RULE = {
+    "match": Field(_match, "labels to match", required=True),
+    "services": Field(_names, "a list of services (names or ids)", required=True),
+    "areas": Field(_names, "a list of areas (names or ids)"),
+    "status": Field(_status, "a status"),
+}
+
+
+def _lookup(items, given: str) -> str | None:
+    """The id of the catalog item whose id or name is `given` (names compared without regard to case)."""
+    for item in items:
+        if given == item.id or given.casefold() == item.name.casefold():
+            return item.id
+    return None
+
+
+def load_rules(path: Path, catalog: Catalog, problems: Problems) -> list[Rule]:
+    """The rules of alerts.yml, every problem reported at its line; none when the file is missing."""
+    if not path.is_file():
+        problems.add(path, 1, f"missing alert mapping (expected the file {ALERTS_FILE} beside {CATALOG_FILE}, "
+                              f"saying which alerts concern which services; see the README)")
+        return []
+    text = path.read_text(encoding="utf-8-sig")
+    problems.file_lines(path, text)
+    doc = Document(str(path), problems, name="alert mapping")
+    root = doc.compose(text)
+    if root is None:
+        return []
+    try:
+        items = doc.items(root)
+    except Invalid as err:
+        doc.report(root, f"{ALERTS_FILE}: {err}")
+        return []
+    rules = []
+    for i, item in items:
+        fields = doc.fields(item, f"[{i}]", _RULE)
+        if fields is None or not {"match", "services"} <= set(fields):
+            continue
+        ids = {}
+        for key, choices in (("services", catalog.components), ("areas", catalog.areas)):
+            ids[key] = []
+            for given, line in fields.get(key, ()):
+                found = _lookup(choices, given)
+                if found is None:
+                    known = ", ".join(c.id for c in choices)
+                    problems.add(path, line, f"[{i}].{key}: unknown {key[:-1]} "
+                                             f"(expected a name or an id of {known}, got {given!r})")
+                else:
+                    ids[key].append(found)
+        rules.append(Rule(fields["match"], tuple(ids["services"]), tuple(ids["areas"]),
+                          fields.get("status", "major_outage")))
+    return rules
+
+
+# --- the draft ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Draft:
+    """What a payload means for the page: an incident to open (firing) or a note for its draft (resolved)."""
+
+    source: str
+    key: str
+    firing: bool
+    alerts: tuple[Alert, ...]
+    statuses: dict[str, str]  # component id -> status, in catalog order
+    areas: tuple[str, ...]  # area ids, in catalog order; empty: every area of the services
+    starts: datetime
+
+    @property
+    def branch(self) -> str:
+        """The branch its pull request is made from: one per alert, so the same alert never opens two."""
+        return f"statusgen/alert-{self.source}-{self.key}".lower()
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def draft(source: str, alerts: list[Alert], rules: list[Rule], catalog: Catalog, path: Path) -> Draft:
+    """The draft for a payload's alerts; Refusal when no rule maps any of them to a service."""
+    first = min(alerts, key=lambda a: (a.starts, a.key))  # the key: the alert that began it all
+    statuses: dict[str, str] = {}
+    areas: set[str] = set()
+    every_area = False
+    for alert in alerts:
+        for rule in rules:
+            if rule.matches(alert):
+                for service in rule.services:
+                    statuses[service] = max(statuses.get(service, rule.status), rule.status,
+                                            key=DRAFT_STATUSES.index)
+                areas.update(rule.areas)
+                every_area = every_area or not rule.areas
+    if not statuses:
+        labels = "; ".join(", ".join(f"{k}={v}" for k, v in sorted(a.labels.items())) for a in alerts)
+        raise Refusal(f"{path}: no service for this alert (expected a rule in content/{ALERTS_FILE} whose match "
+                      f"fits the labels, got {labels[:300]})")
+    ordered = {c.id: statuses[c.id] for c in catalog.components if c.id in statuses}
+    shown_areas = () if every_area else tuple(a.id for a in catalog.areas if a.id in areas)
+    return Draft(source, first.key, any(a.firing for a in alerts), tuple(alerts), ordered, shown_areas,
+                 first.starts)
+
+
+def headline(d: Draft, catalog: Catalog) -> str:
+    """`Phone in Millbrook`: what is affected, where, in the catalog's names."""
+    services = _joined([catalog.component[c].name for c in d.statuses])
+    return services + (f" in {_joined([catalog.area[a].name for a in d.areas])}" if d.areas else "")
+
+
+def title(d: Draft, catalog: Catalog) -> str:
+    return f"Problem with {headline(d, catalog)}"
+
+
+def message(d: Draft, catalog: Catalog) -> str:
+    return f"We are investigating a problem with {headline(d, catalog)}. We will post an update soon."
+
+
+def find_draft(content: Path, source: str, key: str) -> Path | None:
+    """The incident file made from this alert before, if there is one."""
+    for path in incident_files(content):
+        head = path.read_text(encoding="utf-8-sig", errors="replace")[:2000]
+        for found in KEY_COMMENT.finditer(head):
+            if (found["source"], found["key"]) == (source, key):
+                return path
+    return None
+
+
+def key_comment(d: Draft) -> str:
+    return f"# alert: {d.source} {d.key}"
+
+
+def pull_request_body(d: Draft, path: str, catalog: Catalog, tz: tzinfo) -> str:
+    """What the pull request says: where the draft came from and how to publish it."""
+    names = _joined(sorted({a.name for a in d.alerts}))
+    since = d.starts.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+    return (f"{_NAMES[d.source]} reports {names} firing since {since}.\n\n"
+            f"This draft opens an incident on the status page: **{title(d, catalog)}**, in `{path}`.\n"
+            f"Merge this pull request to publish it as it is, or edit the file first. Nothing is published "
+            f"until it is merged.\n")
+
+
+def resolved_comment(d: Draft, tz: tzinfo) -> str:
+    """The comment for the draft's pull request when the alert resolves: never a resolution by itself."""
+    names = _joined(sorted({a.name for a in d.alerts}))
+    return (f"{_NAMES[d.source]} reports {names} resolved.\n\n"
+            f"Nothing on the status page was changed. If this incident was published, resolve it in words "
+            f"readers understand (`statusgen resolve ID -m \"...\"`, or `/resolve` and the message in its issue); "
+            f"if it was never needed, close this pull request.\n")
+
+
+def write_draft(content: Path, d: Draft, catalog: Catalog, tz: tzinfo) -> tuple[Path, bool]:
+    """Write the draft as an incident file through the same code as `statusgen new` (checked as `check` would);
+    (its path, whether it was written now). The same alert again finds the file it made and leaves it as it is."""
+    from . import edit  # edit reads the catalog and files; drafts.py stays importable without a site
+
+    existing = find_draft(content, d.source, d.key)
+    if existing is not None:
+        return existing, False
+    name = title(d, catalog)
+    post = edit.Post(at=d.starts.astimezone(tz), state="investigating", body=message(d, catalog),
+                     statuses=dict(d.statuses))
+    path = edit.new_path(content, name, d.starts.astimezone(tz).date())
+    text = edit.new_file(name, post, areas=d.areas, schema=edit.schema_link(content, path))
+    head, rest = text.split("\n", 1)
+    text = f"{head}\n{key_comment(d)}\n{rest}"  # the key, for the same alert's next payload
+    edit.validate(path, text, content, tz)
+    edit.write(path, text)
+    return path, True
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What `statusgen draft` did: the draft, its file (None for a resolved alert with none), whether the file
+    was written now, and the text for the pull request (its body, or a comment when the alert resolved)."""
+
+    draft: Draft
+    path: Path | None
+    written: bool
+    reply: str
+
+
+def from_payload(content: Path, source: str, payload: Path, tz: tzinfo) -> Outcome:
+    """A payload file -> its draft incident written in `content` (firing), or the comment to post (resolved).
+    ContentError for a catalog or alerts.yml that does not pass; Refusal for a payload that does not."""
+    from .load import load_catalog  # the same catalog check as everywhere
+
+    problems = Problems()
+    catalog = load_catalog(content / CATALOG_FILE, problems)
+    rules = load_rules(content / ALERTS_FILE, catalog, problems) if catalog else []
+    problems.raise_if_any()
+    d = draft(source, read_alerts(source, payload), rules, catalog, payload)
+    if not d.firing:
+        return Outcome(d, find_draft(content, d.source, d.key), False, resolved_comment(d, tz))
+    path, written = write_draft(content, d, catalog, tz)
+    shown_path = path.relative_to(content.parent).as_posix()
+    return Outcome(d, path, written, pull_request_body(d, shown_path, catalog, tz))
