@@ -12,14 +12,14 @@ from pathlib import Path
 
 import click
 
-from . import drafts, edit, publish, repo, report, scaffold
+from . import drafts, edit, forms, publish, repo, report, scaffold
 from . import install as install_  # `install` is init's option
 from . import settings as settings_file
-from .errors import ContentError, Problem, Refusal
+from .errors import ContentError, Problem, Problems, Refusal
 from .cache import CACHE_DIR
 from .cache import prepare as prepare_cache
 from .due import due as due_moments
-from .load import load_site
+from .load import CATALOG_FILE, load_catalog, load_site
 from .times import TIME_FORMAT, zone
 from .wording import counted
 
@@ -138,6 +138,7 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
     with refusals(path, fmt):
         site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz, values_only=True)),
                          cache=prepare_cache(cache_folder(path, cache, no_cache)))
+        drafts.check_site(site_dir(path), content_dir(path), site.catalog)  # issue forms, alerts.yml
         when = repo.build_time(None, site_dir(path), site_inputs(path, settings or site_dir(path) /
                                                                   settings_file.DEFAULT_FILE))
     later = [Problem(path_, 1, note) for path_, note in site.unposted(when)]
@@ -530,6 +531,23 @@ def draft_incident(folder: Path, source: str, payload: Path, reply: Path | None,
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
     if not outcome.written:
         click.echo("already drafted from this alert: no file was changed", err=True)
+
+@main.command("forms")
+@site_option
+def write_forms(folder: Path) -> None:
+    """Write the GitHub issue forms (incident, maintenance) from the catalog, into .github/ISSUE_TEMPLATE/; run it
+    again when the catalog changes (`statusgen check` says when).
+
+    \b
+    Example:
+      statusgen forms
+    """
+    with refusals(folder, "text"):
+        problems = Problems()
+        catalog = load_catalog(content_dir(folder) / CATALOG_FILE, problems)
+        problems.raise_if_any()
+        written = forms.write(site_dir(folder), catalog)
+    click.echo("\n".join(report.shown(p, Path.cwd()) for p in written))
 
 
 def entry() -> None:

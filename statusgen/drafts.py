@@ -173,8 +173,10 @@ def _lookup(items, given: str) -> str | None:
     return None
 
 
-def load_rules(path: Path, catalog: Catalog, problems: Problems) -> list[Rule]:
-    """The rules of alerts.yml, every problem reported at its line; none when the file is missing."""
+def load_rules(path: Path, catalog: Catalog, problems: Problems, required: bool = True) -> list[Rule]:
+    """The rules of alerts.yml, every problem reported at its line; a missing file is a problem if `required`."""
+    if not path.is_file() and not required:
+        return []
     if not path.is_file():
         problems.add(path, 1, f"missing alert mapping (expected the file {ALERTS_FILE} beside {CATALOG_FILE}, "
                               f"saying which alerts concern which services; see the README)")
@@ -352,3 +354,14 @@ def from_payload(content: Path, source: str, payload: Path, tz: tzinfo) -> Outco
     path, written = write_draft(content, d, catalog, tz)
     shown_path = path.relative_to(content.parent).as_posix()
     return Outcome(d, path, written, pull_request_body(d, shown_path, catalog, tz))
+
+
+def check_site(site_folder: Path, content: Path, catalog: Catalog) -> None:
+    """What `check` adds for posting from elsewhere: ContentError when the issue forms no longer match the catalog
+    or content/alerts.yml (when there is one) names what the catalog lacks."""
+    from . import forms
+
+    problems = Problems()
+    forms.check(site_folder, catalog, problems)
+    load_rules(content / ALERTS_FILE, catalog, problems, required=False)
+    problems.raise_if_any()

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from . import actions
 from .install import WHEELS, Wheel
 from .errors import Refusal
+from .model import Area, Catalog, Component
 from .times import zone
 
 
@@ -406,9 +407,10 @@ SCHEMA_FOLDER = ".statusgen"  # JSON Schemas of the files authors write, for edi
 
 def files(site: NewSite) -> dict[str, str]:
     """Every file of the new site, by its path inside the site folder."""
-    from . import schema
+    from . import forms, schema
 
     return {
+        **forms.render(new_catalog(site)),
         **{f"{SCHEMA_FOLDER}/{name}": schema.render(name) for name in schema.SCHEMAS},
         "content/components.yml": catalog(site),
         "content/incidents/README.md": INCIDENTS_README,
@@ -419,6 +421,13 @@ def files(site: NewSite) -> dict[str, str]:
         ".github/dependabot.yml": DEPENDABOT,
         ".gitlab-ci.yml": gitlab_ci(site),
     }
+
+
+def new_catalog(site: NewSite) -> Catalog:
+    """The catalog `catalog(site)` writes, as the model (for the issue forms)."""
+    areas = tuple(Area(id=i, name=n.strip()) for i, n in ids_for(site.areas, "area"))
+    return Catalog(areas=areas, groups=(), components=tuple(
+        Component(id=i, name=n.strip(), areas=tuple(a.id for a in areas)) for i, n in ids_for(site.services, "service")))
 
 
 def refusal(folder: Path, site: NewSite) -> None:
