@@ -549,6 +549,50 @@ def write_forms(folder: Path) -> None:
         written = forms.write(site_dir(folder), catalog)
     click.echo("\n".join(report.shown(p, Path.cwd()) for p in written))
 
+@main.command("post-from-issue")
+@site_option
+@click.option("--event", "event_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The GitHub event (in Actions: $GITHUB_EVENT_PATH), an issue opened or a comment made.")
+@click.option("--permission", default="", help="The author's permission on the repository, as GitHub's API gives it "
+                                               "(admin, maintain, write may post).")
+@click.option("--reply", type=click.Path(dir_okay=False, path_type=Path), help="Write the answer for the issue here.")
+@click.option("--outputs", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append posted=true|false and path=... to this file, as $GITHUB_OUTPUT wants.")
+@_options(commit_options)
+def post_from_issue(folder, event_file, permission, reply, outputs, commit, push) -> None:
+    """Post what an issue made with the status page's form, or a `/update` or `/resolve` comment in it, asks for:
+    writes and checks the file as `statusgen new` and `update` do, and the answer for the issue. An issue or
+    comment not meant for the status page gets no answer; a refused one gets the problems, and nothing changes.
+
+    \b
+    Example (in a workflow):
+      statusgen post-from-issue --event "$GITHUB_EVENT_PATH" --permission "$PERMISSION" --reply reply.md --push
+    """
+    import json
+
+    with refusals(folder, "text", UNCHANGED):
+        posting = Posting(folder)
+        problems = Problems()
+        catalog = load_catalog(posting.content / CATALOG_FILE, problems)
+        problems.raise_if_any()
+        try:
+            event = json.loads(event_file.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as err:
+            raise Refusal(f"{event_file}: not a GitHub event (expected JSON, got {err})") from None
+        site_url = str(read_settings(folder, None, None).get("SITEURL") or "")
+        answer = drafts.from_issue_event(posting.content, event if isinstance(event, dict) else {}, permission,
+                                         catalog, posting.tz, site_url)
+        if answer.posted and (commit or push):
+            repo.commit(answer.path, f"Post {answer.path.stem} from an issue")
+        if answer.posted and push:
+            repo.push(answer.path.parent)
+    if reply:
+        reply.write_text(answer.text, encoding="utf-8")
+    if outputs:
+        with outputs.open("a", encoding="utf-8") as file:
+            file.write(f"posted={str(answer.posted).lower()}\n")
+    click.echo(answer.text, nl=False)
+
 
 def entry() -> None:
     """The `statusgen` program: main(), then out without Python's tear-down of every module it loaded (Pelican,

@@ -365,3 +365,290 @@ def check_site(site_folder: Path, content: Path, catalog: Catalog) -> None:
     forms.check(site_folder, catalog, problems)
     load_rules(content / ALERTS_FILE, catalog, problems, required=False)
     problems.raise_if_any()
+
+
+# --- from an issue on a phone: issue forms and comments -> posts ----------------------------------------------
+
+WRITERS = ("admin", "maintain", "write")  # the permissions (GitHub's API) that may post
+NO_RESPONSE = "_No response_"  # what GitHub writes for a field left empty
+ISSUE_COMMENT = re.compile(r"^# issue: (?P<key>\d+)[ \t]*\r?$", re.M)
+COMMANDS = re.compile(r"/(update|resolve)\b", re.IGNORECASE)
+_CLOCK_ONLY = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What posting from an issue did: whether a file was written (and committed), which, and what to answer
+    in the issue (empty: the issue or comment was not meant for the status page, so say nothing)."""
+
+    posted: bool
+    text: str
+    path: Path | None = None
+
+
+class NotPosted(Exception):
+    """A form or comment that cannot be posted, with what is wrong in words (one item per line)."""
+
+
+def _event_time(value, what: str) -> datetime:
+    try:
+        return _time(value, what).replace(second=0)
+    except ValueError as err:
+        raise NotPosted(str(err)) from None
+
+
+def when(text: str, now: datetime, tz: tzinfo) -> datetime:
+    """A time as typed in a form or comment: what `statusgen new` accepts, and `18:00` (the next 18:00)."""
+    from . import edit
+
+    clock = _CLOCK_ONLY.fullmatch(text.strip())
+    if clock:
+        local = now.astimezone(tz)
+        text = f"{'today' if (int(clock[1]), int(clock[2])) > (local.hour, local.minute) else 'tomorrow'} {text}"
+    try:
+        return edit.when(text, now, tz)
+    except Refusal as err:
+        raise NotPosted(str(err)) from None
+
+
+def form_sections(body: str, labels: list[str]) -> dict[str, str | None] | None:
+    """The answers of an issue made from a form whose fields have `labels`, in order; None when the body is not
+    that form's. The last field (the message) takes the rest of the body whole, whatever it holds; the fields
+    before it are one line each."""
+    body = "\n" + body.replace("\r\n", "\n")
+    answers: dict[str, str | None] = {}
+    position = 0
+    for n, label in enumerate(labels):
+        start = body.find(f"\n### {label}\n", position)
+        if start < 0 or (n == 0 and body[:start].strip()):
+            return None
+        start += len(label) + 6
+        end = len(body) if n + 1 == len(labels) else body.find(f"\n### {labels[n + 1]}\n", start)
+        if end < 0:
+            return None
+        value = body[start:end].strip()
+        answers[label] = None if value in ("", NO_RESPONSE) else value
+        position = end
+    return answers
+
+
+def _catalog_ids(items, names: str, what: str) -> tuple[str, ...]:
+    ids = []
+    for name in (n.strip() for n in names.split(", ")):
+        found = _lookup(items, name)
+        if found is None:
+            raise NotPosted(f"{what}: unknown (expected one of {', '.join(i.name for i in items)}, got {name!r})")
+        ids.append(found)
+    return tuple(ids)
+
+
+def _form_post(kind: str, answers: dict, catalog: Catalog, now: datetime, tz: tzinfo):
+    """(Post, areas, ticket, window) from a form's answers; NotPosted with every problem found."""
+    from . import edit, forms
+
+    problems = []
+
+    def attempt(make, default=None):
+        try:
+            return make()
+        except NotPosted as err:
+            problems.append(str(err))
+            return default
+
+    areas = attempt(lambda: _catalog_ids(catalog.areas, answers[forms.AREAS], forms.AREAS)
+                    if answers[forms.AREAS] else (), ())
+    if kind == "incident":
+        statuses = {}
+        for c in catalog.components:
+            chosen = answers[forms.status_label(c.name)]
+            if chosen is not None and chosen not in forms.STATUS_CHOICES:
+                problems.append(f"{forms.status_label(c.name)}: unknown (expected one of "
+                                f"{', '.join(forms.STATUS_CHOICES)}, got {chosen!r})")
+            elif forms.STATUS_CHOICES.get(chosen):
+                statuses[c.id] = forms.STATUS_CHOICES[chosen]
+        if not statuses and not problems:
+            problems.append(f"no service affected (expected a status other than \"{forms.NOT_AFFECTED}\" for at "
+                            f"least one service)")
+        state = forms.STATE_CHOICES.get(answers[forms.STATE] or "Investigating")
+        if state is None:
+            problems.append(f"{forms.STATE}: unknown (expected one of {', '.join(forms.STATE_CHOICES)}, got "
+                            f"{answers[forms.STATE]!r})")
+        eta, next_update = (attempt(lambda k=k: when(answers[k], now, tz)) if answers[k] else None
+                            for k in (forms.ETA, forms.NEXT))
+        window, ticket = None, answers[forms.TICKET]
+    else:
+        statuses = {s: "under_maintenance" for s in attempt(
+            lambda: _catalog_ids(catalog.components, answers[forms.SERVICES] or "", forms.SERVICES), ())}
+        start, end = (attempt(lambda k=k: when(answers[k] or "", now, tz)) for k in (forms.START, forms.END))
+        window, state, eta, next_update, ticket = (start, end), "scheduled", None, None, None
+    if problems:
+        raise NotPosted("\n".join(problems))
+    post = edit.Post(at=now.astimezone(tz), state=state, body=answers[forms.MESSAGE] or "", statuses=statuses,
+                     next_update=next_update, eta=eta)
+    return post, areas, ticket, window
+
+
+def open_from_form(content: Path, title: str, kind: str, answers: dict, number: int, catalog: Catalog,
+                   now: datetime, tz: tzinfo) -> Path:
+    """Write the incident or maintenance a form describes through the same code as `statusgen new` and
+    `statusgen maintenance`, with the issue's number as a comment (comments in the issue update it)."""
+    from . import edit
+
+    post, areas, ticket, window = _form_post(kind, answers, catalog, now, tz)
+    path = edit.new_path(content, title, post.at.date())
+    text = edit.new_file(title, post, kind=kind, areas=areas, ticket=ticket, window=window,
+                         schema=edit.schema_link(content, path))
+    head, rest = text.split("\n", 1)
+    text = f"{head}\n# issue: {number}\n{rest}"
+    edit.validate(path, text, content, tz)
+    edit.write(path, text)
+    return path
+
+
+def find_issue_file(content: Path, number: int) -> Path | None:
+    """The incident or maintenance file opened from issue `number`."""
+    for path in incident_files(content):
+        head = path.read_text(encoding="utf-8-sig", errors="replace")[:2000]
+        if any(int(m["key"]) == number for m in ISSUE_COMMENT.finditer(head)):
+            return path
+    return None
+
+
+def parse_command(text: str, now: datetime, tz: tzinfo):
+    """`/update identified ETA 18:00 next 16:30 phone=partial_outage` and the message on the lines below (or
+    `/resolve` and the message): (command, state, statuses, eta, next_update, message); None for a comment that
+    is not a command."""
+    text = text.replace("\r\n", "\n").strip()
+    first, _, rest = text.partition("\n")
+    command = COMMANDS.match(first)
+    if command is None:
+        return None
+    words = first[command.end():].split()
+    name = command[1].lower()
+    if name == "resolve":
+        message = " ".join(words + ([rest.strip()] if rest.strip() else []))
+        return "resolve", None, {}, None, None, message.strip()
+    state, statuses, times, key = None, {}, {"eta": [], "next": []}, None
+    for word in words:
+        if word.lower() in times:
+            key = word.lower()
+        elif "=" in word:
+            service, _, status = word.partition("=")
+            statuses[service] = status
+            key = None
+        elif key:
+            times[key].append(word)
+        elif state is None:
+            state = word.lower()
+        else:
+            raise NotPosted(f"/update: {word!r} not understood (expected /update STATE [ETA TIME] [next TIME] "
+                            f"[service=status]..., then the message on the next lines)")
+    if state is None:
+        raise NotPosted("/update: no state (expected e.g. /update identified, then the message on the next lines)")
+    eta, next_update = (when(" ".join(times[k]), now, tz) if times[k] else None for k in ("eta", "next"))
+    return "update", state, statuses, eta, next_update, rest.strip()
+
+
+def _service_ids(statuses: dict[str, str], catalog: Catalog) -> dict[str, str]:
+    result = {}
+    for given, status in statuses.items():
+        found = _lookup(catalog.components, given)
+        if found is None:
+            raise NotPosted(f"{given}={status}: unknown service (expected one of "
+                            f"{', '.join(c.id for c in catalog.components)})")
+        result[found] = status
+    return result
+
+
+def post_comment(path: Path, parsed, catalog: Catalog, now: datetime, tz: tzinfo, content: Path) -> str:
+    """Append the update a comment command asks for, through the same code as `statusgen update` and
+    `statusgen resolve`; the state posted."""
+    from . import edit
+
+    command, state, statuses, eta, next_update, message = parsed
+    if not message:
+        raise NotPosted(f"/{command}: no message (expected the words for readers on the lines below the command)")
+    source = edit.Source.read(path)
+    state = source.closing_state() if command == "resolve" else state
+    post = edit.Post(at=now.astimezone(tz), state=state, body=message, statuses=_service_ids(statuses, catalog),
+                     next_update=next_update, eta=eta)
+    text = edit.append_update(source, post)
+    edit.validate(path, text, content, tz)
+    edit.write(path, text)
+    return state
+
+
+def form_labels(kind: str, catalog: Catalog) -> list[str]:
+    """The labels of a form's fields as GitHub writes them in the issue (markdown elements are left out)."""
+    from . import forms
+
+    made = forms.FORMS[kind](catalog)
+    return [e["attributes"]["label"] for e in made["body"] if e["type"] != "markdown"]
+
+
+def _problems_in_words(err) -> str:
+    from .errors import ContentError
+
+    if isinstance(err, ContentError):
+        return "\n".join(f"- {p.message}" for p in err.problems)
+    return "\n".join(f"- {line}" for line in str(err).splitlines())
+
+
+def page_address(site_url: str, ident: str) -> str:
+    return f"{site_url.rstrip('/')}/incidents/{ident}/" if site_url else f"`incidents/{ident}/`"
+
+
+HOW_TO_UPDATE = ("To post an update, comment here with a first line such as `/update identified ETA 18:00 next 16:30`"
+                 " (a state, then optionally `ETA`, `next` and `service=status`) and the message on the lines below; "
+                 "`/resolve` and the message resolve it. Closing this issue changes nothing on the page.\n")
+
+
+def from_issue_event(content: Path, event: dict, permission: str, catalog: Catalog, tz: tzinfo,
+                     site_url: str) -> Reply:
+    """An `issues` (opened) or `issue_comment` (created) event -> the post it asks for, and the answer for the
+    issue. Issues and comments not meant for the status page get no answer; people without write access, and
+    forms or commands that would not pass `statusgen check`, get an answer and nothing is written."""
+    from .errors import ContentError
+
+    issue = event.get("issue") if isinstance(event.get("issue"), dict) else {}
+    number = issue.get("number")
+    if not isinstance(number, int):
+        return Reply(False, "")
+    comment = event.get("comment")
+    try:
+        if isinstance(comment, dict):
+            if event.get("action") != "created" or not COMMANDS.match(str(comment.get("body") or "").strip()):
+                return Reply(False, "")
+            if permission not in WRITERS:
+                return Reply(False, _no_permission(permission))
+            now = _event_time(comment.get("created_at"), "comment.created_at")
+            path = find_issue_file(content, number)
+            if path is None:
+                raise NotPosted("no incident was opened from this issue (expected an issue made with the status "
+                                "page's incident or maintenance form)")
+            parsed = parse_command(str(comment.get("body")), now, tz)
+            state = post_comment(path, parsed, catalog, now, tz, content)
+            return Reply(True, f"Posted ({state}) to {page_address(site_url, path.stem)}; it shows after the next "
+                               f"build.\n", path)
+        if event.get("action") != "opened":
+            return Reply(False, "")
+        body = str(issue.get("body") or "")
+        kind = next((k for k in ("incident", "maintenance") if form_sections(body, form_labels(k, catalog))), None)
+        if kind is None:
+            return Reply(False, "")
+        if permission not in WRITERS:
+            return Reply(False, _no_permission(permission))
+        now = _event_time(issue.get("created_at"), "issue.created_at")
+        title = " ".join(str(issue.get("title") or "").split())
+        path = open_from_form(content, title, kind, form_sections(body, form_labels(kind, catalog)), number,
+                              catalog, now, tz)
+        return Reply(True, f"Posted to the status page: {page_address(site_url, path.stem)} (it shows after the "
+                           f"next build), from `{path.relative_to(content.parent).as_posix()}`.\n\n{HOW_TO_UPDATE}",
+                     path)
+    except (NotPosted, Refusal, ContentError) as err:
+        return Reply(False, f"Not posted; nothing was changed:\n\n{_problems_in_words(err)}\n")
+
+
+def _no_permission(permission: str) -> str:
+    return (f"Not posted: only people with write access to this repository post to the status page (expected "
+            f"{', '.join(WRITERS)}, got {permission or 'none'}).\n")
