@@ -519,7 +519,7 @@ def draft_incident(folder: Path, source: str, payload: Path, reply: Path | None,
     d, path = outcome.draft, outcome.path
     values = {"state": "firing" if d.firing else "resolved", "path": report.shown(path, posting.site_folder)
               if path else "", "id": path.stem if path else "", "branch": d.branch,
-              "written": str(outcome.written).lower()}
+              "title": outcome.title, "written": str(outcome.written).lower()}
     if reply:
         reply.write_text(outcome.reply, encoding="utf-8")
     if outputs:

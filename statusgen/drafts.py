@@ -337,6 +337,7 @@ class Outcome:
     path: Path | None
     written: bool
     reply: str
+    title: str
 
 
 def from_payload(content: Path, source: str, payload: Path, tz: tzinfo) -> Outcome:
@@ -350,10 +351,10 @@ def from_payload(content: Path, source: str, payload: Path, tz: tzinfo) -> Outco
     problems.raise_if_any()
     d = draft(source, read_alerts(source, payload), rules, catalog, payload)
     if not d.firing:
-        return Outcome(d, find_draft(content, d.source, d.key), False, resolved_comment(d, tz))
+        return Outcome(d, find_draft(content, d.source, d.key), False, resolved_comment(d, tz), title(d, catalog))
     path, written = write_draft(content, d, catalog, tz)
     shown_path = path.relative_to(content.parent).as_posix()
-    return Outcome(d, path, written, pull_request_body(d, shown_path, catalog, tz))
+    return Outcome(d, path, written, pull_request_body(d, shown_path, catalog, tz), title(d, catalog))
 
 
 def check_site(site_folder: Path, content: Path, catalog: Catalog) -> None:
