@@ -412,6 +412,13 @@ def when(text: str, now: datetime, tz: tzinfo) -> datetime:
         raise NotPosted(str(err)) from None
 
 
+def _answer_time(label: str, text: str, now: datetime, tz: tzinfo) -> datetime:
+    try:
+        return when(text, now, tz)
+    except NotPosted as err:
+        raise NotPosted(f"{label}: {err}") from None
+
+
 def form_sections(body: str, labels: list[str]) -> dict[str, str | None] | None:
     """The answers of an issue made from a form whose fields have `labels`, in order; None when the body is not
     that form's. The last field (the message) takes the rest of the body whole, whatever it holds; the fields
@@ -474,13 +481,13 @@ def _form_post(kind: str, answers: dict, catalog: Catalog, now: datetime, tz: tz
         if state is None:
             problems.append(f"{forms.STATE}: unknown (expected one of {', '.join(forms.STATE_CHOICES)}, got "
                             f"{answers[forms.STATE]!r})")
-        eta, next_update = (attempt(lambda k=k: when(answers[k], now, tz)) if answers[k] else None
+        eta, next_update = (attempt(lambda k=k: _answer_time(k, answers[k], now, tz)) if answers[k] else None
                             for k in (forms.ETA, forms.NEXT))
         window, ticket = None, answers[forms.TICKET]
     else:
         statuses = {s: "under_maintenance" for s in attempt(
             lambda: _catalog_ids(catalog.components, answers[forms.SERVICES] or "", forms.SERVICES), ())}
-        start, end = (attempt(lambda k=k: when(answers[k] or "", now, tz)) for k in (forms.START, forms.END))
+        start, end = (attempt(lambda k=k: _answer_time(k, answers[k] or "", now, tz)) for k in (forms.START, forms.END))
         window, state, eta, next_update, ticket = (start, end), "scheduled", None, None, None
     if problems:
         raise NotPosted("\n".join(problems))
