@@ -493,7 +493,30 @@ def init(folder: Path, name: str | None, areas: tuple[str, ...], services: tuple
                f"then commit and push it with its CI files")
     click.echo(how.note)
 
-# --- from a monitoring alert: draft ---------------------------------------------------------------------------
+# --- posting from elsewhere: draft (alerts), forms, post-from-issue --------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Reach:
+    """The site as draft, forms and post-from-issue see it: the one place they find it and read its settings."""
+
+    root: Path
+    content: Path
+    tz: object
+    site_url: str
+
+    @classmethod
+    def find(cls, folder: Path) -> "Reach":
+        config = read_settings(folder, None, None)
+        return cls(site_dir(folder), content_dir(folder), zone(settings_file.timezone_name(config)),
+                   str(config.get("SITEURL") or ""))
+
+    def catalog(self):
+        """The catalog; ContentError with its problems when it does not pass."""
+        problems = Problems()
+        catalog = load_catalog(self.content / CATALOG_FILE, problems)
+        problems.raise_if_any()
+        return catalog
+
 
 @main.command("draft")
 @site_option
@@ -514,10 +537,10 @@ def draft_incident(folder: Path, source: str, payload: Path, reply: Path | None,
       statusgen draft --from alertmanager payload.json
     """
     with refusals(folder, "text", UNCHANGED):
-        posting = Posting(folder)
-        outcome = drafts.from_payload(posting.content, source, payload, posting.tz)
+        site = Reach.find(folder)
+        outcome = drafts.from_payload(site.content, source, payload, site.tz)
     d, path = outcome.draft, outcome.path
-    values = {"state": "firing" if d.firing else "resolved", "path": report.shown(path, posting.site_folder)
+    values = {"state": "firing" if d.firing else "resolved", "path": report.shown(path, site.root)
               if path else "", "id": path.stem if path else "", "branch": d.branch,
               "title": outcome.title, "written": str(outcome.written).lower()}
     if reply:
@@ -543,10 +566,8 @@ def write_forms(folder: Path) -> None:
       statusgen forms
     """
     with refusals(folder, "text"):
-        problems = Problems()
-        catalog = load_catalog(content_dir(folder) / CATALOG_FILE, problems)
-        problems.raise_if_any()
-        written = forms.write(site_dir(folder), catalog)
+        site = Reach.find(folder)
+        written = forms.write(site.root, site.catalog())
     click.echo("\n".join(report.shown(p, Path.cwd()) for p in written))
 
 @main.command("post-from-issue")
@@ -571,17 +592,14 @@ def post_from_issue(folder, event_file, permission, reply, outputs, commit, push
     import json
 
     with refusals(folder, "text", UNCHANGED):
-        posting = Posting(folder)
-        problems = Problems()
-        catalog = load_catalog(posting.content / CATALOG_FILE, problems)
-        problems.raise_if_any()
+        site = Reach.find(folder)
+        catalog = site.catalog()
         try:
             event = json.loads(event_file.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as err:
             raise Refusal(f"{event_file}: not a GitHub event (expected JSON, got {err})") from None
-        site_url = str(read_settings(folder, None, None).get("SITEURL") or "")
-        answer = drafts.from_issue_event(posting.content, event if isinstance(event, dict) else {}, permission,
-                                         catalog, posting.tz, site_url)
+        answer = drafts.from_issue_event(site.content, event if isinstance(event, dict) else {}, permission,
+                                         catalog, site.tz, site.site_url)
         if answer.posted and (commit or push):
             repo.commit(answer.path, f"Post {answer.path.stem} from an issue")
         if answer.posted and push:

@@ -166,9 +166,10 @@ _RULE = {
 
 
 def _lookup(items, given: str) -> str | None:
-    """The id of the catalog item whose id or name is `given` (names compared without regard to case)."""
+    """The id of the catalog item whose id or name is `given`, without regard to case (names.py on the posting
+    branch does this, and more; this one goes once both are in)."""
     for item in items:
-        if given == item.id or given.casefold() == item.name.casefold():
+        if given.casefold() in (item.id, item.name.casefold()):
             return item.id
     return None
 

@@ -559,8 +559,9 @@ def files(site: NewSite) -> dict[str, str]:
 def new_catalog(site: NewSite) -> Catalog:
     """The catalog `catalog(site)` writes, as the model (for the issue forms)."""
     areas = tuple(Area(id=i, name=n.strip()) for i, n in ids_for(site.areas, "area"))
+    everywhere = tuple(a.id for a in areas)
     return Catalog(areas=areas, groups=(), components=tuple(
-        Component(id=i, name=n.strip(), areas=tuple(a.id for a in areas)) for i, n in ids_for(site.services, "service")))
+        Component(id=i, name=n.strip(), areas=everywhere) for i, n in ids_for(site.services, "service")))
 
 
 def refusal(folder: Path, site: NewSite) -> None:

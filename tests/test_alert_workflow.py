@@ -44,7 +44,8 @@ def run_alert_job(site_root: Path, tmp: Path, payload: Path) -> None:
         output = tmp / "output.txt"
         output.write_text("")
         env = {**os.environ, "GITHUB_EVENT_PATH": str(event_path), "GITHUB_OUTPUT": str(output),
-               "RUNNER_TEMP": str(tmp), "PATH": f"{tmp / 'bin'}:{BIN}:{os.environ['PATH']}", "GH_LOG": str(tmp / "gh.log")}
+               "RUNNER_TEMP": str(tmp), "PATH": f"{tmp / 'bin'}:{BIN}:{os.environ['PATH']}",
+               "GH_LOG": str(tmp / "gh.log")}
         for key, value in step.get("env", {}).items():
             env[key] = OUTPUT.sub(lambda m: outputs[m[1]][m[2]], value).replace("${{ github.token }}", "token")
         subprocess.run(["bash", "-e", "-c", step["run"]], cwd=site_root, env=env, check=True, capture_output=True)
@@ -71,7 +72,8 @@ def test_an_alert_opens_one_pull_request_and_its_resolution_comments_on_it(site,
         "Draft from an alert: Problem with Phone in Millbrook"]
     path = "content/incidents/2026-08-29-problem-with-phone-in-millbrook.md"
     assert git("show", f"{branch}:{path}", cwd=remote).splitlines()[1:4] == [
-        "# alert: alertmanager fbab788ec4c1018b", "# yaml-language-server: $schema=../../.statusgen/incident.schema.json",
+        "# alert: alertmanager fbab788ec4c1018b",
+        "# yaml-language-server: $schema=../../.statusgen/incident.schema.json",
         'title: "Problem with Phone in Millbrook"']
     assert (tmp_path / "gh.log").read_text() == f"""\
 gh auth setup-git

@@ -75,7 +75,7 @@ updates:
         "merged.\n")
     assert (northwind / "out.txt").read_text() == (
         f"state=firing\npath={path}\nid=2026-08-29-problem-with-phone-in-millbrook\n"
-        "branch=statusgen/alert-alertmanager-fbab788ec4c1018b\nwritten=true\n")
+        "branch=statusgen/alert-alertmanager-fbab788ec4c1018b\ntitle=Problem with Phone in Millbrook\nwritten=true\n")
     # the same alert again: the same draft, nothing written
     assert run("draft", "--from", "alertmanager", str(DATA / "alertmanager-firing.json"), cwd=northwind) == (
         0, f"{path}\n2026-08-29-problem-with-phone-in-millbrook\n",
@@ -89,7 +89,7 @@ updates:
     assert (northwind / path).read_text() == text
     assert (northwind / "out2.txt").read_text() == (
         f"state=resolved\npath={path}\nid=2026-08-29-problem-with-phone-in-millbrook\n"
-        "branch=statusgen/alert-alertmanager-fbab788ec4c1018b\nwritten=false\n")
+        "branch=statusgen/alert-alertmanager-fbab788ec4c1018b\ntitle=Problem with Phone in Millbrook\nwritten=false\n")
     assert run("check", cwd=northwind)[0] == 0
 
 
@@ -160,3 +160,23 @@ def test_bad_mapping_every_problem_at_its_line(northwind):
         "content/alerts.yml:6: [1]: unknown key (expected one of match, services, areas, status, got \"colour\")",
         "5 problems found; no file was changed.",
     ]
+
+
+def test_check_says_when_the_forms_are_out_of_date_and_forms_brings_them_up_to_date(northwind):
+    assert run("check", cwd=northwind)[:2] == (0, "ok: 2 components in 2 areas, 0 incidents and 0 maintenance windows\n")
+    catalog = northwind / "content/components.yml"
+    catalog.write_text(catalog.read_text().replace('name: "Phone"', 'name: "Telephone"'))
+    (northwind / "content/alerts.yml").write_text(ALERTS.replace("[Phone]", "[Phone, Fax]"))
+    assert run("check", cwd=northwind) == (1, "", (
+        ".github/ISSUE_TEMPLATE/statusgen-incident.yml:1: issue form out of date (expected the services and areas of "
+        "content/components.yml, got an older form: run statusgen forms)\n"
+        ".github/ISSUE_TEMPLATE/statusgen-maintenance.yml:1: issue form out of date (expected the services and areas "
+        "of content/components.yml, got an older form: run statusgen forms)\n"
+        "content/alerts.yml:3: [0].services: unknown service (expected a name or an id of phone, fiber-internet, got "
+        "'Fax')\n"
+        "3 problems found; nothing was built.\n"))
+    assert run("forms", cwd=northwind) == (0, ".github/ISSUE_TEMPLATE/statusgen-incident.yml\n"
+                                              ".github/ISSUE_TEMPLATE/statusgen-maintenance.yml\n", "")
+    assert "label: Status of Telephone\n" in (northwind / ".github/ISSUE_TEMPLATE/statusgen-incident.yml").read_text()
+    (northwind / "content/alerts.yml").write_text(ALERTS)
+    assert run("check", cwd=northwind)[0] == 0

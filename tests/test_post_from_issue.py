@@ -216,7 +216,8 @@ def test_a_comment_without_a_message_or_state_is_refused(site, tmp_path):
                                                 "below the command)"),
                          ("/update\nText.", "- /update: no state (expected e.g. /update identified, then the message "
                                             "on the next lines)"),
-                         ("/update fixed\nText.", "- updates[1].state: invalid incident state (expected one of investigating, "
+                         ("/update fixed\nText.", "- updates[1].state: invalid incident state (expected one of "
+                                                  "investigating, "
                                                            "identified, monitoring, resolved, got \"fixed\")")]:
         code, reply, _ = post(site, event("issue-comment-created.json", tmp_path, comment__body=body))
         assert (code, reply) == (0, f"Not posted; nothing was changed:\n\n{answer}\n")
