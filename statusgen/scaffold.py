@@ -416,6 +416,7 @@ jobs:
           BRANCH: ${{ steps.draft.outputs.branch }}
           DRAFT: ${{ steps.draft.outputs.path }}
           TITLE: ${{ steps.draft.outputs.title }}
+          WRITTEN: ${{ steps.draft.outputs.written }}
         run: |
           gh auth setup-git
           if git ls-remote --exit-code origin "refs/heads/$BRANCH" > /dev/null; then
@@ -424,7 +425,7 @@ jobs:
             fi
             exit 0  # the same alert again: its pull request is open already
           fi
-          if [ "$STATE" = firing ]; then
+          if [ "$STATE" = firing ] && [ "$WRITTEN" = true ]; then  # not written: published from this alert already
             git config user.name "github-actions[bot]"
             git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
             git switch -c "$BRANCH"

@@ -228,3 +228,14 @@ def test_the_forms_pass_githubs_schema(site):
     result = subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-issue-forms",
                              *sorted((site / ".github/ISSUE_TEMPLATE").glob("*.yml"))], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_title_of_several_lines_with_yaml_is_one_line_of_text(site, tmp_path):
+    title = 'Calls fail\nupdates: []\n---\ntitle: "other"\r\n$(touch pwned)'
+    code, reply, _ = post(site, event("issues-opened.json", tmp_path, issue__title=title, issue__body=FORM))
+    assert (code, reply.split(" (it shows")[0]) == (
+        0, "Posted to the status page: https://status.northwind.example/incidents/"
+           "2019-05-15-calls-fail-updates-title-other-touch-pwned/")
+    incident = load_site(site / "content").incidents[0]
+    assert incident.title == 'Calls fail updates: [] --- title: "other" $(touch pwned)'
+    assert not list(tmp_path.rglob("pwned"))
