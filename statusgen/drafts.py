@@ -1,13 +1,18 @@
-"""Monitoring payloads -> draft incidents: what Alertmanager, Grafana and Uptime Kuma send, read as alerts, mapped
-to services and areas by the site's `content/alerts.yml`, and written as an incident file a person publishes.
+"""Posts from elsewhere: monitoring payloads -> draft incidents, and GitHub issues made with the status page's
+forms (forms.py) and `/update` or `/resolve` comments in them -> posts. Every file is written through the same
+edit.py functions as `statusgen new`, `update` and `resolve`, and checked as `statusgen check` checks it.
 
-A draft is an ordinary incident file that is not yet on the published branch: the workflow `init` writes puts it
-on a branch of its own and opens a pull request, and merging it publishes it. Nothing here publishes anything, and
-a resolved alert never resolves an incident: it gives a comment for the pull request instead.
+Alerts: what Alertmanager, Grafana and Uptime Kuma send is read as alerts, mapped to services and areas by the
+site's `content/alerts.yml`, and written as an incident file a person publishes. A draft is an ordinary incident
+file that is not yet on the published branch: the workflow `init` writes puts it on a branch of its own and opens
+a pull request, and merging it publishes it. (DESIGN.md names no draft marker in the files, and a key that kept a
+file off the page would make that merge publish nothing.) Nothing here publishes anything, and a resolved alert
+never resolves an incident: it gives a comment for the pull request instead. Every alert is keyed by what the tool
+itself uses to tell one alert from another (Alertmanager's and Grafana's `fingerprint`, Uptime Kuma's monitor id),
+and the key is written in the draft as a YAML comment, so the same alert twice finds the draft it already made.
 
-Every alert is keyed by what the tool itself uses to tell one alert from another (Alertmanager's and Grafana's
-`fingerprint`, Uptime Kuma's monitor id), and the key is written in the draft as a YAML comment, so the same alert
-twice finds the draft it already made.
+Issues: the incident opened from an issue carries the issue's number as a comment (`# issue: 12`), which is how
+the comments in that issue find it. Only authors with write access post (the workflow asks GitHub's API).
 """
 from __future__ import annotations
 

@@ -3,7 +3,6 @@ README) becomes a draft incident a person can publish as it is; the same alert t
 resolved alert gives a comment and changes no file; bad payloads and mappings are refused at their lines."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -163,7 +162,8 @@ def test_bad_mapping_every_problem_at_its_line(northwind):
 
 
 def test_check_says_when_the_forms_are_out_of_date_and_forms_brings_them_up_to_date(northwind):
-    assert run("check", cwd=northwind)[:2] == (0, "ok: 2 components in 2 areas, 0 incidents and 0 maintenance windows\n")
+    assert run("check", cwd=northwind)[:2] == (
+        0, "ok: 2 components in 2 areas, 0 incidents and 0 maintenance windows\n")
     catalog = northwind / "content/components.yml"
     catalog.write_text(catalog.read_text().replace('name: "Phone"', 'name: "Telephone"'))
     (northwind / "content/alerts.yml").write_text(ALERTS.replace("[Phone]", "[Phone, Fax]"))
