@@ -7,15 +7,22 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from statusgen.cli import main
+from statusgen.edit import when
+from statusgen.errors import Refusal
 from statusgen.load import load_site
 
 DATA = Path(__file__).parent / "data" / "github"
+try:  # what edit.when (the times `statusgen new` takes) says of a time it cannot read
+    when("soon", datetime(2019, 5, 15, tzinfo=timezone.utc), timezone.utc)
+except Refusal as err:
+    NOT_A_TIME = str(err)
 BIN = Path(sys.executable).parent
 HOSTILE_TITLE = 'Calls "fail" $(touch pwned) `touch pwned` \'; updates: [] # in Millbrook'
 FORM = """\
@@ -49,13 +56,10 @@ NOC-1 $(touch pwned)
 
 ### Message to readers
 
-Calls into and out of Millbrook fail.
-### Ticket
-
----
-title: "not this"
----
-`touch pwned`"""
+Calls into and out of Millbrook fail. `touch pwned` $(touch pwned) "quoted"
+"""
+# A message may hold anything, lines that look like the form's headings and YAML included.
+HOSTILE_MESSAGE = 'Calls fail.\n### Ticket\n\n---\ntitle: "not this"\n---\n`touch pwned`\n\n- [x] $(touch pwned)'
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -134,12 +138,12 @@ updates:
     state: investigating
     next_update: 2019-05-15T15:50+00:00
     eta: 2019-05-15T18:00+00:00
-    body: "Calls into and out of Millbrook fail.\\n### Ticket\\n\\n---\\ntitle: \\"not this\\"\\n---\\n`touch pwned`"
+    body: "Calls into and out of Millbrook fail. `touch pwned` $(touch pwned) \\"quoted\\""
 ---
 """
     update = event("issue-comment-created.json", tmp_path, comment__body=(
         "/update identified ETA 18:00 next 16:30 phone=partial_outage\n"
-        "A construction crew cut a fiber near Ashford. $(touch pwned) \"quoted\"\n\nCrews are on site."))
+        "A construction crew cut a fiber near Ashford. $(touch pwned) \"quoted\" Crews are on site."))
     assert post(site, update) == (0, f"Posted (identified) to https://status.northwind.example/incidents/{ID}/; "
                                      f"it shows after the next build.\n", "")
     resolve = event("issue-comment-created.json", tmp_path, comment__body="/resolve Calls work again.",
@@ -153,7 +157,7 @@ updates:
     components: {phone: partial_outage}
     next_update: 2019-05-15T16:30+00:00
     eta: 2019-05-15T18:00+00:00
-    body: "A construction crew cut a fiber near Ashford. $(touch pwned) \\"quoted\\"\\n\\nCrews are on site."
+    body: "A construction crew cut a fiber near Ashford. $(touch pwned) \\"quoted\\" Crews are on site."
   - at: 2019-05-15T17:42+00:00
     state: resolved
     body: "Calls work again."
@@ -198,8 +202,7 @@ def test_issues_and_comments_not_meant_for_the_page_get_no_answer(site, tmp_path
                                        "performance, Partial outage, Major outage, got 'Total outage')"),
     (("Major outage", "Not affected"), '- no service affected (expected a status other than "Not affected" for at '
                                        'least one service)'),
-    (("\n18:00\n", "\nsoon\n"), "- Expected resolution: not an ISO 8601 time (expected YYYY-MM-DD HH:MM[:SS[.fff]]"
-                                "[Z|+HH:MM], got 'soon') (or relative: now, +30m, +2h, in 2h, tomorrow 06:00)"),
+    (("\n18:00\n", "\nsoon\n"), f"- Expected resolution: {NOT_A_TIME}"),
     (("\nMillbrook\n", "\nAtlantis\n"), "- Areas affected: unknown (expected one of Millbrook, Ashford, got "
                                         "'Atlantis')"),
 ])
@@ -238,4 +241,16 @@ def test_a_title_of_several_lines_with_yaml_is_one_line_of_text(site, tmp_path):
            "2019-05-15-calls-fail-updates-title-other-touch-pwned/")
     incident = load_site(site / "content").incidents[0]
     assert incident.title == 'Calls fail updates: [] --- title: "other" $(touch pwned)'
+    assert not list(tmp_path.rglob("pwned"))
+
+
+def test_a_message_of_many_lines_is_taken_whole_whatever_it_holds(site, tmp_path):
+    form = FORM.split("### Message to readers")[0] + "### Message to readers\n\n" + HOSTILE_MESSAGE
+    code, reply, _ = post(site, event("issues-opened.json", tmp_path, issue__title="Calls fail", issue__body=form))
+    assert (code, reply.split(":")[0]) == (0, "Posted to the status page")
+    update = event("issue-comment-created.json", tmp_path, comment__body="/update monitoring\n" + HOSTILE_MESSAGE)
+    assert post(site, update)[0] == 0
+    incident = load_site(site / "content").incidents[0]
+    assert [u.body for u in incident.updates] == [HOSTILE_MESSAGE, HOSTILE_MESSAGE]
+    assert incident.ticket == "NOC-1 $(touch pwned)"
     assert not list(tmp_path.rglob("pwned"))
