@@ -171,8 +171,8 @@ _RULE = {
 
 
 def _lookup(items, given: str) -> str | None:
-    """The id of the catalog item whose id or name is `given`, without regard to case (names.py on the posting
-    branch does this, and more; this one goes once both are in)."""
+    """The id of the catalog item whose id or name is `given`, without regard to case (names.py, from the
+    posting work, does this and more; this one can go once both are merged)."""
     for item in items:
         if given.casefold() in (item.id, item.name.casefold()):
             return item.id

@@ -339,7 +339,10 @@ env:
 
 jobs:
   issue:
-    if: github.event_name != 'repository_dispatch' && !github.event.issue.pull_request
+    # comments on pull requests, and comments that are no command, start nothing
+    if: >-
+      github.event_name != 'repository_dispatch' && !github.event.issue.pull_request &&
+      (github.event_name == 'issues' || startsWith(github.event.comment.body, '/'))
     runs-on: ubuntu-latest
     permissions:
       contents: write  # commit the incident file
