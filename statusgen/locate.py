@@ -1,0 +1,36 @@
+"""Where the site is: found from any folder inside it, as git finds its repository, so that every command works
+from `content/incidents/` as well as from the site's own folder."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Refusal
+from .load import CATALOG_FILE
+
+SETTINGS_FILE = "pelicanconf.py"
+
+
+@dataclass(frozen=True)
+class SiteFolder:
+    """A site: its folder (settings, cache and output go there) and its content folder."""
+
+    root: Path
+    content: Path
+
+
+def find_site(start: Path) -> SiteFolder:
+    """The site holding `start`: the nearest of it and the folders above it that holds content/ with the catalog
+    or the settings beside it. `start` itself may be the content folder (holding the catalog), or a folder with
+    content/ alone (its missing catalog is then reported by check). Refusal when there is none: nothing is
+    written into a folder that is not a site's."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        content = folder / "content"
+        if content.is_dir() and ((content / CATALOG_FILE).exists() or (folder / SETTINGS_FILE).exists()
+                                 or folder == start):
+            return SiteFolder(folder, content)
+        if (folder / CATALOG_FILE).is_file():  # a content folder (named content or not)
+            return SiteFolder(folder.parent, folder)
+    raise Refusal(f"no site in {start} or any folder above it (expected a folder holding content/{CATALOG_FILE}, "
+                  f"as `statusgen init` makes; or say where with -C DIR)")
