@@ -335,7 +335,7 @@ class Posting:
     found in the options (all refused at once, before anything is written), and the write."""
 
     def __init__(self, at_text: str = "now"):
-        self.site = find_site(Path.cwd())
+        self.site = find_site(Path("."))
         self.content = self.site.content
         self.tz = site_zone(read_settings(self.site, None, None))
         catalog = load_catalog(self.content / CATALOG_FILE, Problems(), self.site.root)
