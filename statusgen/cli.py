@@ -237,6 +237,7 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
         settings = settings or root / settings_file.DEFAULT_FILE
         config = read_settings(found, settings, tz)  # a settings file that cannot load is one line, not a traceback
         when = given(build_time, "--build-time", now, site_zone(config))
+        when = when and when.astimezone(timezone.utc)  # the build time is shown and passed on in UTC, as ever
         job = publish.Build(site=root, content=found.content, settings=settings, timezone=tz,
                             output=(output or root / "output").resolve(),
                             when=repo.build_time(when, root, site_inputs(found, settings), now=now),

@@ -32,7 +32,7 @@ def find_site(start: Path) -> SiteFolder:
             return _as_given(start, up, folder, "content")
         if (folder / CATALOG_FILE).is_file():  # a content folder (named content or not)
             return _as_given(start, up + 1, folder.parent, folder.name)
-    raise Refusal(f"no site in {start} or any folder above it (expected a folder holding content/{CATALOG_FILE}, "
+    raise Refusal(f"no site in {real} or any folder above it (expected a folder holding content/{CATALOG_FILE}, "
                   f"as `statusgen init` makes; or say where with -C DIR)")
 
 
