@@ -50,7 +50,7 @@ def change_folder(ctx: click.Context, param: click.Parameter, folder: Path | Non
     return folder
 
 
-site_option = click.option("-C", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
+site_option = click.option("-C", "change_to", type=click.Path(exists=True, file_okay=False, path_type=Path),
                            is_eager=True, expose_value=False, callback=change_folder,
                            help="Act as if started in this folder (as git -C does).")
 
@@ -548,6 +548,7 @@ def _ask(value, prompt: str, option: str, many: bool = False):
 
 
 @main.command()
+@site_option
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="The organisation whose services the page reports on.")
 @click.option("--area", "areas", multiple=True, help="A place the services are delivered (repeat for each).")

@@ -163,12 +163,9 @@ class Asked:
         found = names.match(text, entries)
         if len(found) == 1:
             return found[0]
-        wrong = f"{'invalid' if invalid else 'unknown'} {what}"
-        if found:
-            wrong = f"{what} named by more than one id"
-        self.mistakes.append(f"{option} {shown}: {wrong} ({names.expected(text, found or entries)}, "
-                             f"got {_quoted(text)})" if shown != text else
-                             f"{option}: {wrong} ({names.expected(text, found or entries)}, got {_quoted(text)})")
+        wrong = f"{what} named by more than one id" if found else f"{'invalid' if invalid else 'unknown'} {what}"
+        where = option if shown == text else f"{option} {shown}"  # a status: which --status pair
+        self.mistakes.append(f"{where}: {wrong} ({names.expected(text, found or entries)}, got {_quoted(text)})")
         return None
 
     def done(self) -> None:
