@@ -149,7 +149,8 @@ class Asked:
         if self.catalog is None:
             return texts
         entries = [(a.id, a.name) for a in self.catalog.areas]
-        return tuple(found for text in texts if (found := self._one("--area", text, entries, "area", text)))
+        found = [self._one("--area", text, entries, "area", text) for text in texts]
+        return tuple(dict.fromkeys(ident for ident in found if ident))  # one area named twice is named once
 
     def choice(self, option: str, text: str | None, values: tuple[str, ...], what: str,
                shown: str | None = None) -> str | None:
@@ -165,7 +166,8 @@ class Asked:
             return found[0]
         wrong = f"{what} named by more than one id" if found else f"{'invalid' if invalid else 'unknown'} {what}"
         where = option if shown == text else f"{option} {shown}"  # a status: which --status pair
-        self.mistakes.append(f"{where}: {wrong} ({names.expected(text, found or entries)}, got {_quoted(text)})")
+        among = [entry for entry in entries if entry[0] in found] or entries
+        self.mistakes.append(f"{where}: {wrong} ({names.expected(text, among)}, got {_quoted(text)})")
         return None
 
     def done(self) -> None:

@@ -81,6 +81,22 @@ def test_every_mistake_is_one_line_with_the_valid_ids_closest_first(chicago):
     assert list((chicago.content / "incidents").iterdir()) == []
 
 
+def test_a_name_that_names_two_areas_is_refused_with_both(chicago):
+    chicago.catalog("""\
+        areas:
+          - {id: lake, name: Lake City}
+          - {id: north, name: Lake}
+        components:
+          - {id: phone, name: Phone}
+        """)
+    assert run("new", "--title", "x", "--status", "phone=major_outage", "--area", "LAKE", "-m", "x") == (1, (
+        'statusgen: --area: area named by more than one id (did you mean lake? expected one of lake, north, '
+        'got "LAKE")\n'))
+    assert run("new", "--title", "x", "--status", "phone=major_outage", "--area", "lake", "--area", "Lake city",
+               "-m", "x") == (0, "content/incidents/2026-11-26-x.md\n2026-11-26-x\n")  # an id is never ambiguous
+    assert "areas: [lake]" in (chicago.content / "incidents/2026-11-26-x.md").read_text().splitlines()  # once
+
+
 def test_an_unknown_incident_id_says_which_was_likely_meant(chicago):
     opened(chicago)
     assert run("update", "2026-11-26-calls-fial", "-m", "x") == (
