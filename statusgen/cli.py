@@ -58,9 +58,10 @@ site_option = click.option("-C", "change_to", type=click.Path(exists=True, file_
 format_option = click.option("--format", "fmt", type=click.Choice(sorted(report.FORMATS)), default="text",
                              show_default=True, help=report.FORMAT_HELP)
 settings_option = click.option("-s", "--settings", type=click.Path(path_type=Path),
-                               help=f"Pelican settings (default: PATH/{settings_file.DEFAULT_FILE}).")
+                               help=f"Pelican settings (default: the site's {settings_file.DEFAULT_FILE}).")
 cache_option = click.option("--cache", type=click.Path(path_type=Path),
-                            help=f"The build cache's folder (default: PATH/{CACHE_DIR}; safe to delete).")
+                            help=f"The build cache's folder (default: {CACHE_DIR} in the site's folder; safe to "
+                                 "delete).")
 no_cache_option = click.option("--no-cache", is_flag=True, help="Work everything out afresh; read or write no cache.")
 
 
@@ -160,6 +161,8 @@ def main(ctx: click.Context, debug: bool, folder: Path | None) -> None:
 
 
 path_argument = click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+build_time_option = click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_HELP}; default: the "
+                                                      "last commit that changed the site, or now).")
 
 
 @main.command()
@@ -170,8 +173,11 @@ path_argument = click.argument("path", default=".", type=click.Path(exists=True,
 @format_option
 @cache_option
 @no_cache_option
-def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Path | None, no_cache: bool) -> None:
-    """Validate a site's content: the catalog and every incident file.
+@build_time_option
+def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Path | None, no_cache: bool,
+          build_time: str | None) -> None:
+    """Validate a site's content: the catalog and every incident file; say which updates a build now (or at
+    --build-time) would not show yet.
 
     \b
     Examples:
@@ -186,8 +192,9 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
         config = read_settings(found, settings, tz, values_only=True)
         site = load_site(found.content, settings_file.timezone_name(config),
                          cache=prepare_cache(cache_folder(found, cache, no_cache)))
-        when = repo.build_time(None, found.root, site_inputs(found, settings or found.root / settings_file.DEFAULT_FILE),
-                               now=now)
+        when = given(build_time, "--build-time", now, site_zone(config))
+        when = repo.build_time(when and when.astimezone(timezone.utc), found.root,
+                               site_inputs(found, settings or found.root / settings_file.DEFAULT_FILE), now=now)
     later = [Problem(path_, 1, note) for path_, note in site.unposted(when)]
     maintenance = sum(1 for i in site.incidents if i.is_maintenance)
     catalog = site.catalog
@@ -208,8 +215,7 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
 @path_argument
 @settings_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: the site's output/).")
-@click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_HELP}; default: the last commit that "
-                                   "changed the site, or now).")
+@build_time_option
 @timezone_option
 @click.option("--force", is_flag=True, help="Build into a non-empty folder statusgen did not build, deleting what it "
                                             "holds (never the site, content or repository folder, home or /).")

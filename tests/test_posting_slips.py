@@ -181,6 +181,22 @@ def test_build_time_now_and_a_wall_clock_time_from_inside_the_content_folder(sit
         "+30m, +2h, +1h30m, +1d, 18:00, tomorrow 06:00), got 'soon')")
 
 
+def test_check_takes_a_build_time_as_people_type_it(chicago):
+    chicago.incident(f"{ID}.md", """\
+        ---
+        title: Calls fail
+        components: {phone: major_outage}
+        updates:
+          - {at: 2026-11-26 01:00, state: investigating, body: x}
+          - {at: 2026-11-26 01:45, state: identified, body: y}
+        ---
+        """)
+    assert run("check", "--build-time", "+1h30m", now="2026-11-26T00:00:00-06:00") == (0, (
+        f"warning: {PATH}:1: 1 update(s) dated after the build time 2026-11-26T07:30:00+00:00 not shown yet: the "
+        "first appears with the first build after 2026-11-26T01:45:00-06:00\n"
+        "ok: 2 components in 2 areas, 1 incident and 0 maintenance windows\n"))
+
+
 # --- any folder inside the site, and -C --------------------------------------------------------------------------
 
 def test_every_command_works_from_any_folder_inside_the_site(chicago, monkeypatch):
