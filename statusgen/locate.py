@@ -8,8 +8,7 @@ from pathlib import Path
 
 from .errors import Refusal
 from .load import CATALOG_FILE
-
-SETTINGS_FILE = "pelicanconf.py"
+from .settings import DEFAULT_FILE as SETTINGS_FILE
 
 
 @dataclass(frozen=True)
