@@ -327,6 +327,7 @@ def new_path(content: Path, title: str, day: date) -> Path:
 
 
 SLUG_LENGTH = 60  # characters of a title kept in a new file's name
+SUGGESTED = 300  # incidents, newest first, an unknown id is compared with
 
 
 def short_slug(title: str, most: int = SLUG_LENGTH) -> str:
@@ -347,7 +348,8 @@ def find(content: Path, ident: str) -> Path:
     for path in files:
         if path.name[:-3] == ident:
             return path
-    newest_first = [path.name[:-3] for path in reversed(files)]
+    # The newest are the likely ones (open, or just closed), and comparing with thousands would take seconds.
+    newest_first = [path.name[:-3] for path in reversed(files)][:SUGGESTED]
     known = names.expected(ident, newest_first) if files else "expected the id of an incident, but there are none"
     raise Refusal(f"unknown incident in {shown(content / INCIDENTS_DIR, content.parent)} ({known}, got {_quoted(ident)})")
 

@@ -33,7 +33,7 @@ def closest_first(text: str, entries: Iterable[tuple[str, str]]) -> tuple[list[s
     wanted = key(text)
     scores = {}
     for ident, name in entries:
-        score = max(difflib.SequenceMatcher(None, wanted, key(other)).ratio() for other in (ident, name))
+        score = max(_likeness(wanted, key(other)) for other in {ident, name})
         if score > CLOSE:
             scores[ident] = max(score, scores.get(ident, 0))
     close = sorted(scores, key=lambda ident: -scores[ident])  # stable: ties keep their own order
@@ -47,5 +47,14 @@ def expected(text: str, entries: Iterable[tuple[str, str]] | Iterable[str], most
     close, ordered = closest_first(text, pairs)
     listed = ", ".join(ordered[:most]) + (f" (and {len(ordered) - most} more)" if len(ordered) > most else "")
     if not ordered:
-        return "one of them, but there are none"
+        return "expected one to choose from, but there are none"
     return (f"did you mean {close[0]}? " if close else "") + f"expected one of {listed}"
+
+
+def _likeness(a: str, b: str) -> float:
+    """difflib's ratio, with its cheap upper bounds first (as get_close_matches does): a site may hold thousands of
+    incident ids to compare a mistyped one with."""
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() <= CLOSE or matcher.quick_ratio() <= CLOSE:
+        return 0.0
+    return matcher.ratio()
