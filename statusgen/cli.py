@@ -15,35 +15,62 @@ import click
 from . import edit, publish, repo, report, scaffold
 from . import install as install_  # `install` is init's option
 from . import settings as settings_file
-from .errors import ContentError, Problem, Refusal
+from .errors import ContentError, Problem, Problems, Refusal
 from .cache import CACHE_DIR
 from .cache import prepare as prepare_cache
 from .due import due as due_moments
-from .load import load_site
-from .times import TIME_FORMAT, zone
+from .load import CATALOG_FILE, OPEN_STATUSES, load_catalog, load_site
+from .locate import SiteFolder, find_site
+from .model import IMPACTS, STATES, STATUSES
+from .times import RELATIVE_FORMAT, TIME_FORMAT, zone
 from .wording import counted
 
-def content_dir(path: Path) -> Path:
-    """Accept either a site folder (holding content/) or the content folder itself."""
-    return path / "content" if (path / "content").is_dir() else path
+# The clock, for tests: ISO 8601 with an offset, read by the command line alone (never by rendering, which gets
+# the build time) in place of the system clock, so that `now` and `+30m` give the same times in every run.
+NOW_VARIABLE = "STATUSGEN_NOW"
+TIME_HELP = f"{TIME_FORMAT} in the site's zone, or relative: {RELATIVE_FORMAT}"
 
 
-def site_dir(path: Path) -> Path:
-    return path if (path / "content").is_dir() else path.parent
+def clock() -> datetime:
+    """The one reading of the clock a command makes (relative times all count from it): STATUSGEN_NOW when set."""
+    fixed = os.environ.get(NOW_VARIABLE)
+    if fixed:
+        return repo.parse_moment(fixed, NOW_VARIABLE)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def given(text: str | None, option: str, now: datetime, tz) -> datetime | None:
+    """A TIME option's value (times.given_time); Refusal naming the option when it is not a time."""
+    return edit.when(text, now, tz, option) if text else None
+
+
+def change_folder(ctx: click.Context, param: click.Parameter, folder: Path | None) -> Path | None:
+    """-C DIR: act as if started in DIR (relative paths, the site found from there), as git does. Eager, so that
+    the options after it are read there too; Commands.invoke goes back to the folder it started in."""
+    if folder is not None:
+        os.chdir(folder)
+    return folder
+
+
+site_option = click.option("-C", "change_to", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                           is_eager=True, expose_value=False, callback=change_folder,
+                           help="Act as if started in this folder (as git -C does).")
 
 
 format_option = click.option("--format", "fmt", type=click.Choice(sorted(report.FORMATS)), default="text",
                              show_default=True, help=report.FORMAT_HELP)
 settings_option = click.option("-s", "--settings", type=click.Path(path_type=Path),
-                               help=f"Pelican settings (default: PATH/{settings_file.DEFAULT_FILE}).")
+                               help=f"Pelican settings (default: the site's {settings_file.DEFAULT_FILE}).")
 cache_option = click.option("--cache", type=click.Path(path_type=Path),
-                            help=f"The build cache's folder (default: PATH/{CACHE_DIR}; safe to delete).")
+                            help=f"The build cache's folder (default: {CACHE_DIR} in the site's folder; safe to "
+                                 "delete).")
 no_cache_option = click.option("--no-cache", is_flag=True, help="Work everything out afresh; read or write no cache.")
 
 
-def cache_folder(path: Path, cache: Path | None, no_cache: bool) -> Path | None:
-    """Where the build cache is (made when first used), or None with --no-cache."""
-    return None if no_cache else (cache or site_dir(path) / CACHE_DIR).resolve()
+def cache_folder(site: SiteFolder, cache: Path | None, no_cache: bool) -> Path | None:
+    """Where the build cache is (made when first used: the site's own folder, never inside content/), or None
+    with --no-cache."""
+    return None if no_cache else (cache or site.root / CACHE_DIR).resolve()
 
 
 timezone_option = click.option("--timezone", "tz", help="Zone of times written without an offset (default: TIMEZONE "
@@ -51,8 +78,9 @@ timezone_option = click.option("--timezone", "tz", help="Zone of times written w
 
 
 def fail(err: ContentError, path: Path, fmt: str, outcome: str = "nothing was built") -> None:
-    """Report every problem found in the chosen format and exit 1."""
-    report.problems(err.problems, site_dir(path), fmt, click.echo, outcome)
+    """Report every problem found in the chosen format and exit 1 (`path`: where the command looked; CI formats
+    give paths from the root of the repository holding it)."""
+    report.problems(err.problems, path, fmt, click.echo, outcome)
     sys.exit(1)
 
 
@@ -65,7 +93,8 @@ def refusals(path: Path, fmt: str, outcome: str = "nothing was built"):
     except ContentError as err:
         fail(err, path, fmt, outcome)
     except Refusal as err:
-        click.echo(f"statusgen: {err}", err=True)
+        for line in str(err).splitlines():
+            click.echo(f"statusgen: {line}", err=True)
         sys.exit(1)
     except publish.BuildFailed as err:
         sys.stderr.write(err.log)
@@ -76,20 +105,27 @@ def refusals(path: Path, fmt: str, outcome: str = "nothing was built"):
         sys.exit(128 + stop.signum)
 
 
-def site_inputs(path: Path, settings: Path) -> list[Path]:
+def site_inputs(site: SiteFolder, settings: Path) -> list[Path]:
     """What a build reads: the content, the settings (and the Python files beside them it may import), the theme
     and the plugins. Only a change to these makes an uncommitted build "now" (see repo.build_time)."""
-    root = site_dir(path)
-    return [content_dir(path), settings, *sorted(settings.resolve().parent.glob("*.py")), root / "theme",
-            root / "plugins"]
+    return [site.content, settings, *sorted(settings.resolve().parent.glob("*.py")), site.root / "theme",
+            site.root / "plugins"]
 
 
-def read_settings(path: Path, settings: Path | None, tz: str | None, values_only: bool = False) -> dict:
-    """The settings every command works with: the file given with -s (else PATH/pelicanconf.py when there is
-    one), read once, by Pelican's reader; --timezone over its TIMEZONE. `values_only`: see settings.read."""
+def read_settings(site: SiteFolder, settings: Path | None, tz: str | None, values_only: bool = False) -> dict:
+    """The settings every command works with: the file given with -s (else the site's pelicanconf.py when there
+    is one), read once, by Pelican's reader; --timezone over its TIMEZONE. `values_only`: see settings.read."""
     overrides = {"TIMEZONE": tz} if tz else {}
-    return settings_file.read(settings or site_dir(path) / settings_file.DEFAULT_FILE, required=settings is not None,
+    return settings_file.read(settings or site.root / settings_file.DEFAULT_FILE, required=settings is not None,
                               overrides=overrides, values_only=values_only)
+
+
+def site_zone(config: dict):
+    """The zone of the settings' TIMEZONE; ContentError (the check's problem) when it is not one."""
+    try:
+        return zone(settings_file.timezone_name(config))
+    except ValueError as err:
+        raise ContentError([Problem("TIMEZONE", 1, str(err))]) from None
 
 
 class Commands(click.Group):
@@ -97,6 +133,7 @@ class Commands(click.Group):
     line and exit status 1, not a traceback; --debug shows the traceback."""
 
     def invoke(self, ctx: click.Context):
+        started_in = os.getcwd()  # -C changes folder; a command run in this process (a test's) goes back
         try:
             return super().invoke(ctx)
         except OSError as err:
@@ -105,41 +142,63 @@ class Commands(click.Group):
             where = f": {err.filename}" if err.filename else ""
             click.echo(f"statusgen: {err.strerror or err}{where}", err=True)
             ctx.exit(1)
+        finally:
+            os.chdir(started_in)
 
 
 @click.group(cls=Commands)
 # the version pyproject.toml gives, as the installed distribution records it: one source
 @click.version_option(package_name="statusgen", prog_name="statusgen", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.option("-C", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Act as if started in this folder (as git -C does); each command also takes -C.")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
-    """statusgen: a static status page from incident files in git."""
+def main(ctx: click.Context, debug: bool, folder: Path | None) -> None:
+    """statusgen: a static status page from incident files in git.
+
+    Every command finds the site from any folder inside it (as git finds its repository).
+    """
+    if folder is not None:
+        os.chdir(folder)
     ctx.obj = {"debug": debug}
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s: %(message)s")
 
 
+path_argument = click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+build_time_option = click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_HELP}; default: the "
+                                                      "last commit that changed the site, or now).")
+
+
 @main.command()
-@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@site_option
+@path_argument
 @settings_option
 @timezone_option
 @format_option
 @cache_option
 @no_cache_option
-def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Path | None, no_cache: bool) -> None:
-    """Validate a site's content: the catalog and every incident file.
+@build_time_option
+def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Path | None, no_cache: bool,
+          build_time: str | None) -> None:
+    """Validate a site's content: the catalog and every incident file; say which updates a build now (or at
+    --build-time) would not show yet.
 
     \b
     Examples:
-      statusgen check .                    (or: statusgen check content)
+      statusgen check                      (from the site's folder or any folder inside it)
       statusgen check . -s publishconf.py  (times read in the TIMEZONE those settings give)
       statusgen check . --format github    (in GitHub Actions: annotations on the offending lines)
       statusgen check . --format gitlab > gl-code-quality-report.json    (GitLab merge requests)
     """
+    now = clock()
     with refusals(path, fmt):
-        site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz, values_only=True)),
-                         cache=prepare_cache(cache_folder(path, cache, no_cache)))
-        when = repo.build_time(None, site_dir(path), site_inputs(path, settings or site_dir(path) /
-                                                                  settings_file.DEFAULT_FILE))
+        found = find_site(path)
+        config = read_settings(found, settings, tz, values_only=True)
+        site = load_site(found.content, settings_file.timezone_name(config),
+                         cache=prepare_cache(cache_folder(found, cache, no_cache)))
+        when = given(build_time, "--build-time", now, site_zone(config))
+        when = repo.build_time(when and when.astimezone(timezone.utc), found.root,
+                               site_inputs(found, settings or found.root / settings_file.DEFAULT_FILE), now=now)
     later = [Problem(path_, 1, note) for path_, note in site.unposted(when)]
     maintenance = sum(1 for i in site.incidents if i.is_maintenance)
     catalog = site.catalog
@@ -147,19 +206,20 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
                f"{counted(len(site.incidents) - maintenance, 'incident')} and "
                f"{counted(maintenance, 'maintenance window')}")
     if fmt == "gitlab":  # the report, with the warnings only: nothing else to show on the merge request
-        click.echo(report.gitlab_report(later, report.repo_root(site_dir(path)), severity="minor"))
-        report.notes(later, site_dir(path), "text", click.echo)
+        click.echo(report.gitlab_report(later, report.repo_root(found.root), severity="minor"))
+        report.notes(later, found.root, "text", click.echo)
         click.echo(summary, err=True)
     else:
-        report.notes(later, site_dir(path), fmt, click.echo)
+        report.notes(later, found.root, fmt, click.echo)
         click.echo(summary)
 
 
 @main.command()
-@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@site_option
+@path_argument
 @settings_option
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: PATH/output).")
-@click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_FORMAT}, default: last commit or now).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: the site's output/).")
+@build_time_option
 @timezone_option
 @click.option("--force", is_flag=True, help="Build into a non-empty folder statusgen did not build, deleting what it "
                                             "holds (never the site, content or repository folder, home or /).")
@@ -177,29 +237,33 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
 
     \b
     Examples:
-      statusgen build . -o output --build-time "2026-11-22 12:00Z"
+      statusgen build -o output --build-time "2026-11-22 12:00Z"    (or --build-time now, 18:00, +2h)
       statusgen build . -s publishconf.py -o output    (production: absolute URLs from STATUSGEN_SITEURL)
     """
-    root = site_dir(path)
-    settings = settings or root / settings_file.DEFAULT_FILE
+    now = clock()
     with refusals(path, fmt):
-        config = read_settings(path, settings, tz)  # a settings file that cannot load is one line, not a traceback
-        job = publish.Build(site=root, content=content_dir(path), settings=settings, timezone=tz,
+        found = find_site(path)
+        root = found.root
+        settings = settings or root / settings_file.DEFAULT_FILE
+        config = read_settings(found, settings, tz)  # a settings file that cannot load is one line, not a traceback
+        when = given(build_time, "--build-time", now, site_zone(config))
+        when = when and when.astimezone(timezone.utc)  # the build time is shown and passed on in UTC, as ever
+        job = publish.Build(site=root, content=found.content, settings=settings, timezone=tz,
                             output=(output or root / "output").resolve(),
-                            when=repo.build_time(build_time, root, site_inputs(path, settings)),
+                            when=repo.build_time(when, root, site_inputs(found, settings), now=now),
                             overrides=settings_file.build_overrides(settings, config),
-                            cache=cache_folder(path, cache, no_cache), timings=timings)
+                            cache=cache_folder(found, cache, no_cache), timings=timings)
         notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))
     report.notes(notes, root, fmt, click.echo)
     click.echo(f"built {job.output} as of {job.when.isoformat()}")
 
 
 @main.command()
-@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@site_option
+@path_argument
 @settings_option
-@click.option("--since", required=True, help=f"When the site in place was built ({TIME_FORMAT}; UTC unless it "
-                                              "says otherwise).")
-@click.option("--now", "now_text", help="The time of the build that would run (default: now).")
+@click.option("--since", required=True, help=f"When the site in place was built ({TIME_HELP}).")
+@click.option("--now", "now_text", help=f"The time of the build that would run ({TIME_HELP}; default: now).")
 def due(path: Path, settings: Path | None, since: str, now_text: str | None) -> None:
     """Say whether a build now would show anything a build at --since did not: exit 0 and say what when it would,
     exit 3 when nothing fell due (a scheduled job may then skip its build), 1 on a problem.
@@ -208,11 +272,14 @@ def due(path: Path, settings: Path | None, since: str, now_text: str | None) -> 
     Example (a scheduled job that rebuilds only when needed; the last build was 15 minutes ago):
       statusgen due . --since "$(date -u -d '-15 min' +%Y-%m-%dT%H:%M:%SZ)" && statusgen build ...
     """
+    now = clock()
     with refusals(path, "text"):
-        config = read_settings(path, settings, None)
-        site = load_site(content_dir(path), settings_file.timezone_name(config))
-        start = repo.parse_moment(since, "--since")
-        end = repo.parse_moment(now_text, "--now") if now_text else datetime.now(timezone.utc).replace(microsecond=0)
+        place = find_site(path)
+        config = read_settings(place, settings, None)
+        tz = site_zone(config)
+        start = given(since, "--since", now, tz)
+        end = given(now_text, "--now", now, tz) if now_text else now
+        site = load_site(place.content, settings_file.timezone_name(config))
         found = due_moments(site, start, end, int(config.get("STATUSGEN_RECENT_DAYS", 14)))
     for moment in found:
         click.echo(f"{moment.at.isoformat()}: {moment.what}")
@@ -222,7 +289,8 @@ def due(path: Path, settings: Path | None, since: str, now_text: str | None) -> 
 
 
 @main.command()
-@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@site_option
+@path_argument
 @settings_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port (0: any free one).")
 @click.option("--bind", default="127.0.0.1", show_default=True,
@@ -238,25 +306,27 @@ def serve(path: Path, settings: Path | None, port: int, bind: str, tz: str | Non
     """
     from . import preview  # the watcher and the server load only for this command
 
-    root = site_dir(path)
     with refusals(path, "text"):
-        preview.serve(root, content_dir(path), settings or root / settings_file.DEFAULT_FILE, bind=bind, port=port,
+        found = find_site(path)
+        root = found.root
+        preview.serve(root, found.content, settings or root / settings_file.DEFAULT_FILE, bind=bind, port=port,
                       timezone=tz, say=lambda message: click.echo(message, err=True))
 
 
 # --- posting: new, update, resolve, maintenance, list ---------------------------------------------------------
 
 UNCHANGED = "no file was changed"
-site_option = click.option("-C", "folder", default=".", show_default=True,
-                           type=click.Path(exists=True, file_okay=False, path_type=Path),
-                           help="The site folder (holding content/) to work on.")
 at_option = click.option("--at", "at_text", default="now", show_default=True,
-                         help=f"When it was posted ({edit.RELATIVE_HELP}).")
-message_option = click.option("-m", "--message", help="What to tell readers (Markdown).")
+                         help=f"When it was posted ({TIME_HELP}).")
+message_option = click.option("-m", "--message", help="What to tell readers (Markdown; several lines are kept as "
+                                                      "written).")
 status_option = click.option("--status", "status_pairs", multiple=True,
-                             help="component=status, e.g. phone=major_outage (repeat for each).")
-promise_options = [click.option("--eta", help=f"The expected resolution ({edit.RELATIVE_HELP})."),
-                   click.option("--next-update", help=f"When the next update is promised ({edit.RELATIVE_HELP}).")]
+                             help="service=status, e.g. phone=major_outage or \"Fiber internet=major outage\" (an id "
+                                  "or a name; repeat for each).")
+area_option = click.option("--area", "areas", multiple=True, help="An area affected, by id or name (repeat; default: "
+                                                                  "every area of the services).")
+promise_options = [click.option("--eta", help=f"The expected resolution ({TIME_HELP}; relative to the post's time)."),
+                   click.option("--next-update", help=f"When the next update is promised ({TIME_HELP})."),]
 commit_options = [click.option("--commit", is_flag=True, help="Commit the changed file with a message saying what "
                                                               "happened."),
                   click.option("--push", is_flag=True, help="Commit, then push (git push).")]
@@ -271,19 +341,27 @@ def _options(options):
 
 
 class Posting:
-    """What every posting command shares: the site, its zone, the clock for relative times, and the write."""
+    """What every posting command shares: the site (found from the current folder), its zone, its catalog (names
+    typed for services and areas become ids), the one clock reading relative times count from, the mistakes
+    found in the options (all refused at once, before anything is written), and the write."""
 
-    def __init__(self, folder: Path, at_text: str = "now"):
-        self.site_folder = site_dir(folder)
-        self.content = content_dir(folder)
-        config = read_settings(folder, None, None)
-        self.tz = zone(settings_file.timezone_name(config))
-        self.now = datetime.now(timezone.utc).replace(second=0, microsecond=0)  # posts are timed to the minute
-        self.at = edit.when(at_text, self.now, self.tz)
+    def __init__(self, at_text: str = "now"):
+        self.site = find_site(Path("."))
+        self.content = self.site.content
+        self.tz = site_zone(read_settings(self.site, None, None))
+        catalog = load_catalog(self.content / CATALOG_FILE, Problems(), self.site.root)
+        self.asked = edit.Asked(catalog if catalog is not None and catalog.components and catalog.areas else None)
+        self.now = clock().replace(second=0)  # posts are timed to the minute
+        self.at = self.time(at_text, "--at", self.now) or self.now
 
-    def time(self, text: str | None) -> datetime | None:
-        """A time given with the post: relative ones (+30m) count from the post's own time."""
-        return edit.when(text, self.at, self.tz) if text else None
+    def time(self, text: str | None, option: str, base: datetime | None = None) -> datetime | None:
+        """A time given with the post: relative ones (+30m, 18:00) count from the post's own time. A mistake is
+        kept for `asked.done()`."""
+        try:
+            return given(text, option, base or self.at, self.tz)
+        except Refusal as err:
+            self.asked.mistakes.append(str(err))
+            return None
 
     def save(self, path: Path, text: str, what: str, commit: bool, push: bool) -> None:
         edit.validate(path, text, self.content, self.tz)
@@ -302,7 +380,7 @@ def _message(message: str | None) -> str:
 @site_option
 @click.option("--title", help="What is wrong, in the customer's words.")
 @status_option
-@click.option("--area", "areas", multiple=True, help="An area affected (repeat; default: every area of the services).")
+@area_option
 @message_option
 @click.option("--state", default="investigating", show_default=True, help="investigating | identified | monitoring.")
 @click.option("--impact", help="none | minor | major | critical (default: from the statuses).")
@@ -310,66 +388,81 @@ def _message(message: str | None) -> str:
 @_options(promise_options)
 @at_option
 @_options(commit_options)
-def new_incident(folder, title, status_pairs, areas, message, state, impact, ticket, eta, next_update, at_text, commit,
+def new_incident(title, status_pairs, areas, message, state, impact, ticket, eta, next_update, at_text, commit,
                  push) -> None:
     """Open an incident: writes content/incidents/YYYY-MM-DD-slug.md with its first update, prints its path and id.
 
     \b
     Example:
-      statusgen new --title "Calls fail in Millbrook" --status phone=major_outage --area millbrook \\
+      statusgen new --title "Calls fail in Millbrook" --status phone=major_outage --area Millbrook \\
                     -m "Calls into and out of Millbrook fail. We are on it." --next-update +30m --commit
     """
-    with refusals(folder, "text", UNCHANGED):
-        posting = Posting(folder, at_text)
+    with refusals(Path("."), "text", UNCHANGED):
+        posting = Posting(at_text)
+        asked = posting.asked
         title = _ask(title, "Title", "--title")
         pairs = edit.statuses(status_pairs or tuple(_ask(None, "Services and statuses (phone=major_outage)",
                                                           "--status", many=True)))
-        post = edit.Post(at=posting.at, state=state, body=_message(message), statuses=pairs,
-                         next_update=posting.time(next_update), eta=posting.time(eta))
+        post = edit.Post(at=posting.at, state=asked.choice("--state", state, STATES["incident"], "incident state"),
+                         body=_message(message), statuses=asked.statuses(pairs, OPEN_STATUSES),
+                         next_update=posting.time(next_update, "--next-update"), eta=posting.time(eta, "--eta"))
+        areas, impact = asked.areas(areas), asked.choice("--impact", impact, IMPACTS, "impact")
+        asked.done()
         path = edit.new_path(posting.content, title, posting.at.date())
         text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket,
                              schema=edit.schema_link(posting.content, path))
-        posting.save(path, text, f"Open {path.stem}: {title} ({state})", commit, push)
+        posting.save(path, text, f"Open {path.stem}: {title} ({post.state})", commit, push)
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 
 
 @main.command("update")
 @site_option
 @click.argument("ident", metavar="ID")
-@click.option("--state", help="investigating | identified | monitoring | resolved (maintenance: in_progress, ...).")
+@click.option("--state", help="investigating | identified | monitoring | resolved (maintenance: in_progress, ...); "
+                              "default: the state it is in.")
 @message_option
 @status_option
 @_options(promise_options)
 @at_option
 @_options(commit_options)
-def update_incident(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push) -> None:
+def update_incident(ident, state, message, status_pairs, eta, next_update, at_text, commit, push) -> None:
     """Post an update to an incident or maintenance: appends it after the last one, changing nothing else.
+    Without --state it stays in the state it is in.
 
     \b
-    Example:
+    Examples:
       statusgen update 2026-11-26-calls-fail-in-millbrook --state identified --status phone=partial_outage \\
-                       -m "A cut fiber near Ashford. Crews are on site." --eta "+4h" --next-update +1h
+                       -m "A cut fiber near Ashford. Crews are on site." --eta 18:00 --next-update +1h
+      statusgen update 2026-11-26-calls-fail-in-millbrook -m "Still splicing; no change." --next-update +1h
     """
-    _post(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push)
+    _post(ident, state, message, status_pairs, eta, next_update, at_text, commit, push)
 
 
 CLOSING = object()  # resolve: the state that ends the file's kind (resolved, or completed for maintenance)
 
 
-def _post(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push,
+def _post(ident, state, message, status_pairs, eta, next_update, at_text, commit, push,
           window: tuple[str, str] | None = None) -> None:
-    with refusals(folder, "text", UNCHANGED):
-        posting = Posting(folder, at_text)
+    with refusals(Path("."), "text", UNCHANGED):
+        posting = Posting(at_text)
+        asked = posting.asked
         path = edit.find(posting.content, ident)
         source = edit.Source.read(path)
-        state = source.closing_state() if state is CLOSING else state or _ask(None, "State", "--state")
-        post = edit.Post(at=posting.at, state=state, body=_message(message), statuses=edit.statuses(status_pairs),
-                         next_update=posting.time(next_update), eta=posting.time(eta))
+        kind = source.kind()
+        if state is CLOSING:
+            state = source.closing_state()
+        elif state:
+            state = asked.choice("--state", state, STATES[kind], f"{kind} state")
+        else:  # the state it is in: an update that only says more, or promises the next one
+            state = source.current_state() or _ask(None, "State", "--state")
+        post = edit.Post(at=posting.at, state=state, body=_message(message),
+                         statuses=asked.statuses(edit.statuses(status_pairs), STATUSES),
+                         next_update=posting.time(next_update, "--next-update"), eta=posting.time(eta, "--eta"))
+        moved = [(key, posting.time(value, f"--{key}")) for key, value in zip(("start", "end"), window or ()) if value]
+        asked.done()
         text = edit.append_update(source, post)
-        if window:
-            for key, value in zip(("start", "end"), window):
-                if value:
-                    text = edit.replace_value(source, text, ("window", key), edit.written(posting.time(value)))
+        for key, value in moved:
+            text = edit.replace_value(source, text, ("window", key), edit.written(value))
         posting.save(path, text, f"Update {path.stem}: {state}", commit, push)
     click.echo(f"{report.shown(path, Path.cwd())}: {state} at {edit.written(post.at)}")
 
@@ -380,14 +473,14 @@ def _post(folder, ident, state, message, status_pairs, eta, next_update, at_text
 @message_option
 @at_option
 @_options(commit_options)
-def resolve_incident(folder, ident, message, at_text, commit, push) -> None:
+def resolve_incident(ident, message, at_text, commit, push) -> None:
     """Resolve an incident (a maintenance: complete it) with a last update.
 
     \b
     Example:
       statusgen resolve 2026-11-26-calls-fail-in-millbrook -m "Calls work again. Tell us if you still have trouble."
     """
-    _post(folder, ident, CLOSING, message, (), None, None, at_text, commit, push)
+    _post(ident, CLOSING, message, (), None, None, at_text, commit, push)
 
 
 @main.command("maintenance")
@@ -395,14 +488,14 @@ def resolve_incident(folder, ident, message, at_text, commit, push) -> None:
 @click.argument("ident", metavar="[ID]", required=False)
 @click.option("--title", help="What the work is, in the customer's words (a new window).")
 @status_option
-@click.option("--area", "areas", multiple=True, help="An area affected (repeat; default: every area of the services).")
-@click.option("--start", help=f"When the window starts ({edit.RELATIVE_HELP}).")
-@click.option("--end", help=f"When it ends ({edit.RELATIVE_HELP}).")
+@area_option
+@click.option("--start", help=f"When the window starts ({TIME_HELP}).")
+@click.option("--end", help=f"When it ends ({TIME_HELP}).")
 @click.option("--cancel", is_flag=True, help="Cancel the window ID.")
 @message_option
 @at_option
 @_options(commit_options)
-def maintenance(folder, ident, title, status_pairs, areas, start, end, cancel, message, at_text, commit, push) -> None:
+def maintenance(ident, title, status_pairs, areas, start, end, cancel, message, at_text, commit, push) -> None:
     """Schedule a maintenance window; with ID, move it (--start/--end) or cancel it (--cancel), with an update.
 
     \b
@@ -415,15 +508,19 @@ def maintenance(folder, ident, title, status_pairs, areas, start, end, cancel, m
     """
     if ident:
         state = "cancelled" if cancel else "scheduled"
-        _post(folder, ident, state, message, status_pairs, None, None, at_text, commit, push,
+        _post(ident, state, message, status_pairs, None, None, at_text, commit, push,
               window=None if cancel else (start, end))
         return
-    with refusals(folder, "text", UNCHANGED):
-        posting = Posting(folder, at_text)
+    with refusals(Path("."), "text", UNCHANGED):
+        posting = Posting(at_text)
+        asked = posting.asked
         title = _ask(title, "Title", "--title")
-        window = (posting.time(_ask(start, "Start", "--start")), posting.time(_ask(end, "End", "--end")))
+        window = (posting.time(_ask(start, "Start", "--start"), "--start"),
+                  posting.time(_ask(end, "End", "--end"), "--end"))
         post = edit.Post(at=posting.at, state="scheduled", body=_message(message),
-                         statuses=edit.statuses(status_pairs or ("",)))
+                         statuses=asked.statuses(edit.statuses(status_pairs or ("",)), OPEN_STATUSES))
+        areas = asked.areas(areas)
+        asked.done()
         path = edit.new_path(posting.content, title, posting.at.date())
         text = edit.new_file(title, post, kind="maintenance", areas=areas, window=window,
                              schema=edit.schema_link(posting.content, path))
@@ -434,15 +531,17 @@ def maintenance(folder, ident, title, status_pairs, areas, start, end, cancel, m
 @main.command("list")
 @site_option
 @at_option
-def list_open(folder: Path, at_text: str) -> None:
-    """What is open, what is upcoming, and which promised updates are due or overdue, with times.
+def list_open(at_text: str) -> None:
+    """What is open, what is upcoming, which promised updates are due or overdue and which expected resolutions
+    have passed, with times.
 
     \b
     Example:
       statusgen list
     """
-    with refusals(folder, "text"):
-        posting = Posting(folder, at_text)
+    with refusals(Path("."), "text"):
+        posting = Posting(at_text)
+        posting.asked.done()
         site = load_site(posting.content, str(posting.tz))
     lines = edit.open_and_upcoming(site, posting.at)
     click.echo("\n".join(lines) if lines else f"nothing open or upcoming as of {edit.written(posting.at)}")
@@ -459,6 +558,7 @@ def _ask(value, prompt: str, option: str, many: bool = False):
 
 
 @main.command()
+@site_option
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="The organisation whose services the page reports on.")
 @click.option("--area", "areas", multiple=True, help="A place the services are delivered (repeat for each).")

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import yaml
 
-from . import schema, source
+from . import names, schema, source
 from .cache import IncidentStore, code_version, digest, no_gc
 from .errors import Problems
 from .model import (FINAL_STATES, IMPACTS, KINDS, STATES, STATUSES, Area, Catalog, Component, Group, Incident, Site,
@@ -156,22 +156,23 @@ def load_catalog(path: Path, problems: Problems, site_folder: Path | None = None
     groups = [Group(id=f["id"], name=f.get("name", f["id"]), description=f.get("description"))
               for _, f, _ in _unique_items(doc, values.get("groups", []), "groups", "group")]
     area_ids = tuple(a.id for a in areas)
+    areas_named = [(a.id, a.name) for a in areas]
     group_ids = tuple(g.id for g in groups)
     known_areas = set(area_ids)
     components = []
     for i, fields, node in _unique_items(doc, values.get("components", []), "components", "component"):
         group = fields.get("group")
         if group is not None and group not in group_ids:
-            expected = f"one of {', '.join(group_ids)}" if group_ids else "the id of a group listed under groups"
+            expected = names.expected(group, group_ids) if group_ids else "expected the id of a group listed under groups"
             doc.report(_value_node(node, "group"), f"components[{i}].group: unknown group "
-                                                   f"(expected {expected}, got {_quoted(group)})")
+                                                   f"({expected}, got {_quoted(group)})")
         offered = []
         for area, line in fields.get("areas", ()):
             if area in known_areas:
                 offered.append(area)
             elif area_ids:  # no areas at all is reported once, where they are missing
                 problems.add(path, line, f"components[{i}].areas: unknown area "
-                                         f"(expected one of {_listed(area_ids)}, got {_quoted(area)})")
+                                         f"({names.expected(area, areas_named)}, got {_quoted(area)})")
         components.append(Component(
             id=fields["id"], name=fields.get("name", fields["id"]), group=group, description=fields.get("description"),
             areas=tuple(offered) if "areas" in fields else area_ids, sla=fields.get("sla"), since=fields.get("since")))
@@ -278,12 +279,6 @@ def _inside(path: Path, folder: Path) -> bool:
     return real == folder or folder in real.parents
 
 
-def _listed(ids, most: int = 20) -> str:
-    """Ids for an "expected one of" list, the first `most` of them (a catalog may list hundreds)."""
-    ids = list(ids)
-    return ", ".join(ids[:most]) + (f" (and {len(ids) - most} more)" if len(ids) > most else "")
-
-
 def _file_name(path: Path, problems: Problems) -> date | None:
     """The date a file name starts with; problems with the name reported at line 1."""
     name = _INCIDENT_NAME.fullmatch(path.name)
@@ -377,22 +372,22 @@ def _check_catalog_references(doc: Document, values: dict, catalog: Catalog) -> 
     for i, fields, _ in _updates(values):
         changes = fields.get("components", {})
         mentioned += [(f"updates[{i}].components", key, line) for key, (_, line) in changes.items()]
-    known = ", ".join(catalog.component)
     for where, key, line in mentioned:
         if key not in catalog.component:
-            doc.problems.add(doc.path, line, f"{where}: unknown component (expected one of {known}, "
-                                             f"got {_quoted(key)})")
+            known = names.expected(key, [(c.id, c.name) for c in catalog.components])
+            doc.problems.add(doc.path, line, f"{where}: unknown component ({known}, got {_quoted(key)})")
     components = sorted({key for _, key, _ in mentioned})
     all_known = all(key in catalog.component for key in components)  # else "not served" would only add noise
     served = [a.id for a in catalog.areas
               if any(a.id in catalog.component[c].areas for c in components if c in catalog.component)]
     for area, line in values.get("areas", ()):
         if area not in catalog.area:
-            doc.problems.add(doc.path, line, f"areas: unknown area (expected one of {', '.join(catalog.area)}, "
-                                             f"got {_quoted(area)})")
-        elif area not in served and all_known:
-            doc.problems.add(doc.path, line, f"areas: not served by any of its components (expected one of "
-                                             f"{', '.join(served)}, where {' or '.join(components)} is offered, "
+            known = names.expected(area, [(a.id, a.name) for a in catalog.areas])
+            doc.problems.add(doc.path, line, f"areas: unknown area ({known}, got {_quoted(area)})")
+        elif area not in served and all_known and components:
+            offered = (f"expected one of {', '.join(served)}, where {' or '.join(components)} is offered"
+                       if served else f"an area where {' or '.join(components)} is offered, but none is")
+            doc.problems.add(doc.path, line, f"areas: not served by any of its components ({offered}, "
                                              f"got {_quoted(area)})")
 
 
@@ -430,6 +425,23 @@ def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None
     if started is not None and updates and updates[0][1].get("at") and started > updates[0][1]["at"]:
         doc.report(_value_node(root, "started"), f"started: after the first update (expected "
                    f"{updates[0][1]['at'].isoformat()} or earlier, got {started.isoformat()})")
+    _check_etas(doc, root, values, updates, kind)
+
+
+def _check_etas(doc: Document, root, values: dict, updates: list, kind: str | None) -> None:
+    """An expected resolution before the incident began (its `started`, else its first update) is a slip: a wrong
+    day, or a time meant for another zone."""
+    first = updates[0][1].get("at") if updates else None
+    began, said = (values["started"], "its started") if values.get("started") else (first, "its first update")
+    if began is None:
+        return
+    what = "maintenance" if kind == "maintenance" else "incident"
+    etas = [("eta", root, values.get("eta"))]
+    etas += [(f"updates[{i}].eta", node, fields.get("eta")) for i, fields, node in updates]
+    for where, mapping, eta in etas:
+        if eta is not None and eta < began:
+            doc.report(_value_node(mapping, "eta"), f"{where}: before the {what} began (expected {began.isoformat()} "
+                                                    f"or later, as {said} says, got {eta.isoformat()})")
 
 
 def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: date, ident: str, path: str,

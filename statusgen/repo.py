@@ -35,11 +35,15 @@ def parse_moment(value: str, option: str) -> datetime:
         raise Refusal(f"{option}: {err}") from None
 
 
-def build_time(value: str | None, root: Path, inputs: list[Path] | None = None) -> datetime:
-    """The one build time: `value` (--build-time), else SOURCE_DATE_EPOCH, else the time of the last commit that
-    changed the site's `inputs` (content, settings, theme, plugins; default the whole folder) when none has
-    changed since, else the current time: a notes.txt beside them changes nothing. Rendering gets this value and
-    never asks the clock itself. Refusal (one line) for a time that cannot be read."""
+def build_time(value: datetime | str | None, root: Path, inputs: list[Path] | None = None,
+               now: datetime | None = None) -> datetime:
+    """The one build time: `value` (--build-time, read by the caller or here as ISO 8601 in UTC), else
+    SOURCE_DATE_EPOCH, else the time of the last commit that changed the site's `inputs` (content, settings, theme,
+    plugins; default the whole folder) when none has changed since, else `now` (the command's one reading of the
+    clock; default the clock): a notes.txt beside them changes nothing. Rendering gets this value and never asks
+    the clock itself. Refusal (one line) for a time that cannot be read."""
+    if isinstance(value, datetime):
+        return value
     if value:
         return parse_moment(value, "--build-time")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -57,7 +61,7 @@ def build_time(value: str | None, root: Path, inputs: list[Path] | None = None) 
                 return datetime.fromtimestamp(int(stamp), tz=timezone.utc)
     except (OSError, subprocess.CalledProcessError):
         pass
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return now or datetime.now(timezone.utc).replace(microsecond=0)
 
 
 # A catalog line naming an id (`- id: phone` or `id: phone`), as an added or removed line of a patch shows it.

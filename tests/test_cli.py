@@ -60,7 +60,7 @@ def test_check_reports_every_problem_and_exits_1(site, monkeypatch):
     result = run("check", ".")
     assert result.exit_code == 1
     assert result.output == (
-        "content/incidents/2026-08-29-calls.md:4: components: unknown component (expected one of phone, tv, got \"fone\")\n"
+        "content/incidents/2026-08-29-calls.md:4: components: unknown component (did you mean phone? expected one of phone, tv, got \"fone\")\n"
         "content/incidents/2026-08-30-more.md:9: updates[0].state: invalid incident state (expected one of "
         "investigating, identified, monitoring, resolved, got \"fixed\")\n"
         "2 problems found; nothing was built.\n")
@@ -151,7 +151,7 @@ def test_format_github_annotates_lines_relative_to_the_repo_root(tmp_path, monke
     assert result.exit_code == 1
     assert result.stdout == (
         "::error file=st%2Cat%3Aus%25/content/incidents/2026-08-29-calls.md,line=4::components: unknown component "
-        "(expected one of phone, tv, got \"fone\")\n"
+        "(did you mean phone? expected one of phone, tv, got \"fone\")\n"
         "::error file=st%2Cat%3Aus%25/content/incidents/2026-08-30-more.md,line=9::updates[0].state: invalid "
         "incident state (expected one of investigating, identified, monitoring, resolved, got \"50%25: fixed, sort of\")\n")
     assert result.stderr == "2 problems found; nothing was built.\n"
@@ -164,7 +164,7 @@ def test_format_github_outside_git_is_relative_to_the_current_folder(site, monke
     result = run("check", ".", "--format", "github")
     assert result.exit_code == 1
     assert result.stdout == ("::error file=content/incidents/2026-08-29-calls.md,line=4::components: unknown component "
-                             "(expected one of phone, tv, got \"fone\")\n")
+                             "(did you mean phone? expected one of phone, tv, got \"fone\")\n")
 
 
 def test_format_github_problem_without_a_file(site):
@@ -278,7 +278,7 @@ def test_gitlab_format_is_a_code_quality_report(site, monkeypatch):
     report = json.loads(result.stdout)
     assert [(r["location"], r["description"], r["severity"], r["check_name"]) for r in report] == [
         ({"path": "content/incidents/2026-08-29-calls.md", "lines": {"begin": 4}},
-         'components: unknown component (expected one of phone, tv, got "fone")', "major", "statusgen")]
+         'components: unknown component (did you mean phone? expected one of phone, tv, got "fone")', "major", "statusgen")]
     assert len(report[0]["fingerprint"]) == 64
     assert "content/incidents/2026-08-29-calls.md:4: components: unknown component" in result.stderr
     (site.content / "incidents/2026-08-29-calls.md").write_text(GOOD)

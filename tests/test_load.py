@@ -337,7 +337,8 @@ BAD_INCIDENTS = {
             state: scheduled
             body: We will upgrade the switch.
         ---
-        """, [f'{F}:3: kind: invalid kind (expected one of incident, maintenance, got "maintainance")']),
+        """, [f'{F}:3: kind: invalid kind (did you mean maintenance? expected one of maintenance, incident, '
+               f'got "maintainance")']),
     "time not ISO 8601": ("""\
         ---
         title: Calls fail
@@ -929,8 +930,8 @@ def test_every_problem_in_every_file_is_reported_sorted_by_path_and_line(site):
         "which YAML reads as a number: 630 (base 60))",
         "incidents/2026-01-02-second.md:8: updates[1].at: update time goes backwards (expected "
         "2026-01-02T10:00:00+00:00 or later, as at line 5, got 2026-01-02T09:00:00+00:00)",
-        f'incidents/2026-01-02-second.md:9: updates[1].state: invalid incident state (expected one of '
-        f'{INCIDENT_STATES}, got "resolvd")',
+        'incidents/2026-01-02-second.md:9: updates[1].state: invalid incident state (did you mean resolved? expected '
+        'one of resolved, investigating, identified, monitoring, got "resolvd")',
     ]
 
 

@@ -240,6 +240,7 @@ def test_serves_on_localhost_and_stops_on_sigterm_leaving_nothing(preview):
 def test_port_in_use_is_one_line(tmp_path):
     temp = tmp_path / "temp"
     temp.mkdir()
+    (tmp_path / "content").mkdir()  # a site (its missing catalog shows in the preview): serve looks for one
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
