@@ -183,7 +183,7 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
         job = publish.Build(site=root, content=content_dir(path), settings=settings, timezone=tz,
                             output=(output or root / "output").resolve(),
                             when=repo.build_time(build_time, root, site_inputs(path, settings)),
-                            overrides=settings_file.build_overrides(settings, config),
+                            overrides=settings_file.build_overrides(settings, config, content_dir(path)),
                             cache=cache_folder(path, cache, no_cache), timings=timings)
         notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))
     report.notes(notes, root, fmt, click.echo)

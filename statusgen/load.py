@@ -171,7 +171,7 @@ def load_catalog(path: Path, problems: Problems, site_folder: Path | None = None
                 offered.append(area)
             elif area_ids:  # no areas at all is reported once, where they are missing
                 problems.add(path, line, f"components[{i}].areas: unknown area "
-                                         f"(expected one of {_listed(area_ids)}, got {_quoted(area)})")
+                                         f"(expected one of {listed(area_ids)}, got {_quoted(area)})")
         components.append(Component(
             id=fields["id"], name=fields.get("name", fields["id"]), group=group, description=fields.get("description"),
             areas=tuple(offered) if "areas" in fields else area_ids, sla=fields.get("sla"), since=fields.get("since")))
@@ -278,7 +278,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return real == folder or folder in real.parents
 
 
-def _listed(ids, most: int = 20) -> str:
+def listed(ids, most: int = 20) -> str:
     """Ids for an "expected one of" list, the first `most` of them (a catalog may list hundreds)."""
     ids = list(ids)
     return ", ".join(ids[:most]) + (f" (and {len(ids) - most} more)" if len(ids) > most else "")
