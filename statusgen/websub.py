@@ -16,6 +16,9 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
+from .feeds import Feed
+from .model import Incident
+
 DEFAULT_TIMEOUT = 10.0  # seconds for each ping: a hub that hangs must not hold up the other notices
 
 
@@ -29,6 +32,16 @@ class Failure:
 
     def __str__(self) -> str:
         return f"{self.topic}: the hub did not take the ping ({self.reason})"
+
+
+def topics(feeds: Iterable[Feed], incidents: Iterable[Incident], site_url: str) -> list[str]:
+    """The topics to ping once updates of `incidents` are published: the absolute URL of each of `feeds`
+    (feeds.site_feeds) that includes any of them, Atom then RSS, in the order of `feeds`. `site_url`: the SITEURL
+    readers subscribe under (absolute; the hub fetches what it is told)."""
+    chosen = list(incidents)
+    base = site_url.rstrip("/")
+    return [f"{base}/{path}" for feed in feeds if any(feed.includes(i) for i in chosen)
+            for path in (feed.atom, feed.rss)]
 
 
 def ping(hub: str, topics: Iterable[str], timeout: float = DEFAULT_TIMEOUT) -> list[Failure]:

@@ -16,7 +16,8 @@ from lxml import etree
 
 from statusgen import feeds as feeds_module, subscribe, websub
 from statusgen.load import load_site
-from tests.conftest import BUILD_TIME, SiteFactory
+from statusgen.urls import Urls
+from tests.conftest import BUILD_TIME, ROOT, SiteFactory
 from tests.test_cli import run, with_theme
 from tests.test_feeds import ATOM_RNC
 
@@ -233,6 +234,18 @@ def hub():
 
 
 TOPICS = [f"{SITEURL}/feeds/all.atom.xml", f"{SITEURL}/feeds/all.rss.xml", f"{SITEURL}/feeds/areas/north.atom.xml"]
+
+
+def test_the_topics_are_the_feeds_that_show_the_incidents():
+    site = load_site(ROOT / "content", "America/Chicago")
+    every = feeds_module.site_feeds(site, Urls().url)
+    incident = site.incidents[0]
+    expected = ["all", *(f"components/{c}" for c in incident.all_components()), *(f"areas/{a}" for a in incident.areas)]
+    found = websub.topics(every, [incident, incident], "https://status.example.com/")
+    assert sorted(found) == sorted(f"https://status.example.com/feeds/{key}.{ext}.xml" for key in expected
+                                   for ext in ("atom", "rss"))
+    assert found[:2] == [f"https://status.example.com/feeds/all.{ext}.xml" for ext in ("atom", "rss")]
+    assert websub.topics(every, [], "https://status.example.com") == []
 
 
 def test_each_changed_feed_is_pinged_once_form_encoded(hub):
