@@ -14,7 +14,7 @@ from http.client import HTTPException, responses
 from typing import Iterable
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
-from urllib.request import Request, urlopen
+from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from .feeds import Feed
 from .model import Incident
@@ -56,14 +56,25 @@ def ping(hub: str, topics: Iterable[str], timeout: float = DEFAULT_TIMEOUT) -> l
     return failures
 
 
+class _NoRedirect(HTTPRedirectHandler):
+    """A redirect is an answer, not a success: urllib would follow a 301 or 302 with a GET, without the form, and
+    take the 200 it got for a ping the hub never had."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = build_opener(_NoRedirect)
+
+
 def _post(hub: str, topic: str, timeout: float) -> str | None:
     """Why the ping of `topic` failed, or None when the hub answered 2xx."""
     body = urlencode({"hub.mode": "publish", "hub.url": topic, "hub.topic": topic}).encode("ascii")
     request = Request(hub, data=body, method="POST", headers={
         "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "statusgen (WebSub ping)"})
     try:
-        with urlopen(request, timeout=timeout) as answer:  # noqa: S310 - the hub is the operator's https setting
-            answer.read()
+        with _OPENER.open(request, timeout=timeout) as answer:
+            answer.read(65536)
             return None if 200 <= answer.status < 300 else f"HTTP {answer.status} {answer.reason}"
     except HTTPError as err:
         return f"HTTP {err.code} {err.reason or responses.get(err.code, '')}".rstrip()

@@ -17,7 +17,7 @@ from lxml import etree
 from statusgen import feeds as feeds_module, subscribe, websub
 from statusgen.load import load_site
 from statusgen.urls import Urls
-from tests.conftest import BUILD_TIME, ROOT, SiteFactory
+from tests.conftest import BUILD_TIME, ROOT, SiteFactory, serving
 from tests.test_cli import run, with_theme
 from tests.test_feeds import ATOM_RNC
 
@@ -212,6 +212,13 @@ class Hub(BaseHTTPRequestHandler):
         self.server.received.append((self.path, self.headers["Content-Type"], parse_qs(body.decode("ascii"))))
         self.send_response(self.server.status)
         self.send_header("Content-Length", "0")
+        self.send_header("Location", "/elsewhere")  # only a redirect (3xx) means anything by it
+        self.end_headers()
+
+    def do_GET(self):  # noqa: N802 - what urllib would send after a redirect
+        self.server.received.append((self.path, None, {}))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
         self.end_headers()
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
@@ -265,6 +272,13 @@ def test_a_hub_that_answers_5xx_is_a_failure_for_each_feed(hub):
     assert len(server.received) == 2  # the second was still tried
 
 
+def test_a_hub_that_redirects_is_a_failure_not_a_get_that_succeeds(hub):
+    server, url = hub
+    server.status = 301  # with a Location header, urllib would follow it with a GET and see a 200
+    assert websub.ping(url, TOPICS[:1], timeout=10) == [websub.Failure(TOPICS[0], "HTTP 301 Moved Permanently")]
+    assert len(server.received) == 1
+
+
 def test_a_hub_that_is_not_there_is_a_failure_not_an_exception(hub):
     server, url = hub
     server.shutdown()
@@ -276,3 +290,26 @@ def test_the_hub_adds_one_line_to_an_rss_feed_and_changes_nothing_else(example_o
     rss = (example_output / "feeds/all.rss.xml").read_bytes()
     lines = feeds_module.with_hub(rss, HUB).splitlines(keepends=True)
     assert lines.pop(lines.index(f'    <atom:link href="{HUB}" rel="hub"/>\n'.encode())) and b"".join(lines) == rss
+
+
+# --- in a real browser: the links by their accessible names, and axe ---------------------------------------------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_ways_are_links_named_for_what_they_are_and_pass_axe(browser, output, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.test_browser import AXE_OPTIONS
+
+    context = browser.new_context(color_scheme=scheme)  # axe runs as a script: the ways are links either way
+    try:
+        page = context.new_page()
+        with serving(output) as port:
+            for path, name in [("/", "Every update by email: sign up"),
+                               ("/areas/north/", "Email updates for North: sign up by email"),
+                               ("/components/phone/", "Phone outages in our Matrix room: join")]:
+                page.goto(f"http://127.0.0.1:{port}{path}")
+                assert page.get_by_role("link", name=name, exact=True).count() == 1, (path, name)
+                violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+                assert [v["id"] for v in violations] == [], path
+    finally:
+        context.close()
