@@ -251,7 +251,7 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
         job = publish.Build(site=root, content=found.content, settings=settings, timezone=tz,
                             output=(output or root / "output").resolve(),
                             when=repo.build_time(when, root, site_inputs(found, settings), now=now),
-                            overrides=settings_file.build_overrides(settings, config),
+                            overrides=settings_file.build_overrides(settings, config, found.content),
                             cache=cache_folder(found, cache, no_cache), timings=timings)
         notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))
     report.notes(notes, root, fmt, click.echo)

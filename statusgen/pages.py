@@ -17,6 +17,7 @@ from .model import FINAL_STATES, Incident, Site, Update
 from .promises import Summary, figures, sentences, share_words, summary, worst_cases
 from .status import (Phase, Snapshot, as_of_update, duration, is_final, is_open, is_upcoming, phase, posted,
                      snapshot, troubled)
+from .subscribe import Subscribing
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .urls import Urls
 from .wording import affected_heading, clocks, month_short, month_title, spoken_duration
@@ -61,6 +62,8 @@ class SiteView:
     # same objects are written, so a page shows each with the title it is written with.
     feeds: Mapping[tuple[str, str | None], Feed] = field(default_factory=dict)
     calendars: Mapping[tuple[str, str | None], Calendar] = field(default_factory=dict)
+    # The ways to subscribe besides those (mailing lists, chat rooms) the settings give, and the WebSub hub.
+    subscribing: Subscribing = field(default_factory=Subscribing)
 
     def last_days(self, component_id: str, days: int = BAR_DAYS) -> tuple[list, float | None]:
         """The component's last `days` days (oldest first) and its uptime over them (worked out once a build)."""
@@ -134,10 +137,11 @@ class SiteView:
 
 
 def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, urls: Urls | None = None,
-         first_seen: Mapping[str, date] | None = None) -> SiteView:
+         first_seen: Mapping[str, date] | None = None, subscribing: Subscribing | None = None) -> SiteView:
     """What pages, feeds and calendars show at `at`: only what was posted by then. `urls` is where outputs are
     (the defaults unless given). `first_seen`: the day each service first appeared in the catalog (its git
-    history), where uptime begins for a service without `since`."""
+    history), where uptime begins for a service without `since`. `subscribing`: the ways to subscribe the
+    settings give (subscribe.read)."""
     site = posted(site, at)
     url = (urls or Urls()).url
     local = at.astimezone(site.timezone)
@@ -147,7 +151,8 @@ def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, 
                     past_limit=past_limit,
                     make_uptime=partial(Uptime, site, at, first_seen=first_seen, horizon=horizon),
                     feeds={feed.about: feed for feed in site_feeds(site, url)},
-                    calendars={calendar.about: calendar for calendar in calendars(site, url)})
+                    calendars={calendar.about: calendar for calendar in calendars(site, url)},
+                    subscribing=subscribing or Subscribing())
 
 
 SITE = ("home", None)  # what the site-wide feed and calendar are about
@@ -183,7 +188,7 @@ def home(v: SiteView) -> Page:
                                 "bar_days": BAR_DAYS,
                                 "records_since": records_since(v),
                                 "feeds": [v.feeds[SITE]], "calendars": [v.calendars[SITE]],
-                                "api_files": LINKED})
+                                "ways": v.subscribing.for_page(SITE), "api_files": LINKED})
 
 
 @dataclass(frozen=True)
@@ -269,7 +274,8 @@ def area(v: SiteView, area_id: str) -> Page:
 
 def _gathered(v: SiteView, about: tuple[str, str]) -> dict[str, Any]:
     """What a component's or area's page lists: its incidents and maintenance open, upcoming and past (the latest
-    `past_limit` of them), its own feed then the site's, and its maintenance calendar."""
+    `past_limit` of them), its own feed then the site's, its maintenance calendar, and the ways to subscribe to
+    it (its own, then the site's)."""
     feed = v.feeds[about]
     past = v.past_of[about]
     return {
@@ -279,6 +285,7 @@ def _gathered(v: SiteView, about: tuple[str, str]) -> dict[str, Any]:
         "past_total": len(past),
         "feeds": [feed, v.feeds[SITE]],
         "calendars": [v.calendars[about]],
+        "ways": v.subscribing.for_page(about),
     }
 
 

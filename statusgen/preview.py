@@ -153,7 +153,7 @@ def build_once(site: Path, content: Path, settings: Path, output: Path, timezone
         config = settings_file.read(settings, required=True, overrides={"TIMEZONE": timezone} if timezone else {})
         job = publish.Build(site=site, content=content, settings=settings, output=output, timezone=timezone,
                             when=datetime.now(zones.utc).replace(microsecond=0),
-                            overrides=settings_file.build_overrides(settings, config),
+                            overrides=settings_file.build_overrides(settings, config, content),
                             # a build cache of the preview's own, removed with it: the site folder is left as it was
                             cache=output.parent / CACHE_DIR)
         notes = publish.run(job, say=say)

@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import brand
+from . import brand, subscribe
 from .errors import ContentError, Problem
 
 DEFAULT_FILE = "pelicanconf.py"
@@ -130,9 +130,11 @@ def _line_of(path: Path, key: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def build_overrides(path: Path, settings: dict[str, Any]) -> dict[str, Any]:
+def build_overrides(path: Path, settings: dict[str, Any], content: Path | None = None) -> dict[str, Any]:
     """What the build adds to the settings file: the packaged theme and plugin where it names none, and Pelican's
-    own pipeline off where it does not say. ContentError (one line) when the theme or plugin cannot be found."""
+    own pipeline off where it does not say. ContentError (one line) when the theme or plugin cannot be found, or
+    with every problem of the brand and subscribe settings (the ids these name are checked against the catalog
+    in `content`, when it is given and can be read)."""
     path = path.resolve()
     from pelican.settings import DEFAULT_THEME
 
@@ -147,10 +149,18 @@ def build_overrides(path: Path, settings: dict[str, Any]) -> dict[str, Any]:
     elif not Path(theme, "templates").is_dir():
         raise ContentError([Problem(str(path), _line_of(path, "THEME"), f"THEME: theme not found (expected a "
                                     f"folder with templates/ in it, got {theme!r})")])
+    problems = []
     try:
         brand.read(settings, path.parent)
     except brand.BrandError as err:
-        raise ContentError([Problem(str(path), _line_of(path, err.key), str(err))]) from None
+        problems.append(Problem(str(path), _line_of(path, err.key), str(err)))
+    try:
+        subscribe.read(settings, _catalog(content) if settings.get(subscribe.SUBSCRIBE) else None)
+    except subscribe.SubscribeError as err:
+        problems += [Problem(str(path), _line_of(path, key.split("[")[0]), f"{key}: {message}")
+                     for key, message in err.problems]
+    if problems:
+        raise ContentError(problems)
     plugins = [p if isinstance(p, str) else getattr(p, "__name__", "") for p in settings.get("PLUGINS") or []]
     if PLUGIN not in plugins:
         overrides["PLUGINS"] = plugins + [PLUGIN]
@@ -159,6 +169,15 @@ def build_overrides(path: Path, settings: dict[str, Any]) -> dict[str, Any]:
         raise ContentError([Problem(str(path), _line_of(path, "PLUGIN_PATHS"), f"plugin not found (expected "
                                     f"{PLUGIN} in PLUGIN_PATHS or installed with statusgen, got neither)")])
     return overrides
+
+
+def _catalog(content: Path | None):
+    """The catalog in `content`, or None when there is none to check against (its own problems are the build's to
+    report, with the content's)."""
+    from .errors import Problems
+    from .load import CATALOG_FILE, load_catalog
+
+    return load_catalog(content / CATALOG_FILE, Problems()) if content is not None else None
 
 
 def timezone_name(settings: dict[str, Any]) -> str:

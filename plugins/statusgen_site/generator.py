@@ -29,7 +29,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, timing, wording
+from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, subscribe, timing, wording
 from statusgen.cache import PageStore, code_version, digest, settings_digest, tree_digest
 from statusgen.errors import ContentError
 from statusgen.load import CATALOG_FILE, incident_id, load_site
@@ -113,7 +113,8 @@ class StatusSiteGenerator(Generator):
                       repo.first_seen(Path(self.path, CATALOG_FILE), undated).items()} if undated else {}
         with self.phases("derive"):
             self.view = view(site, when, int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)),
-                             int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)), self.urls, first_seen=first_seen)
+                             int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)), self.urls, first_seen=first_seen,
+                             subscribing=self.subscribing)
         gc.freeze()  # the view too
         tz = site.timezone
         # Pelican's environment does not escape by default; every author string here is text, not HTML.
@@ -166,11 +167,13 @@ class StatusSiteGenerator(Generator):
         """What the feed, calendar and API writers share, worked out once per build from the settings."""
         name = self.settings["SITENAME"]
         organization = self.settings.get("STATUSGEN_ORGANIZATION") or name
+        # Checked, ids and all, by `statusgen build` before Pelican starts.
+        self.subscribing = subscribe.read(self.settings)
         authority = (self.settings.get("STATUSGEN_ID_AUTHORITY") or urlparse(self.settings.get("SITEURL", "")).hostname
                      or "statusgen.invalid")
         self.feed_config = feeds.FeedSettings(
             site_name=name, author=organization, authority=authority, language=self.settings.get("DEFAULT_LANG", "en"),
-            limit=int(self.settings.get("STATUSGEN_FEED_LIMIT", feeds.DEFAULT_LIMIT)))
+            limit=int(self.settings.get("STATUSGEN_FEED_LIMIT", feeds.DEFAULT_LIMIT)), hub=self.subscribing.hub)
         self.calendar_config = ics.CalendarSettings(
             site_name=name, organization=organization, authority=authority,
             keep_days=int(self.settings.get("STATUSGEN_CALENDAR_KEEP_DAYS", ics.DEFAULT_KEEP_DAYS)))
