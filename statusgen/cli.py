@@ -194,8 +194,15 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
     with refusals(path, fmt):
         found = find_site(path)
         config = read_settings(found, settings, tz, values_only=True)
-        site = load_site(found.content, settings_file.timezone_name(config),
-                         cache=prepare_cache(cache_folder(found, cache, no_cache)))
+        settings_path = (settings or found.root / settings_file.DEFAULT_FILE).resolve()
+        wrong = settings_file.page_setting_problems(settings_path, config, found.content) if settings_path.is_file() else []
+        try:
+            site = load_site(found.content, settings_file.timezone_name(config),
+                             cache=prepare_cache(cache_folder(found, cache, no_cache)))
+        except ContentError as err:
+            raise ContentError(wrong + list(err.problems)) from None
+        if wrong:
+            raise ContentError(wrong)
         when = given(build_time, "--build-time", now, site_zone(config))
         when = repo.build_time(when and when.astimezone(timezone.utc), found.root,
                                site_inputs(found, settings or found.root / settings_file.DEFAULT_FILE), now=now)

@@ -130,6 +130,22 @@ def _line_of(path: Path, key: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
+def page_setting_problems(path: Path, settings: dict[str, Any], content: Path | None = None) -> list[Problem]:
+    """Every problem of the settings the pages show (brand and subscribe), at its line of the settings file: the
+    build refuses them, and `check` reports them, so that a passing check means the build succeeds."""
+    problems = []
+    try:
+        brand.read(settings, path.parent)
+    except brand.BrandError as err:
+        problems.append(Problem(str(path), _line_of(path, err.key), str(err)))
+    try:
+        subscribe.read(settings, _catalog(content) if settings.get(subscribe.SUBSCRIBE) else None)
+    except subscribe.SubscribeError as err:
+        problems += [Problem(str(path), _line_of(path, key.split("[")[0]), f"{key}: {message}")
+                     for key, message in err.problems]
+    return problems
+
+
 def build_overrides(path: Path, settings: dict[str, Any], content: Path | None = None) -> dict[str, Any]:
     """What the build adds to the settings file: the packaged theme and plugin where it names none, and Pelican's
     own pipeline off where it does not say. ContentError (one line) when the theme or plugin cannot be found, or
@@ -149,16 +165,7 @@ def build_overrides(path: Path, settings: dict[str, Any], content: Path | None =
     elif not Path(theme, "templates").is_dir():
         raise ContentError([Problem(str(path), _line_of(path, "THEME"), f"THEME: theme not found (expected a "
                                     f"folder with templates/ in it, got {theme!r})")])
-    problems = []
-    try:
-        brand.read(settings, path.parent)
-    except brand.BrandError as err:
-        problems.append(Problem(str(path), _line_of(path, err.key), str(err)))
-    try:
-        subscribe.read(settings, _catalog(content) if settings.get(subscribe.SUBSCRIBE) else None)
-    except subscribe.SubscribeError as err:
-        problems += [Problem(str(path), _line_of(path, key.split("[")[0]), f"{key}: {message}")
-                     for key, message in err.problems]
+    problems = page_setting_problems(path, settings, content)
     if problems:
         raise ContentError(problems)
     plugins = [p if isinstance(p, str) else getattr(p, "__name__", "") for p in settings.get("PLUGINS") or []]

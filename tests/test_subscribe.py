@@ -12,9 +12,11 @@ from urllib.parse import parse_qs
 import feedparser
 import lxml.html
 import pytest
+from click.testing import CliRunner
 from lxml import etree
 
 from statusgen import feeds as feeds_module, subscribe, websub
+from statusgen.cli import main
 from statusgen.load import load_site
 from statusgen.urls import Urls
 from tests.conftest import BUILD_TIME, ROOT, SiteFactory, serving
@@ -185,6 +187,23 @@ def test_a_subscribe_setting_that_cannot_be_used_is_one_line_each(tmp_path, sett
     conf = site.root / "pelicanconf.py"
     assert result.output.splitlines()[:len(messages)] == [f"{conf}:{line}: {m}" for m in messages]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("setting, messages", [
+    ('STATUSGEN_SUBSCRIBE = [{"title": "North", "url": "https://x.example/", "areas": ["nort"]}]',
+     ["STATUSGEN_SUBSCRIBE[0].areas: unknown area (did you mean north? expected one of north, south, got 'nort')"]),
+    ('STATUSGEN_WEBSUB_HUB = "http://hub.example/"',
+     ["STATUSGEN_WEBSUB_HUB: not a hub address (expected an https: address such as "
+      "https://pubsubhubbub.appspot.com/, got 'http://hub.example/')"]),
+])
+def test_check_reports_what_the_build_would_refuse(tmp_path, setting, messages):
+    """`check` passing means `build` succeeds: the settings the pages show are checked by both, alike."""
+    site = configured(tmp_path, "\n" + setting + "\n")
+    conf = site.root / "pelicanconf.py"
+    line = len(conf.read_text().splitlines())
+    result = CliRunner().invoke(main, ["check", str(site.root)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:len(messages)] == [f"{conf}:{line}: {m}" for m in messages]
 
 
 def test_ways_are_read_in_order_and_shown_own_first():
