@@ -5,13 +5,14 @@ import logging
 import os
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from . import edit, publish, repo, report, scaffold
+from . import notify as notify_module
 from . import settings as settings_file
 from .errors import ContentError, Problem, Refusal
 from .cache import CACHE_DIR
@@ -442,6 +443,119 @@ def list_open(folder: Path, at_text: str) -> None:
         site = load_site(posting.content, str(posting.tz))
     lines = edit.open_and_upcoming(site, posting.at)
     click.echo("\n".join(lines) if lines else f"nothing open or upcoming as of {edit.written(posting.at)}")
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-C", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The site folder (holding content/), as PATH.")
+@settings_option
+@click.option("--build-time", help=f"Send what is posted by then ({TIME_FORMAT}; default: now).")
+@click.option("--channels", "channels_file", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"A file of channels in Apprise's text or YAML form, outside the repository (default: the "
+                   f"environment variable {notify_module.ENVIRONMENT}).")
+@click.option("--remote", default="origin", show_default=True,
+              help="The git remote the ledger is fetched from and pushed to (a site with none keeps it locally).")
+@click.option("--lease", type=click.FloatRange(0), help="Minutes a run's claim stays its own before the next run "
+              "counts it uncertain (default: STATUSGEN_NOTIFY_LEASE_MINUTES, else 5).")
+@click.option("--dry-run", is_flag=True, help="Say what would be sent where; send and record nothing.")
+def notify(path: Path, folder: Path | None, settings: Path | None, build_time: str | None, channels_file: Path | None,
+           remote: str, lease: float | None, dry_run: bool) -> None:
+    """Send each update posted by the build time to every channel routed to it, once; remind the team of
+    promises falling due. Exit 1 when a send failed (each said on one line; the next run sends it again).
+
+    Channels are Apprise URLs with tags, one TAGS=URL a line, in STATUSGEN_CHANNELS or a file outside the
+    repository (--channels); content/channels.yml ties channel names to routing tags. What was sent is recorded
+    on the branch statusgen-notify of the site's repository, pushed to --remote.
+
+    \b
+    Example (after the publish step of CI, with the channels in a secret):
+      STATUSGEN_CHANNELS='noc=mailto://user:pass@smtp.example.com?to=noc@example.com
+      team=mmosts://chat.example.com/hooktoken' statusgen notify . -s publishconf.py
+    """
+    path = folder or path
+    root = site_dir(path)
+    with refusals(path, "text", "nothing was sent"):
+        config = read_settings(path, settings, None, values_only=True)
+        site = load_site(content_dir(path), settings_file.timezone_name(config))
+        routes = notify_module.load_routes(content_dir(path), site.catalog)
+        text, source = _channels_text(channels_file, root)
+        channels = notify_module.read_channels(text, source, site.catalog, routes)
+        when = repo.parse_moment(build_time, "--build-time") if build_time else \
+            datetime.now(timezone.utc).replace(microsecond=0)
+        top = repo.repo_root(root, fallback=None)
+        if top is None:
+            raise Refusal(f"{root}: not in a git repository (the ledger of what was sent is kept in the site's "
+                          f"repository: run git init)")
+        ledger = notify_module.Ledger(top, remote, required_remote=remote != "origin")
+        outcome = notify_module.run(site, when, channels, ledger, notify_settings(config, lease), dry_run=dry_run,
+                                    say=click.echo)
+    for note in notify_module.unrouted(routes, channels, report.shown(content_dir(path), Path.cwd())):
+        click.echo(f"note: {note}", err=True)
+    _notify_report(outcome, when, dry_run)
+
+
+def _channels_text(channels_file: Path | None, root: Path) -> tuple[str, str]:
+    """The channels' text and where it came from; a file inside the site's repository is refused (a usage error:
+    the URLs hold secrets and must not be committed)."""
+    if channels_file is None:
+        text = os.environ.get(notify_module.ENVIRONMENT, "")
+        if not text.strip():
+            raise click.UsageError(f"no channels: set {notify_module.ENVIRONMENT} (one TAGS=URL a line) or give "
+                                   f"--channels FILE")
+        return text, notify_module.ENVIRONMENT
+    top = repo.repo_root(root, fallback=None) or root.resolve()
+    where = channels_file.resolve()
+    if where.is_relative_to(top.resolve()):
+        raise click.BadParameter(f"{channels_file} is inside the site's repository (expected a file outside it: "
+                                 f"channel URLs hold secrets)", param_hint="--channels")
+    try:
+        return where.read_text(encoding="utf-8-sig"), str(channels_file)
+    except OSError as err:
+        raise click.BadParameter(f"{channels_file}: {err.strerror}", param_hint="--channels") from None
+
+
+def notify_settings(config: dict, lease: float | None) -> notify_module.Settings:
+    """What notify reads from the settings: the site's name and URL for links, List-Id and footers, the reminder's
+    warning time, the lease, and the rate of messages on one channel."""
+    from urllib.parse import urlparse
+
+    from .messages import Wording
+    from .urls import Urls
+
+    site_url = str(config.get("SITEURL") or "").rstrip("/")
+    contact = config.get("STATUSGEN_CONTACT")
+    words = Wording(site_name=config.get("SITENAME") or "Status", site_url=site_url,
+                    urls=Urls.configured(config.get("STATUSGEN_URLS")),
+                    ticket_url=config.get("STATUSGEN_TICKET_URL") or "",
+                    authority=config.get("STATUSGEN_ID_AUTHORITY") or urlparse(site_url).hostname or "statusgen.invalid",
+                    unsubscribe=config.get("STATUSGEN_NOTIFY_UNSUBSCRIBE") or (f"tell us: {contact}" if contact else ""))
+    rate = config.get("STATUSGEN_NOTIFY_RATE_SECONDS")
+    return notify_module.Settings(
+        words=words, warning=timedelta(minutes=float(config.get("STATUSGEN_REMINDER_MINUTES", 10))),
+        lease=timedelta(minutes=lease if lease is not None else float(config.get("STATUSGEN_NOTIFY_LEASE_MINUTES", 5))),
+        rate=None if rate is None else float(rate))
+
+
+def _notify_report(outcome, when: datetime, dry_run: bool) -> None:
+    for plan, claim in outcome.uncertain:
+        click.echo(f"uncertain: {plan.channel.key}: {plan.message.subject}: claimed at {claim['at']} by a run that "
+                   f"stopped before recording it (pid {claim.get('pid')} on {claim.get('host')}); "
+                   f"{'would be sent' if dry_run else 'sent'} again, marked as possibly repeated", err=True)
+    for plan, claim in outcome.left:
+        click.echo(f"left to another run: {plan.channel.key}: {plan.message.subject} (claimed at {claim['at']})",
+                   err=True)
+    for plan in outcome.planned:
+        click.echo(f"would send to {plan.channel.key}: {plan.message.subject}")
+    for plan, error in outcome.failed:
+        click.echo(f"failed: {plan.channel.key}: {plan.message.subject}: {error} (sent again by the next run)",
+                   err=True)
+    counts = (f"{len(outcome.planned)} to send" if dry_run else f"{len(outcome.sent)} sent, {len(outcome.failed)} failed")
+    skipped = f", {outcome.skipped} {'to skip' if dry_run else 'skipped'} (new channel: only what is open or upcoming)" \
+        if outcome.skipped else ""
+    click.echo(f"notify as of {when.isoformat()}: {counts}{skipped}{' (dry run: nothing sent or recorded)' if dry_run else ''}")
+    if outcome.failed:
+        sys.exit(1)
 
 
 def _ask(value, prompt: str, option: str, many: bool = False):
