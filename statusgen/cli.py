@@ -475,6 +475,11 @@ def notify(path: Path, folder: Path | None, settings: Path | None, build_time: s
     """
     path = folder or path
     root = site_dir(path)
+    if not (click.get_current_context().find_root().obj or {}).get("debug"):
+        # Apprise's own warnings: each failure is said once, on its line below (with Apprise's words)
+        apprise_log = logging.getLogger("apprise")
+        apprise_log.propagate = False
+        apprise_log.addHandler(logging.NullHandler())
     with refusals(path, "text", "nothing was sent"):
         config = read_settings(path, settings, None, values_only=True)
         site = load_site(content_dir(path), settings_file.timezone_name(config))

@@ -59,6 +59,9 @@ KIND_TAG = {"incident": "incidents", "maintenance": "maintenance"}
 NAME = re.compile(r"[a-z0-9]+([_-][a-z0-9]+)*")
 SEND_ALLOWANCE = timedelta(seconds=30)  # a claim's lease grows by this (plus the channel's rate) per message
 PUSH_ATTEMPTS = 20  # compare-and-swap tries before a run gives up (each means another run moved the ledger on)
+# What git says when a push lost the race: the branch moved on (or was being created or moved) meanwhile.
+MOVED_ON = ("fetch first", "non-fast-forward", "stale info", "cannot lock ref", "reference already exists",
+            "but expected")
 SENT, FAILED, SKIPPED, CLAIMED = "sent", "failed", "skipped", "claimed"
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "statusgen notify", "GIT_AUTHOR_EMAIL": "notify@statusgen.invalid",
                 "GIT_COMMITTER_NAME": "statusgen notify", "GIT_COMMITTER_EMAIL": "notify@statusgen.invalid"}
@@ -214,9 +217,10 @@ def read_channels(text: str, source: str, catalog: Catalog, routes: dict[str, tu
 
 
 def _name(channels: list[Channel]) -> None:
-    """Each channel's name in the ledger: its first name, with a hash of its URL when two share it; a hash of its
-    URL alone when it has none (a URL changed, say a new password, is then a new channel: name your channels)."""
-    first = [c.names[0] if c.names else "" for c in channels]
+    """Each channel's name in the ledger: its first name, else its routing tags joined ("team",
+    "area:north+incidents"); with a hash of its URL when two share it, a hash alone for a URL with no tag. A channel
+    named by its tags or its URL's hash is a new channel when they change (a new password): name your channels."""
+    first = [c.names[0] if c.names else "+".join(sorted(c.routes)) for c in channels]
     for channel, name in zip(channels, first):
         digest = hashlib.sha256(channel.service.url(privacy=False).encode()).hexdigest()[:12]
         channel.key = name if name and first.count(name) == 1 else f"{name or 'url'}~{digest}"
@@ -291,8 +295,8 @@ class Ledger:
         if self.remote:
             done = self._git("push", "--porcelain", "--quiet", self.remote, f"{commit}:{LEDGER_REF}", check=False)
             if done.returncode != 0:
-                if "[rejected]" in done.stdout or "fetch first" in done.stdout + done.stderr or \
-                        "non-fast-forward" in done.stdout + done.stderr:
+                said = done.stdout + done.stderr
+                if any(sign in said for sign in MOVED_ON):
                     raise Rejected()
                 raise Refusal(f"cannot push the notification ledger to {self.remote}: "
                               f"{' '.join((done.stderr or done.stdout).split())}")
@@ -351,18 +355,26 @@ def latest(records: Iterable[dict]) -> dict[tuple[str, str], dict]:
 
 def plan(channels: list[Channel], messages: list[Message], records: list[dict], fresh: set[str], now: datetime,
          outcome: Outcome) -> tuple[list[Plan], list[Plan]]:
-    """(to send, to record as skipped): what no record says was sent, skipped, or claimed by a run still at it; for
-    a channel new to the ledger, only the latest word of what is open or upcoming (`fresh`) and reminders."""
+    """(to send, to record as skipped): what no record says was sent, skipped, or claimed by a run still at it; of
+    the history a channel never had (it is new to the ledger, or the message is dated before its first run), only
+    the latest word of what is open or upcoming (`fresh`) and reminders."""
     last = latest(records)
-    known = {record["channel"] for record in records}
+    began: dict[str, datetime] = {}  # each channel's first run: the build time of its first record
+    for record_ in records:
+        when = datetime.fromisoformat(record_["build"])
+        began[record_["channel"]] = min(began.get(record_["channel"], when), when)
     send, skip = [], []
     for channel in channels:
+        start = began.get(channel.key)
         for message in messages:
             if not channel.wants(message):
                 continue
             record = last.get((channel.key, message.key))
             if record is None:
-                new = channel.key not in known and message.kind != "reminder" and message.key not in fresh
+                # History the channel never had: it is new, or dated before its first run (routed to it since, or
+                # an old incident added later). Not history: the latest word of what is open or upcoming.
+                history = start is None or message.at < start
+                new = history and message.kind != "reminder" and message.key not in fresh
                 (skip if new else send).append(Plan(channel, message))
             elif record["outcome"] == FAILED:
                 send.append(Plan(channel, message))
