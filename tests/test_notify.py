@@ -296,6 +296,19 @@ def test_the_ledger_is_a_branch_of_the_remote_written_without_touching_the_work_
     assert git(tmp_path / "remote.git", "ls-tree", "--name-only", "statusgen-notify") == "ledger.jsonl\n"
 
 
+def test_self_hosted_chat_servers_get_the_short_form(notify_site, hook):
+    env = channels(f"ops,incidents=mmost://127.0.0.1:{hook.port}/hooktoken",
+                   f"phones,incidents=ntfy://127.0.0.1:{hook.port}/outages")
+    assert run(notify_site, "2026-12-01 10:05", env)[0] == 0
+    link = f"https://status.northwind.example/incidents/{INCIDENT}/#update-1"
+    ntfy, mattermost = sorted(hook.posts, key=lambda post: post["path"])
+    assert mattermost["path"] == "/hooks/hooktoken"
+    assert mattermost["text"] == ("Phone down in North: investigating\r\nCalls fail in the north\n"
+                                  "Calls into and out of the north fail.\nNext update: by Dec 1, 2026, 10:30 UTC\n" + link)
+    assert (ntfy["path"], ntfy["topic"], ntfy["title"]) == ("/", "outages", "Phone down in North: investigating")
+    assert ntfy["message"].endswith(link)
+
+
 # --- routing -----------------------------------------------------------------------------------------------------
 
 def test_routing_by_service_area_and_kind(notify_site, hook):
@@ -517,6 +530,10 @@ def test_channels_and_routes_given_wrong_are_reported_at_their_lines(notify_site
         "nosuchservice://...)\n"
         "2 problems found; nothing was sent.\n"))
     assert "secret" not in out + err and hook.posts == []
+    (notify_site.content / "channels.yml").write_text("channels:\n  noc: [area:west]\n")
+    result = CliRunner().invoke(main, ["check", str(notify_site.root)])
+    assert (result.exit_code, result.stderr) == (1, "content/channels.yml:2: channels.noc: unknown area 'west' "
+                                                    "(expected one of north, south)\n1 problem found; nothing was built.\n")
 
 
 def test_a_channels_file_inside_the_repository_is_refused(notify_site):
