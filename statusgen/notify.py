@@ -63,6 +63,7 @@ PUSH_ATTEMPTS = 20  # compare-and-swap tries before a run gives up (each means a
 MOVED_ON = ("fetch first", "non-fast-forward", "stale info", "cannot lock ref", "reference already exists",
             "but expected")
 SENT, FAILED, SKIPPED, CLAIMED = "sent", "failed", "skipped", "claimed"
+JOINED = "joined"  # a channel's first run (its record names no message)
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "statusgen notify", "GIT_AUTHOR_EMAIL": "notify@statusgen.invalid",
                 "GIT_COMMITTER_NAME": "statusgen notify", "GIT_COMMITTER_EMAIL": "notify@statusgen.invalid"}
 
@@ -424,7 +425,10 @@ def run(site: Site, when: datetime, channels: list[Channel], ledger: Ledger, set
         if dry_run:
             outcome.planned = send
             return outcome
-        if not send and not skip:
+        known = {r["channel"] for r in records}
+        joined = [{"channel": c.key, "message": "", "outcome": JOINED, "run": ident, "build": when.isoformat(),
+                   "at": now.isoformat()} for c in channels if c.key not in known]
+        if not send and not skip and not joined:
             return outcome
         until = now + settings.lease + sum((SEND_ALLOWANCE + timedelta(seconds=_rate(p.channel, settings))
                                             for p in send), timedelta(0))
@@ -432,6 +436,7 @@ def run(site: Site, when: datetime, channels: list[Channel], ledger: Ledger, set
                          pid=os.getpid()) for p in send]
         claims += [record(p, SKIPPED, ident, when, now, why="new channel: only what is open or upcoming")
                    for p in skip]
+        claims += joined  # its first run, even with nothing to send: what is posted after it is not its history
         try:
             ledger.append(claims, records, f"notify: claim {len(send)}, skip {len(skip)} (run {ident})")
         except Rejected:

@@ -287,7 +287,7 @@ def test_the_ledger_is_a_branch_of_the_remote_written_without_touching_the_work_
     records = ledger(tmp_path / "remote.git")
     assert [(r["channel"], r["message"], r["outcome"]) for r in records] == [
         ("chat", f"update/{MAINTENANCE}/1", "claimed"), ("chat", f"update/{INCIDENT}/2", "claimed"),
-        ("chat", f"update/{INCIDENT}/1", "skipped"),
+        ("chat", f"update/{INCIDENT}/1", "skipped"), ("chat", "", "joined"),
         ("chat", f"update/{MAINTENANCE}/1", "sent"), ("chat", f"update/{INCIDENT}/2", "sent")]
     assert "json://" not in git(tmp_path / "remote.git", "cat-file", "blob", "statusgen-notify:ledger.jsonl")
     # An orphan branch: no history shared with the site.
@@ -375,6 +375,14 @@ def test_history_routed_to_a_channel_later_or_added_later_is_not_sent(notify_sit
         "notify as of 2026-12-01T12:10:00+00:00: 1 sent, 0 failed, 2 skipped (new channel: only what is open or "
         "upcoming)\n")
     assert hook.titles == ["Maintenance on TV in South: announced"]
+
+
+def test_after_a_channels_first_run_every_update_is_sent_even_several_between_two_runs(notify_site, hook):
+    env = channels(f"noc,incidents=json://127.0.0.1:{hook.port}/noc")
+    assert run(notify_site, "2026-12-01 09:30", env)[1] == "notify as of 2026-12-01T09:30:00+00:00: 0 sent, 0 failed\n"
+    assert run(notify_site, "2026-12-01 10:25", env)[1] == (
+        "sent to noc: Phone down in North: investigating\nsent to noc: Phone down in North: identified\n"
+        "notify as of 2026-12-01T10:25:00+00:00: 2 sent, 0 failed\n")
 
 
 def test_nothing_is_sent_for_an_update_dated_after_the_build_time(notify_site, hook):
