@@ -35,6 +35,7 @@ import subprocess
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from itertools import groupby
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -470,20 +471,27 @@ def _rate(channel: Channel, settings: Settings) -> float:
 
 
 def deliver(plans: list[Plan], settings: Settings, say: Callable[[str], None]) -> list[tuple[Plan, str]]:
-    """Send each; (plan, "" or why it failed). A channel's messages go out oldest first, at the channel's rate."""
+    """Send each; (plan, "" or why it failed). A channel's messages go out oldest first, at the channel's rate; an
+    email channel's through one connection to its server."""
     results = []
-    for plan_ in plans:
-        service = plan_.channel.service
+    for _, group in groupby(plans, key=lambda p: id(p.channel)):
+        group = list(group)
+        service = group[0].channel.service
         if settings.rate is not None:
             service.request_rate_per_sec = settings.rate
-        try:
-            error = send_email(plan_, settings.words) if plan_.channel.is_email else send_chat(plan_)
-        except Exception as err:  # noqa: BLE001 - whatever the service did, it is this send's failure, reported
-            error = " ".join(f"{type(err).__name__}: {err}".split())
-        if not error:
-            say(f"sent to {plan_.channel.key}: {plan_.message.subject}")
-        results.append((plan_, error))
+        sent = send_emails(group, settings.words) if group[0].channel.is_email else [_caught(send_chat, p) for p in group]
+        for plan_, error in zip(group, sent):
+            if not error:
+                say(f"sent to {plan_.channel.key}: {plan_.message.subject}")
+            results.append((plan_, error))
     return results
+
+
+def _caught(send: Callable[..., str], *args) -> str:
+    try:
+        return send(*args)
+    except Exception as err:  # noqa: BLE001 - whatever the service did, it is this send's failure, reported
+        return " ".join(f"{type(err).__name__}: {err}".split())
 
 
 def send_chat(plan_: Plan) -> str:
@@ -500,22 +508,42 @@ def send_chat(plan_: Plan) -> str:
     return " ".join(said[-1].split(" - ", 2)[-1].split()) if said else "the service did not accept it"
 
 
-def send_email(plan_: Plan, words: Wording) -> str:
-    """An email of our own making (Apprise's would give an HTML message a plain part converted from the HTML and
-    a Message-ID of its own after any we set), sent through Apprise's SMTP connection for the URL (its host, port,
-    TLS mode, login, sender and recipients), at the channel's rate."""
+def send_emails(plans: list[Plan], words: Wording) -> list[str]:
+    """Emails of our own making (Apprise's would give an HTML message a plain part converted from the HTML, and a
+    Message-ID of its own after any we set), sent through Apprise's SMTP connection for the channel's URL (its
+    host, port, TLS mode, login, sender and recipients): one connection for them all (Apprise's makes a TLS context
+    for each, a quarter of a second), at the channel's rate. Why each failed, or "" for each sent."""
+    from apprise.plugins.email.smtp import AppriseSMTPController
+
+    service = plans[0].channel.service
+    recipients = [*(address for _, address in service.targets), *sorted(service.cc), *sorted(service.bcc)]
+    try:
+        with AppriseSMTPController(host=service.smtp_host, port=service.port, secure_mode=service.secure_mode,
+                                   user=service.user, password=service.password,
+                                   verify_certificate=service.verify_certificate,
+                                   socket_connect_timeout=service.socket_connect_timeout) as smtp:
+            errors = []
+            for plan_ in plans:
+                service.throttle()
+                ok = smtp.sendmail(service.from_addr[1], recipients, email_of(plan_, words).as_string())
+                errors.append("" if ok else "the mail server refused it")
+            return errors
+    except Exception as err:  # noqa: BLE001 - the server could not be reached, or refused the login
+        said = " ".join(f"{type(err).__name__}: {err}".split())
+        return [said] * len(plans)
+
+
+def email_of(plan_: Plan, words: Wording):
+    """The email for one plan: multipart plain and HTML, a Message-ID made from the message and channel (the same
+    when sent again), List-Id, dated when the update was posted."""
     from email.message import EmailMessage
     from email.utils import format_datetime, formataddr
 
-    from apprise.plugins.email.smtp import AppriseSMTPController
-
     service, message = plan_.channel.service, plan_.message
-    sender = formataddr((service.from_addr[0] or "", service.from_addr[1]))
-    to = [address for _, address in service.targets]
     mail = EmailMessage()
     mail["Subject"] = message.subject
-    mail["From"] = sender
-    mail["To"] = ", ".join(to)
+    mail["From"] = formataddr((service.from_addr[0] or "", service.from_addr[1]))
+    mail["To"] = ", ".join(address for _, address in service.targets)
     if service.cc:
         mail["Cc"] = ", ".join(sorted(service.cc))
     mail["Date"] = format_datetime(message.at.astimezone(timezone.utc))
@@ -529,10 +557,4 @@ def send_email(plan_: Plan, words: Wording) -> str:
             mail[name] = value
     mail.set_content(message.text)
     mail.add_alternative(message.html, subtype="html")
-    service.throttle()
-    with AppriseSMTPController(host=service.smtp_host, port=service.port, secure_mode=service.secure_mode,
-                               user=service.user, password=service.password,
-                               verify_certificate=service.verify_certificate,
-                               socket_connect_timeout=service.socket_connect_timeout) as smtp:
-        ok = smtp.sendmail(service.from_addr[1], [*to, *sorted(service.cc), *sorted(service.bcc)], mail.as_string())
-    return "" if ok else "the mail server refused it"
+    return mail
