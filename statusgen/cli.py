@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import threading
 from datetime import datetime, timedelta, timezone
@@ -494,8 +495,15 @@ def notify(path: Path, folder: Path | None, settings: Path | None, build_time: s
             raise Refusal(f"{root}: not in a git repository (the ledger of what was sent is kept in the site's "
                           f"repository: run git init)")
         ledger = notify_module.Ledger(top, remote, required_remote=remote != "origin")
-        outcome = notify_module.run(site, when, channels, ledger, notify_settings(config, lease), dry_run=dry_run,
-                                    say=click.echo)
+        stop = threading.Event()
+        # A cancelled CI job gets SIGTERM: the run stops between two channels and records what it did, so that the
+        # next run neither repeats what was sent nor calls it uncertain.
+        before = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+        try:
+            outcome = notify_module.run(site, when, channels, ledger, notify_settings(config, lease),
+                                        dry_run=dry_run, say=click.echo, stopping=stop.is_set)
+        finally:
+            signal.signal(signal.SIGTERM, before)
     for note in notify_module.unrouted(routes, channels, report.shown(content_dir(path), Path.cwd())):
         click.echo(f"note: {note}", err=True)
     _notify_report(outcome, when, dry_run)
@@ -536,11 +544,22 @@ def notify_settings(config: dict, lease: float | None) -> notify_module.Settings
                     ticket_url=config.get("STATUSGEN_TICKET_URL") or "",
                     authority=config.get("STATUSGEN_ID_AUTHORITY") or urlparse(site_url).hostname or "statusgen.invalid",
                     unsubscribe=config.get("STATUSGEN_NOTIFY_UNSUBSCRIBE") or (f"tell us: {contact}" if contact else ""))
-    rate = config.get("STATUSGEN_NOTIFY_RATE_SECONDS")
+    rate = _number(config, "STATUSGEN_NOTIFY_RATE_SECONDS", None, "seconds")
     return notify_module.Settings(
-        words=words, warning=timedelta(minutes=float(config.get("STATUSGEN_REMINDER_MINUTES", 10))),
-        lease=timedelta(minutes=lease if lease is not None else float(config.get("STATUSGEN_NOTIFY_LEASE_MINUTES", 5))),
-        rate=None if rate is None else float(rate))
+        words=words, warning=timedelta(minutes=_number(config, "STATUSGEN_REMINDER_MINUTES", 10, "minutes")),
+        lease=timedelta(minutes=lease if lease is not None else
+                        _number(config, "STATUSGEN_NOTIFY_LEASE_MINUTES", 5, "minutes")),
+        rate=rate)
+
+
+def _number(config: dict, key: str, default: float | None, unit: str) -> float | None:
+    """A setting that is a number of `unit` (0 or more); Refusal (one line) for anything else."""
+    value = config.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise Refusal(f"{key}: not a number of {unit} (expected 0 or more, got {value!r})")
+    return float(value)
 
 
 def _notify_report(outcome, when: datetime, dry_run: bool) -> None:

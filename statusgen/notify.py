@@ -412,8 +412,10 @@ def record(plan_: Plan, outcome: str, run: str, when: datetime, now: datetime, *
 
 def run(site: Site, when: datetime, channels: list[Channel], ledger: Ledger, settings: Settings, *,
         dry_run: bool = False, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-        say: Callable[[str], None] = lambda line: None) -> Outcome:
-    """Send what is due at `when` to each channel routed to it, once (see the module for how)."""
+        say: Callable[[str], None] = lambda line: None, stopping: Callable[[], bool] = lambda: False) -> Outcome:
+    """Send what is due at `when` to each channel routed to it, once (see the module for how). `stopping`: asked
+    before each send; once it says yes (the CI job is being cancelled), the rest is recorded as not sent, for the
+    next run, and what was sent as sent: nothing is left uncertain."""
     messages = due_messages(site, when, settings)
     fresh = latest_open(posted(site, when), when)
     ident = uuid.uuid4().hex[:12]
@@ -445,7 +447,7 @@ def run(site: Site, when: datetime, channels: list[Channel], ledger: Ledger, set
         break
     else:
         raise Refusal(f"the notification ledger kept moving on: {PUSH_ATTEMPTS} tries to claim failed; nothing sent")
-    results = deliver(send, settings, say)
+    results = deliver(send, settings, say, stopping)
     done = [record(p, FAILED if error else SENT, ident, when, clock(), **({"error": error} if error else {}))
             for p, error in results]
     outcome.sent = [p for p, error in results if not error]
@@ -470,7 +472,11 @@ def _rate(channel: Channel, settings: Settings) -> float:
     return settings.rate if settings.rate is not None else float(channel.service.request_rate_per_sec)
 
 
-def deliver(plans: list[Plan], settings: Settings, say: Callable[[str], None]) -> list[tuple[Plan, str]]:
+STOPPED = "not sent: the run was stopped (SIGTERM) before it"
+
+
+def deliver(plans: list[Plan], settings: Settings, say: Callable[[str], None],
+            stopping: Callable[[], bool] = lambda: False) -> list[tuple[Plan, str]]:
     """Send each; (plan, "" or why it failed). A channel's messages go out oldest first, at the channel's rate; an
     email channel's through one connection to its server."""
     results = []
@@ -479,7 +485,12 @@ def deliver(plans: list[Plan], settings: Settings, say: Callable[[str], None]) -
         service = group[0].channel.service
         if settings.rate is not None:
             service.request_rate_per_sec = settings.rate
-        sent = send_emails(group, settings.words) if group[0].channel.is_email else [_caught(send_chat, p) for p in group]
+        if stopping():
+            sent = [STOPPED] * len(group)
+        elif group[0].channel.is_email:
+            sent = send_emails(group, settings.words, stopping)
+        else:
+            sent = [STOPPED if stopping() else _caught(send_chat, p) for p in group]
         for plan_, error in zip(group, sent):
             if not error:
                 say(f"sent to {plan_.channel.key}: {plan_.message.subject}")
@@ -508,7 +519,7 @@ def send_chat(plan_: Plan) -> str:
     return " ".join(said[-1].split(" - ", 2)[-1].split()) if said else "the service did not accept it"
 
 
-def send_emails(plans: list[Plan], words: Wording) -> list[str]:
+def send_emails(plans: list[Plan], words: Wording, stopping: Callable[[], bool] = lambda: False) -> list[str]:
     """Emails of our own making (Apprise's would give an HTML message a plain part converted from the HTML, and a
     Message-ID of its own after any we set), sent through Apprise's SMTP connection for the channel's URL (its
     host, port, TLS mode, login, sender and recipients): one connection for them all (Apprise's makes a TLS context
@@ -524,6 +535,9 @@ def send_emails(plans: list[Plan], words: Wording) -> list[str]:
                                    socket_connect_timeout=service.socket_connect_timeout) as smtp:
             errors = []
             for plan_ in plans:
+                if stopping():
+                    errors.append(STOPPED)
+                    continue
                 service.throttle()
                 ok = smtp.sendmail(service.from_addr[1], recipients, email_of(plan_, words).as_string())
                 errors.append("" if ok else "the mail server refused it")

@@ -452,6 +452,40 @@ def test_a_run_killed_between_sending_and_recording_is_reported_and_sent_again_w
     assert run(notify_site, "2026-12-01 10:30", env)[1] == "notify as of 2026-12-01T10:30:00+00:00: 0 sent, 0 failed\n"
 
 
+def test_a_run_stopped_by_sigterm_records_what_it_sent_and_leaves_the_rest_to_the_next(notify_site, mailbox):
+    env = channels(f"business,everything={mail_url(mailbox)}")
+    mailbox.hold = True
+    first = process(notify_site, "2026-12-01 10:25", env)
+    try:
+        assert mailbox.arrived.wait(60), first.communicate(timeout=60)
+        mailbox.hold = False
+        first.send_signal(signal.SIGTERM)  # as a cancelled CI job gets it, while the first email is being sent
+    finally:
+        mailbox.release.set()
+        out, err = first.communicate(timeout=60)
+    assert (first.returncode, out, err) == (1, (
+        "sent to business: Maintenance on TV in South: announced\n"
+        "notify as of 2026-12-01T10:25:00+00:00: 1 sent, 1 failed, 1 skipped (new channel: only what is open or "
+        "upcoming)\n"), "failed: business: Phone down in North: identified: not sent: the run was stopped (SIGTERM) "
+                        "before it (sent again by the next run)\n")
+    assert run(notify_site, "2026-12-01 10:26", env) == (0, (
+        "sent to business: Phone down in North: identified\nnotify as of 2026-12-01T10:26:00+00:00: 1 sent, 0 failed\n"),
+        "")
+    assert mailbox.subjects == ["Maintenance on TV in South: announced", "Phone down in North: identified"]
+
+
+def test_channels_in_a_yaml_file_outside_the_repository(notify_site, hook, tmp_path):
+    secret = tmp_path / "channels.yml"
+    secret.write_text(textwrap.dedent(f"""\
+        version: 1
+        urls:
+          - json://127.0.0.1:{hook.port}/noc:
+              tag: noc, incidents
+    """))
+    assert run(notify_site, "2026-12-01 10:05", {}, "--channels", str(secret))[1] == (
+        "sent to noc: Phone down in North: investigating\nnotify as of 2026-12-01T10:05:00+00:00: 1 sent, 0 failed\n")
+
+
 def test_a_fresh_claim_of_another_run_is_left_to_it(notify_site, hook, tmp_path):
     env = channels(f"noc,incidents=json://127.0.0.1:{hook.port}/noc")
     assert run(notify_site, "2026-12-01 10:05", env)[0] == 0
