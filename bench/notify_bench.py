@@ -12,7 +12,6 @@ Counts what each receiver got: every update once per channel is the goal.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import email
 import email.policy
 import json

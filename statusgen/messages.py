@@ -5,8 +5,9 @@ Each message has a key, the ledger's name for it (statusgen.notify): `update/<in
 `remind/<incident>/<what>/<due>/<before|missed>` for a reminder to the team. The key is what makes a message sent
 once per channel; the email's Message-ID is made from it, so a copy sent again has the same Message-ID.
 
-Maintenance is told as its updates post it: announced (the first "scheduled"), changed (a later "scheduled", as
-`statusgen maintenance ID --start ... --end ...` posts when the window moves), started (in_progress), verifying,
+Maintenance is told as its updates post it: announced (the first "scheduled"), updated (a later "scheduled", as
+`statusgen maintenance ID --start ... --end ...` posts when the window moves: the model keeps only the window as it
+is now, so the message cannot tell a move from other news and shows the window as it is), started (in_progress), verifying,
 ended (completed), cancelled. A window starting or ending by the clock alone, with no update saying so, is not a
 message: the page says "per schedule", but a message would tell customers something no one confirmed; the
 reminders tell the team instead (a promised update falling due).
@@ -28,7 +29,7 @@ from .urls import Urls, ticket_url
 from .wording import STATUS, human, spoken_duration, state_words
 
 # What a maintenance update's state means for the people it is sent to (the first "scheduled" announces it).
-MAINTENANCE_EVENTS = {"scheduled": "changed", "in_progress": "started", "verifying": "verifying", "completed": "ended",
+MAINTENANCE_EVENTS = {"scheduled": "updated", "in_progress": "started", "verifying": "verifying", "completed": "ended",
                       "cancelled": "cancelled"}
 REPEATED = "(possibly repeated)"  # the mark of a message sent again after a run stopped before recording it
 CHAT_BODY_LIMIT = 600  # characters of an update's text in a chat message: the page has the rest
@@ -74,13 +75,12 @@ class Message:
     link: str
     components: tuple[str, ...] = ()  # what it touches, for routing by component:<id> and area:<id>
     areas: tuple[str, ...] = ()
+    authority: str = "statusgen.invalid"  # the domain of its Message-ID (Wording.authority)
 
     def message_id(self, channel: str) -> str:
         """The email's Message-ID: the same whenever this message is sent to this channel again."""
         local = re.sub(r"[^A-Za-z0-9.-]+", ".", f"{self.key}.{channel}").strip(".")
         return f"<{local}@{self.authority}>"
-
-    authority: str = "statusgen.invalid"
 
 
 def update_messages(site: Site, at: datetime, words: Wording) -> list[Message]:

@@ -41,7 +41,7 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from .errors import ContentError, Problem, Problems, Refusal
+from .errors import Problems, Refusal
 from .messages import REPEATED, Message, Wording, latest_open, reminders, update_messages
 from .model import Catalog, Site
 from .source import Document
@@ -104,8 +104,8 @@ def load_routes(content: Path, catalog: Catalog) -> dict[str, tuple[str, ...]]:
     doc = Document(str(path), problems, name="channels file")
     root = doc.compose(text)
     routes: dict[str, tuple[str, ...]] = {}
-    if root is not None and not _mapping_with(doc, root, "channels"):
-        pass
+    if root is not None and not isinstance(root, yaml.MappingNode):
+        doc.report(root, "not a mapping (expected `channels:` with a channel name and its routing tags on each line)")
     elif root is not None:
         for key, value in root.value:
             if key.value != "channels":
@@ -118,13 +118,6 @@ def load_routes(content: Path, catalog: Catalog) -> dict[str, tuple[str, ...]]:
                 routes.update(_route(doc, name, tags, catalog))
     problems.raise_if_any()
     return routes
-
-
-def _mapping_with(doc: Document, root: yaml.Node, key: str) -> bool:
-    if isinstance(root, yaml.MappingNode):
-        return True
-    doc.report(root, f"not a mapping (expected `{key}:` with a channel name and its routing tags on each line)")
-    return False
 
 
 def _route(doc: Document, name: yaml.Node, tags: yaml.Node, catalog: Catalog) -> dict[str, tuple[str, ...]]:

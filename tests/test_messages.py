@@ -46,7 +46,7 @@ def test_maintenance_is_announced_changed_started_ended_or_cancelled(site):
     assert said == [
         ("update/2026-12-01-tv-upgrade/1", "Maintenance on TV in South: announced"),
         ("update/2026-12-01-phone-work/1", "Maintenance on Phone everywhere: announced"),
-        ("update/2026-12-01-tv-upgrade/2", "Maintenance on TV in South: changed"),
+        ("update/2026-12-01-tv-upgrade/2", "Maintenance on TV in South: updated"),
         ("update/2026-12-01-phone-work/2", "Maintenance on Phone everywhere: cancelled"),
         ("update/2026-12-01-tv-upgrade/3", "Maintenance on TV in South: started"),
         ("update/2026-12-01-tv-upgrade/4", "Maintenance on TV in South: ended"),

@@ -14,8 +14,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-from contextlib import contextmanager
-from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -203,7 +201,6 @@ def mail_url(box: Mailbox) -> str:
 def run(site: SiteFactory, at: str, env: dict[str, str], *more: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, ["notify", str(site.root), "--build-time", at, *more], env=env)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    print(result.stdout, result.stderr)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -430,8 +427,8 @@ def test_a_failing_receiver_is_reported_and_retried_while_the_others_still_get_t
 
 
 def test_a_run_killed_between_sending_and_recording_is_reported_and_sent_again_with_the_same_message_id(
-        notify_site, mailbox):
-    env = channels(f"business,incidents={mail_url(mailbox)}")
+        notify_site, mailbox, hook):
+    env = channels(f"business,incidents={mail_url(mailbox)}", f"chat,incidents=json://127.0.0.1:{hook.port}/hook")
     mailbox.hold = True
     first = process(notify_site, "2026-12-01 10:25", env)
     try:
@@ -443,9 +440,14 @@ def test_a_run_killed_between_sending_and_recording_is_reported_and_sent_again_w
     mailbox.release.set()
     code, out, err = run(notify_site, "2026-12-01 10:25", env)
     assert (code, out) == (0, "sent to business: Phone down in North: identified\n"
-                              "notify as of 2026-12-01T10:25:00+00:00: 1 sent, 0 failed\n")
-    assert err.startswith("uncertain: business: Phone down in North: identified: claimed at ")
-    assert err.endswith("sent again, marked as possibly repeated\n") and f"pid {first.pid} on " in err
+                              "sent to chat: Phone down in North: identified\n"
+                              "notify as of 2026-12-01T10:25:00+00:00: 2 sent, 0 failed\n")
+    said = err.splitlines()
+    assert [line.split(": claimed at ")[0] for line in said] == [
+        "uncertain: business: Phone down in North: identified", "uncertain: chat: Phone down in North: identified"]
+    assert all(line.endswith(f"(pid {first.pid} on {socket.gethostname()}); sent again, marked as possibly repeated")
+               for line in said)
+    assert hook.titles == ["(possibly repeated) Phone down in North: identified"]
     copies = mailbox.messages
     assert [m["Message-ID"] for m in copies] == [f"<update.{INCIDENT}.2.business@status.northwind.example>"] * 2
     assert copies[1]["X-Statusgen-Repeated"] and copies[0]["X-Statusgen-Repeated"] is None
