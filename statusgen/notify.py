@@ -371,8 +371,8 @@ def plan(channels: list[Channel], messages: list[Message], records: list[dict], 
                 history = start is None or message.at < start
                 new = history and message.kind != "reminder" and message.key not in fresh
                 (skip if new else send).append(Plan(channel, message))
-            elif record["outcome"] == FAILED:
-                send.append(Plan(channel, message))
+            elif record["outcome"] == FAILED:  # still possibly repeated, if that is what failed
+                send.append(Plan(channel, message, repeated=bool(record.get("repeated"))))
             elif record["outcome"] == CLAIMED:
                 if stopped(record, now):
                     outcome.uncertain.append((Plan(channel, message, repeated=True), record))
@@ -441,7 +441,8 @@ def run(site: Site, when: datetime, channels: list[Channel], ledger: Ledger, set
     else:
         raise Refusal(f"the notification ledger kept moving on: {PUSH_ATTEMPTS} tries to claim failed; nothing sent")
     results = deliver(send, settings, say, stopping)
-    done = [record(p, FAILED if error else SENT, ident, when, clock(), **({"error": error} if error else {}))
+    done = [record(p, FAILED if error else SENT, ident, when, clock(),
+                   **({"error": error, **({"repeated": True} if p.repeated else {})} if error else {}))
             for p, error in results]
     outcome.sent = [p for p, error in results if not error]
     outcome.failed = [(p, error) for p, error in results if error]
