@@ -306,6 +306,19 @@ def test_self_hosted_chat_servers_get_the_short_form(notify_site, hook):
     assert ntfy["message"].endswith(link)
 
 
+def test_a_site_with_no_remote_keeps_its_ledger_in_a_local_branch(notify_site, hook):
+    git(notify_site.root, "remote", "remove", "origin")
+    env = channels(f"noc,incidents=json://127.0.0.1:{hook.port}/noc")
+    for at in ("2026-12-01 10:05", "2026-12-01 10:05", "2026-12-01 10:25"):
+        assert run(notify_site, at, env)[0] == 0
+    assert hook.titles == ["Phone down in North: investigating", "Phone down in North: identified"]
+    assert [r["outcome"] for r in ledger(notify_site.root) if r["message"] == f"update/{INCIDENT}/2"] == [
+        "claimed", "sent"]
+    result = CliRunner().invoke(main, ["notify", str(notify_site.root), "--remote", "upstream"], env=env)
+    assert (result.exit_code, result.stderr) == (1, f"statusgen: --remote: no remote 'upstream' in the repository at "
+                                                    f"{notify_site.root}\n")
+
+
 # --- routing -----------------------------------------------------------------------------------------------------
 
 def test_routing_by_service_area_and_kind(notify_site, hook):
