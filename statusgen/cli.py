@@ -504,7 +504,7 @@ def notify(path: Path, folder: Path | None, settings: Path | None, build_time: s
                                         dry_run=dry_run, say=click.echo, stopping=stop.is_set)
         finally:
             signal.signal(signal.SIGTERM, before)
-    for note in notify_module.unrouted(routes, channels, report.shown(content_dir(path), Path.cwd())):
+    for note in notify_module.unrouted(routes, channels, Path(report.shown(content_dir(path), Path.cwd()))):
         click.echo(f"note: {note}", err=True)
     _notify_report(outcome, when, dry_run)
 

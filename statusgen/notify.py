@@ -222,10 +222,14 @@ def _name(channels: list[Channel]) -> None:
 
 
 def unrouted(routes: dict[str, tuple[str, ...]], channels: list[Channel], content: Path) -> list[str]:
-    """Notes: names in channels.yml that no channel has (nothing is sent to them here)."""
+    """Notes: names in channels.yml that no channel has, and channels that ask for nothing (nothing is sent to
+    either)."""
     have = {n for c in channels for n in c.names}
-    return [f"{content / ROUTES_FILE}: channel {name!r} has no URL in the channels given: nothing is sent to it"
-            for name in sorted(routes) if name not in have]
+    notes = [f"{content / ROUTES_FILE}: channel {name!r} has no URL in the channels given: nothing is sent to it"
+             for name in sorted(routes) if name not in have]
+    notes += [f"channel {c.key!r} asks for nothing (no routing tag on its line nor in {content / ROUTES_FILE}): "
+              f"nothing is sent to it" for c in channels if not c.routes]
+    return notes
 
 
 # --- the ledger --------------------------------------------------------------------------------------------------

@@ -326,11 +326,17 @@ def test_routing_by_service_area_and_kind(notify_site, hook):
         channels:
           north-business: [area:north]
           tv-watchers: [component:tv]
+          elsewhere: [everything]
     """))
     env = channels(*(f"{tags}=json://127.0.0.1:{hook.port}/{path}" for tags, path in (
         ("north-business", "north"), ("tv-watchers", "tv"), ("maintenance", "maint"), ("incidents", "inc"),
         ("area:south", "south"), ("component:phone", "phone"))))
-    assert run(notify_site, "2026-12-01 10:05", env)[0] == 0
+    code, out, err = run(notify_site, "2026-12-01 10:05", {"STATUSGEN_CHANNELS": env["STATUSGEN_CHANNELS"] +
+                                                           f"\nidle=json://127.0.0.1:{hook.port}/idle"})
+    assert (code, err) == (0, "note: content/channels.yml: channel 'elsewhere' has no URL in the channels given: "
+                              "nothing is sent to it\n"
+                              "note: channel 'idle' asks for nothing (no routing tag on its line nor in "
+                              "content/channels.yml): nothing is sent to it\n")
     got = sorted((post["path"], post["title"]) for post in hook.posts)
     assert got == [("/inc", "Phone down in North: investigating"), ("/maint", "Maintenance on TV in South: announced"),
                    ("/north", "Phone down in North: investigating"), ("/phone", "Phone down in North: investigating"),
