@@ -491,10 +491,11 @@ def notify(path: Path, folder: Path | None, settings: Path | None, build_time: s
         when = repo.parse_moment(build_time, "--build-time") if build_time else \
             datetime.now(timezone.utc).replace(microsecond=0)
         top = repo.repo_root(root, fallback=None)
-        if top is None:
+        if top is None and not dry_run:
             raise Refusal(f"{root}: not in a git repository (the ledger of what was sent is kept in the site's "
                           f"repository: run git init)")
-        ledger = notify_module.Ledger(top, remote, required_remote=remote != "origin")
+        ledger = notify_module.Ledger(top, remote, required_remote=remote != "origin") if top else \
+            notify_module.NO_LEDGER  # a dry run outside git: as a first run would go
         stop = threading.Event()
         # A cancelled CI job gets SIGTERM: the run stops between two channels and records what it did, so that the
         # next run neither repeats what was sent nor calls it uncertain.
@@ -506,6 +507,9 @@ def notify(path: Path, folder: Path | None, settings: Path | None, build_time: s
             signal.signal(signal.SIGTERM, before)
     for note in notify_module.unrouted(routes, channels, Path(report.shown(content_dir(path), Path.cwd()))):
         click.echo(f"note: {note}", err=True)
+    if "://" not in str(config.get("SITEURL") or ""):
+        click.echo("note: SITEURL is not an absolute URL: links in messages lead nowhere (set it, or give -s "
+                   "publishconf.py)", err=True)
     _notify_report(outcome, when, dry_run)
 
 

@@ -309,6 +309,16 @@ class Ledger:
         self.tip = commit
 
 
+class _NoLedger:
+    """What a dry run reads outside a git repository: nothing sent yet."""
+
+    def read(self) -> list[dict]:
+        return []
+
+
+NO_LEDGER = _NoLedger()
+
+
 # --- a run -------------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

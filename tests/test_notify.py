@@ -419,6 +419,21 @@ def test_dry_run_says_what_would_go_where_and_sends_and_records_nothing(notify_s
     assert "statusgen" not in git(tmp_path / "remote.git", "for-each-ref") + git(notify_site.root, "for-each-ref")
 
 
+def test_outside_git_a_dry_run_says_what_a_first_run_would_send_and_a_real_run_is_refused(site, hook, monkeypatch):
+    (site.root / "pelicanconf.py").write_text(SETTINGS)
+    site.incident(f"{INCIDENT}.md", incident_text(resolved=False))
+    monkeypatch.chdir(site.root)
+    env = channels(f"noc,incidents=json://127.0.0.1:{hook.port}/noc")
+    assert run(site, "2026-12-01 10:25", env, "--dry-run")[1] == (
+        "would send to noc: Phone down in North: identified\n"
+        "notify as of 2026-12-01T10:25:00+00:00: 1 to send, 1 to skip (new channel: only what is open or upcoming) "
+        "(dry run: nothing sent or recorded)\n")
+    assert run(site, "2026-12-01 10:25", env) == (1, "", (
+        f"statusgen: {site.root}: not in a git repository (the ledger of what was sent is kept in the site's "
+        f"repository: run git init)\n"))
+    assert hook.posts == []
+
+
 def test_a_site_with_content_problems_sends_nothing(notify_site, hook):
     notify_site.incident("2026-12-02-broken.md", "---\ntitle: Broken\ncomponents: {phon: major_outage}\nupdates: []\n---\n")
     env = channels(f"noc,everything=json://127.0.0.1:{hook.port}/noc")
