@@ -20,6 +20,8 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from functools import cached_property, partial
+from typing import Callable, NamedTuple
 
 from .headline import cells_words, clock, joined, service_names, where
 from .markup import to_html
@@ -60,22 +62,39 @@ class Wording:
         return f"You receive this because you subscribed to notices from {self.site_name}. To stop receiving them, {how}."
 
 
-@dataclass(frozen=True)
-class Message:
-    """One thing to tell a channel."""
+class Rendered(NamedTuple):
+    """What a message says."""
 
-    key: str  # the ledger's name for it (see the module)
-    kind: str  # incident | maintenance | reminder: what it is routed by (notify.ROUTES)
-    incident: Incident
-    at: datetime  # when it became due: the update's time, or when the reminder falls due
     subject: str
     text: str  # the email's plain text
     html: str  # the email's HTML part
     chat: str  # the short form, under the subject
     link: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One thing to tell a channel. Its words are made when first asked for: a run plans over every update of the
+    history (thousands) and sends a few."""
+
+    key: str  # the ledger's name for it (see the module)
+    kind: str  # incident | maintenance | reminder: what it is routed by (notify.Channel.wants)
+    incident: Incident
+    at: datetime  # when it became due: the update's time, or when the reminder falls due
+    make: Callable[[], Rendered] = field(compare=False, repr=False)
     components: tuple[str, ...] = ()  # what it touches, for routing by component:<id> and area:<id>
     areas: tuple[str, ...] = ()
     authority: str = "statusgen.invalid"  # the domain of its Message-ID (Wording.authority)
+
+    @cached_property
+    def rendered(self) -> Rendered:
+        return self.make()
+
+    subject = property(lambda self: self.rendered.subject)
+    text = property(lambda self: self.rendered.text)
+    html = property(lambda self: self.rendered.html)
+    chat = property(lambda self: self.rendered.chat)
+    link = property(lambda self: self.rendered.link)
 
     def message_id(self, channel: str) -> str:
         """The email's Message-ID: the same whenever this message is sent to this channel again."""
@@ -133,6 +152,14 @@ def what_and_where(catalog: Catalog, incident: Incident, update: Update) -> str:
 
 def update_message(catalog: Catalog, incident: Incident, update: Update, tz: tzinfo, words: Wording) -> Message:
     """The message telling `update` of `incident`, as it stood when posted."""
+    kind = "maintenance" if incident.is_maintenance else "incident"
+    return Message(key=update_key(incident, update), kind=kind, incident=incident, at=update.at,
+                   make=partial(render_update, catalog, incident, update, tz, words),
+                   components=incident.all_components(), areas=incident.areas, authority=words.authority)
+
+
+def render_update(catalog: Catalog, incident: Incident, update: Update, tz: tzinfo, words: Wording) -> Rendered:
+    """What the message of `update` says: the subject, the email's two parts, the chat form, the link."""
     subject = f"{what_and_where(catalog, incident, update)}: {event_words(incident, update)}"
     facts = update_facts(catalog, incident, update, tz, words)
     link = words.link(incident, update)
@@ -147,10 +174,7 @@ def update_message(catalog: Catalog, incident: Incident, update: Update, tz: tzi
                  f'<hr>\n<p><small>{html.escape(words.footer())}</small></p>\n')
     promised = [f"{label}: {value}" for label, value, _ in facts if label in ("Expected resolution", "Next update")]
     chat = "\n".join([incident.title, _clipped(update.body.strip()), *promised, link])
-    kind = "maintenance" if incident.is_maintenance else "incident"
-    return Message(key=update_key(incident, update), kind=kind, incident=incident, at=update.at, subject=subject,
-                   text=text, html=body_html, chat=chat, link=link, components=incident.all_components(),
-                   areas=incident.areas, authority=words.authority)
+    return Rendered(subject, text, body_html, chat, link)
 
 
 def update_facts(catalog: Catalog, incident: Incident, update: Update, tz: tzinfo,
@@ -247,6 +271,6 @@ def reminder(promise: Promise, which: str, falls_due: datetime, at: datetime, tz
     body_html = (f"<p>{html.escape(subject)}</p>\n<p>Post an update, for example:</p>\n<pre>{html.escape(post)}</pre>\n"
                  f'<p><a href="{html.escape(link)}">{html.escape(incident.title)}</a></p>\n')
     key = f"remind/{incident.id}/{promise.what}/{due.astimezone(tz).isoformat()}/{which}"
-    return Message(key=key, kind="reminder", incident=incident, at=falls_due, subject=subject, text=text,
-                   html=body_html, chat=f"{subject}\n{link}", link=link, components=incident.all_components(),
-                   areas=incident.areas, authority=words.authority)
+    said = Rendered(subject, text, body_html, f"{subject}\n{link}", link)
+    return Message(key=key, kind="reminder", incident=incident, at=falls_due, make=lambda: said,
+                   components=incident.all_components(), areas=incident.areas, authority=words.authority)
