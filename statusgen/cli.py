@@ -4,9 +4,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import signal
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import click
 
 from . import edit, publish, repo, report, scaffold
 from . import install as install_  # `install` is init's option
+from . import notify as notify_module
 from . import settings as settings_file
 from .errors import ContentError, Problem, Problems, Refusal
 from .cache import CACHE_DIR
@@ -120,6 +122,13 @@ def read_settings(site: SiteFolder, settings: Path | None, tz: str | None, value
                               overrides=overrides, values_only=values_only)
 
 
+def page_setting_problems(site: SiteFolder, settings: Path | None, config: dict) -> list[Problem]:
+    """The problems of the settings the pages show (settings.page_setting_problems), for the commands that do not
+    build: what the build would refuse, they report."""
+    path = (settings or site.root / settings_file.DEFAULT_FILE).resolve()
+    return settings_file.page_setting_problems(path, config, site.content) if path.is_file() else []
+
+
 def site_zone(config: dict):
     """The zone of the settings' TIMEZONE; ContentError (the check's problem) when it is not one."""
     try:
@@ -194,8 +203,7 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
     with refusals(path, fmt):
         found = find_site(path)
         config = read_settings(found, settings, tz, values_only=True)
-        settings_path = (settings or found.root / settings_file.DEFAULT_FILE).resolve()
-        wrong = settings_file.page_setting_problems(settings_path, config, found.content) if settings_path.is_file() else []
+        wrong = page_setting_problems(found, settings, config)
         try:
             site = load_site(found.content, settings_file.timezone_name(config),
                              cache=prepare_cache(cache_folder(found, cache, no_cache)))
@@ -203,6 +211,7 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
             raise ContentError(wrong + list(err.problems)) from None
         if wrong:
             raise ContentError(wrong)
+        notify_module.load_routes(found.content, site.catalog)  # content/channels.yml, when there is one
         when = given(build_time, "--build-time", now, site_zone(config))
         when = repo.build_time(when and when.astimezone(timezone.utc), found.root,
                                site_inputs(found, settings or found.root / settings_file.DEFAULT_FILE), now=now)
@@ -552,6 +561,167 @@ def list_open(at_text: str) -> None:
         site = load_site(posting.content, str(posting.tz))
     lines = edit.open_and_upcoming(site, posting.at)
     click.echo("\n".join(lines) if lines else f"nothing open or upcoming as of {edit.written(posting.at)}")
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@site_option
+@settings_option
+@click.option("--build-time", help=f"Send what is posted by then ({TIME_FORMAT}, or now, +2h, 18:00; default: now).")
+@click.option("--channels", "channels_file", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"A file of channels in Apprise's text or YAML form, outside the repository (default: the "
+                   f"environment variable {notify_module.ENVIRONMENT}).")
+@click.option("--remote", default="origin", show_default=True,
+              help="The git remote the ledger is fetched from and pushed to (a site with none keeps it locally).")
+@click.option("--lease", type=click.FloatRange(0), help="Minutes a run's claim stays its own before the next run "
+              "counts it uncertain (default: STATUSGEN_NOTIFY_LEASE_MINUTES, else 5).")
+@click.option("--dry-run", is_flag=True, help="Say what would be sent where; send and record nothing.")
+def notify(path: Path, settings: Path | None, build_time: str | None, channels_file: Path | None,
+           remote: str, lease: float | None, dry_run: bool) -> None:
+    """Send each update posted by the build time to every channel routed to it, once; remind the team of
+    promises falling due. Exit 1 when a send failed (each said on one line; the next run sends it again).
+
+    Channels are Apprise URLs with tags, one TAGS=URL a line, in STATUSGEN_CHANNELS or a file outside the
+    repository (--channels); content/channels.yml ties channel names to routing tags. What was sent is recorded
+    on the branch statusgen-notify of the site's repository, pushed to --remote.
+
+    \b
+    Example (after the publish step of CI, with the channels in a secret):
+      STATUSGEN_CHANNELS='noc=mailto://user:pass@smtp.example.com?to=noc@example.com
+      team=mmosts://chat.example.com/hooktoken' statusgen notify . -s publishconf.py
+    """
+    now = clock()
+    if not (click.get_current_context().find_root().obj or {}).get("debug"):
+        # Apprise's own warnings: each failure is said once, on its line below (with Apprise's words)
+        apprise_log = logging.getLogger("apprise")
+        apprise_log.propagate = False
+        apprise_log.addHandler(logging.NullHandler())
+    with refusals(path, "text", "nothing was sent"):
+        found = find_site(path)
+        root = found.root
+        config = read_settings(found, settings, None, values_only=True)
+        site = load_site(found.content, settings_file.timezone_name(config))
+        wrong = page_setting_problems(found, settings, config)
+        if wrong:
+            raise ContentError(wrong)
+        routes = notify_module.load_routes(found.content, site.catalog)
+        text, source = _channels_text(channels_file, root)
+        channels = notify_module.read_channels(text, source, site.catalog, routes)
+        when = (given(build_time, "--build-time", now, site_zone(config)) or now).astimezone(timezone.utc)
+        top = repo.repo_root(root, fallback=None)
+        if top is None and not dry_run:
+            raise Refusal(f"{root}: not in a git repository (the ledger of what was sent is kept in the site's "
+                          f"repository: run git init)")
+        ledger = notify_module.Ledger(top, remote, required_remote=remote != "origin") if top else \
+            notify_module.NO_LEDGER  # a dry run outside git: as a first run would go
+        stop = threading.Event()
+        # A cancelled CI job gets SIGTERM: the run stops between two channels and records what it did, so that the
+        # next run neither repeats what was sent nor calls it uncertain.
+        before = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+        try:
+            outcome = notify_module.run(site, when, channels, ledger, notify_settings(config, lease),
+                                        dry_run=dry_run, say=click.echo, stopping=stop.is_set)
+        finally:
+            signal.signal(signal.SIGTERM, before)
+    for note in notify_module.unrouted(routes, channels, Path(report.shown(found.content, Path.cwd()))):
+        click.echo(f"note: {note}", err=True)
+    if "://" not in str(config.get("SITEURL") or ""):
+        click.echo("note: SITEURL is not an absolute URL: links in messages lead nowhere (set it, or give -s "
+                   "publishconf.py)", err=True)
+    pinged = [] if dry_run else _ping_hub(site, config, outcome)
+    for failure in pinged:
+        click.echo(f"failed: WebSub hub: {failure} (pinged again when the next update is sent)", err=True)
+    _notify_report(outcome, when, dry_run, failed=bool(pinged))
+
+
+def _ping_hub(site, config: dict, outcome) -> list:
+    """Tell the site's WebSub hub (STATUSGEN_WEBSUB_HUB) which feeds the updates just sent are in; the pings that
+    failed. Reminders are not in any feed."""
+    from . import subscribe, websub
+    from .feeds import site_feeds
+    from .urls import Urls
+
+    hub = subscribe.read(config).hub
+    incidents = {plan.message.incident.id: plan.message.incident for plan in outcome.sent
+                 if plan.message.kind != "reminder"}
+    if not hub or not incidents:
+        return []
+    feeds = site_feeds(site, Urls.configured(config.get("STATUSGEN_URLS")).url)
+    return websub.ping(hub, websub.topics(feeds, incidents.values(), str(config.get("SITEURL") or "")))
+
+
+def _channels_text(channels_file: Path | None, root: Path) -> tuple[str, str]:
+    """The channels' text and where it came from; a file inside the site's repository is refused (a usage error:
+    the URLs hold secrets and must not be committed)."""
+    if channels_file is None:
+        text = os.environ.get(notify_module.ENVIRONMENT, "")
+        if not text.strip():
+            raise click.UsageError(f"no channels: set {notify_module.ENVIRONMENT} (one TAGS=URL a line) or give "
+                                   f"--channels FILE")
+        return text, notify_module.ENVIRONMENT
+    top = repo.repo_root(root, fallback=None) or root.resolve()
+    where = channels_file.resolve()
+    if where.is_relative_to(top.resolve()):
+        raise click.BadParameter(f"{channels_file} is inside the site's repository (expected a file outside it: "
+                                 f"channel URLs hold secrets)", param_hint="--channels")
+    try:
+        return where.read_text(encoding="utf-8-sig"), str(channels_file)
+    except OSError as err:
+        raise click.BadParameter(f"{channels_file}: {err.strerror}", param_hint="--channels") from None
+
+
+def notify_settings(config: dict, lease: float | None) -> notify_module.Settings:
+    """What notify reads from the settings: the site's name and URL for links, List-Id and footers, the reminder's
+    warning time, the lease, and the rate of messages on one channel."""
+    from urllib.parse import urlparse
+
+    from .messages import Wording
+    from .urls import Urls
+
+    site_url = str(config.get("SITEURL") or "").rstrip("/")
+    contact = config.get("STATUSGEN_CONTACT")
+    words = Wording(site_name=config.get("SITENAME") or "Status", site_url=site_url,
+                    urls=Urls.configured(config.get("STATUSGEN_URLS")),
+                    ticket_url=config.get("STATUSGEN_TICKET_URL") or "",
+                    authority=config.get("STATUSGEN_ID_AUTHORITY") or urlparse(site_url).hostname or "statusgen.invalid",
+                    unsubscribe=config.get("STATUSGEN_NOTIFY_UNSUBSCRIBE") or (f"tell us: {contact}" if contact else ""))
+    rate = _number(config, "STATUSGEN_NOTIFY_RATE_SECONDS", None, "seconds")
+    return notify_module.Settings(
+        words=words, warning=timedelta(minutes=_number(config, "STATUSGEN_REMINDER_MINUTES", 10, "minutes")),
+        lease=timedelta(minutes=lease if lease is not None else
+                        _number(config, "STATUSGEN_NOTIFY_LEASE_MINUTES", 5, "minutes")),
+        rate=rate)
+
+
+def _number(config: dict, key: str, default: float | None, unit: str) -> float | None:
+    """A setting that is a number of `unit` (0 or more); Refusal (one line) for anything else."""
+    value = config.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise Refusal(f"{key}: not a number of {unit} (expected 0 or more, got {value!r})")
+    return float(value)
+
+
+def _notify_report(outcome, when: datetime, dry_run: bool, failed: bool = False) -> None:
+    for plan, claim in outcome.uncertain:
+        click.echo(f"uncertain: {plan.channel.key}: {plan.message.subject}: claimed at {claim['at']} by a run that "
+                   f"stopped before recording it (pid {claim.get('pid')} on {claim.get('host')}); "
+                   f"{'would be sent' if dry_run else 'sent'} again, marked as possibly repeated", err=True)
+    for plan, claim in outcome.left:
+        click.echo(f"left to another run: {plan.channel.key}: {plan.message.subject} (claimed at {claim['at']})",
+                   err=True)
+    for plan in outcome.planned:
+        click.echo(f"would send to {plan.channel.key}: {plan.message.subject}")
+    for plan, error in outcome.failed:
+        click.echo(f"failed: {plan.channel.key}: {plan.message.subject}: {error} (sent again by the next run)",
+                   err=True)
+    counts = (f"{len(outcome.planned)} to send" if dry_run else f"{len(outcome.sent)} sent, {len(outcome.failed)} failed")
+    skipped = f", {outcome.skipped} {'to skip' if dry_run else 'skipped'} (new channel: only what is open or upcoming)" \
+        if outcome.skipped else ""
+    click.echo(f"notify as of {when.isoformat()}: {counts}{skipped}{' (dry run: nothing sent or recorded)' if dry_run else ''}")
+    if outcome.failed or failed:
+        sys.exit(1)
 
 
 def _ask(value, prompt: str, option: str, many: bool = False):

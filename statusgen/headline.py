@@ -68,9 +68,15 @@ def service_names(catalog: Catalog, statuses: Mapping[str, str]) -> list[str]:
 
 def trouble_words(catalog: Catalog, now: Snapshot) -> str | None:
     """'Home phone down in Cedar Falls' for what is in trouble now, or None when nothing is."""
+    return cells_words(catalog, now.cells)
+
+
+def cells_words(catalog: Catalog, cells: Mapping[tuple[str, str], str]) -> str | None:
+    """'Home phone down in Cedar Falls' for some (component, area) -> status cells (a snapshot's, or one
+    incident's as an update left it: statusgen.messages), or None when none is in trouble."""
     statuses: dict[str, str] = {}
     areas: set[str] = set()
-    for (component, area), status in now.cells.items():
+    for (component, area), status in cells.items():
         if status in DOWN_WORDS:
             statuses[component] = worst((statuses.get(component, "operational"), status))
             areas.add(area)
