@@ -210,6 +210,8 @@ jobs:
   build:
     if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
+    outputs:
+      siteurl: ${{ steps.build.outputs.siteurl }}  # the address notify's links use
     permissions:
       contents: read
       pages: read  # the site's Pages address, when STATUSGEN_SITEURL does not give one
@@ -231,6 +233,7 @@ jobs:
           restore-keys: statusgen-${{ github.ref_name }}-
       - run: statusgen check . --format github
       - name: Build with publishconf.py
+        id: build
         env:
           STATUSGEN_SITEURL: ${{ vars.STATUSGEN_SITEURL }}
           GH_TOKEN: ${{ github.token }}
@@ -239,6 +242,7 @@ jobs:
             STATUSGEN_SITEURL="$(gh api "repos/$GITHUB_REPOSITORY/pages" --jq .html_url)"
             export STATUSGEN_SITEURL
           fi
+          echo "siteurl=$STATUSGEN_SITEURL" >> "$GITHUB_OUTPUT"
           if [ "$GITHUB_EVENT_NAME" = schedule ] || [ "$GITHUB_EVENT_NAME" = workflow_dispatch ]; then
             set -- --build-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
           fi
@@ -264,7 +268,7 @@ jobs:
   # (Apprise URLs, one TAGS=URL a line: email, chat, webhooks), once each. What was sent is recorded on the branch
   # statusgen-notify, which this job pushes; scheduled runs send the reminders of promises falling due.
   notify:
-    needs: deploy
+    needs: [build, deploy]
     if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
     permissions:
@@ -284,6 +288,7 @@ jobs:
       - name: Notify subscribers
         env:
           STATUSGEN_CHANNELS: ${{ secrets.STATUSGEN_CHANNELS }}
+          STATUSGEN_SITEURL: ${{ needs.build.outputs.siteurl }}  # links in messages: the published site
           GH_TOKEN: ${{ github.token }}
         run: |
           if [ -z "$STATUSGEN_CHANNELS" ]; then
@@ -299,7 +304,7 @@ jobs:
           export GIT_AUTHOR_NAME="github-actions[bot]" GIT_COMMITTER_NAME="github-actions[bot]"
           export GIT_AUTHOR_EMAIL="41898282+github-actions[bot]@users.noreply.github.com"
           export GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
-          statusgen notify .
+          statusgen notify . -s publishconf.py
 """
 
 
@@ -381,7 +386,8 @@ notify:
         "${CI_SERVER_PROTOCOL}://statusgen:${STATUSGEN_NOTIFY_TOKEN}@${CI_SERVER_FQDN}/${CI_PROJECT_PATH}.git"
       export GIT_AUTHOR_NAME=statusgen GIT_COMMITTER_NAME=statusgen
       export GIT_AUTHOR_EMAIL="statusgen@${CI_SERVER_HOST}" GIT_COMMITTER_EMAIL="statusgen@${CI_SERVER_HOST}"
-      statusgen notify .
+      export STATUSGEN_SITEURL="${STATUSGEN_SITEURL:-$CI_PAGES_URL}"  # links in messages: the published site
+      statusgen notify . -s publishconf.py
   rules:
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
 """
