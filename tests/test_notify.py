@@ -16,6 +16,7 @@ import textwrap
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -680,3 +681,42 @@ def test_the_websub_hub_is_pinged_for_the_feeds_of_what_was_sent(notify_site, ho
     received.clear()
     assert run(notify_site, "2026-12-01 10:26", env)[0] == 0  # nothing new sent: no ping
     assert received == []
+
+
+def test_a_new_user_posts_updates_and_resolves_and_each_update_arrives_once_on_each_channel(tmp_path, mailbox, hook,
+                                                                                           monkeypatch):
+    """Issue 23's "done when": a site made by `init`, an email and a chat channel in two lines, an incident posted,
+    updated and resolved with the posting commands, `notify` after each push (and once more for nothing)."""
+    subprocess.run([*GIT, "init", "-q", "--bare", str(tmp_path / "remote.git")], check=True)
+    site = tmp_path / "site"
+    runner = CliRunner()
+    made = runner.invoke(main, ["init", str(site), "--name", "Northwind", "--area", "Millbrook", "--area", "Ashford",
+                                "--service", "Phone", "--service", "Fiber internet", "--url",
+                                "https://status.northwind.example", "--install", "statusgen==0.1.0"])
+    assert made.exit_code == 0, made.output
+    conf = site / "pelicanconf.py"
+    conf.write_text(conf.read_text() + "STATUSGEN_NOTIFY_RATE_SECONDS = 0\n")
+    git(site, "init", "-q")
+    git(site, "remote", "add", "origin", str(tmp_path / "remote.git"))
+    commit_all(site)
+    monkeypatch.chdir(site)
+    env = channels(f"customers,everything={mail_url(mailbox)}", f"chat,incidents=json://127.0.0.1:{hook.port}/hook")
+    steps = [("2026-12-07T14:00:00Z", ["new", "--title", "Calls fail in Millbrook", "--status", "Phone=major outage",
+                                       "--area", "Millbrook", "-m", "We are looking into it.", "--next-update", "+30m"]),
+             ("2026-12-07T14:25:00Z", ["update", "2026-12-07-calls-fail-in-millbrook", "--state", "identified",
+                                       "-m", "A cut cable; crews are on site.", "--eta", "17:00"]),
+             ("2026-12-07T16:40:00Z", ["resolve", "2026-12-07-calls-fail-in-millbrook", "-m", "Calls work again."]),
+             ("2026-12-07T16:45:00Z", None)]
+    for now, post in steps:
+        monkeypatch.setenv("STATUSGEN_NOW", now)
+        if post:
+            posted = runner.invoke(main, post)
+            assert posted.exit_code == 0, posted.output
+            commit_all(site, post[0])
+        code, out, err = run(SimpleNamespace(root=site), now, env)
+        assert (code, err) == (0, "")
+    subjects = ["Phone down in Millbrook: investigating", "Phone down in Millbrook: identified",
+                "Phone in Millbrook: resolved"]
+    assert mailbox.subjects == subjects
+    assert [post["title"] for post in hook.posts] == subjects
+    assert len({m["Message-ID"] for m in mailbox.messages}) == 3
