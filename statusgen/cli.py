@@ -74,14 +74,6 @@ def refusals(path: Path, fmt: str, outcome: str = "nothing was built"):
         sys.exit(128 + stop.signum)
 
 
-def site_inputs(path: Path, settings: Path) -> list[Path]:
-    """What a build reads: the content, the settings (and the Python files beside them it may import), the theme
-    and the plugins. Only a change to these makes an uncommitted build "now" (see repo.build_time)."""
-    root = site_dir(path)
-    return [content_dir(path), settings, *sorted(settings.resolve().parent.glob("*.py")), root / "theme",
-            root / "plugins"]
-
-
 def read_settings(path: Path, settings: Path | None, tz: str | None, values_only: bool = False) -> dict:
     """The settings every command works with: the file given with -s (else PATH/pelicanconf.py when there is
     one), read once, by Pelican's reader; --timezone over its TIMEZONE. `values_only`: see settings.read."""
@@ -134,8 +126,10 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
     with refusals(path, fmt):
         site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz, values_only=True)),
                          cache=prepare_cache(cache_folder(path, cache, no_cache)))
-        when = repo.build_time(None, site_dir(path), site_inputs(path, settings or site_dir(path) /
-                                                                  settings_file.DEFAULT_FILE))
+        when = repo.build_time(None)  # what a build run now would show: the same time as `build`'s
+        ahead = site.dated_ahead(repo.clock())
+        if ahead:
+            raise ContentError([Problem(*found) for found in ahead])
     later = [Problem(path_, 1, note) for path_, note in site.unposted(when)]
     maintenance = sum(1 for i in site.incidents if i.is_maintenance)
     catalog = site.catalog
@@ -155,7 +149,8 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @settings_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: PATH/output).")
-@click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_FORMAT}, default: last commit or now).")
+@click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_FORMAT}, or now; default: "
+                                           "SOURCE_DATE_EPOCH when set, else now).")
 @timezone_option
 @click.option("--force", is_flag=True, help="Build into a non-empty folder statusgen did not build, deleting what it "
                                             "holds (never the site, content or repository folder, home or /).")
@@ -182,7 +177,7 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
         config = read_settings(path, settings, tz)  # a settings file that cannot load is one line, not a traceback
         job = publish.Build(site=root, content=content_dir(path), settings=settings, timezone=tz,
                             output=(output or root / "output").resolve(),
-                            when=repo.build_time(build_time, root, site_inputs(path, settings)),
+                            when=repo.build_time(build_time), clock=repo.clock(),
                             overrides=settings_file.build_overrides(settings, config),
                             cache=cache_folder(path, cache, no_cache), timings=timings)
         notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))

@@ -352,8 +352,9 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
     _check_references(doc, root, values or {}, catalog, kind)
     if not clean or catalog is None or len(problems.items) > before:
         return None
+    lines = [doc.line(_value_node(node, "at")) for _, _, node in _updates(values)]
     item = _build(values, catalog, kind, summary=summary, opened=opened, ident=path.name[:-3], path=str(path),
-                  digest=text_hash)
+                  digest=text_hash, lines=lines)
     if store is not None:
         item.settle()
         store.put(path, text_hash, signature, item)
@@ -433,14 +434,15 @@ def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None
 
 
 def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: date, ident: str, path: str,
-           digest: str = "") -> Incident:
+           digest: str = "", lines: list[int] | None = None) -> Incident:
     # Ids, statuses, states and kinds recur in every file: one string object each (interned), so that the cache
     # stores and loads each once (pickle keeps one copy of an object), and 10,000 incidents hold one copy.
     word = sys.intern
     statuses = {word(k): word(s) for k, (s, _) in values["components"].items()}
     built_updates = tuple(
         Update(at=f["at"], state=word(f["state"]), body=f["body"], next_update=f.get("next_update"), number=n + 1,
-               components={word(k): word(s) for k, (s, _) in f.get("components", {}).items()}, eta=f.get("eta"))
+               components={word(k): word(s) for k, (s, _) in f.get("components", {}).items()}, eta=f.get("eta"),
+               line=lines[n] if lines else 0)
         for n, (_, f, _) in enumerate(_updates(values)))
     ever = set(statuses.values()) | {s for u in built_updates for s in u.components.values()}
     impact = word(values.get("impact") or implied_impact(ever))

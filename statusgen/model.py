@@ -112,6 +112,7 @@ class Update:
     next_update: datetime | None = None
     number: int = 0  # position in the incident, from 1: the anchor "update-N" on its page
     eta: datetime | None = None  # the expected resolution this update gave, if it gave one
+    line: int = field(default=0, compare=False)  # the line of its `at` in the file (0: not read from a file)
 
     @cached_property
     def posix(self) -> float:
@@ -141,6 +142,7 @@ class Incident:
     summary: str = ""  # Markdown below the front matter
     first_eta: datetime | None = None  # the front matter's `eta`: the one given with the first update
     digest: str = field(default="", compare=False)  # a hash of its file's text (statusgen.cache)
+    reviewed: datetime | None = None  # when the summary (the review) was published; None: the last update's time
 
     @property
     def is_maintenance(self) -> bool:
@@ -250,6 +252,9 @@ class Incident:
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# How far ahead of the clock a first update may be dated (clocks differ a little; an author posts "at 14:05" at
+# 14:03) before `check` calls it a mistake.
+AHEAD_TOLERANCE = timedelta(minutes=5)
 
 
 def instant(moment: datetime) -> timedelta:
@@ -288,6 +293,25 @@ class Site:
     # The time status.posted cut it at, on the copy it made: not an argument, so that no copy made with other
     # incidents (dataclasses.replace) can carry it.
     posted_at: datetime | None = field(default=None, init=False, compare=False)
+
+    def dated_ahead(self, clock: datetime, tolerance: timedelta = AHEAD_TOLERANCE) -> list[tuple[str, int, str]]:
+        """(path, line, message) for each incident or maintenance whose first update (for maintenance: its
+        announcement) is dated after the present `clock` by more than `tolerance`: built now it would show nothing
+        at all, so a wrong zone or a mistyped date must not pass silently. A build as of an earlier time is another
+        matter: it leaves out what came later (unposted)."""
+        found, latest = [], (clock + tolerance).timestamp()
+        zone_name = str(self.timezone)
+        for incident in self.incidents:
+            first = incident.updates[0]
+            if first.posix > latest:
+                what = "announcement" if incident.is_maintenance else "first update"
+                local = first.at.astimezone(self.timezone).strftime("%Y-%m-%d %H:%M")
+                present = clock.astimezone(self.timezone).strftime("%Y-%m-%d %H:%M")
+                found.append((incident.path, first.line or 1,
+                              f"updates[0].at: the {what} is dated in the future (expected a time no later than "
+                              f"now, {present} {zone_name}, got {local} {zone_name}): nothing of it would be shown "
+                              f"until then; a wrong time zone or a mistyped date?"))
+        return found
 
     def unposted(self, when: datetime) -> list[tuple[str, str]]:
         """(path, note) for each incident with updates dated after `when`: honest to leave out, surprising to an

@@ -31,7 +31,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, timing, wording
 from statusgen.cache import PageStore, code_version, digest, settings_digest, tree_digest
-from statusgen.errors import ContentError
+from statusgen.errors import ContentError, Problem
 from statusgen.load import CATALOG_FILE, incident_id, load_site
 from statusgen.markup import to_html
 from statusgen.pages import PAGE_KINDS, PageJob, page_jobs, page_keys, view
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 # Settings that differ from one build to the next without changing a closed incident's page.
 PER_BUILD_SETTINGS = ("OUTPUT_PATH", "STATUSGEN_BUILD_TIME", "STATUSGEN_REPORT", "STATUSGEN_TIMINGS", "STATUSGEN_CACHE",
-                      "STATUSGEN_JOBS")
+                      "STATUSGEN_JOBS", "STATUSGEN_CLOCK")
 
 
 class StatusSiteGenerator(Generator):
@@ -104,6 +104,17 @@ class StatusSiteGenerator(Generator):
             if collecting:
                 gc.enable()
         when = self.build_time(site)
+        clock = self.settings.get("STATUSGEN_CLOCK")  # the present, given by `statusgen build`
+        clock = parse_time(str(clock).replace("+00:00", "Z"), timezone.utc) if clock else None
+        ahead = [Problem(*item) for item in site.dated_ahead(clock)] if clock else []
+        if ahead:
+            self.cancel_early()
+            if found:
+                report.save(found, ahead, [])
+            else:
+                for problem in ahead:
+                    print(problem, file=sys.stderr)
+            raise SystemExit(1)
         if found:
             report.save(found, [], site.unposted(when))
         self.at = when

@@ -1,0 +1,195 @@
+"""Honest at every moment (issue 24): the right "now", nothing shown before it was written or in the future, and
+every output saying the same thing."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from statusgen.repo import build_time
+
+CLI = [sys.executable, "-m", "statusgen.cli"]
+
+
+def git(folder: Path, *args: str, when: datetime | None = None) -> None:
+    stamp = (when or datetime(2026, 1, 1, tzinfo=timezone.utc)).isoformat()
+    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    subprocess.run(["git", "-C", str(folder), *args], check=True, env=env, capture_output=True)
+
+
+def commit_all(folder: Path, when: datetime) -> None:
+    git(folder, "add", ".", when=when)
+    git(folder, "commit", "-qm", "content", when=when)
+
+
+def minute(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%MZ")
+
+
+def statusgen(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **(env or {})})
+
+
+def clock() -> datetime:
+    return datetime.now(timezone.utc).replace(second=0, microsecond=0)
+
+
+OUTAGE = """\
+---
+title: Phone down in North
+components: {{phone: major_outage}}
+updates:
+  - at: {at}
+    state: investigating
+    body: Calls fail.
+---
+"""
+
+WINDOW = """\
+---
+title: Switch upgrade
+kind: maintenance
+components: {{phone: under_maintenance}}
+window: {{start: {start}, end: {end}}}
+updates:
+  - at: {at}
+    state: scheduled
+    body: Calls may drop.
+---
+"""
+
+
+def api(output: Path, name: str) -> dict:
+    return json.loads((output / "api" / "v2" / name).read_text())
+
+
+# --- 1. one "now" -------------------------------------------------------------------------------------------------
+
+def test_the_build_time_is_the_clock_unless_one_is_asked_for(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    assert before <= build_time(None) <= datetime.now(timezone.utc)
+    assert before <= build_time("now") <= datetime.now(timezone.utc)
+    assert build_time("2026-11-22 12:00Z") == datetime(2026, 11, 22, 12, tzinfo=timezone.utc)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    assert build_time(None) == datetime.fromtimestamp(1790000000, tz=timezone.utc)
+    assert build_time("now") >= before  # `now` asked for explicitly wins over the environment
+
+
+@pytest.mark.parametrize("where", ["parent", "inside", "sub-folder", "absolute"])
+def test_an_uncommitted_incident_is_shown_whatever_folder_the_build_runs_from(site, where, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    git(site.root, "init", "-q")
+    commit_all(site.root, clock() - timedelta(days=7))
+    site.incident("2026-01-01-phone-down.md", OUTAGE.format(at=minute(clock() - timedelta(minutes=20))))
+    (site.content / "incidents" / "sub").mkdir()
+    cwd, path = {"parent": (site.root.parent, site.root.name), "inside": (site.root, "."),
+                 "sub-folder": (site.content / "incidents" / "sub", str(site.root)),
+                 "absolute": (Path("/"), str(site.root))}[where]
+    output = site.root.parent / "out"
+    checked = statusgen("check", path, cwd=cwd)
+    assert checked.returncode == 0, checked.stderr
+    result = statusgen("build", path, "-o", str(output), cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    summary = api(output, "summary.json")
+    assert [i["name"] for i in summary["incidents"]] == ["Phone down in North"]
+    assert summary["status"]["indicator"] == "critical"
+
+
+def test_a_late_push_is_built_as_of_its_build_not_its_commit(site, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    now = clock()
+    git(site.root, "init", "-q")
+    site.incident("2026-01-01-switch-upgrade.md", WINDOW.format(at=minute(now - timedelta(hours=3)),
+                                                                start=minute(now - timedelta(minutes=30)),
+                                                                end=minute(now + timedelta(hours=2))))
+    commit_all(site.root, now - timedelta(hours=2))  # committed before the window started, pushed after
+    output = site.root.parent / "out"
+    result = statusgen("build", ".", "-o", str(output), cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert [m["name"] for m in api(output, "scheduled-maintenances/active.json")["scheduled_maintenances"]] == [
+        "Switch upgrade"]
+    assert api(output, "scheduled-maintenances/upcoming.json")["scheduled_maintenances"] == []
+    # a reproducible build is one asked for: the commit's date through SOURCE_DATE_EPOCH
+    stamp = int((now - timedelta(hours=2)).timestamp())
+    result = statusgen("build", ".", "-o", str(output), cwd=site.root, env={"SOURCE_DATE_EPOCH": str(stamp)})
+    assert result.returncode == 0, result.stderr
+    assert [m["name"] for m in api(output, "scheduled-maintenances/upcoming.json")["scheduled_maintenances"]] == [
+        "Switch upgrade"]
+
+
+def test_build_time_now_is_accepted(site, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    output = site.root.parent / "out"
+    result = statusgen("build", ".", "-o", str(output), "--build-time", "now", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    shown = datetime.fromisoformat(result.stdout.strip().rsplit(" as of ", 1)[1])
+    assert abs(shown - datetime.now(timezone.utc)) < timedelta(minutes=5)
+
+
+# --- 2. nothing silently unpublished ------------------------------------------------------------------------------
+
+def local(moment: datetime, zone: str = "America/Chicago") -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
+
+AHEAD = ("content/incidents/{name}:{line}: updates[0].at: the {what} is dated in the future (expected a time no later "
+         "than now, {now} America/Chicago, got {at} America/Chicago): nothing of it would be shown until then; a "
+         "wrong time zone or a mistyped date?")
+
+
+def chicago(site) -> None:
+    (site.root / "pelicanconf.py").write_text('TIMEZONE = "America/Chicago"\n')
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_first_update_dated_in_the_future_is_a_problem_at_its_line(site, command):
+    chicago(site)
+    ahead = clock() + timedelta(days=1)
+    site.incident("2026-01-01-phone-down.md", OUTAGE.format(at=local(ahead)))
+    now = clock()
+    site.incident("2026-01-02-switch-upgrade.md", WINDOW.format(at=local(ahead + timedelta(hours=1)),
+                                                                start=local(ahead + timedelta(days=2)),
+                                                                end=local(ahead + timedelta(days=2, hours=2))))
+    site.incident("2026-01-03-announced-today.md", WINDOW.format(at=local(now - timedelta(hours=1)),
+                                                                 start=local(ahead + timedelta(days=2)),
+                                                                 end=local(ahead + timedelta(days=2, hours=2))))
+    args = ["-o", str(site.root.parent / "out")] if command == "build" else []
+    result = statusgen(command, ".", *args, cwd=site.root)
+    present = local(datetime.now(timezone.utc))
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1, result.stdout + result.stderr
+    for present_shown in {present, local(now)}:  # the clock may have turned a minute while the command ran
+        expected = [AHEAD.format(name="2026-01-01-phone-down.md", line=5, what="first update", now=present_shown,
+                                 at=local(ahead)),
+                    AHEAD.format(name="2026-01-02-switch-upgrade.md", line=7, what="announcement", now=present_shown,
+                                 at=local(ahead + timedelta(hours=1)))]
+        if lines[:2] == expected:
+            break
+    assert lines[:2] == expected
+    assert lines[2:] == ["2 problems found; nothing was built."]
+    assert not (site.root.parent / "out").exists()
+
+
+def test_a_few_minutes_ahead_is_a_clock_difference_not_a_problem(site):
+    site.incident("2026-01-01-phone-down.md", OUTAGE.format(at=minute(clock() + timedelta(minutes=2))))
+    result = statusgen("check", ".", cwd=site.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_build_as_of_an_earlier_time_leaves_out_what_came_later(site):
+    site.incident("2026-08-29-phone-down.md", OUTAGE.format(at="2026-08-29 09:20Z"))
+    output = site.root.parent / "out"
+    result = statusgen("build", ".", "-o", str(output), "--build-time", "2026-08-29 09:00Z", cwd=site.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert api(output, "summary.json")["incidents"] == []
+    assert api(output, "summary.json")["status"]["indicator"] == "none"
