@@ -236,6 +236,7 @@ def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
         "window": Field(lambda d, n, w: d.fields(n, w, window), "a mapping with start and end",
                         required=kind == "maintenance", schema=schema.mapping(window)),
         "updates": Field(_list_of(update, "update"), "a list of updates", required=True, schema=schema.items(update)),
+        "reviewed": Field(time, "a date and time", schema=schema.TIME),
     }
 
 
@@ -427,6 +428,10 @@ def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None
     if window is not None and kind == "incident":
         doc.report(_value_node(root, "window"), "window: only maintenance has a window (expected kind: maintenance, "
                                                 "got an incident)")
+    reviewed = values.get("reviewed")
+    if reviewed is not None and updates and updates[0][1].get("at") and reviewed < updates[0][1]["at"]:
+        doc.report(_value_node(root, "reviewed"), f"reviewed: before the first update (expected "
+                   f"{updates[0][1]['at'].isoformat()} or later, got {reviewed.isoformat()})")
     started = values.get("started")
     if started is not None and updates and updates[0][1].get("at") and started > updates[0][1]["at"]:
         doc.report(_value_node(root, "started"), f"started: after the first update (expected "
@@ -458,7 +463,7 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: d
         impact_declared="impact" in values, started=values.get("started"), ticket=values.get("ticket"),
         eta=next((u.eta for u in reversed(built_updates) if u.eta), values.get("eta")), first_eta=values.get("eta"),
         window=Window(window["start"], window["end"]) if window else None,
-        summary=summary.strip("\n"), digest=digest)
+        summary=summary.strip("\n"), digest=digest, reviewed=values.get("reviewed"))
 
 
 # --- the whole site ------------------------------------------------------------------------------------------

@@ -176,6 +176,12 @@ class Incident:
         return last.at if last.state in FINAL_STATES else None
 
     @cached_property
+    def review_posix(self) -> float:
+        """When its summary (the review below the front matter) was published, as POSIX seconds: `reviewed`, else
+        its last update's time. Not shown before: text is never shown before it was written."""
+        return self.reviewed.timestamp() if self.reviewed is not None else self.updates[-1].posix
+
+    @cached_property
     def last_posix(self) -> float:
         """Its last update's time as POSIX seconds (Update.posix)."""
         return self.updates[-1].posix
@@ -183,7 +189,7 @@ class Incident:
     def settle(self) -> None:
         """Works out now what every build asks of it many times, so that the build cache keeps it with the incident
         (pickled with it) and later builds do not work it out again."""
-        self.began_posix, self.ended, self.last_posix, self._touched  # noqa: B018 - cached properties
+        self.began_posix, self.ended, self.last_posix, self.review_posix, self._touched  # noqa: B018
         for update in self.updates:
             update.posix  # noqa: B018
 

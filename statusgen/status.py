@@ -69,7 +69,7 @@ def is_final(incident: Incident, at: datetime) -> bool:
     """Closed by an update and with nothing left to post by `at`: what its page shows no longer depends on `at`
     (a build may reuse the page of an earlier build with the same inputs). Its phase is then that update's final
     state, whatever its window: the quick answer (POSIX seconds compared) for nearly every incident of a history."""
-    return incident.ended is not None and incident.last_posix <= at.timestamp()
+    return incident.ended is not None and max(incident.last_posix, incident.review_posix) <= at.timestamp()
 
 
 def is_active(incident: Incident, at: datetime) -> bool:
@@ -211,13 +211,14 @@ def as_posted(incidents: tuple[Incident, ...], at: datetime) -> tuple[Incident, 
     shown, now = [], at.timestamp()
     for incident in incidents:
         if incident.last_posix <= now:  # every update posted by then, as nearly always (Incident.updates_until)
-            shown.append(incident)
+            shown.append(incident if incident.review_posix <= now or not incident.summary
+                         else replace(incident, summary=""))  # the review is not written yet
             continue
         posted = incident.updates_until(at)
-        if len(posted) == len(incident.updates):
-            shown.append(incident)
-        elif posted:
-            # The ETA it shows is the latest posted by then, never one a later update gives.
+        if posted:
+            # The ETA it shows is the latest posted by then, never one a later update gives; the review only once
+            # published (Incident.review_posix: by default, with the last update, which is not posted yet).
             eta = incident.eta_after(posted[-1])
-            shown.append(replace(incident, updates=posted, eta=eta, first_eta=incident.top_eta))
+            summary = incident.summary if incident.review_posix <= now else ""
+            shown.append(replace(incident, updates=posted, eta=eta, first_eta=incident.top_eta, summary=summary))
     return tuple(shown)

@@ -193,3 +193,74 @@ def test_a_build_as_of_an_earlier_time_leaves_out_what_came_later(site):
     assert result.returncode == 0, result.stdout + result.stderr
     assert api(output, "summary.json")["incidents"] == []
     assert api(output, "summary.json")["status"]["indicator"] == "none"
+
+
+# --- 3. everything dated: the review from `reviewed` ----------------------------------------------------------------
+
+REVIEWED = """\
+---
+title: Phone down in North
+components: {{phone: major_outage}}
+updates:
+  - at: 2026-08-29 09:20
+    state: investigating
+    body: Calls fail.
+  - at: 2026-08-29 17:40
+    state: resolved
+    body: Calls work.
+{reviewed}---
+## Post-incident review
+
+A drill cut the cable.
+"""
+
+
+def build_at(site, when: str) -> Path:
+    output = site.root.parent / f"out-{when.replace(' ', 'T').replace(':', '')}"
+    result = statusgen("build", ".", "-o", str(output), "--build-time", when, cwd=site.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+def review_shown(output: Path, ident: str) -> bool:
+    import html5lib
+
+    page = html5lib.parse((output / "incidents" / ident / "index.html").read_bytes(), namespaceHTMLElements=False)
+    return any(section.get("class") == "summary" for section in page.iter("section"))
+
+
+@pytest.mark.parametrize("reviewed, shown", [
+    ("reviewed: 2026-09-02 10:00\n", {"2026-08-29 09:45Z": False, "2026-08-30 12:00Z": False,
+                                      "2026-09-02 10:00Z": True}),
+    ("", {"2026-08-29 09:45Z": False, "2026-08-29 17:40Z": True}),  # by default, with the last update
+])
+def test_the_review_is_shown_only_from_when_it_was_published(site, reviewed, shown):
+    site.incident("2026-08-29-phone-down.md", REVIEWED.format(reviewed=reviewed))
+    for when, expected in shown.items():
+        assert review_shown(build_at(site, when), "2026-08-29-phone-down") is expected, when
+
+
+def test_a_review_dated_before_the_incident_is_a_problem(site):
+    site.incident("2026-08-29-phone-down.md", REVIEWED.format(reviewed="reviewed: 2026-08-28 10:00\n"))
+    result = statusgen("check", ".", cwd=site.root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "content/incidents/2026-08-29-phone-down.md:11: reviewed: before the first update (expected "
+        "2026-08-29T09:20:00+00:00 or later, got 2026-08-28T10:00:00+00:00)")
+
+
+def test_the_example_fiber_cut_shows_its_review_once_published(example_output):
+    assert review_shown(example_output, "2026-08-29-fiber-cut-phone-outage")  # as of 2026-11-22: published
+
+
+def test_the_example_fiber_cut_at_0930_shows_no_review(tmp_path):
+    import shutil
+
+    from conftest import ROOT
+
+    for name in ("content", "theme", "plugins", "pelicanconf.py"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, tmp_path / name)
+    output = tmp_path / "output"
+    result = statusgen("build", ".", "-o", str(output), "--build-time", "2026-08-29 09:30-05:00", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not review_shown(output, "2026-08-29-fiber-cut-phone-outage")
