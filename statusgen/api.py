@@ -10,9 +10,9 @@ something the site itself does not say:
   `<incident id>-update-<n>`, its anchor on the incident page.
 - Times are in the site's zone with milliseconds, like Statuspage (`2026-11-22T08:32:00.000-06:00`; `Z` for a
   UTC site). None is the build time, unless nothing at all has been posted yet.
-- `page.updated_at` and an incident's `updated_at` are when what the API shows last changed: the newest posted
-  update, or a maintenance window's start or end that changed its state per schedule with no update.
-  The build time would change every file on every scheduled rebuild and tell clients nothing.
+- `page.updated_at` and an incident's `updated_at` are the time of a real update: the newest posted one. A
+  window's start or end passing is not an update (nobody posted anything then), and the build time would change
+  every file on every scheduled rebuild and tell clients nothing.
 - A component's `created_at` is the earlier of its `since` day at midnight in the site's zone (unless still
   ahead) and the first update of anything that touched it; with neither, the site's first update. Its
   `updated_at` is the latest change of anything that touched it (never before `created_at`). A group spans
@@ -25,7 +25,9 @@ something the site itself does not say:
   maintenance is false; saying nothing is not. The pages, feeds and calendars (STATUS:CANCELLED) say
   it was cancelled.
 - Maintenance in its window with no update since "scheduled" is `in_progress` (per schedule), as the pages
-  show it; after its window it is `completed` with `resolved_at` null: over, but nobody confirmed it.
+  show it; after its window it is `verifying` with `resolved_at` null: the window is over but nobody confirmed
+  the work, which the pages say as "Ended per schedule, not yet confirmed". Never `completed`: that is the
+  author's word alone.
 - An update's `affected_components` lists what it names (the first update also what the front matter names)
   and every status it changes, including the return to operational when it closes the incident; `null` when
   it has none, as Statuspage sends.
@@ -55,7 +57,7 @@ MAINTENANCE_STATUS = {
     "in_progress": "in_progress",
     "verifying": "verifying",
     "completed": "completed",
-    ENDED_UNCONFIRMED: "completed",
+    ENDED_UNCONFIRMED: "verifying",  # over per schedule, the work not confirmed: never "completed"
     "cancelled": None,
 }
 MONITORING_STATES = frozenset({"monitoring", "verifying"})
@@ -89,16 +91,10 @@ def stamp(moment: datetime, tz: tzinfo) -> str:
 
 
 def last_change(incident: Incident, at: datetime) -> datetime | None:
-    """When what the API shows of it last changed, up to `at` (None if nothing was posted by then): its last posted
-    update (updates are in time order: load checks it), or a window's start or end that moved a maintenance on
-    per schedule (no update since "scheduled") after it."""
+    """The time of its last real update, up to `at` (None if nothing was posted by then): updates are in time order
+    (load checks it). A window's start or end passing is no update: nobody said anything then."""
     posted = incident.updates_until(at)
-    last = posted[-1].at if posted else None
-    if incident.window is not None:
-        for bound in (incident.window.start, incident.window.end):
-            if bound <= at and (last is None or bound > last) and phase(incident, bound).per_schedule:
-                last = bound
-    return last
+    return posted[-1].at if posted else None
 
 
 def documents(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str, str | None], str],

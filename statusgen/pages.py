@@ -234,12 +234,16 @@ def incident(v: SiteView, item: Incident) -> Page:
 
 def began_label(item: Incident, at: datetime) -> str:
     """The word before its start time: a window not yet begun starts; one closed (cancelled, or completed) before
-    it began was to start."""
+    it began was to start; one begun per schedule, with no update since "scheduled" to say the work started, was
+    scheduled to start (the schedule is not a fact)."""
     if not item.is_maintenance:
         return "Began"
     if item.ended is not None:  # closed: the same words whenever the page is built
         return "Started" if item.began < item.ended else "Was to start"
-    return "Starts" if item.began > at else "Started"
+    if item.began > at:
+        return "Starts"
+    confirmed = any(u.state != "scheduled" for u in item.updates_until(at))
+    return "Started" if confirmed else "Scheduled to start"
 
 
 def last_statuses(item: Incident) -> list[tuple[str, str]]:

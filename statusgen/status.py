@@ -39,7 +39,9 @@ class Phase:
         return phase_words(self.state, self.per_schedule)
 
 
-_CLOSED = {state: Phase(state) for state in FINAL_STATES}  # one of each: a Phase is never changed
+_CLOSED = {state: Phase(state) for state in FINAL_STATES}
+# How long the home page keeps a window that ended with nobody confirming the work (Snapshot.unconfirmed_maintenance)
+UNCONFIRMED_SHOWN = timedelta(hours=24)  # one of each: a Phase is never changed
 
 
 def phase(incident: Incident, at: datetime) -> Phase:
@@ -147,6 +149,9 @@ class Snapshot:
     open: tuple[Incident, ...]  # open incidents (not maintenance), newest first
     active_maintenance: tuple[Incident, ...]
     upcoming_maintenance: tuple[Incident, ...]  # soonest first
+    # Windows that ended per schedule with no update confirming the work, for UNCONFIRMED_SHOWN after their end
+    # (or until an update closes them): the home page keeps them in view rather than dropping them in silence.
+    unconfirmed_maintenance: tuple[Incident, ...] = ()
 
     @property
     def description(self) -> str:
@@ -189,8 +194,17 @@ def snapshot(catalog: Catalog, incidents: tuple[Incident, ...], at: datetime) ->
     if indicator == "none" and maintenance:
         indicator = "maintenance"
     upcoming = tuple(sorted((i for i in incidents if is_upcoming(i, at)), key=by_window))
+    unconfirmed = tuple(sorted((i for i in incidents if is_unconfirmed(i, at)), key=by_window))
     return Snapshot(at=at, cells=cells, components=components, areas=areas, indicator=indicator,
-                    open=open_incidents, active_maintenance=maintenance, upcoming_maintenance=upcoming)
+                    open=open_incidents, active_maintenance=maintenance, upcoming_maintenance=upcoming,
+                    unconfirmed_maintenance=unconfirmed)
+
+
+def is_unconfirmed(incident: Incident, at: datetime) -> bool:
+    """Maintenance whose window ended per schedule less than UNCONFIRMED_SHOWN before `at`, no update confirming
+    (or cancelling) the work since "scheduled"."""
+    return (incident.is_maintenance and not is_final(incident, at) and at - incident.window.end < UNCONFIRMED_SHOWN
+            and phase(incident, at).state == ENDED_UNCONFIRMED)
 
 
 def posted(site: Site, at: datetime) -> Site:

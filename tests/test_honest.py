@@ -264,3 +264,32 @@ def test_the_example_fiber_cut_at_0930_shows_no_review(tmp_path):
     result = statusgen("build", ".", "-o", str(output), "--build-time", "2026-08-29 09:30-05:00", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert not review_shown(output, "2026-08-29-fiber-cut-phone-outage")
+
+
+# --- 4. one truth for maintenance -----------------------------------------------------------------------------------
+
+def text_of(path: Path) -> str:
+    import html5lib
+
+    page = html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+    return " ".join(" ".join(page.find("body").itertext()).split())
+
+
+def test_a_window_that_passed_unconfirmed_is_never_completed_anywhere(site):
+    site.incident("2026-11-30-switch-upgrade.md", WINDOW.format(at="2026-11-30 12:00Z", start="2026-12-03 01:00Z",
+                                                                end="2026-12-03 03:00Z"))
+    output = build_at(site, "2026-12-03 03:30Z")
+    listed = api(output, "scheduled-maintenances.json")["scheduled_maintenances"]
+    assert [(m["status"], m["resolved_at"], m["updated_at"]) for m in listed] == [
+        ("verifying", None, "2026-11-30T12:00:00.000Z")]
+    assert api(output, "summary.json")["page"]["updated_at"] == "2026-11-30T12:00:00.000Z"  # a real update's time
+    outputs = [p for p in output.rglob("*") if p.suffix in (".json", ".xml", ".ics", ".html")]
+    said = {p.relative_to(output).as_posix() for p in outputs if b"completed" in p.read_bytes().lower()}
+    assert said == set()
+    page = text_of(output / "incidents" / "2026-11-30-switch-upgrade" / "index.html")
+    assert "Scheduled to start Dec 3" in page and "Started" not in page
+    home = text_of(output / "index.html")
+    assert "Ended per schedule, not yet confirmed Maintenance whose window has ended with no update saying the " \
+           "work is done; shown here for 24 hours after the window, or until it is confirmed. Switch upgrade" in home
+    later = text_of(build_at(site, "2026-12-04 03:30Z") / "index.html")
+    assert "Switch upgrade" not in later and "not yet confirmed" not in later

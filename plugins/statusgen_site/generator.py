@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import traceback
-from datetime import date, timezone
+from datetime import date, timedelta, timezone
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
@@ -36,7 +36,7 @@ from statusgen.load import CATALOG_FILE, incident_id, load_site
 from statusgen.markup import to_html
 from statusgen.pages import PAGE_KINDS, PageJob, page_jobs, page_keys, view
 from statusgen.publish import die_with_parent
-from statusgen.status import is_final
+from statusgen.status import UNCONFIRMED_SHOWN, is_final
 from statusgen.times import humanize_duration, parse_time
 from statusgen.urls import Urls, ticket_url
 
@@ -147,6 +147,7 @@ class StatusSiteGenerator(Generator):
                                 state_tag=partial(state_tag, self.view), link_tag=link_tag(self.urls.url))
         self.env.globals.update(asset=lambda name: self.assets[name][0],
                                 stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)),
+                                unconfirmed_hours=UNCONFIRMED_SHOWN // timedelta(hours=1),
                                 brand=self.brand, brand_css=self.brand.css())
 
     def hashed_assets(self) -> dict[str, tuple[str, bytes]]:
