@@ -104,7 +104,7 @@ CATALOG_HELP = [
     "#                 description  a line about it (optional)",
     "#                 areas        where it is offered (leave out for everywhere): [millbrook, ashford]",
     "#                 sla          monthly uptime target, in percent (optional): 99.9",
-    "#                 since        first day of uptime records; nothing is shown before it",
+    "#                 since        first day of uptime records (an incident before it moves them back)",
     "#",
     "# Ids are lowercase letters, digits and single hyphens; they end up in URLs.",
     "# Run `statusgen check` before you push; `statusgen new` posts an incident.",

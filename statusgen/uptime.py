@@ -19,10 +19,11 @@ What readers are told, precisely:
   a quarter of the same outage everywhere. `downtime` is that weighted sum divided by the number of areas (the
   time the component was, in effect, down everywhere), so that uptime = 1 − downtime / length.
 - Periods. Days and months are calendar days and months in the site's time zone, so a day can last 23 or 25
-  hours. A period never reaches before the component's `since` (midnight in the site's zone) nor after the build
-  time; a period wholly outside them has no data (None, not 100%). Without `since`, the component's records
-  begin the day it first appeared in the catalog (when the caller knows it: `first_seen`), else the day of the
-  site's first incident; a site with neither has no data.
+  hours. A period never reaches before the component's first day of records (midnight in the site's zone) nor
+  after the build time; a period wholly outside them has no data (None, not 100%). Its records begin at the
+  earliest of its `since`, the day it first appeared in the catalog (when the caller knows it: `first_seen`) and
+  the day the first incident that touched it began: every outage counts, even one before the service was dated.
+  With none of these, the day of the site's first incident; a site with no incident has no data.
 - SLA. A month meets its target when its uptime, in percent, is at least the component's `sla`.
 
 Nothing here asks the clock: the build time is passed in.
@@ -219,6 +220,23 @@ def _midnight(day: date, tz: tzinfo) -> float:
     return midnight(day, tz).timestamp()
 
 
+def _first_days(site: Site, shown: tuple[Incident, ...], first_seen: Mapping[str, date]) -> dict[str, date | None]:
+    """Each component's first day of records: the earliest of its `since`, the day it first appeared (the catalog's
+    history, when the caller knows it) and the day the first incident touching it began; with none of these, the
+    day of the site's first incident; with no incident at all, None (no data, never a made-up 100%)."""
+    tz = site.timezone
+    touched: dict[str, date] = {}
+    for incident in shown:  # in the order they began: the first to touch a component is the earliest
+        day = None
+        for component_id in incident.all_components():
+            if component_id not in touched:
+                day = day or incident.began.astimezone(tz).date()
+                touched[component_id] = day
+    fallback = min(touched.values(), default=None)
+    return {c.id: min((d for d in (c.since, first_seen.get(c.id), touched.get(c.id)) if d is not None),
+                      default=fallback) for c in site.catalog.components}
+
+
 class Uptime:
     """Uptime of every component as of the build time `at`: the incidents are worked out once, here; each
     question after that is a few bisects."""
@@ -231,14 +249,10 @@ class Uptime:
             raise ValueError(f"a build time without a time zone (expected an aware datetime, got {at!r})")
         _check_weights(weights)
         self.site, self.at, self.weights = site, at, weights
-        # Where a component has no `since`: the day it first appeared (the catalog's history, when the caller knows
-        # it), else the day of the site's first incident; with neither, no data at all, never a made-up 100%.
-        first_incident = min((i.began for i in site.incidents), default=None)
-        fallback = first_incident.astimezone(site.timezone).date() if first_incident else None
-        self._start = {c.id: c.since or (first_seen or {}).get(c.id) or fallback for c in site.catalog.components}
+        shown = posted(site, at).incidents
+        self._start = _first_days(site, shown, first_seen or {})
         self._at = at.timestamp()
         self._horizon = horizon.timestamp() if horizon is not None else float("-inf")
-        shown = posted(site, at).incidents
         self._ids = tuple(i.id for i in shown)
         self._timelines = {key: _Timeline(items) for key, items in
                            _raw(site, shown, at, weights, horizon).items()}

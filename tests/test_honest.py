@@ -293,3 +293,67 @@ def test_a_window_that_passed_unconfirmed_is_never_completed_anywhere(site):
            "work is done; shown here for 24 hours after the window, or until it is confirmed. Switch upgrade" in home
     later = text_of(build_at(site, "2026-12-04 03:30Z") / "index.html")
     assert "Switch upgrade" not in later and "not yet confirmed" not in later
+
+
+# --- 5. every outage counts -----------------------------------------------------------------------------------------
+
+def test_voicemails_may_outage_counts_by_hand_arithmetic():
+    """Voicemail has no `since`, and git first saw it in November (the example's catalog was committed whole):
+    its records begin with the first incident that touched it (the April switch update), so May 19 counts."""
+    from conftest import ROOT
+
+    from statusgen.load import load_site
+    from statusgen.uptime import Uptime
+
+    site = load_site(ROOT / "content", "America/Chicago")
+    uptime = Uptime(site, datetime(2026, 11, 22, 21, tzinfo=timezone.utc),
+                    first_seen={"voicemail": datetime(2026, 11, 22).date()})
+    may = uptime.month("voicemail", 2026, 5)
+    # 02:15 to 12:05 is 590 minutes of partial outage, weighed at 30%, in a May of 31 days.
+    assert may.downtime == timedelta(minutes=590 * 0.3)
+    assert round(may.uptime * 100, 3) == round((1 - 590 * 0.3 / (31 * 24 * 60)) * 100, 3) == 99.603
+    assert may.met is False  # against its 99.9% target
+    assert uptime.start("voicemail") == datetime(2026, 4, 22).date()
+
+
+def test_an_incident_before_since_counts(site):
+    from statusgen.load import load_site
+    from statusgen.uptime import Uptime
+
+    site.catalog(CATALOG_SINCE)
+    site.incident("2026-05-10-phone-down.md", OUTAGE.format(at="2026-05-10 10:00Z").replace(
+        "---\n", "---\n", 1).rstrip("-\n") + "\n  - at: 2026-05-10 12:00Z\n    state: resolved\n    body: Back.\n---\n")
+    model = load_site(site.content)
+    uptime = Uptime(model, datetime(2026, 6, 30, tzinfo=timezone.utc))
+    assert uptime.start("phone") == datetime(2026, 5, 10).date()
+    assert uptime.month("phone", 2026, 5).downtime == timedelta(hours=2)
+
+
+CATALOG_SINCE = """\
+areas:
+  - id: north
+    name: North
+components:
+  - id: phone
+    name: Phone
+    since: 2026-06-01
+"""
+
+
+def test_the_example_in_git_counts_voicemails_may_outage(tmp_path):
+    """Built from a repository whose catalog git first saw on Nov 22 (as the example's): May still counts."""
+    import shutil
+
+    from conftest import BUILD_TIME, ROOT
+
+    for name in ("content", "theme", "plugins", "pelicanconf.py"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, tmp_path / name)
+    git(tmp_path, "init", "-q")
+    commit_all(tmp_path, datetime(2026, 11, 22, 20, tzinfo=timezone.utc))
+    output = tmp_path / "output"
+    result = statusgen("build", ".", "-o", str(output), "--build-time", BUILD_TIME, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = text_of(output / "uptime" / "index.html")
+    row = page[page.index("Voicemail 99.9%"):page.index("My Lakeshore 99.5%")]
+    assert row.split() == ["Voicemail", "99.9%", *["100%"] * 6, "99.603%", "✕", "Missed", "100%", "no", "data",
+                           "no", "data", "no", "data", "no", "data"]
