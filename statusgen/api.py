@@ -149,7 +149,7 @@ def history(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str,
     site = posted(site, at)
     tz = site.timezone
     since = at - timedelta(days=HISTORY_DAYS)
-    recent = promises.summary(promises.figures(i, at) for i in site.incidents if i.began >= since)
+    recent = promises.summary(promises.figures(i, at) for i in site.incidents if since <= i.began <= at)
     s = settings
     doc = {
         "page": {"id": s.page_id, "name": s.name, "url": s.url, "time_zone": s.time_zone},
@@ -187,7 +187,7 @@ def _history_item(f: promises.Figures, tz: tzinfo, page: str) -> dict[str, Any]:
                      "components": dict(sorted(u.components.items())),
                      "statuses": dict(sorted(item.statuses_after(u).items())),
                      "eta": time(u.eta), "eta_standing": time(item.eta_after(u)),
-                     "next_update": time(u.next_update)} for u in item.updates],
+                     "next_update": time(u.next_update), "since": time(u.since)} for u in item.updates],
         "figures": promises.as_json(f, tz, time),
     }
 
@@ -197,7 +197,8 @@ def _summary(s: promises.Summary) -> dict[str, Any]:
             "promised_updates_due": s.promises, "promised_updates_kept": s.promises_kept,
             "etas_judged": s.etas, "etas_met": s.etas_met,
             "maintenance_median_announced_ahead_minutes": _minutes(s.median_announced_ahead),
-            "maintenance_windows_confirmed": s.windows, "maintenance_windows_kept": s.windows_kept}
+            "maintenance_windows_confirmed": s.windows, "maintenance_windows_kept": s.windows_kept,
+            "incidents_start_not_given": s.start_not_given}
 
 
 def _minutes(delta: timedelta | None) -> float | None:

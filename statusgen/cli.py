@@ -130,7 +130,8 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
         ahead = site.dated_ahead(repo.clock())
         if ahead:
             raise ContentError([Problem(*found) for found in ahead])
-    later = [Problem(path_, 1, note) for path_, note in site.unposted(when)]
+    later = [Problem(path_, 1, note) for path_, note in site.unposted(when)] + [
+        Problem(*found) for found in site.starts_not_given()]
     maintenance = sum(1 for i in site.incidents if i.is_maintenance)
     catalog = site.catalog
     summary = (f"ok: {counted(len(catalog.components), 'component')} in {counted(len(catalog.areas), 'area')}, "
@@ -324,6 +325,10 @@ def new_incident(folder, title, status_pairs, areas, message, state, impact, tic
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 
 
+since_option = click.option("--since", "since_text", help="When what it reports happened, if before the post "
+                                                          f"(service back at 15:20, posted 15:35; {edit.RELATIVE_HELP}).")
+
+
 @main.command("update")
 @site_option
 @click.argument("ident", metavar="ID")
@@ -332,8 +337,10 @@ def new_incident(folder, title, status_pairs, areas, message, state, impact, tic
 @status_option
 @_options(promise_options)
 @at_option
+@since_option
 @_options(commit_options)
-def update_incident(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push) -> None:
+def update_incident(folder, ident, state, message, status_pairs, eta, next_update, at_text, since_text, commit,
+                    push) -> None:
     """Post an update to an incident or maintenance: appends it after the last one, changing nothing else.
 
     \b
@@ -341,21 +348,21 @@ def update_incident(folder, ident, state, message, status_pairs, eta, next_updat
       statusgen update 2026-11-26-calls-fail-in-millbrook --state identified --status phone=partial_outage \\
                        -m "A cut fiber near Ashford. Crews are on site." --eta "+4h" --next-update +1h
     """
-    _post(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push)
+    _post(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push, since=since_text)
 
 
 CLOSING = object()  # resolve: the state that ends the file's kind (resolved, or completed for maintenance)
 
 
 def _post(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push,
-          window: tuple[str, str] | None = None) -> None:
+          window: tuple[str, str] | None = None, since: str | None = None) -> None:
     with refusals(folder, "text", UNCHANGED):
         posting = Posting(folder, at_text)
         path = edit.find(posting.content, ident)
         source = edit.Source.read(path)
         state = source.closing_state() if state is CLOSING else state or _ask(None, "State", "--state")
         post = edit.Post(at=posting.at, state=state, body=_message(message), statuses=edit.statuses(status_pairs),
-                         next_update=posting.time(next_update), eta=posting.time(eta))
+                         next_update=posting.time(next_update), eta=posting.time(eta), since=posting.time(since))
         text = edit.append_update(source, post)
         if window:
             for key, value in zip(("start", "end"), window):
@@ -370,15 +377,17 @@ def _post(folder, ident, state, message, status_pairs, eta, next_update, at_text
 @click.argument("ident", metavar="ID")
 @message_option
 @at_option
+@since_option
 @_options(commit_options)
-def resolve_incident(folder, ident, message, at_text, commit, push) -> None:
+def resolve_incident(folder, ident, message, at_text, since_text, commit, push) -> None:
     """Resolve an incident (a maintenance: complete it) with a last update.
 
     \b
     Example:
       statusgen resolve 2026-11-26-calls-fail-in-millbrook -m "Calls work again. Tell us if you still have trouble."
+      statusgen resolve 2026-11-26-calls-fail-in-millbrook --since 15:20 -m "Calls have worked since 3:20 pm."
     """
-    _post(folder, ident, CLOSING, message, (), None, None, at_text, commit, push)
+    _post(folder, ident, CLOSING, message, (), None, None, at_text, commit, push, since=since_text)
 
 
 @main.command("maintenance")

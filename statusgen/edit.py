@@ -69,6 +69,7 @@ class Post:
     statuses: dict[str, str] = field(default_factory=dict)
     next_update: datetime | None = None
     eta: datetime | None = None
+    since: datetime | None = None  # when what it reports happened, if before `at` (service back at 15:20)
 
     def fields(self) -> list[tuple[str, str]]:
         """(key, YAML value) in the order the README writes them."""
@@ -79,6 +80,8 @@ class Post:
             pairs.append(("next_update", written(self.next_update)))
         if self.eta:
             pairs.append(("eta", written(self.eta)))
+        if self.since:
+            pairs.append(("since", written(self.since)))
         pairs.append(("body", json.dumps(self.body.strip(), ensure_ascii=False)))
         return pairs
 

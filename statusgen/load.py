@@ -218,6 +218,7 @@ def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
                        required=True, schema=schema.one_of(states)),
         "body": Field(text, "text", required=True, schema=schema.TEXT),
         "next_update": Field(time, "a date and time", schema=schema.TIME),
+        "since": Field(time, "a date and time", schema=schema.TIME),
         "eta": Field(time, "a date and time", schema=schema.TIME),
         "components": Field(_statuses(STATUSES), "a mapping of component: status", schema=schema.statuses(STATUSES)),
     }
@@ -401,6 +402,7 @@ def _check_catalog_references(doc: Document, values: dict, catalog: Catalog) -> 
 def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None:
     updates = _updates(values)
     previous: tuple[datetime, int] | None = None
+    happened: tuple[datetime, int] | None = None  # when what the last update reported happened, and its line
     closed: tuple[str, int] | None = None
     for i, fields, node in updates:
         if closed is not None:
@@ -415,6 +417,15 @@ def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None
                 doc.report(_value_node(node, "at"), f"updates[{i}].at: update time goes backwards (expected "
                            f"{previous[0].isoformat()} or later, as at line {previous[1]}, got {at.isoformat()})")
             previous = (at, doc.line(_value_node(node, "at")))
+            since = fields.get("since")
+            if since is not None and since > at:
+                doc.report(_value_node(node, "since"), f"updates[{i}].since: after the update (expected "
+                           f"{at.isoformat()} or earlier: when what it reports happened, got {since.isoformat()})")
+            elif since is not None and happened is not None and since < happened[0]:
+                doc.report(_value_node(node, "since"), f"updates[{i}].since: before what an earlier update "
+                           f"reported (expected {happened[0].isoformat()} or later, as at line {happened[1]}, got "
+                           f"{since.isoformat()})")
+            happened = (since or at, doc.line(_value_node(node, "since" if since else "at")))
             nxt = fields.get("next_update")
             if nxt is not None and nxt <= at:
                 doc.report(_value_node(node, "next_update"), f"updates[{i}].next_update: not after the update "
@@ -447,7 +458,7 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: d
     built_updates = tuple(
         Update(at=f["at"], state=word(f["state"]), body=f["body"], next_update=f.get("next_update"), number=n + 1,
                components={word(k): word(s) for k, (s, _) in f.get("components", {}).items()}, eta=f.get("eta"),
-               line=lines[n] if lines else 0)
+               line=lines[n] if lines else 0, since=f.get("since"))
         for n, (_, f, _) in enumerate(_updates(values)))
     ever = set(statuses.values()) | {s for u in built_updates for s in u.components.values()}
     impact = word(values.get("impact") or implied_impact(ever))

@@ -113,12 +113,18 @@ class Update:
     number: int = 0  # position in the incident, from 1: the anchor "update-N" on its page
     eta: datetime | None = None  # the expected resolution this update gave, if it gave one
     line: int = field(default=0, compare=False)  # the line of its `at` in the file (0: not read from a file)
+    since: datetime | None = None  # when what it reports happened, if before `at` (uptime and "ETA met" use it)
 
     @cached_property
     def posix(self) -> float:
         """Its time as POSIX seconds: exact for times to the microsecond (distinct times stay distinct floats, in
         the same order), and compared or sorted on in a fraction of the time a zoned datetime takes."""
         return self.at.timestamp()
+
+    @property
+    def happened(self) -> datetime:
+        """When what it reports happened: its `since`, else its time of posting."""
+        return self.since or self.at
 
 
 @dataclass(frozen=True)
@@ -318,6 +324,13 @@ class Site:
                               f"now, {present} {zone_name}, got {local} {zone_name}): nothing of it would be shown "
                               f"until then; a wrong time zone or a mistyped date?"))
         return found
+
+    def starts_not_given(self) -> list[tuple[str, int, str]]:
+        """(path, line, note) for each incident without `started`: its figures say "start not given" and it is left
+        out of the time to acknowledge (its first update is not when it began: that would flatter)."""
+        return [(i.path, 2, "started: not given, so no time to acknowledge is counted for it (\"start not given\"); "
+                            "add `started:` with when it began, if known")
+                for i in self.incidents if not i.is_maintenance and i.started is None]
 
     def unposted(self, when: datetime) -> list[tuple[str, str]]:
         """(path, note) for each incident with updates dated after `when`: honest to leave out, surprising to an

@@ -343,7 +343,8 @@ def promise_periods(v: SiteView, months: int = UPTIME_MONTHS) -> list[Period]:
     local = v.at.astimezone(tz)
     recent = v.at - timedelta(days=BAR_DAYS)
     first = min(recent, midnight(date(*add_months(local.year, local.month, 1 - months), 1), tz))
-    in_reach = [(figures(i, v.at), i.began.astimezone(tz)) for i in v.site.incidents if i.began >= first]
+    # Only what began in a period counts in it: a window announced but not yet begun is in none so far.
+    in_reach = [(figures(i, v.at), i.began.astimezone(tz)) for i in v.site.incidents if first <= i.began <= v.at]
     periods = [Period(f"Last {BAR_DAYS} days", summary(f for f, _ in in_reach if f.incident.began >= recent))]
     by_month: dict[tuple[int, int], list] = defaultdict(list)
     for f, began in in_reach:

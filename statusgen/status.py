@@ -94,8 +94,8 @@ def is_upcoming(incident: Incident, at: datetime) -> bool:
 def effective_end(incident: Incident, at: datetime) -> datetime:
     """When it stopped counting, as of `at`: when an update closed it, when its window ended for maintenance that
     ended with no update saying so, else `at` (it is still open); never after `at`."""
-    if incident.ended is not None:
-        return min(incident.ended, at)
+    if incident.ended is not None:  # when service came back, if the closing update says (its `since`)
+        return min(incident.updates[-1].happened, at)
     if incident.window is not None and phase(incident, at).state == ENDED_UNCONFIRMED:
         return min(incident.window.end, at)
     return at

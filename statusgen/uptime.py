@@ -182,14 +182,19 @@ def _check_weights(weights: Mapping[str, float]) -> None:
 
 def _stretches(incident: Incident, at: datetime):
     """(start, end, statuses in trouble), in POSIX seconds, from when it began until it stopped counting, as of
-    `at` (its updates are those posted by then): its statuses change at each update's time (Update.posix: the
-    same order as the times themselves, to the microsecond)."""
+    `at` (its updates are those posted by then): its statuses change when what each update reports happened (its
+    `since`, else its time: Update.posix, the same order as the times themselves, to the microsecond)."""
     began, end = incident.began.timestamp(), effective_end(incident, at).timestamp()
     if end <= began:
         return
-    bounds = [began, *sorted({u.posix for u in incident.updates if began < u.posix < end}), end]
+    happened = [u.since.timestamp() if u.since is not None else u.posix for u in incident.updates]
+    bounds = [began, *sorted({t for t in happened if began < t < end}), end]
     for start, stop in zip(bounds, bounds[1:]):
-        yield start, stop, troubled(incident.statuses_at_posix(start))
+        statuses = dict(incident.components)
+        for update, moment in zip(incident.updates, happened):
+            if moment <= start:
+                statuses.update(update.components)
+        yield start, stop, troubled(statuses)
 
 
 def _raw(site: Site, incidents: tuple[Incident, ...], at: datetime, weights: Mapping[str, float],

@@ -29,6 +29,7 @@ updates:
     body: |
       Calls fail. <script>alert(1)</script><img src=x onerror="alert(2)">
       [a link](javascript:alert(3)) and **bold** text.
+started: 2026-08-29 09:05
 ---
 Summary with <iframe src="https://evil.example"></iframe> and a [good link](https://example.org/).
 """
@@ -207,7 +208,7 @@ def test_check_warns_of_updates_the_next_build_will_not_show_yet(site, monkeypat
     assert run("check", ".").exit_code == 0
     # A later update dated ahead is a note (its first update is posted: a first one ahead is a problem, see
     # tests/test_honest.py).
-    ahead = GOOD.replace("---\nSummary", "  - at: 2999-01-01 09:20\n    state: identified\n    body: Later.\n---\nSummary")
+    ahead = GOOD.replace("started:", "  - at: 2999-01-01 09:20\n    state: identified\n    body: Later.\nstarted:")
     site.incident("2026-08-29-calls.md", ahead)
     result = CliRunner().invoke(main, ["check", ".", "--format", fmt])
     assert result.exit_code == 0

@@ -357,3 +357,87 @@ def test_the_example_in_git_counts_voicemails_may_outage(tmp_path):
     row = page[page.index("Voicemail 99.9%"):page.index("My Lakeshore 99.5%")]
     assert row.split() == ["Voicemail", "99.9%", *["100%"] * 6, "99.603%", "✕", "Missed", "100%", "no", "data",
                            "no", "data", "no", "data", "no", "data"]
+
+
+# --- 6. promise figures that cannot flatter -------------------------------------------------------------------------
+
+NO_START = """\
+---
+title: TV down
+components: {tv: major_outage}
+eta: 2026-08-29 15:00
+updates:
+  - at: 2026-08-29 11:05
+    state: identified
+    body: Down since this morning.
+  - at: 2026-08-29 15:35
+    state: resolved
+    since: 2026-08-29 15:20
+    body: Working since 3:20 pm.
+---
+"""
+
+
+def test_no_start_is_start_not_given_and_since_is_when_service_came_back(site):
+    from statusgen.load import load_site
+    from statusgen.promises import MISSED, figures, sentences, summary
+    from statusgen.uptime import Uptime
+
+    site.incident("2026-08-29-tv-down.md", NO_START)
+    model = load_site(site.content)
+    (item,) = model.incidents
+    f = figures(item, datetime(2026, 8, 30, tzinfo=timezone.utc))
+    assert f.acknowledged is None
+    assert (f.eta.outcome, f.eta.margin, f.eta.back) == (MISSED, timedelta(minutes=20),
+                                                         datetime(2026, 8, 29, 15, 20, tzinfo=timezone.utc))
+    assert sentences(f, timezone.utc) == [
+        "Start not given: first update 11:05; no time to acknowledge is counted.",
+        "Expected resolution 15:00, service back 15:20: missed by 20 minutes. The ETA never moved."]
+    period = summary([f])
+    assert (period.incidents, period.median_acknowledged, period.start_not_given) == (1, None, 1)
+    # uptime: down from the first update (the start is not given) until service came back, 15:20
+    day = Uptime(model, datetime(2026, 8, 30, tzinfo=timezone.utc)).days("tv", datetime(2026, 8, 29).date(), 1)[0]
+    assert day.downtime == timedelta(hours=4, minutes=15)
+
+
+def test_check_notes_an_incident_without_a_start(site):
+    site.incident("2026-08-29-tv-down.md", NO_START)
+    result = statusgen("check", ".", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "warning: content/incidents/2026-08-29-tv-down.md:2: started: not given, so no time to acknowledge is "
+        "counted for it (\"start not given\"); add `started:` with when it began, if known"]
+
+
+def test_since_must_not_be_after_its_update(site):
+    site.incident("2026-08-29-tv-down.md", NO_START.replace("since: 2026-08-29 15:20", "since: 2026-08-29 15:40"))
+    result = statusgen("check", ".", cwd=site.root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "content/incidents/2026-08-29-tv-down.md:11: updates[1].since: after the update (expected "
+        "2026-08-29T15:35:00+00:00 or earlier: when what it reports happened, got 2026-08-29T15:40:00+00:00)")
+
+
+def test_resolve_since_writes_when_service_came_back(site):
+    site.incident("2026-08-29-tv-down.md", NO_START.split("  - at: 2026-08-29 15:35")[0] + "---\n")
+    result = statusgen("resolve", "2026-08-29-tv-down", "--at", "2026-08-29 15:35Z", "--since", "2026-08-29 15:20Z",
+                       "-m", "Working since 3:20 pm.", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    text = (site.content / "incidents" / "2026-08-29-tv-down.md").read_text()
+    assert "    state: resolved\n    since: 2026-08-29T15:20+00:00\n" in text
+    update = statusgen("update", "2026-08-29-tv-down", "--state", "monitoring", "--since", "2026-08-29 15:00Z",
+                       "-m", "x", cwd=site.root)
+    assert update.returncode == 1  # nothing follows "resolved": the option reaches the same checks
+
+
+def test_a_maintenance_not_begun_counts_in_no_period(site):
+    from statusgen.load import load_site
+    from statusgen.pages import promise_periods, view
+
+    site.incident("2026-08-20-work.md", WINDOW.format(at="2026-08-20 10:00Z", start="2026-08-22 01:00Z",
+                                                      end="2026-08-22 03:00Z"))
+    site.incident("2026-08-28-later.md", WINDOW.format(at="2026-08-28 10:00Z", start="2026-09-30 01:00Z",
+                                                       end="2026-09-30 03:00Z"))
+    v = view(load_site(site.content), datetime(2026, 8, 30, tzinfo=timezone.utc))
+    last_90 = promise_periods(v)[0]
+    assert last_90.announced_ahead == "1 day 15 hours"  # the August window only, not the one still to come
