@@ -137,10 +137,13 @@ HISTORY_DAYS = 90  # the period history.json sums up besides listing everything
 
 def history(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str, str | None], str],
             link: Callable[[str], str], reused: MutableMapping[str, bytes] | None = None,
-            reuse_key: Callable[[Incident], str | None] = lambda item: None) -> bytes:
+            reuse_key: Callable[[Incident], str | None] = lambda item: None, uptime: Any = None) -> bytes:
     """`/api/history.json`: every incident and maintenance posted by `at` (Statuspage's lists stop at 50), oldest
     first, each update with the promises it made and the statuses it left, and the figures of promises kept
     (statusgen/promises.py) for each and for the last 90 days. Its JSON Schema is statusgen/schemas/history.schema.json.
+
+    `uptime` (a statusgen.uptime.Uptime as of `at`), if given, adds each service's uptime per area and over all
+    its areas (`area` null): the last 90 days and the last twelve months against its target.
 
     `reused`: each entry's JSON (UTF-8 bytes, as written: nothing to decode or encode again) by
     `reuse_key(incident)`, for the incidents that have one (closed for good: their entry no longer depends on
@@ -155,6 +158,7 @@ def history(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str,
         "page": {"id": s.page_id, "name": s.name, "url": s.url, "time_zone": s.time_zone},
         "as_of": stamp(at, tz),
         "last_90_days": _summary(recent),
+        **({"uptime": _uptime(site, uptime)} if uptime is not None else {}),
         "incidents": [],
     }
     entries = []
@@ -190,6 +194,20 @@ def _history_item(f: promises.Figures, tz: tzinfo, page: str) -> dict[str, Any]:
                      "next_update": time(u.next_update), "since": time(u.since)} for u in item.updates],
         "figures": promises.as_json(f, tz, time),
     }
+
+
+def _uptime(site: Site, uptime: Any) -> list[dict[str, Any]]:
+    """Each service's uptime over all its areas (area null: each area counts equally) and in each area alone."""
+    percent = lambda share: None if share is None else round(share * 100, 3)  # noqa: E731
+    rows = []
+    for component in site.catalog.components:
+        for area in (None, *component.areas):
+            rows.append({"component": component.id, "area": area,
+                         "last_90_days": percent(uptime.last_90_days(component.id, area)),
+                         "months": [{"month": f"{m.year:04d}-{m.month:02d}", "uptime": percent(m.uptime),
+                                     "target": m.target, "met": m.met}
+                                    for m in uptime.monthly(component.id, 12, area=area)]})
+    return rows
 
 
 def _summary(s: promises.Summary) -> dict[str, Any]:

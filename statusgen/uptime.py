@@ -280,25 +280,33 @@ class Uptime:
         b = min(b, self._at)
         return (a, b) if b > a and component.areas else None
 
-    def _weighted(self, component: Component, a: float, b: float) -> float:
-        """Weighted downtime within [a, b), in seconds, averaged over the component's areas."""
-        return sum(self._timelines.get((component.id, area), _NOTHING).weighted(a, b)
-                   for area in component.areas) / len(component.areas)
+    def _weighted(self, component: Component, a: float, b: float, area: str | None = None) -> float:
+        """Weighted downtime within [a, b), in seconds, averaged over the component's areas (or in `area` alone)."""
+        areas = component.areas if area is None else (area,)
+        return sum(self._timelines.get((component.id, where), _NOTHING).weighted(a, b)
+                   for where in areas) / len(areas)
 
-    def _period(self, component: Component, a: float, b: float) -> tuple[float | None, timedelta]:
+    def _period(self, component: Component, a: float, b: float,
+                area: str | None = None) -> tuple[float | None, timedelta]:
         clipped = self._clip(component, a, b)
-        if clipped is None:
+        if clipped is None or (area is not None and area not in component.areas):
             return None, timedelta(0)
         a, b = clipped
         # To the microsecond, as times are kept: sums of epoch seconds must not turn 1 h into 1 h and a femtosecond.
-        seconds = round(self._weighted(component, a, b), 6)
+        seconds = round(self._weighted(component, a, b, area), 6)
         return min(1.0, max(0.0, 1 - seconds / (b - a))), timedelta(seconds=seconds)
 
     # --- questions -------------------------------------------------------------------------------------------
 
-    def overall(self, component_id: str, start: datetime, end: datetime) -> float | None:
-        """Uptime from `start` to `end` (0..1), or None when no part of it has data."""
-        return self._period(self._component(component_id), start.timestamp(), end.timestamp())[0]
+    def overall(self, component_id: str, start: datetime, end: datetime, area: str | None = None) -> float | None:
+        """Uptime from `start` to `end` (0..1), or None when no part of it has data; in `area` alone if given."""
+        return self._period(self._component(component_id), start.timestamp(), end.timestamp(), area)[0]
+
+    def last_90_days(self, component_id: str, area: str | None = None) -> float | None:
+        """Uptime over the last 90 calendar days (as `daily` shows them), up to the build time."""
+        today = self.at.astimezone(self.site.timezone).date()
+        start = midnight(today - timedelta(days=89), self.site.timezone)
+        return self.overall(component_id, start, self.at, area)
 
     def days(self, component_id: str, first: date, count: int) -> list[Day]:
         """`count` calendar days in the site's time zone from `first` on, oldest first."""
@@ -329,20 +337,21 @@ class Uptime:
         today = self.at.astimezone(self.site.timezone).date()
         return self.days(component_id, today - timedelta(days=days - 1), days)
 
-    def month(self, component_id: str, year: int, month: int) -> Month:
-        """One calendar month in the site's time zone, against the component's target."""
+    def month(self, component_id: str, year: int, month: int, area: str | None = None) -> Month:
+        """One calendar month in the site's time zone, against the component's target; in `area` alone if given
+        (the target holds in every area: customers in one town live that town's uptime, not an average)."""
         component = self._component(component_id)
         tz = self.site.timezone
         a, b = _midnight(date(year, month, 1), tz), _midnight(date(*add_months(year, month, 1), 1), tz)
-        uptime, downtime = self._period(component, a, b)
+        uptime, downtime = self._period(component, a, b, area)
         target = component.sla
         met = None if uptime is None or target is None else uptime * 100 >= target - _TARGET_SLACK
         return Month(year=year, month=month, uptime=uptime, target=target, met=met, downtime=downtime)
 
-    def monthly(self, component_id: str, months: int = 12) -> list[Month]:
-        """The last `months` calendar months, the current one (so far) first."""
+    def monthly(self, component_id: str, months: int = 12, area: str | None = None) -> list[Month]:
+        """The last `months` calendar months, the current one (so far) first; in `area` alone if given."""
         local = self.at.astimezone(self.site.timezone)
-        return [self.month(component_id, *add_months(local.year, local.month, -n)) for n in range(months)]
+        return [self.month(component_id, *add_months(local.year, local.month, -n), area=area) for n in range(months)]
 
     def intervals(self) -> dict[tuple[str, str], list[Segment]]:
         """(component, area) -> its segments of trouble, oldest first, in the site's time zone, each with the

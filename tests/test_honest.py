@@ -441,3 +441,41 @@ def test_a_maintenance_not_begun_counts_in_no_period(site):
     v = view(load_site(site.content), datetime(2026, 8, 30, tzinfo=timezone.utc))
     last_90 = promise_periods(v)[0]
     assert last_90.announced_ahead == "1 day 15 hours"  # the August window only, not the one still to come
+
+
+# --- 7. uptime per area -----------------------------------------------------------------------------------------------
+
+def test_pine_ridge_lives_its_own_july(example_output):
+    """Fixed wireless in Pine Ridge, July: down 00:40 to 13:10 (750 minutes), partly down 13:10 to 15:20 (130 minutes
+    at 30%), in a July of 31 days; Cedar Falls, its other area, had nothing."""
+    pine_ridge = round((1 - (750 + 130 * 0.3) / (31 * 24 * 60)) * 100, 3)
+    assert pine_ridge == 98.233
+    page = text_of(example_output / "areas" / "pine-ridge" / "index.html")
+    row = page[page.index("Fixed wireless internet 99.5%"):]
+    july = row.split()[4 + 1 + 4]  # name (3 words) and target, the last 90 days, then Nov, Oct, Sep, Aug, Jul
+    assert row.split()[:4] == ["Fixed", "wireless", "internet", "99.5%"]
+    assert july == f"{pine_ridge}%"
+    assert "an outage elsewhere does not count here" in page
+    uptime = text_of(example_output / "uptime" / "index.html")
+    by_area = uptime[uptime.index("By area"):]
+    pine = by_area[by_area.index("Uptime of each service in Pine Ridge"):by_area.index("Promises kept")]
+    wireless = pine[pine.index("Fixed wireless internet 99.5%"):].split()
+    assert wireless[9:12] == [f"{pine_ridge}%", "✕", "Missed"]
+    everywhere = uptime[uptime.index("Fixed wireless internet 99.5%"):].split()
+    assert everywhere[8] == f"{round((1 - (750 + 130 * 0.3) / 2 / (31 * 24 * 60)) * 100, 3)}%"  # Jul: the average
+
+
+def test_history_json_carries_uptime_per_area(example_output):
+    from jsonschema import Draft202012Validator
+
+    from conftest import ROOT
+
+    doc = json.loads((example_output / "api" / "history.json").read_bytes())
+    schema = json.loads((ROOT / "statusgen" / "schemas" / "history.schema.json").read_text())
+    assert not [e.message for e in Draft202012Validator(schema).iter_errors(doc)]
+    rows = {(r["component"], r["area"]): {m["month"]: (m["uptime"], m["met"]) for m in r["months"]}
+            for r in doc["uptime"]}
+    assert rows["fixed-wireless", "pine-ridge"]["2026-07"] == (98.233, False)
+    assert rows["fixed-wireless", "cedar-falls"]["2026-07"] == (100.0, True)
+    assert rows["fixed-wireless", None]["2026-07"] == (99.116, False)
+    assert rows["voicemail", None]["2026-05"] == (99.603, False)

@@ -557,7 +557,8 @@ class StatusSiteGenerator(Generator):
         reused = self.pages.fragments("history")  # the entries of closed incidents, as an earlier build made them
         self.write_bytes(self.urls.save_as("history_json"),
                          api.history(self.view.site, self.at, self.api_config, self.urls.url,
-                                     self.link_from(self.urls.url("history_json")), reused, self.reuse_key_of))
+                                     self.link_from(self.urls.url("history_json")), reused, self.reuse_key_of,
+                                     uptime=self.view.uptime))
         reused.save()
 
     def write_bytes(self, save_as: str, data: bytes) -> None:
