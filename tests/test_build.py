@@ -75,7 +75,7 @@ def test_home_page(example_output):
     root = page(example_output, "index.html")
     assert text(root.xpath("//h1")[0]) == "Fixed wireless internet partly down in Cedar Falls"
     assert text(root.xpath('//section[@aria-labelledby="overall-h"]/p[@class="indicator"]')[0]) == \
-        "◆ Partial system outage"  # the overall indicator, second
+        "◈ Partial system outage"  # the overall indicator, second, with its own symbol (not a service's ◆)
     happening = root.xpath('//section[@aria-labelledby="open-h"]')[0]
     cards = happening.xpath(".//article")
     assert [c.xpath(".//h3/a/@href")[0] for c in cards] == [f"./incidents/{OPEN}/"]
@@ -95,7 +95,7 @@ def test_home_page(example_output):
     groups = [text(h) for h in root.xpath('//section[@aria-labelledby="components-h"]//h3')]
     assert groups == ["Internet", "Phone", "Customer care"]
     areas = {text(li.xpath("./a")[0]): text(li) for li in root.xpath('//section[@aria-labelledby="areas-h"]//li')}
-    assert areas == {"North Valley": "North Valley ✓ Operational", "Cedar Falls": "Cedar Falls ◆ Partial outage",
+    assert areas == {"North Valley": "North Valley ✓ Operational", "Cedar Falls": "Cedar Falls ◆ Partial outage: Fixed wireless internet",
                      "Lake City": "Lake City ✓ Operational", "Pine Ridge": "Pine Ridge ✓ Operational"}
     recent = root.xpath('//section[@aria-labelledby="recent-h"]//ul[@class="rows"]/li')
     assert [text(li) for li in recent] == [  # resolved within 14 days of the build; the October one is older

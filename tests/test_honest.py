@@ -3,6 +3,7 @@ every output saying the same thing."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -479,3 +480,90 @@ def test_history_json_carries_uptime_per_area(example_output):
     assert rows["fixed-wireless", "cedar-falls"]["2026-07"] == (100.0, True)
     assert rows["fixed-wireless", None]["2026-07"] == (99.116, False)
     assert rows["voicemail", None]["2026-05"] == (99.603, False)
+
+
+# --- 8. the first screen with several incidents -------------------------------------------------------------------------
+
+TOWNS = """\
+areas:
+  - {id: millbrook, name: Millbrook}
+  - {id: ashford, name: Ashford}
+  - {id: lake-city, name: Lake City}
+  - {id: pine-ridge, name: Pine Ridge}
+components:
+  - {id: phone, name: Home phone}
+  - {id: email, name: Email}
+  - {id: tv, name: TV}
+  - {id: dsl, name: DSL internet}
+  - {id: portal, name: My Account}
+"""
+
+OPEN = """\
+---
+title: {title}
+components: {{{service}: {status}}}
+areas: [{areas}]
+updates:
+  - at: 2026-03-10 0{n}:00Z
+    state: investigating
+    body: Looking into it.
+---
+"""
+
+TROUBLES = [("Phone down", "phone", "major_outage", "millbrook"), ("Email slow", "email", "partial_outage", "ashford"),
+            ("TV down", "tv", "major_outage", "lake-city"), ("DSL down", "dsl", "major_outage", "pine-ridge, ashford"),
+            ("Portal down", "portal", "major_outage", "millbrook, ashford, lake-city, pine-ridge"),
+            ("Phone down again", "phone", "partial_outage", "ashford"),
+            ("TV slow", "tv", "partial_outage", "millbrook"), ("Email down", "email", "major_outage", "lake-city")]
+
+
+def several(site, count: int) -> None:
+    site.catalog(TOWNS)
+    for n, (title, service, status, areas) in enumerate(TROUBLES[:count]):
+        site.incident(f"2026-03-10-open-{n}.md", OPEN.format(title=title, service=service, status=status,
+                                                             areas=areas, n=n))
+
+
+def test_the_first_screen_names_what_is_down_and_where(site):
+    several(site, 4)
+    output = build_at(site, "2026-03-10 09:00Z")
+    home = text_of(output / "index.html")
+    assert home.startswith("Skip to content") or "Trouble with" in home
+    assert "Trouble with Home phone, TV, DSL internet and 1 more service in 4 areas" in home  # named, not "everywhere"
+    assert "◈ Partial system outage" not in home and "⊗ Major system outage" in home  # its own symbol
+    assert "Expected resolution No estimate yet" in home
+    assert "Millbrook ✕ Major outage : Home phone" in home  # (text_of puts a space after each element)
+    assert "Ashford ✕ Major outage : Email, DSL internet" in home
+    cards = [h.split(" · ")[0] for h in re.findall(r"<h3><a href=\"[^\"]*\">([^<]*)</a></h3>",
+                                                     (output / "index.html").read_text())]
+    # the widest impact first: the gravest now, then the most areas (DSL in two towns), then the newest
+    assert cards[:4] == ["DSL down", "TV down", "Phone down", "Email slow"]
+
+
+def test_maintenance_in_the_headline_says_of_what(site):
+    site.catalog(TOWNS)
+    site.incident("2026-03-01-work.md", WINDOW.format(at="2026-03-01 10:00Z", start="2026-03-10 01:00Z",
+                                                      end="2026-03-10 04:00Z"))
+    home = text_of(build_at(site, "2026-03-10 02:00Z") / "index.html")
+    assert "Maintenance of Home phone everywhere until 04:00 UTC" in home
+
+
+@pytest.mark.parametrize("count", [1, 2, 4, 8])
+def test_on_a_phone_the_headline_and_the_first_card_fit_the_first_screen(site, browser, count, tmp_path):
+    several(site, count)
+    site.incident("2026-03-01-work.md", WINDOW.format(at="2026-03-01 10:00Z", start="2026-03-10 08:00Z",
+                                                      end="2026-03-10 12:00Z"))
+    output = build_at(site, "2026-03-10 09:00Z")
+    from conftest import serving
+
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    with serving(output) as port:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.screenshot(path=str(Path(os.environ.get("STATUSGEN_SHOTS", tmp_path)) / f"home-{count}.png"))
+        headline = page.locator("#overall-h").bounding_box()
+        first_card = page.locator("#open-h ~ article h3").first.bounding_box()
+        assert headline["y"] + headline["height"] <= 800
+        assert first_card["y"] + first_card["height"] <= 800, f"{count} open: the first card starts below the fold"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        context.close()
