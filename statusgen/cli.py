@@ -107,13 +107,6 @@ def refusals(path: Path, fmt: str, outcome: str = "nothing was built"):
         sys.exit(128 + stop.signum)
 
 
-def site_inputs(site: SiteFolder, settings: Path) -> list[Path]:
-    """What a build reads: the content, the settings (and the Python files beside them it may import), the theme
-    and the plugins. Only a change to these makes an uncommitted build "now" (see repo.build_time)."""
-    return [site.content, settings, *sorted(settings.resolve().parent.glob("*.py")), site.root / "theme",
-            site.root / "plugins"]
-
-
 def read_settings(site: SiteFolder, settings: Path | None, tz: str | None, values_only: bool = False) -> dict:
     """The settings every command works with: the file given with -s (else the site's pelicanconf.py when there
     is one), read once, by Pelican's reader; --timezone over its TIMEZONE. `values_only`: see settings.read."""
@@ -174,8 +167,8 @@ def main(ctx: click.Context, debug: bool, folder: Path | None) -> None:
 
 
 path_argument = click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
-build_time_option = click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_HELP}; default: the "
-                                                      "last commit that changed the site, or now).")
+build_time_option = click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_HELP}; default: "
+                                                      "SOURCE_DATE_EPOCH when set, else now).")
 
 
 @main.command()
@@ -212,10 +205,13 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
         if wrong:
             raise ContentError(wrong)
         notify_module.load_routes(found.content, site.catalog)  # content/channels.yml, when there is one
+        ahead = site.dated_ahead(now)
+        if ahead:
+            raise ContentError([Problem(*found_) for found_ in ahead])
         when = given(build_time, "--build-time", now, site_zone(config))
-        when = repo.build_time(when and when.astimezone(timezone.utc), found.root,
-                               site_inputs(found, settings or found.root / settings_file.DEFAULT_FILE), now=now)
-    later = [Problem(path_, 1, note) for path_, note in site.unposted(when)]
+        when = repo.build_time(when and when.astimezone(timezone.utc), now=now)  # what `build` would show
+    later = [Problem(path_, 1, note) for path_, note in site.unposted(when)] + [
+        Problem(*found_) for found_ in site.starts_not_given()]
     maintenance = sum(1 for i in site.incidents if i.is_maintenance)
     catalog = site.catalog
     summary = (f"ok: {counted(len(catalog.components), 'component')} in {counted(len(catalog.areas), 'area')}, "
@@ -266,7 +262,7 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
         when = when and when.astimezone(timezone.utc)  # the build time is shown and passed on in UTC, as ever
         job = publish.Build(site=root, content=found.content, settings=settings, timezone=tz,
                             output=(output or root / "output").resolve(),
-                            when=repo.build_time(when, root, site_inputs(found, settings), now=now),
+                            when=repo.build_time(when, now=now), clock=now,
                             overrides=settings_file.build_overrides(settings, config, found.content),
                             cache=cache_folder(found, cache, no_cache), timings=timings)
         notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))
@@ -379,6 +375,14 @@ class Posting:
             self.asked.mistakes.append(str(err))
             return None
 
+    def past(self, text: str | None, option: str) -> datetime | None:
+        """A time that has been (--since): a clock time such as 15:20 is the last one before the post, not the
+        next one as for a promise."""
+        moment = self.time(text, option)
+        if moment is not None and moment > self.at and edit.is_clock_time(text):
+            moment -= timedelta(days=1)
+        return moment
+
     def save(self, path: Path, text: str, what: str, commit: bool, push: bool) -> None:
         edit.validate(path, text, self.content, self.tz)
         edit.write(path, text)
@@ -403,15 +407,18 @@ def _message(message: str | None) -> str:
 @click.option("--ticket", help="The internal ticket, published.")
 @_options(promise_options)
 @at_option
+@click.option("--started", "started_text", help=f"When it began, if before this first post ({TIME_HELP}; a time of "
+                                                  "day is the last one before the post). Without it, the time to "
+                                                  "acknowledge is \"start not given\".")
 @_options(commit_options)
-def new_incident(title, status_pairs, areas, message, state, impact, ticket, eta, next_update, at_text, commit,
-                 push) -> None:
+def new_incident(title, status_pairs, areas, message, state, impact, ticket, eta, next_update, at_text, started_text,
+                 commit, push) -> None:
     """Open an incident: writes content/incidents/YYYY-MM-DD-slug.md with its first update, prints its path and id.
 
     \b
     Example:
       statusgen new --title "Calls fail in Millbrook" --status phone=major_outage --area Millbrook \\
-                    -m "Calls into and out of Millbrook fail. We are on it." --next-update +30m --commit
+                    -m "Calls into and out of Millbrook fail. We are on it." --next-update +30m --started 01:40 --commit
     """
     with refusals(Path("."), "text", UNCHANGED):
         posting = Posting(at_text)
@@ -423,12 +430,18 @@ def new_incident(title, status_pairs, areas, message, state, impact, ticket, eta
                          body=_message(message), statuses=asked.statuses(pairs, OPEN_STATUSES),
                          next_update=posting.time(next_update, "--next-update"), eta=posting.time(eta, "--eta"))
         areas, impact = asked.areas(areas), asked.choice("--impact", impact, IMPACTS, "impact")
+        started = posting.past(started_text, "--started")
         asked.done()
         path = edit.new_path(posting.content, title, posting.at.date())
-        text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket,
+        text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket, started=started,
                              schema=edit.schema_link(posting.content, path))
         posting.save(path, text, f"Open {path.stem}: {title} ({post.state})", commit, push)
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
+
+
+since_option = click.option("--since", "since_text", help="When what it reports happened, if before the post "
+                                                          f"(service back at 15:20, posted 15:35; {TIME_HELP}; a time "
+                                                          "of day is the last one before the post).")
 
 
 @main.command("update")
@@ -440,8 +453,10 @@ def new_incident(title, status_pairs, areas, message, state, impact, ticket, eta
 @status_option
 @_options(promise_options)
 @at_option
+@since_option
 @_options(commit_options)
-def update_incident(ident, state, message, status_pairs, eta, next_update, at_text, commit, push) -> None:
+def update_incident(ident, state, message, status_pairs, eta, next_update, at_text, since_text, commit,
+                    push) -> None:
     """Post an update to an incident or maintenance: appends it after the last one, changing nothing else.
     Without --state it stays in the state it is in.
 
@@ -451,14 +466,14 @@ def update_incident(ident, state, message, status_pairs, eta, next_update, at_te
                        -m "A cut fiber near Ashford. Crews are on site." --eta 18:00 --next-update +1h
       statusgen update 2026-11-26-calls-fail-in-millbrook -m "Still splicing; no change." --next-update +1h
     """
-    _post(ident, state, message, status_pairs, eta, next_update, at_text, commit, push)
+    _post(ident, state, message, status_pairs, eta, next_update, at_text, commit, push, since=since_text)
 
 
 CLOSING = object()  # resolve: the state that ends the file's kind (resolved, or completed for maintenance)
 
 
 def _post(ident, state, message, status_pairs, eta, next_update, at_text, commit, push,
-          window: tuple[str, str] | None = None) -> None:
+          window: tuple[str, str] | None = None, since: str | None = None) -> None:
     with refusals(Path("."), "text", UNCHANGED):
         posting = Posting(at_text)
         asked = posting.asked
@@ -473,7 +488,8 @@ def _post(ident, state, message, status_pairs, eta, next_update, at_text, commit
             state = source.current_state() or _ask(None, "State", "--state")
         post = edit.Post(at=posting.at, state=state, body=_message(message),
                          statuses=asked.statuses(edit.statuses(status_pairs), STATUSES),
-                         next_update=posting.time(next_update, "--next-update"), eta=posting.time(eta, "--eta"))
+                         next_update=posting.time(next_update, "--next-update"), eta=posting.time(eta, "--eta"),
+                         since=posting.past(since, "--since"))
         moved = [(key, posting.time(value, f"--{key}")) for key, value in zip(("start", "end"), window or ()) if value]
         asked.done()
         text = edit.append_update(source, post)
@@ -488,15 +504,17 @@ def _post(ident, state, message, status_pairs, eta, next_update, at_text, commit
 @click.argument("ident", metavar="ID")
 @message_option
 @at_option
+@since_option
 @_options(commit_options)
-def resolve_incident(ident, message, at_text, commit, push) -> None:
+def resolve_incident(ident, message, at_text, since_text, commit, push) -> None:
     """Resolve an incident (a maintenance: complete it) with a last update.
 
     \b
     Example:
       statusgen resolve 2026-11-26-calls-fail-in-millbrook -m "Calls work again. Tell us if you still have trouble."
+      statusgen resolve 2026-11-26-calls-fail-in-millbrook --since 15:20 -m "Calls have worked since 3:20 pm."
     """
-    _post(ident, CLOSING, message, (), None, None, at_text, commit, push)
+    _post(ident, CLOSING, message, (), None, None, at_text, commit, push, since=since_text)
 
 
 @main.command("maintenance")

@@ -8,6 +8,7 @@ check` is refused with the check's messages and the file is left untouched; a wr
 from __future__ import annotations
 
 import json
+import re
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -36,6 +37,11 @@ def when(text: str, now: datetime, tz: tzinfo, option: str = "") -> datetime:
         raise Refusal(f"{option}: {err}" if option else str(err)) from None
 
 
+def is_clock_time(text: str | None) -> bool:
+    """Whether a typed time is a bare time of day (`15:20`), which promises read as the next one."""
+    return bool(text) and bool(re.fullmatch(r"\s*\d{1,2}:\d{2}\s*", text))
+
+
 def written(moment: datetime) -> str:
     """A time as the files hold it: ISO 8601 with its offset, to the second when it has seconds."""
     return moment.isoformat(timespec="seconds" if moment.second else "minutes")
@@ -53,6 +59,7 @@ class Post:
     statuses: dict[str, str] = field(default_factory=dict)
     next_update: datetime | None = None
     eta: datetime | None = None
+    since: datetime | None = None  # when what it reports happened, if before `at` (service back at 15:20)
 
     def fields(self, flow: bool = False) -> list[tuple[str, str | Block]]:
         """(key, YAML value) in the order the README writes them; a body of several lines as a Block, unless the
@@ -64,6 +71,8 @@ class Post:
             pairs.append(("next_update", written(self.next_update)))
         if self.eta:
             pairs.append(("eta", written(self.eta)))
+        if self.since:
+            pairs.append(("since", written(self.since)))
         body = self.body.strip()
         pairs.append(("body", Block(body) if "\n" in body and not flow and Block.holds(body) else _quoted(body)))
         return pairs
@@ -285,7 +294,7 @@ def replace_value(source: Source, text: str, keys: tuple[str, ...], value: str) 
 
 def new_file(title: str, post: Post, *, kind: str = "incident", areas: tuple[str, ...] = (), impact: str | None = None,
              ticket: str | None = None, window: tuple[datetime, datetime] | None = None,
-             schema: str | None = None) -> str:
+             schema: str | None = None, started: datetime | None = None) -> str:
     """A new incident or maintenance file with its first update; `schema`: the relative path of the JSON Schema
     an editor checks its front matter with."""
     lines = ["---"] + ([f"# yaml-language-server: $schema={schema}"] if schema else [])
@@ -302,6 +311,8 @@ def new_file(title: str, post: Post, *, kind: str = "incident", areas: tuple[str
         lines.append(f"ticket: {json.dumps(ticket.strip(), ensure_ascii=False)}")
     if window:
         lines.append(f"window: {{start: {written(window[0])}, end: {written(window[1])}}}")
+    if started:
+        lines.append(f"started: {written(started)}")
     first = Post(at=post.at, state=post.state, body=post.body, next_update=post.next_update, eta=post.eta)
     head, *rest = entry_lines(first.fields(), 4)
     lines += ["updates:", f"  - {head}", *rest]

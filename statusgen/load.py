@@ -219,6 +219,7 @@ def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
                        required=True, schema=schema.one_of(states)),
         "body": Field(text, "text", required=True, schema=schema.TEXT),
         "next_update": Field(time, "a date and time", schema=schema.TIME),
+        "since": Field(time, "a date and time", schema=schema.TIME),
         "eta": Field(time, "a date and time", schema=schema.TIME),
         "components": Field(_statuses(STATUSES), "a mapping of component: status", schema=schema.statuses(STATUSES)),
     }
@@ -237,6 +238,7 @@ def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
         "window": Field(lambda d, n, w: d.fields(n, w, window), "a mapping with start and end",
                         required=kind == "maintenance", schema=schema.mapping(window)),
         "updates": Field(_list_of(update, "update"), "a list of updates", required=True, schema=schema.items(update)),
+        "reviewed": Field(time, "a date and time", schema=schema.TIME),
     }
 
 
@@ -347,8 +349,9 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
     _check_references(doc, root, values or {}, catalog, kind)
     if not clean or catalog is None or len(problems.items) > before:
         return None
+    lines = [doc.line(_value_node(node, "at")) for _, _, node in _updates(values)]
     item = _build(values, catalog, kind, summary=summary, opened=opened, ident=path.name[:-3], path=str(path),
-                  digest=text_hash)
+                  digest=text_hash, lines=lines)
     if store is not None:
         item.settle()
         store.put(path, text_hash, signature, item)
@@ -394,6 +397,7 @@ def _check_catalog_references(doc: Document, values: dict, catalog: Catalog) -> 
 def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None:
     updates = _updates(values)
     previous: tuple[datetime, int] | None = None
+    happened: tuple[datetime, int] | None = None  # when what the last update reported happened, and its line
     closed: tuple[str, int] | None = None
     for i, fields, node in updates:
         if closed is not None:
@@ -408,6 +412,15 @@ def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None
                 doc.report(_value_node(node, "at"), f"updates[{i}].at: update time goes backwards (expected "
                            f"{previous[0].isoformat()} or later, as at line {previous[1]}, got {at.isoformat()})")
             previous = (at, doc.line(_value_node(node, "at")))
+            since = fields.get("since")
+            if since is not None and since > at:
+                doc.report(_value_node(node, "since"), f"updates[{i}].since: after the update (expected "
+                           f"{at.isoformat()} or earlier: when what it reports happened, got {since.isoformat()})")
+            elif since is not None and happened is not None and since < happened[0]:
+                doc.report(_value_node(node, "since"), f"updates[{i}].since: before what an earlier update "
+                           f"reported (expected {happened[0].isoformat()} or later, as at line {happened[1]}, got "
+                           f"{since.isoformat()})")
+            happened = (since or at, doc.line(_value_node(node, "since" if since else "at")))
             nxt = fields.get("next_update")
             if nxt is not None and nxt <= at:
                 doc.report(_value_node(node, "next_update"), f"updates[{i}].next_update: not after the update "
@@ -421,6 +434,10 @@ def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None
     if window is not None and kind == "incident":
         doc.report(_value_node(root, "window"), "window: only maintenance has a window (expected kind: maintenance, "
                                                 "got an incident)")
+    reviewed = values.get("reviewed")
+    if reviewed is not None and updates and updates[0][1].get("at") and reviewed < updates[0][1]["at"]:
+        doc.report(_value_node(root, "reviewed"), f"reviewed: before the first update (expected "
+                   f"{updates[0][1]['at'].isoformat()} or later, got {reviewed.isoformat()})")
     started = values.get("started")
     if started is not None and updates and updates[0][1].get("at") and started > updates[0][1]["at"]:
         doc.report(_value_node(root, "started"), f"started: after the first update (expected "
@@ -445,14 +462,15 @@ def _check_etas(doc: Document, root, values: dict, updates: list, kind: str | No
 
 
 def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: date, ident: str, path: str,
-           digest: str = "") -> Incident:
+           digest: str = "", lines: list[int] | None = None) -> Incident:
     # Ids, statuses, states and kinds recur in every file: one string object each (interned), so that the cache
     # stores and loads each once (pickle keeps one copy of an object), and 10,000 incidents hold one copy.
     word = sys.intern
     statuses = {word(k): word(s) for k, (s, _) in values["components"].items()}
     built_updates = tuple(
         Update(at=f["at"], state=word(f["state"]), body=f["body"], next_update=f.get("next_update"), number=n + 1,
-               components={word(k): word(s) for k, (s, _) in f.get("components", {}).items()}, eta=f.get("eta"))
+               components={word(k): word(s) for k, (s, _) in f.get("components", {}).items()}, eta=f.get("eta"),
+               line=lines[n] if lines else 0, since=f.get("since"))
         for n, (_, f, _) in enumerate(_updates(values)))
     ever = set(statuses.values()) | {s for u in built_updates for s in u.components.values()}
     impact = word(values.get("impact") or implied_impact(ever))
@@ -468,7 +486,7 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: d
         impact_declared="impact" in values, started=values.get("started"), ticket=values.get("ticket"),
         eta=next((u.eta for u in reversed(built_updates) if u.eta), values.get("eta")), first_eta=values.get("eta"),
         window=Window(window["start"], window["end"]) if window else None,
-        summary=summary.strip("\n"), digest=digest)
+        summary=summary.strip("\n"), digest=digest, reviewed=values.get("reviewed"))
 
 
 # --- the whole site ------------------------------------------------------------------------------------------

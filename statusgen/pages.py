@@ -13,7 +13,7 @@ from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
 from .headline import headline, worst_first
 from .ics import Calendar, calendars
-from .model import FINAL_STATES, Incident, Site, Update
+from .model import FINAL_STATES, Component, Incident, Site, Update
 from .promises import Summary, figures, sentences, share_words, summary, worst_cases
 from .status import (Phase, Snapshot, as_of_update, duration, is_final, is_open, is_upcoming, phase, posted,
                      snapshot, troubled)
@@ -239,12 +239,16 @@ def incident(v: SiteView, item: Incident) -> Page:
 
 def began_label(item: Incident, at: datetime) -> str:
     """The word before its start time: a window not yet begun starts; one closed (cancelled, or completed) before
-    it began was to start."""
+    it began was to start; one begun per schedule, with no update since "scheduled" to say the work started, was
+    scheduled to start (the schedule is not a fact)."""
     if not item.is_maintenance:
         return "Began"
     if item.ended is not None:  # closed: the same words whenever the page is built
         return "Started" if item.began < item.ended else "Was to start"
-    return "Starts" if item.began > at else "Started"
+    if item.began > at:
+        return "Starts"
+    confirmed = any(u.state != "scheduled" for u in item.updates_until(at))
+    return "Started" if confirmed else "Scheduled to start"
 
 
 def last_statuses(item: Incident) -> list[tuple[str, str]]:
@@ -269,7 +273,22 @@ def component(v: SiteView, component_id: str) -> Page:
 def area(v: SiteView, area_id: str) -> Page:
     a = v.site.catalog.area[area_id]
     offered = [(c, v.now.status(c.id, a.id)) for c in v.site.catalog.components_of_area(a.id)]
-    return Page("area", a.id, {"area": a, "offered": offered, **_gathered(v, ("area", a.id))})
+    return Page("area", a.id, {"area": a, "offered": offered, "area_uptime": area_uptime(v, a.id),
+                               "columns": uptime_columns(v), "weights": DEFAULT_WEIGHTS,
+                               **_gathered(v, ("area", a.id))})
+
+
+def area_uptime(v: SiteView, area_id: str) -> list[tuple[Component, float | None, list]]:
+    """(service, last 90 days, months) for each service offered in the area, counted there alone."""
+    return [(c, v.uptime.last_90_days(c.id, area_id), v.uptime.monthly(c.id, UPTIME_MONTHS, area=area_id))
+            for c in v.site.catalog.components_of_area(area_id)]
+
+
+def uptime_columns(v: SiteView) -> list[tuple[str, str]]:
+    """The uptime grids' column headings: the last twelve months, the current one first."""
+    local = v.at.astimezone(v.site.timezone)
+    months = [add_months(local.year, local.month, -n) for n in range(UPTIME_MONTHS)]
+    return [(month_short(*ym), month_title(*ym)) for ym in months]
 
 
 def _gathered(v: SiteView, about: tuple[str, str]) -> dict[str, Any]:
@@ -346,7 +365,8 @@ def promise_periods(v: SiteView, months: int = UPTIME_MONTHS) -> list[Period]:
     local = v.at.astimezone(tz)
     recent = v.at - timedelta(days=BAR_DAYS)
     first = min(recent, midnight(date(*add_months(local.year, local.month, 1 - months), 1), tz))
-    in_reach = [(figures(i, v.at), i.began.astimezone(tz)) for i in v.site.incidents if i.began >= first]
+    # Only what began in a period counts in it: a window announced but not yet begun is in none so far.
+    in_reach = [(figures(i, v.at), i.began.astimezone(tz)) for i in v.site.incidents if first <= i.began <= v.at]
     periods = [Period(f"Last {BAR_DAYS} days", summary(f for f, _ in in_reach if f.incident.began >= recent))]
     by_month: dict[tuple[int, int], list] = defaultdict(list)
     for f, began in in_reach:
@@ -363,7 +383,9 @@ def uptime(v: SiteView) -> Page:
                 for c in v.site.catalog.components]
     # the grid's column headings: the same twelve months for every service, the current one first
     columns = [(month_short(m.year, m.month), month_title(m.year, m.month)) for m in services[0][1]] if services else []
+    by_area = [(a, area_uptime(v, a.id)) for a in v.site.catalog.areas]
     return Page("uptime", None, {"services": services, "columns": columns, "weights": DEFAULT_WEIGHTS,
+                                 "by_area": by_area,
                                  "feeds": [v.feeds[SITE]],
                                  "promise_periods": promise_periods(v)})
 

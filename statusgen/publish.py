@@ -349,6 +349,7 @@ class Build:
     overrides: dict = field(default_factory=dict)  # settings the build adds (settings.build_overrides)
     cache: Path | None = None  # the build cache's folder (statusgen.cache), or None for none
     timings: bool = False  # say where the time went, by phase (statusgen.timing)
+    clock: datetime | None = None  # the present: a first update dated after it is a problem (Site.dated_ahead)
 
     def protected(self) -> dict[str, Path]:
         """The folders the build reads or lives in, by what the user calls them: no output may be or hold one."""
@@ -403,6 +404,7 @@ def _run_pelican(build: Build, say: Callable[[str], None]) -> list[Problem]:
     extra = {**build.overrides, "STATUSGEN_BUILD_TIME": build.when.isoformat(), "STATUSGEN_REPORT": str(found),
              **({"TIMEZONE": build.timezone} if build.timezone else {}),
              **({"STATUSGEN_CACHE": str(build.cache)} if build.cache else {}),
+             **({"STATUSGEN_CLOCK": build.clock.isoformat()} if build.clock else {}),
              **({"STATUSGEN_TIMINGS": str(timings)} if build.timings else {})}
     # Pelican dies with this process, even when it is killed outright (statusgen.child); its page writers die
     # with Pelican.

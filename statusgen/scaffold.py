@@ -100,7 +100,7 @@ CATALOG_HELP = [
     "#                 description  a line about it (optional)",
     "#                 areas        where it is offered (leave out for everywhere): [millbrook, ashford]",
     "#                 sla          monthly uptime target, in percent (optional): 99.9",
-    "#                 since        first day of uptime records; nothing is shown before it",
+    "#                 since        first day of uptime records (an incident before it moves them back)",
     "#",
     "# Ids are lowercase letters, digits and single hyphens; they end up in URLs.",
     "# Run `statusgen check` before you push; `statusgen new` posts an incident.",
@@ -218,7 +218,7 @@ jobs:
     steps:
       - uses: {actions/checkout}
         with:
-          fetch-depth: 0  # a push build is dated by its last commit: the same bytes on every rerun
+          fetch-depth: 0  # the whole history: services without `since` are dated by it
           persist-credentials: false
       - uses: {actions/setup-python}
         with:
@@ -243,10 +243,8 @@ jobs:
             export STATUSGEN_SITEURL
           fi
           echo "siteurl=$STATUSGEN_SITEURL" >> "$GITHUB_OUTPUT"
-          if [ "$GITHUB_EVENT_NAME" = schedule ] || [ "$GITHUB_EVENT_NAME" = workflow_dispatch ]; then
-            set -- --build-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-          fi
-          statusgen build . -s publishconf.py -o output --format github "$@"
+          # As of now, a push as much as a scheduled run: a status page says how things stand when it is built.
+          statusgen build . -s publishconf.py -o output --format github
       - uses: {actions/upload-pages-artifact}
         with:
           path: output
@@ -349,11 +347,7 @@ pages:
   script:
     - export STATUSGEN_SITEURL="${STATUSGEN_SITEURL:-$CI_PAGES_URL}"
     - statusgen check .
-    - |
-      if [ "$CI_PIPELINE_SOURCE" = schedule ] || [ "$CI_PIPELINE_SOURCE" = web ]; then
-        set -- --build-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-      fi
-      statusgen build . -s publishconf.py -o public "$@"
+    - statusgen build . -s publishconf.py -o public  # as of now, on a push too
   artifacts:
     paths:
       - public

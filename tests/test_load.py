@@ -29,8 +29,8 @@ updates:
 TIME_EXPECTED = "expected YYYY-MM-DD HH:MM[:SS[.fff]][Z|+HH:MM]"
 INCIDENT_STATES = "investigating, identified, monitoring, resolved"
 MAINTENANCE_STATES = "scheduled, in_progress, verifying, completed, cancelled"
-FRONT_KEYS = "title, kind, impact, started, components, areas, ticket, eta, window, updates"
-UPDATE_KEYS = "at, state, body, next_update, eta, components"
+FRONT_KEYS = "title, kind, impact, started, components, areas, ticket, eta, window, updates, reviewed"
+UPDATE_KEYS = "at, state, body, next_update, since, eta, components"
 
 
 def problems(site, tz: str = "UTC") -> list[str]:

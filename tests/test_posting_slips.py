@@ -186,8 +186,9 @@ def test_check_takes_a_build_time_as_people_type_it(chicago):
         ---
         title: Calls fail
         components: {phone: major_outage}
+        started: 2026-11-25 23:40
         updates:
-          - {at: 2026-11-26 01:00, state: investigating, body: x}
+          - {at: 2026-11-25 23:50, state: investigating, body: x}
           - {at: 2026-11-26 01:45, state: identified, body: y}
         ---
         """)
@@ -201,7 +202,9 @@ def test_check_takes_a_build_time_as_people_type_it(chicago):
 
 def test_every_command_works_from_any_folder_inside_the_site(chicago, monkeypatch):
     monkeypatch.chdir(chicago.content / "incidents")
-    assert run("new", "--title", "Calls fail", "--status", "phone=major_outage", "-m", "x") == (0, f"{ID}.md\n{ID}\n")
+    assert run("new", "--title", "Calls fail", "--status", "phone=major_outage", "-m", "x", "--started", "01:40") == (
+        0, f"{ID}.md\n{ID}\n")
+    assert "\nstarted: 2026-11-26T01:40-06:00\n" in (chicago.content / "incidents" / f"{ID}.md").read_text()
     assert run("update", ID, "-m", "More.", "--next-update", "+30m") == (
         0, f"{ID}.md: investigating at 2026-11-26T02:00-06:00\n")
     assert run("list") == (0, f"open      {ID}  Calls fail  (investigating since 2026-11-26 02:00 CST; next update due "
@@ -226,7 +229,7 @@ def test_a_failed_run_inside_content_leaves_no_cache_there(chicago, monkeypatch)
 def test_dash_c_acts_as_if_started_there_before_or_after_the_command(chicago, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     assert run("-C", str(chicago.content / "incidents"), "new", "--title", "Calls fail", "--status",
-               "phone=major_outage", "-m", "x") == (0, f"{ID}.md\n{ID}\n")
+               "phone=major_outage", "-m", "x", "--started", "2026-11-26 01:50") == (0, f"{ID}.md\n{ID}\n")
     assert run("list", "-C", "site") == (0, f"open      {ID}  Calls fail  (investigating since 2026-11-26 02:00 "
                                            f"CST)\n")
     assert run("check", "-C", "site/content", "..") == (

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import traceback
-from datetime import date, timezone
+from datetime import date, timedelta, timezone
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
@@ -31,12 +31,12 @@ from pelican.utils import get_relative_path, path_to_url
 
 from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, subscribe, timing, wording
 from statusgen.cache import PageStore, code_version, digest, settings_digest, tree_digest
-from statusgen.errors import ContentError
+from statusgen.errors import ContentError, Problem
 from statusgen.load import CATALOG_FILE, incident_id, load_site
 from statusgen.markup import to_html
 from statusgen.pages import PAGE_KINDS, PageJob, page_jobs, page_keys, view
 from statusgen.publish import die_with_parent
-from statusgen.status import is_final
+from statusgen.status import UNCONFIRMED_SHOWN, is_final
 from statusgen.times import humanize_duration, parse_time
 from statusgen.urls import Urls, ticket_url
 
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 # Settings that differ from one build to the next without changing a closed incident's page.
 PER_BUILD_SETTINGS = ("OUTPUT_PATH", "STATUSGEN_BUILD_TIME", "STATUSGEN_REPORT", "STATUSGEN_TIMINGS", "STATUSGEN_CACHE",
-                      "STATUSGEN_JOBS")
+                      "STATUSGEN_JOBS", "STATUSGEN_CLOCK")
 
 
 class StatusSiteGenerator(Generator):
@@ -104,6 +104,17 @@ class StatusSiteGenerator(Generator):
             if collecting:
                 gc.enable()
         when = self.build_time(site)
+        clock = self.settings.get("STATUSGEN_CLOCK")  # the present, given by `statusgen build`
+        clock = parse_time(str(clock).replace("+00:00", "Z"), timezone.utc) if clock else None
+        ahead = [Problem(*item) for item in site.dated_ahead(clock)] if clock else []
+        if ahead:
+            self.cancel_early()
+            if found:
+                report.save(found, ahead, [])
+            else:
+                for problem in ahead:
+                    print(problem, file=sys.stderr)
+            raise SystemExit(1)
         if found:
             report.save(found, [], site.unposted(when))
         self.at = when
@@ -137,6 +148,7 @@ class StatusSiteGenerator(Generator):
                                 state_tag=partial(state_tag, self.view), link_tag=link_tag(self.urls.url))
         self.env.globals.update(asset=lambda name: self.assets[name][0],
                                 stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)),
+                                unconfirmed_hours=UNCONFIRMED_SHOWN // timedelta(hours=1),
                                 brand=self.brand, brand_css=self.brand.css())
 
     def hashed_assets(self) -> dict[str, tuple[str, bytes]]:
@@ -548,7 +560,8 @@ class StatusSiteGenerator(Generator):
         reused = self.pages.fragments("history")  # the entries of closed incidents, as an earlier build made them
         self.write_bytes(self.urls.save_as("history_json"),
                          api.history(self.view.site, self.at, self.api_config, self.urls.url,
-                                     self.link_from(self.urls.url("history_json")), reused, self.reuse_key_of))
+                                     self.link_from(self.urls.url("history_json")), reused, self.reuse_key_of,
+                                     uptime=self.view.uptime))
         reused.save()
 
     def write_bytes(self, save_as: str, data: bytes) -> None:
