@@ -33,6 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from . import remove
+
 CACHE_DIR = ".statusgen-cache"
 # The Cache Directory Tagging Specification's tag (https://bford.info/cachedir/): backup tools skip the folder, and
 # statusgen writes only into a folder that carries it (or one it creates), never into a folder of the user's.
@@ -467,7 +469,7 @@ class PageStore:
             sets = sorted((e for e in os.scandir(self.folder.parent) if e.is_dir()),
                           key=lambda e: e.stat().st_mtime, reverse=True)
             for old in sets[KEEP_PAGE_SETS:]:
-                shutil.rmtree(old.path, ignore_errors=True)
+                remove.remove_tree(old.path)
         except OSError:
             pass
 

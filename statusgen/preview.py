@@ -12,7 +12,6 @@ import html
 import ipaddress
 import os
 import re
-import shutil
 import signal
 import socket
 import sys
@@ -32,7 +31,7 @@ from urllib.parse import urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from . import publish, report
+from . import publish, remove, report
 from . import settings as settings_file
 from .cache import CACHE_DIR
 from .errors import ContentError, Problem, Refusal
@@ -412,7 +411,7 @@ def serve(site: Path, content: Path, settings: Path, *, bind: str = "127.0.0.1",
             observer.stop()
             observer.join()
         if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+            remove.remove_tree(folder)
         for s, handler in previous.items():
             signal.signal(s, handler)
     say("stopped; the preview's files are removed")
