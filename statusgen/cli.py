@@ -281,13 +281,24 @@ class Posting:
         """A time given with the post: relative ones (+30m) count from the post's own time."""
         return edit.when(text, self.at, self.tz) if text else None
 
-    def save(self, path: Path, text: str, what: str, commit: bool, push: bool) -> None:
+    def locked(self):
+        """The site's posting lock (edit.posting_lock): what a post reads, checks and writes, it does inside it."""
+        waiting = f"waiting for another post to {report.shown(self.content, Path.cwd())} to finish"
+        return edit.posting_lock(self.content, lambda: click.echo(waiting, err=True))
+
+    def save(self, path: Path, text: str, what: str, commit: bool, push: bool, new: bool = False) -> Path:
+        """Check and write the file (a new one never over another: edit.create), commit and push; the path written."""
         edit.validate(path, text, self.content, self.tz)
-        edit.write(path, text)
+        if new:
+            written = edit.create(path, text)
+            what, path = what.replace(path.stem, written.stem), written
+        else:
+            edit.write(path, text)
         if commit or push:
             repo.commit(path, what)
         if push:
             repo.push(path.parent)
+        return path
 
 
 def _message(message: str | None) -> str:
@@ -322,10 +333,11 @@ def new_incident(folder, title, status_pairs, areas, message, state, impact, tic
                                                           "--status", many=True)))
         post = edit.Post(at=posting.at, state=state, body=_message(message), statuses=pairs,
                          next_update=posting.time(next_update), eta=posting.time(eta))
-        path = edit.new_path(posting.content, title, posting.at.date())
-        text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket,
-                             schema=edit.schema_link(posting.content, path))
-        posting.save(path, text, f"Open {path.stem}: {title} ({state})", commit, push)
+        with posting.locked():
+            path = edit.new_path(posting.content, title, posting.at.date())
+            text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket,
+                                 schema=edit.schema_link(posting.content, path))
+            path = posting.save(path, text, f"Open {path.stem}: {title} ({state})", commit, push, new=True)
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 
 
@@ -357,16 +369,20 @@ def _post(folder, ident, state, message, status_pairs, eta, next_update, at_text
     with refusals(folder, "text", UNCHANGED):
         posting = Posting(folder, at_text)
         path = edit.find(posting.content, ident)
-        source = edit.Source.read(path)
-        state = source.closing_state() if state is CLOSING else state or _ask(None, "State", "--state")
-        post = edit.Post(at=posting.at, state=state, body=_message(message), statuses=edit.statuses(status_pairs),
-                         next_update=posting.time(next_update), eta=posting.time(eta))
-        text = edit.append_update(source, post)
-        if window:
-            for key, value in zip(("start", "end"), window):
-                if value:
-                    text = edit.replace_value(source, text, ("window", key), edit.written(posting.time(value)))
-        posting.save(path, text, f"Update {path.stem}: {state}", commit, push)
+        if state is not CLOSING:
+            state = state or _ask(None, "State", "--state")
+        body = _message(message)  # asked before the lock: a post waiting for a person holds nobody up
+        with posting.locked():  # the file is read inside it: an update another post just added is kept
+            source = edit.Source.read(path)
+            state = source.closing_state() if state is CLOSING else state
+            post = edit.Post(at=posting.at, state=state, body=body, statuses=edit.statuses(status_pairs),
+                             next_update=posting.time(next_update), eta=posting.time(eta))
+            text = edit.append_update(source, post)
+            if window:
+                for key, value in zip(("start", "end"), window):
+                    if value:
+                        text = edit.replace_value(source, text, ("window", key), edit.written(posting.time(value)))
+            posting.save(path, text, f"Update {path.stem}: {state}", commit, push)
     click.echo(f"{report.shown(path, Path.cwd())}: {state} at {edit.written(post.at)}")
 
 
@@ -420,10 +436,11 @@ def maintenance(folder, ident, title, status_pairs, areas, start, end, cancel, m
         window = (posting.time(_ask(start, "Start", "--start")), posting.time(_ask(end, "End", "--end")))
         post = edit.Post(at=posting.at, state="scheduled", body=_message(message),
                          statuses=edit.statuses(status_pairs or ("",)))
-        path = edit.new_path(posting.content, title, posting.at.date())
-        text = edit.new_file(title, post, kind="maintenance", areas=areas, window=window,
-                             schema=edit.schema_link(posting.content, path))
-        posting.save(path, text, f"Schedule {path.stem}: {title}", commit, push)
+        with posting.locked():
+            path = edit.new_path(posting.content, title, posting.at.date())
+            text = edit.new_file(title, post, kind="maintenance", areas=areas, window=window,
+                                 schema=edit.schema_link(posting.content, path))
+            path = posting.save(path, text, f"Schedule {path.stem}: {title}", commit, push, new=True)
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 
 
