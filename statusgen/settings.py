@@ -121,13 +121,13 @@ def packaged_folder(package: str) -> Path | None:
 
 
 def _line_of(path: Path, key: str) -> int:
-    """The line of the settings file that sets `key`, for a problem with its value."""
+    """The line of the settings file that last sets `key`, for a problem with its value."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return 1
-    match = re.search(rf"^{key}\s*=", text, re.M)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+    matches = list(re.finditer(rf"^{key}\s*=", text, re.M))  # the last: the value the settings end with
+    return text.count("\n", 0, matches[-1].start()) + 1 if matches else 1
 
 
 def build_overrides(path: Path, settings: dict[str, Any]) -> dict[str, Any]:
@@ -147,10 +147,13 @@ def build_overrides(path: Path, settings: dict[str, Any]) -> dict[str, Any]:
     elif not Path(theme, "templates").is_dir():
         raise ContentError([Problem(str(path), _line_of(path, "THEME"), f"THEME: theme not found (expected a "
                                     f"folder with templates/ in it, got {theme!r})")])
+    problems = [Problem(str(path), _line_of(path, key), message) for key, message in link_problems(settings)]
     try:
         brand.read(settings, path.parent)
     except brand.BrandError as err:
-        raise ContentError([Problem(str(path), _line_of(path, err.key), str(err))]) from None
+        problems.append(Problem(str(path), _line_of(path, err.key), str(err)))
+    if problems:
+        raise ContentError(problems)
     plugins = [p if isinstance(p, str) else getattr(p, "__name__", "") for p in settings.get("PLUGINS") or []]
     if PLUGIN not in plugins:
         overrides["PLUGINS"] = plugins + [PLUGIN]
@@ -159,6 +162,28 @@ def build_overrides(path: Path, settings: dict[str, Any]) -> dict[str, Any]:
         raise ContentError([Problem(str(path), _line_of(path, "PLUGIN_PATHS"), f"plugin not found (expected "
                                     f"{PLUGIN} in PLUGIN_PATHS or installed with statusgen, got neither)")])
     return overrides
+
+
+# Settings that become links on every page: web addresses only. A javascript: or data: address would run in a
+# reader's browser when followed; an address with a space or a quote would not be one link.
+LINK_SETTINGS = {"SITEURL": "https://status.example.com, or empty", "STATUSGEN_TICKET_URL":
+                 "https://tickets.example.com/browse/{ticket}, or empty"}
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_NOT_IN_A_LINK = re.compile(r"[\s\"'<>\\`\x00-\x1f\x7f]")
+
+
+def link_problems(settings: dict[str, Any]) -> list[tuple[str, str]]:
+    """(setting, message) for each setting of LINK_SETTINGS that is not an http(s) address or a path."""
+    found = []
+    for key, expected in LINK_SETTINGS.items():
+        value = settings.get(key)
+        if value in (None, ""):
+            continue
+        scheme = _SCHEME.match(value) if isinstance(value, str) else None
+        if (not isinstance(value, str) or _NOT_IN_A_LINK.search(value)
+                or (scheme and scheme[1].lower() not in ("http", "https"))):
+            found.append((key, f"{key}: not a web address (expected {expected}, got {value!r})"))
+    return found
 
 
 def timezone_name(settings: dict[str, Any]) -> str:

@@ -136,7 +136,7 @@ class StatusSiteGenerator(Generator):
                                 state_tag=partial(state_tag, self.view), link_tag=link_tag(self.urls.url))
         self.env.globals.update(asset=lambda name: self.assets[name][0],
                                 stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)),
-                                brand=self.brand, brand_css=self.brand.css())
+                                brand=self.brand, brand_colors="brand:colors" in self.assets, csp_meta=sitefiles.POLICY_IN_PAGE)
 
     def hashed_assets(self) -> dict[str, tuple[str, bytes]]:
         """theme/static files, and the site's logo and extra stylesheet, under names that change with their
@@ -146,10 +146,12 @@ class StatusSiteGenerator(Generator):
         files = [(path.name, path) for path in sorted(folder.iterdir())] if folder.is_dir() else []
         files += [(key, path) for key, path in (("brand:logo", self.brand.logo), ("brand:css", self.brand.extra_css))
                   if path]  # keyed apart from the theme's own: a site's "style.css" is not the theme's
-        for key, path in files:
-            data = path.read_bytes()
+        made = [(key, path.stem, path.suffix, path.read_bytes()) for key, path in files]
+        if self.brand.css():  # the site's colours: a stylesheet, as the policy allows no inline style on a page
+            made.append(("brand:colors", "colors", ".css", self.brand.css().encode("utf-8")))
+        for key, stem, suffix, data in made:
             digest = hashlib.sha256(data).hexdigest()[:10]
-            assets[key] = (self.urls.url("asset", f"{path.stem}.{digest}{path.suffix}"), data)
+            assets[key] = (self.urls.url("asset", f"{stem}.{digest}{suffix}"), data)
         return assets
 
     def link_from(self, save_as: str):
@@ -238,12 +240,14 @@ class StatusSiteGenerator(Generator):
     def write_site_files(self, writer):
         """404.html, robots.txt, _headers and (with an absolute SITEURL, which sitemaps require) sitemap.xml."""
         site_url = self.absolute_site_url()
-        # A host serves 404.html at any missing path, so relative links would break: its CSS is inline and its
-        # links are absolute (SITEURL) or from the domain root.
-        css = self.assets["style.css"][1].decode("utf-8") if "style.css" in self.assets else ""
+        # A host serves 404.html at any missing path, so relative links would break: its links and stylesheets
+        # go from the domain root, by SITEURL's path (/sub/theme/...): the same origin as the page wherever it
+        # is served (a deploy preview, `statusgen serve`), as the policy's 'self' asks. Not an inline stylesheet:
+        # the policy allows none, and one allowed by its hash would change the policy with every theme change.
         not_found = self.urls.save_as("not_found")
         writer.write_file(not_found, self.get_template("404"), self.context, relative_urls=False,
-                          page_kind="404", page_url=self.urls.url("not_found"), inline_css=css, feeds=[],
+                          SITEURL=urlparse(site_url).path.rstrip("/") if site_url else "",
+                          page_kind="404", page_url=self.urls.url("not_found"), feeds=[],
                           calendars=[], home_url=f"{site_url}/" if site_url else "/")
         sitemap = self.urls.url("sitemap")
         robots = sitefiles.robots(f"{site_url}/{sitemap}" if site_url else None)
