@@ -200,6 +200,38 @@ def test_a_change_to_any_input_is_seen_by_the_next_warm_build(example, tmp_path,
         assert warm != tree(before)
 
 
+TAGLINE = """\
+from pelican import signals
+
+
+def add(generator):
+    generator.env.globals["tagline"] = " ({words})"
+
+
+def register():
+    signals.generator_init.connect(add)
+"""
+
+
+@pytest.mark.parametrize("folder", ["plugins", "more-plugins"])
+def test_a_change_to_a_plugin_of_the_site_s_own_is_seen_by_the_next_warm_build(example, tmp_path, folder):
+    """A plugin the settings load may change every page (here: a Jinja global a template shows); the pages of closed
+    incidents, reused from the cache, once kept what the plugin made before it changed."""
+    (example / folder).mkdir(exist_ok=True)
+    plugin = example / folder / "tagline.py"
+    plugin.write_text(TAGLINE.format(words="first words"))
+    edit(example / "pelicanconf.py", 'PLUGIN_PATHS = ["plugins"]', f'PLUGIN_PATHS = ["plugins", "{folder}"]')
+    edit(example / "pelicanconf.py", 'PLUGINS = ["statusgen_site"]', 'PLUGINS = ["statusgen_site", "tagline"]')
+    edit(example / "theme" / "templates" / "base.html", "Skip to content", "Skip to content{{ tagline }}")
+    build(example, tmp_path / "first")
+    assert b"Skip to content (first words)" in (tmp_path / "first" / "incidents" / "2025-12-09-email-delays" /
+                                                 "index.html").read_bytes()
+    plugin.write_text(TAGLINE.format(words="second words"))
+    cold, warm = cold_and_warm(example, tmp_path, "after")
+    assert warm == cold
+    assert b"Skip to content (second words)" in warm["incidents/2025-12-09-email-delays/index.html"]
+
+
 def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_nothing_else_is(example, tmp_path):
     """The site a build replaces is kept in the cache; the next build moves the folders of pages that are still the
     very files the cache holds out of it (a rename, not a new folder), puts the stored page in a folder that holds

@@ -182,11 +182,24 @@ class StatusSiteGenerator(Generator):
 
     def site_key(self) -> str:
         """Everything a closed incident's page depends on besides its own file: statusgen's code, the theme (and
-        any template overrides), this plugin, the settings, the catalog and the assets' names."""
+        any template overrides), this plugin and every other the settings load (any may change how a page is made:
+        a Jinja filter, a signal), the settings, the catalog and the assets' names."""
         overrides = [tree_digest(Path(folder)) for folder in self.settings.get("THEME_TEMPLATES_OVERRIDES") or []]
         return digest(code_version(), tree_digest(Path(self.theme)), tree_digest(Path(__file__).parent, (".py",)),
-                      *overrides, settings_digest(self.settings, PER_BUILD_SETTINGS),
+                      *overrides, *self.plugins_digests(), settings_digest(self.settings, PER_BUILD_SETTINGS),
                       Path(self.path, CATALOG_FILE).read_bytes(), *sorted(url for url, _ in self.assets.values()))
+
+    def plugins_digests(self) -> list[str]:
+        """Every file of each folder plugins are loaded from (PLUGIN_PATHS, and the site's plugins/), and the code
+        of each plugin PLUGINS names wherever it is installed."""
+        folders = [Path(folder) for folder in self.settings.get("PLUGIN_PATHS") or []] + [Path("plugins")]
+        found = {str(folder.resolve()): tree_digest(folder) for folder in folders if folder.is_dir()}
+        for plugin in self.settings.get("PLUGINS") or []:
+            name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", repr(plugin))
+            source = plugin_source(name)
+            found[f"plugin {name}"] = (tree_digest(source) if source is not None and source.is_dir() else
+                                       digest(source.read_bytes()) if source is not None else "not found")
+        return [f"{where} {value}" for where, value in sorted(found.items())]
 
     def generate_output(self, writer):
         self.env.globals.update(reuse=self.reuse, memo=self.memo)
@@ -597,6 +610,21 @@ ROW_KINDS = frozenset({"history", "home", "component", "area"})
 def rows_of(kind: str, key: str | None) -> str:
     """The name of the table of rows the page of `kind` and `key` keeps (PageStore.fragments)."""
     return f"rows-{kind}" if key is None else f"rows-{kind}-{key}"
+
+
+def plugin_source(name: str) -> Path | None:
+    """The folder of plugin `name` (a package) or its file (a module), as Pelican would import it; None if none."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(spec.origin) if spec.origin and os.path.isfile(spec.origin) else None
 
 
 def _remove(path: str) -> None:
