@@ -31,7 +31,7 @@ import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from . import remove
 
@@ -97,9 +97,19 @@ def settings_digest(settings: Mapping[str, Any], ignore: Iterable[str] = ()) -> 
     return digest(json.dumps(kept, sort_keys=True, default=repr))
 
 
-def prepare(folder: Path | None) -> Path | None:
-    """The cache folder, made if missing (with a .gitignore that keeps it out of git, and the cache tag); Refusal
-    when it exists, holds anything and is not a statusgen cache."""
+# The names a cache folder holds, and nothing else: a folder holding only these is statusgen's cache, tag or not
+# (made by a build killed before it wrote the tag, or on a full disk), and may be emptied and made again.
+OWN_NAMES = {TAG, ".gitignore", "incidents.pickle", "pages", SPARE_SITE}
+OWN_PREFIXES = (".deleting-", ".tmp-")
+GITIGNORE = "# statusgen's build cache: never committed\n*\n"
+
+
+def prepare(folder: Path | None, say: Callable[[str], None] = lambda note: None) -> Path | None:
+    """The cache folder, made if missing (the cache tag first, then a .gitignore that keeps it out of git). One that
+    is statusgen's but lacks its tag (made by a build killed before it wrote it, or on a full disk) is emptied and made
+    again, with a note to `say`; a cache that cannot be made is not used (None, with a note): neither needs anyone to
+    act. Refusal only for a folder that may be the user's (it holds anything a cache does not), naming what to
+    delete."""
     if folder is None:
         return None
     from .errors import Refusal
@@ -109,16 +119,37 @@ def prepare(folder: Path | None) -> Path | None:
         if tag.is_file() and tag.read_text(encoding="utf-8", errors="replace") == TAG_TEXT:
             return folder
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-            raise Refusal(f"{folder}: not statusgen's build cache (expected a new or empty folder, or one with "
-                          f"statusgen's {TAG}; got a folder with other files), so it was not used; give another "
-                          "with --cache, or --no-cache")
+            if not _only_ours(folder):
+                raise Refusal(f"{folder}: not statusgen's build cache (expected a new or empty folder, or one with "
+                              f"statusgen's {TAG}; got a folder with other files), so it was not used; give another "
+                              "with --cache, or --no-cache (or, if it is an old cache of statusgen's, delete it)")
+            _empty(folder)
+            say(f"note: {folder}: the build cache was incomplete (no {TAG}); it was emptied and is made again")
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / ".gitignore").write_text("# statusgen's build cache: never committed\n*\n", encoding="utf-8")
-        tag.write_text(TAG_TEXT, encoding="utf-8")
+        _replace(tag, TAG_TEXT.encode("utf-8"))  # whole or not at all: a half tag would be a folder of the user's
+        (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     except OSError as err:
-        raise Refusal(f"{folder}: cannot use it as the build cache ({(err.strerror or str(err)).lower()}); "
-                      "give another with --cache, or --no-cache") from None
+        say(f"note: {folder}: the build cache cannot be made ({(err.strerror or str(err)).lower()}); building "
+            f"without it")
+        return None
     return folder
+
+
+def _only_ours(folder: Path) -> bool:
+    """Whether `folder` holds nothing but what a cache of statusgen's holds (by name), with statusgen's .gitignore."""
+    names = [entry.name for entry in os.scandir(folder)]
+    ignore = folder / ".gitignore"
+    if ".gitignore" in names and (not ignore.is_file() or ignore.read_text(errors="replace") != GITIGNORE):
+        return False
+    return all(name in OWN_NAMES or name.startswith(OWN_PREFIXES) for name in names)
+
+
+def _empty(folder: Path) -> None:
+    """Remove what `folder` holds (all of it statusgen's cache's: _only_ours), never crossing into another file
+    system."""
+    for entry in os.scandir(folder):
+        if not remove.remove_tree(entry.path):
+            raise OSError(f"could not remove {entry.path}")
 
 
 def folder(path: Path) -> Path:

@@ -133,7 +133,8 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
     """
     with refusals(path, fmt):
         site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz, values_only=True)),
-                         cache=prepare_cache(cache_folder(path, cache, no_cache)))
+                         cache=prepare_cache(cache_folder(path, cache, no_cache),
+                                             lambda note: click.echo(note, err=True)))
         when = repo.build_time(None, site_dir(path), site_inputs(path, settings or site_dir(path) /
                                                                   settings_file.DEFAULT_FILE))
     later = [Problem(path_, 1, note) for path_, note in site.unposted(when)]

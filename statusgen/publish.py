@@ -19,7 +19,7 @@ import tempfile
 import threading
 import traceback
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -436,8 +436,8 @@ def run(build: Build, force: bool = False, say: Callable[[str], None] = print) -
     warning = guard(build.output, build.protected(), force)
     if warning:
         say(warning)
-    if build.cache is not None:
-        cache.prepare(build.cache)  # only now: a refused build touches nothing
+    if build.cache is not None:  # only now: a refused build touches nothing
+        build = replace(build, cache=cache.prepare(build.cache, say))
     build.output.parent.mkdir(parents=True, exist_ok=True)
     lock = OutputLock(build.output)
     try:

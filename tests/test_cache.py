@@ -17,6 +17,7 @@ import pytest
 from statusgen.cache import IncidentStore
 from statusgen.urls import Urls
 from tests.conftest import BUILD_TIME, ROOT
+from tests.test_output_guard import mount  # noqa: F401 - the fixture
 
 LATER = "2026-12-24 12:00Z"
 
@@ -437,6 +438,52 @@ def test_the_cache_is_never_a_folder_of_the_users(example, tmp_path):
         assert "Traceback" not in result.stderr
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("left", ["no tag", "a half tag", "only a .gitignore", "pages only"])
+def test_a_cache_without_its_tag_is_made_again_with_a_note(example, tmp_path, left):
+    """A cache deleted while a build ran (its writes make the folder again, without the tag), or first made on a full
+    disk, is statusgen's by what it holds: the next build empties it and makes it again, no one needs to act."""
+    build(example, tmp_path / "first")
+    kept = example / ".statusgen-cache"
+    if left == "no tag":
+        (kept / "CACHEDIR.TAG").unlink()
+    elif left == "a half tag":
+        (kept / "CACHEDIR.TAG").write_text("Signature: 8a47")
+    else:
+        for entry in kept.iterdir():
+            if entry.name != (".gitignore" if left == "only a .gitignore" else "pages"):
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    warm = build(example, tmp_path / "warm")
+    assert warm.stderr.splitlines()[0] == (f"note: {kept}: the build cache was incomplete (no CACHEDIR.TAG); it was "
+                                           f"emptied and is made again")
+    cold = build(example, tmp_path / "cold", "--no-cache")
+    assert "note:" not in cold.stderr
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+    assert (kept / "CACHEDIR.TAG").is_file()
+    again = build(example, tmp_path / "again")
+    assert "note:" not in again.stderr and tree(tmp_path / "again") == tree(tmp_path / "cold")
+
+
+def test_a_cache_on_a_full_disk_is_not_used_and_the_build_goes_on(example, tmp_path, mount):
+    full = mount(tmp_path / "small", "-t", "tmpfs", "-o", "size=64k", "statusgen-test")
+    fd = os.open(full / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(fd, b"x" * 4096):
+            pass
+    except OSError:  # full: what the test wants
+        pass
+    finally:
+        os.close(fd)
+    cache = full / "cache"
+    first = build(example, tmp_path / "first", "--cache", str(cache))
+    assert first.stderr.splitlines()[0] == (f"note: {cache}: the build cache cannot be made (no space left on "
+                                            f"device); building without it")
+    build(example, tmp_path / "cold", "--no-cache")
+    assert tree(tmp_path / "first") == tree(tmp_path / "cold")
+    (full / "filler").unlink()  # room again: the next build makes the cache as it should, with no one acting
+    second = build(example, tmp_path / "second", "--cache", str(cache))
+    assert (cache / "CACHEDIR.TAG").is_file() and tree(tmp_path / "second") == tree(tmp_path / "cold")
 
 
 def test_check_uses_the_cache_and_still_reports_every_problem(example, tmp_path):

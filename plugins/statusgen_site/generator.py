@@ -205,7 +205,7 @@ class StatusSiteGenerator(Generator):
         self.env.globals.update(reuse=self.reuse, memo=self.memo)
         self.memos: dict[tuple, str] = {}
         if self.pages.templates() is not None:  # compiled once, not at every build (Jinja checks their source)
-            self.env.bytecode_cache = FileSystemBytecodeCache(str(self.pages.templates()))
+            self.env.bytecode_cache = TemplateCache(str(self.pages.templates()))
         for kind in PAGE_KINDS:  # compiled here, before the page writers fork, so that none compiles them again
             self.get_template(kind)
         placed = set(self.early_keys)  # by start_early (those it got wrong are left out too, and made last)
@@ -610,6 +610,17 @@ ROW_KINDS = frozenset({"history", "home", "component", "area"})
 def rows_of(kind: str, key: str | None) -> str:
     """The name of the table of rows the page of `kind` and `key` keeps (PageStore.fragments)."""
     return f"rows-{kind}" if key is None else f"rows-{kind}-{key}"
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """Jinja's compiled templates in the build cache; one that cannot be written (a full disk) is compiled again by
+    the next build, as without a cache, instead of failing this one."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def plugin_source(name: str) -> Path | None:
