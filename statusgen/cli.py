@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import threading
 from datetime import datetime, timezone
@@ -97,6 +98,12 @@ class Commands(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C before a build is under way (reading the settings, say): as one later
+            if (ctx.obj or {}).get("debug"):
+                raise
+            what = ": nothing was replaced" if ctx.invoked_subcommand == "build" else ""
+            click.echo(f"stopped by signal {int(signal.SIGINT)}{what}", err=True)
+            ctx.exit(128 + signal.SIGINT)
         except OSError as err:
             if (ctx.obj or {}).get("debug"):
                 raise

@@ -26,7 +26,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -289,6 +289,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def send_head(self):
         build, trouble = self.server.builds.latest()
         path = urlsplit(self.path).path
+        if "\x00" in unquote(path):  # no file has a NUL in its name (the system would refuse to look one up)
+            self.send_error(HTTPStatus.BAD_REQUEST, "No file name holds a NUL character")
+            return None
         if trouble and _is_page(path):
             return self.send_page(trouble[0], trouble[1], build)
         file = Path(self.translate_path(self.path))

@@ -386,6 +386,30 @@ def test_a_stopped_build_takes_pelican_with_it(project, tmp_path, sig):
     assert leftovers == []
 
 
+def test_ctrl_c_before_the_build_is_under_way_exits_130(project, tmp_path):
+    """SIGINT while the settings are being read (here: a settings file that waits, having said it started) ends the
+    command as a stop during the build does: 128 + 2, one line, no "Aborted!" and no traceback."""
+    started = tmp_path / "reading-settings"
+    with open(project / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write(f"\nimport pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(60)\n")
+    output = tmp_path / "out"
+    proc = subprocess.Popen(build_command(project, output, LATER), cwd=project, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert started.exists(), proc.communicate()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert (proc.returncode, out, err) == (130, "", "stopped by signal 2: nothing was replaced\n")
+    assert not output.exists()
+
+
 def test_a_second_build_into_the_same_folder_waits_for_the_first(project, tmp_path):
     """While one build holds the output's lock (held here, as a build in progress holds it), another waits and
     writes nothing; once the lock is free it runs, and the newer site is the one in place."""

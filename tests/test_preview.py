@@ -180,6 +180,16 @@ def test_edit_shows_new_page_and_sends_reload_event(preview):
 
 
 @pytest.mark.build
+def test_a_path_with_a_nul_is_a_bad_request_not_a_traceback(preview):
+    preview.wait_for(BUILD_DONE)
+    for path in ("index.html%00.txt", "%00", "incidents/%00/"):
+        code, body = preview.get(path)
+        assert code == 400, body[:300]
+    assert preview.get("")[0] == 200  # and the preview goes on
+    assert not [line for line in preview.lines if "Traceback" in line or "Error" in line], preview.lines
+
+
+@pytest.mark.build
 def test_invalid_content_shows_its_problems_until_fixed(preview):
     events = preview.events()
     good = events.build_after(0)
