@@ -14,7 +14,9 @@ deleted at any moment: a build without it works everything out again and writes 
   keys are kept, so switching between two settings files (make html, make publish) does not throw either away.
 
 Every write is a new file renamed into place, so two builds sharing the folder never see half a file. The files
-are pickles: the folder is trusted as the repository is (CI restores it only from the repository's own cache).
+are pickles: the folder is trusted as the repository is (CI restores it only from the repository's own cache);
+the stored incidents are checked against the hash their index gives before any is used (a byte changed is a store
+started over, not a wrong page published).
 """
 from __future__ import annotations
 
@@ -204,7 +206,7 @@ class IncidentStore:
     incidents in place) can start before the incidents are read (load()), a third of a second at 10,000."""
 
     RACY_NS = 2_000_000_000
-    FORMAT = "statusgen incidents 2"
+    FORMAT = "statusgen incidents 3"
 
     def __init__(self, folder: Path | None, generation: str):
         self.path = folder / "incidents.pickle" if folder is not None else None
@@ -214,13 +216,14 @@ class IncidentStore:
         self.used: dict[str, tuple[str, tuple, Any]] = {}
         self.saved_ns = 0
         self._rest: bytes | None = None  # the incidents, as stored, until load()
+        self._rest_digest = ""  # their hash, as the index gives it: checked before they are used
         if self.path is None:
             return
         try:
             with open(self.path, "rb") as f, no_gc():
                 head = pickle.load(f)
                 rest = f.read()
-            form, stored_generation, saved_ns, index = head
+            form, stored_generation, saved_ns, index, self._rest_digest = head
         except Exception:  # noqa: BLE001 - missing, half-written by a killed build, from another version: start over
             return
         if form == self.FORMAT and stored_generation == generation:
@@ -230,6 +233,9 @@ class IncidentStore:
         """Read the incidents the index lists (once; a store that cannot be read finds nothing)."""
         rest, self._rest = self._rest, None
         if rest is None:
+            return
+        if hashlib.blake2b(rest).hexdigest() != self._rest_digest:  # a byte changed: nothing of it is trusted
+            self.index = {}
             return
         try:
             with no_gc():
@@ -315,11 +321,11 @@ class IncidentStore:
             return
         index = {key: (text_hash, signature, self.closed_at(item))
                  for key, (text_hash, signature, item) in self.used.items()}
-        head = (self.FORMAT, self.generation, time.time_ns(), index)
         items = [entry[2] for entry in self.used.values()]  # in the index's order
+        rest = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+        head = (self.FORMAT, self.generation, time.time_ns(), index, hashlib.blake2b(rest).hexdigest())
         try:
-            _replace(self.path, pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL)
-                     + pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
+            _replace(self.path, pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL) + rest)
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 

@@ -2,6 +2,7 @@
 incident's page does not depend on the build time; the cache is only ever a folder statusgen made."""
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import re
@@ -370,6 +371,19 @@ def test_a_damaged_or_deleted_cache_only_makes_the_build_slower(example, tmp_pat
     assert warm == cold
 
 
+def test_a_byte_changed_in_the_stored_incidents_is_never_published(example, tmp_path):
+    """The stored incidents are checked against their hash before use: a change that still unpickles (here, in a
+    title) is a store started over, and the site is what a cold build makes."""
+    build(aged(example), tmp_path / "first")  # files older than the store: vouched for by the index, not read
+    store = example / ".statusgen-cache" / "incidents.pickle"
+    data = store.read_bytes()
+    assert data.count(b"email delayed by up to 90") >= 1
+    store.write_bytes(data.replace(b"email delayed by up to 90", b"EMAIL DELAYED BY UP TO 90"))
+    cold, warm = cold_and_warm(example, tmp_path, "corrupted")
+    assert warm == cold
+    assert not any(b"EMAIL DELAYED BY UP TO 90" in page for page in warm.values())
+
+
 def stored_incidents(site: Path):
     """The cache's index and its incidents (IncidentStore: two pickles, one file)."""
     with open(site / ".statusgen-cache" / "incidents.pickle", "rb") as f:
@@ -397,7 +411,8 @@ def test_a_page_placed_from_the_index_before_its_incident_was_read_is_made_again
     altered.__dict__.update(items[n].__dict__, title="Altered in the store", digest="0" * 64)
     items[n] = altered
     store = example / ".statusgen-cache" / "incidents.pickle"
-    store.write_bytes(pickle.dumps(head) + pickle.dumps(items))
+    rest = pickle.dumps(items)  # with the hash the index gives for it: altered as statusgen itself would write it
+    store.write_bytes(pickle.dumps((*head[:4], hashlib.blake2b(rest).hexdigest())) + rest)
     before = {p: p.read_bytes() for p in (example / ".statusgen-cache" / "pages").rglob("*.html")}
     build(example, tmp_path / "second")
     page = (tmp_path / "second" / "incidents" / "2025-12-09-email-delays" / "index.html").read_text()
