@@ -299,7 +299,7 @@ def _take(fd: int, content: Path, waiting: Callable[[], None], wait: float) -> N
                 deadline = time.monotonic() + wait
             elif time.monotonic() > deadline:
                 raise Refusal(f"{content}: another statusgen command has been posting to this site for "
-                              f"{wait:.0f} s (a push waiting for a password?); try again once it is done") from None
+                              f"{wait:g} s (a push waiting for a password?); try again once it is done") from None
             time.sleep(0.02)
 
 

@@ -206,3 +206,24 @@ def test_a_post_waits_for_another_and_says_so(site):
     assert said == f"waiting for another post to {waiting.content} to finish\n"
     assert out == f"{waiting.content / 'incidents' / (OPEN + '.md')}: identified at 2026-11-26T03:00+00:00\n"
     assert '"waited"' in (waiting.content / "incidents" / f"{OPEN}.md").read_text()
+
+
+def test_a_post_that_waits_too_long_gives_up_and_says_why(site):
+    """A post held up past its wait (another stuck, a push asking for a password) writes nothing and says so."""
+    import fcntl
+
+    from statusgen.edit import posting_lock
+    from statusgen.errors import Refusal
+
+    said = []
+    fd = os.open(site.content, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(Refusal) as refused:
+            with posting_lock(site.content, lambda: said.append("waiting"), wait=0.2):
+                pytest.fail("the lock was taken while another held it")
+    finally:
+        os.close(fd)
+    assert said == ["waiting"]
+    assert str(refused.value) == (f"{site.content}: another statusgen command has been posting to this site for 0.2 s "
+                                  f"(a push waiting for a password?); try again once it is done")
