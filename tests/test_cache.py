@@ -631,3 +631,46 @@ def test_a_stored_incident_named_from_another_folder_is_the_same_incident_with_t
         copy = _renamed(item, "elsewhere/" + item.path)
         assert copy == replace(item, path="elsewhere/" + item.path) and copy.digest == item.digest
         assert copy.path != item.path and copy.updates is item.updates
+
+
+# A build's moments, by how many files it has written into its staging folder when the cache is deleted (the example
+# site has about 150): STATUSGEN_LONG_TESTS=1 tries 20 of them, `make test` three.
+MOMENTS = [0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 128, 136, 144, 152] \
+    if os.environ.get("STATUSGEN_LONG_TESTS") == "1" else [0, 40, 120]
+
+
+def files_written(output: Path) -> int:
+    """Files in the build's staging folder so far (os.walk: the folder may be swapped away while it is counted)."""
+    return sum(len(files) for folder in output.parent.glob(f".{output.name}.building-*")
+               for _, _, files in os.walk(folder))
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_deleting_the_cache_while_a_build_runs_leaves_a_correct_site_and_a_usable_next_build(example, tmp_path,
+                                                                                              moment):
+    """The README says the cache may be deleted at any moment: deleted while a warm build writes (once it has
+    written `moment` files), the build still publishes what a cold build would, and the next build works with no
+    one acting (a cache the build made again without its tag is emptied with a note)."""
+    build(example, tmp_path / "first")
+    build(example, tmp_path / "cold", "--no-cache")
+    cold = tree(tmp_path / "cold")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "statusgen.cli", "build", str(example), "-o", str(out),
+                             "--build-time", BUILD_TIME], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=example)
+    try:
+        while files_written(out) < moment and proc.poll() is None:
+            time.sleep(0.002)
+        shutil.rmtree(example / ".statusgen-cache", ignore_errors=True)
+        _, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert tree(out) == cold
+    after = build(example, tmp_path / "after")
+    assert tree(tmp_path / "after") == cold
+    assert all(line.startswith("note: ") for line in after.stderr.splitlines()), after.stderr
+    again = build(example, tmp_path / "again")
+    assert again.stderr == "" and tree(tmp_path / "again") == cold
