@@ -8,15 +8,18 @@ deleted at any moment: a build without it works everything out again and writes 
   generation, and nothing of the old one is used;
   A file whose size, times and inode are those it had when stored is not even read (IncidentStore);
 - the pages of closed incidents (`pages/<site key>/<page key>.html`), whose bytes depend on nothing but their
-  file and the site key (statusgen's code, the theme, the plugin, the settings, the catalog, the assets): see
+  file and the site key (statusgen's code, the theme, every plugin loaded, the settings, the catalog, the assets): see
   statusgen.status.is_final. Beside them, in the same set, the fragments made of closed incidents (their
   history.json entries, their rows on the history page) and the templates Jinja compiled. The newest few site
   keys are kept, so switching between two settings files (make html, make publish) does not throw either away.
 
-Every write is a new file renamed into place, so two builds sharing the folder never see half a file. The files
-are pickles: the folder is trusted as the repository is (CI restores it only from the repository's own cache);
-the stored incidents are checked against the hash their index gives before any is used (a byte changed is a store
-started over, not a wrong page published).
+Every write is a new file renamed into place, so two builds sharing the folder never see half a file. A folder that
+holds only what a cache holds but lacks CACHEDIR.TAG (deleted while a build ran, made on a full disk) is emptied and
+made again (prepare); one that cannot be made is not used. The files are pickles: the folder is trusted as the
+repository is (CI restores it only from the repository's own cache); the stored incidents are checked against the
+hash their index gives before any is used (a byte changed is a store started over, not a wrong page published).
+Pages are shared with the published site by hard links (placing 10,000 takes 0.25 s; copying them, 4 to 11 s
+here): a step that edits a published page in place edits the stored one too.
 """
 from __future__ import annotations
 

@@ -50,7 +50,9 @@ RELOAD_PATH = "/__statusgen/reload.js"
 RELOAD_JS = f"""/* statusgen serve: reloads this page after each rebuild (only in the preview) */
 (function () {{
   var build = document.currentScript.getAttribute("data-build");
-  new EventSource("{EVENTS_PATH}").addEventListener("build", function (e) {{ if (e.data !== build) location.reload(); }});
+  new EventSource("{EVENTS_PATH}").addEventListener("build", function (e) {{
+    if (e.data !== build) location.reload();
+  }});
 }})();
 """.encode("utf-8")
 

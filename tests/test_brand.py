@@ -65,8 +65,9 @@ def test_logo_colours_stylesheet_and_footer_links(output):
     assert list(home.iter("style")) == []  # the colours are a stylesheet: the policy allows no inline style
     sheets = home.xpath("//link[@rel='stylesheet']/@href")
     assert len(sheets) == 3
-    assert (output / sheets[1]).read_text() == ("@media not all and (prefers-color-scheme: dark){:root{--link:#6b2fa0;"
-                                                "--bg:#fffdf7}}@media (prefers-color-scheme: dark){:root{--link:#d0b3ff}}")
+    assert (output / sheets[1]).read_text() == (
+        "@media not all and (prefers-color-scheme: dark){:root{--link:#6b2fa0;--bg:#fffdf7}}"
+        "@media (prefers-color-scheme: dark){:root{--link:#d0b3ff}}")
     assert (output / sheets[2]).read_text() == ".overall { border-width: 3px; }\n"
     not_found = lxml.html.parse(str(output / "404.html")).getroot()  # served at any address: links from the root
     assert list(not_found.iter("style")) == []

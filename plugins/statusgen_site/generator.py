@@ -136,7 +136,8 @@ class StatusSiteGenerator(Generator):
                                 state_tag=partial(state_tag, self.view), link_tag=link_tag(self.urls.url))
         self.env.globals.update(asset=lambda name: self.assets[name][0],
                                 stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)),
-                                brand=self.brand, brand_colors="brand:colors" in self.assets, csp_meta=sitefiles.POLICY_IN_PAGE)
+                                brand=self.brand, brand_colors="brand:colors" in self.assets,
+                                csp_meta=sitefiles.POLICY_IN_PAGE)
 
     def hashed_assets(self) -> dict[str, tuple[str, bytes]]:
         """theme/static files, and the site's logo and extra stylesheet, under names that change with their
