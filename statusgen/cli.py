@@ -138,6 +138,12 @@ class Commands(click.Group):
         started_in = os.getcwd()  # -C changes folder; a command run in this process (a test's) goes back
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C before a build is under way (reading the settings, say): as one later
+            if (ctx.obj or {}).get("debug"):
+                raise
+            what = ": nothing was replaced" if ctx.invoked_subcommand == "build" else ""
+            click.echo(f"stopped by signal {int(signal.SIGINT)}{what}", err=True)
+            ctx.exit(128 + signal.SIGINT)
         except OSError as err:
             if (ctx.obj or {}).get("debug"):
                 raise
@@ -199,7 +205,8 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
         wrong = page_setting_problems(found, settings, config)
         try:
             site = load_site(found.content, settings_file.timezone_name(config),
-                             cache=prepare_cache(cache_folder(found, cache, no_cache)))
+                             cache=prepare_cache(cache_folder(found, cache, no_cache),
+                                                 lambda note: click.echo(note, err=True)))
         except ContentError as err:
             raise ContentError(wrong + list(err.problems)) from None
         if wrong:
@@ -383,13 +390,24 @@ class Posting:
             moment -= timedelta(days=1)
         return moment
 
-    def save(self, path: Path, text: str, what: str, commit: bool, push: bool) -> None:
+    def locked(self):
+        """The site's posting lock (edit.posting_lock): what a post reads, checks and writes, it does inside it."""
+        waiting = f"waiting for another post to {report.shown(self.content, Path.cwd())} to finish"
+        return edit.posting_lock(self.content, lambda: click.echo(waiting, err=True))
+
+    def save(self, path: Path, text: str, what: str, commit: bool, push: bool, new: bool = False) -> Path:
+        """Check and write the file (a new one never over another: edit.create), commit and push; the path written."""
         edit.validate(path, text, self.content, self.tz)
-        edit.write(path, text)
+        if new:
+            written = edit.create(path, text)
+            what, path = what.replace(path.stem, written.stem), written
+        else:
+            edit.write(path, text)
         if commit or push:
             repo.commit(path, what)
         if push:
             repo.push(path.parent)
+        return path
 
 
 def _message(message: str | None) -> str:
@@ -432,10 +450,11 @@ def new_incident(title, status_pairs, areas, message, state, impact, ticket, eta
         areas, impact = asked.areas(areas), asked.choice("--impact", impact, IMPACTS, "impact")
         started = posting.past(started_text, "--started")
         asked.done()
-        path = edit.new_path(posting.content, title, posting.at.date())
-        text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket, started=started,
-                             schema=edit.schema_link(posting.content, path))
-        posting.save(path, text, f"Open {path.stem}: {title} ({post.state})", commit, push)
+        with posting.locked():
+            path = edit.new_path(posting.content, title, posting.at.date())
+            text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket, started=started,
+                                 schema=edit.schema_link(posting.content, path))
+            path = posting.save(path, text, f"Open {path.stem}: {title} ({post.state})", commit, push, new=True)
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 
 
@@ -478,24 +497,26 @@ def _post(ident, state, message, status_pairs, eta, next_update, at_text, commit
         posting = Posting(at_text)
         asked = posting.asked
         path = edit.find(posting.content, ident)
-        source = edit.Source.read(path)
-        kind = source.kind()
-        if state is CLOSING:
-            state = source.closing_state()
-        elif state:
+        kind = edit.Source.read(path).kind()
+        if state is not CLOSING and state:
             state = asked.choice("--state", state, STATES[kind], f"{kind} state")
-        else:  # the state it is in: an update that only says more, or promises the next one
-            state = source.current_state() or _ask(None, "State", "--state")
-        post = edit.Post(at=posting.at, state=state, body=_message(message),
-                         statuses=asked.statuses(edit.statuses(status_pairs), STATUSES),
-                         next_update=posting.time(next_update, "--next-update"), eta=posting.time(eta, "--eta"),
-                         since=posting.past(since, "--since"))
+        body = _message(message)  # asked before the lock: a post waiting for a person holds nobody up
+        statuses = asked.statuses(edit.statuses(status_pairs), STATUSES)
+        promised = dict(next_update=posting.time(next_update, "--next-update"), eta=posting.time(eta, "--eta"),
+                        since=posting.past(since, "--since"))
         moved = [(key, posting.time(value, f"--{key}")) for key, value in zip(("start", "end"), window or ()) if value]
         asked.done()
-        text = edit.append_update(source, post)
-        for key, value in moved:
-            text = edit.replace_value(source, text, ("window", key), edit.written(value))
-        posting.save(path, text, f"Update {path.stem}: {state}", commit, push)
+        with posting.locked():  # the file is read inside it: an update another post just added is kept
+            source = edit.Source.read(path)
+            if state is CLOSING:
+                state = source.closing_state()
+            elif not state:  # the state it is in: an update that only says more, or promises the next one
+                state = source.current_state() or _ask(None, "State", "--state")
+            post = edit.Post(at=posting.at, state=state, body=body, statuses=statuses, **promised)
+            text = edit.append_update(source, post)
+            for key, value in moved:
+                text = edit.replace_value(source, text, ("window", key), edit.written(value))
+            posting.save(path, text, f"Update {path.stem}: {state}", commit, push)
     click.echo(f"{report.shown(path, Path.cwd())}: {state} at {edit.written(post.at)}")
 
 
@@ -555,10 +576,11 @@ def maintenance(ident, title, status_pairs, areas, start, end, cancel, message, 
                          statuses=asked.statuses(edit.statuses(status_pairs or ("",)), OPEN_STATUSES))
         areas = asked.areas(areas)
         asked.done()
-        path = edit.new_path(posting.content, title, posting.at.date())
-        text = edit.new_file(title, post, kind="maintenance", areas=areas, window=window,
-                             schema=edit.schema_link(posting.content, path))
-        posting.save(path, text, f"Schedule {path.stem}: {title}", commit, push)
+        with posting.locked():
+            path = edit.new_path(posting.content, title, posting.at.date())
+            text = edit.new_file(title, post, kind="maintenance", areas=areas, window=window,
+                                 schema=edit.schema_link(posting.content, path))
+            path = posting.save(path, text, f"Schedule {path.stem}: {title}", commit, push, new=True)
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 
 

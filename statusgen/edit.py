@@ -11,13 +11,21 @@ import json
 import re
 import os
 import tempfile
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
 from . import names
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no flock; posts there do not wait for each other
+    fcntl = None
+
 from .errors import Problems, Refusal
 from .load import CATALOG_FILE, FRONT_MATTER_END, INCIDENTS_DIR, incident_files, load_catalog, load_incident
 from .model import FINAL_STATES, Catalog, Site, chronological
@@ -376,6 +384,87 @@ def validate(path: Path, text: str, content: Path, tz: tzinfo) -> None:
     problems.items = [p.__class__(str(path) if p.path == str(trial) else p.path, p.line, p.message)
                       for p in problems.items]
     problems.raise_if_any()
+
+
+# --- two hands at once ---------------------------------------------------------------------------------------
+
+LOCK_WAIT = 60.0  # seconds a post waits for another one to the same site before it gives up
+
+
+@contextmanager
+def posting_lock(content: Path, waiting: Callable[[], None] = lambda: None, wait: float = LOCK_WAIT):
+    """Hold the site's posting lock while a post reads, checks and writes: two posts at once (a script and a
+    person, two terminals) take turns, so neither writes over what the other just added. The lock is on the
+    content folder itself (flock, dropped by the system when the process ends, however it ends): no lock file is
+    left to show up in `git status`. `waiting()` is called once if another post holds it; Refusal after `wait`
+    seconds."""
+    fd = os.open(content, os.O_RDONLY)
+    try:
+        if fcntl is not None:
+            _take(fd, content, waiting, wait)
+        yield
+    finally:
+        os.close(fd)  # closing drops the flock
+
+
+def _take(fd: int, content: Path, waiting: Callable[[], None], wait: float) -> None:
+    deadline = None
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if deadline is None:
+                waiting()
+                deadline = time.monotonic() + wait
+            elif time.monotonic() > deadline:
+                raise Refusal(f"{content}: another statusgen command has been posting to this site for "
+                              f"{wait:g} s (a push waiting for a password?); try again once it is done") from None
+            time.sleep(0.02)
+
+
+def create(path: Path, text: str, tries: int = 100) -> Path:
+    """Write a new file at `path`, or at the first free name after it (`-2`, `-3`... before `.md`) if that one is
+    taken by the time it is written: the name is claimed and the whole text appears in one step (a hard link of a
+    finished scratch file, which fails if the name exists; O_CREAT|O_EXCL where links are not possible), so a new
+    file is never written over another and never seen half written. Returns the path written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(text.encode("utf-8"))
+        os.chmod(scratch, 0o666 & ~_umask())
+        for n in range(1, tries + 1):
+            target = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+            if _claim(Path(scratch), target, text):
+                return target
+    finally:
+        Path(scratch).unlink(missing_ok=True)
+    raise Refusal(f"{path}: this name and the next {tries - 1} are taken (expected a free file name; give another "
+                  f"--title)")
+
+
+def _claim(scratch: Path, target: Path, text: str) -> bool:
+    """Give `target` the scratch file's text if no file has that name; False if one has."""
+    try:
+        os.link(scratch, target)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links: claim the name empty, then put the text in place
+        pass
+    try:
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    except FileExistsError:
+        return False
+    write(target, text)
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write(path: Path, text: str) -> None:

@@ -149,7 +149,8 @@ class StatusSiteGenerator(Generator):
         self.env.globals.update(asset=lambda name: self.assets[name][0],
                                 stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)),
                                 unconfirmed_hours=UNCONFIRMED_SHOWN // timedelta(hours=1),
-                                brand=self.brand, brand_css=self.brand.css())
+                                brand=self.brand, brand_colors="brand:colors" in self.assets,
+                                csp_meta=sitefiles.POLICY_IN_PAGE)
 
     def hashed_assets(self) -> dict[str, tuple[str, bytes]]:
         """theme/static files, and the site's logo and extra stylesheet, under names that change with their
@@ -159,10 +160,12 @@ class StatusSiteGenerator(Generator):
         files = [(path.name, path) for path in sorted(folder.iterdir())] if folder.is_dir() else []
         files += [(key, path) for key, path in (("brand:logo", self.brand.logo), ("brand:css", self.brand.extra_css))
                   if path]  # keyed apart from the theme's own: a site's "style.css" is not the theme's
-        for key, path in files:
-            data = path.read_bytes()
+        made = [(key, path.stem, path.suffix, path.read_bytes()) for key, path in files]
+        if self.brand.css():  # the site's colours: a stylesheet, as the policy allows no inline style on a page
+            made.append(("brand:colors", "colors", ".css", self.brand.css().encode("utf-8")))
+        for key, stem, suffix, data in made:
             digest = hashlib.sha256(data).hexdigest()[:10]
-            assets[key] = (self.urls.url("asset", f"{path.stem}.{digest}{path.suffix}"), data)
+            assets[key] = (self.urls.url("asset", f"{stem}.{digest}{suffix}"), data)
         return assets
 
     def link_from(self, save_as: str):
@@ -195,17 +198,30 @@ class StatusSiteGenerator(Generator):
 
     def site_key(self) -> str:
         """Everything a closed incident's page depends on besides its own file: statusgen's code, the theme (and
-        any template overrides), this plugin, the settings, the catalog and the assets' names."""
+        any template overrides), this plugin and every other the settings load (any may change how a page is made:
+        a Jinja filter, a signal), the settings, the catalog and the assets' names."""
         overrides = [tree_digest(Path(folder)) for folder in self.settings.get("THEME_TEMPLATES_OVERRIDES") or []]
         return digest(code_version(), tree_digest(Path(self.theme)), tree_digest(Path(__file__).parent, (".py",)),
-                      *overrides, settings_digest(self.settings, PER_BUILD_SETTINGS),
+                      *overrides, *self.plugins_digests(), settings_digest(self.settings, PER_BUILD_SETTINGS),
                       Path(self.path, CATALOG_FILE).read_bytes(), *sorted(url for url, _ in self.assets.values()))
+
+    def plugins_digests(self) -> list[str]:
+        """Every file of each folder plugins are loaded from (PLUGIN_PATHS, and the site's plugins/), and the code
+        of each plugin PLUGINS names wherever it is installed."""
+        folders = [Path(folder) for folder in self.settings.get("PLUGIN_PATHS") or []] + [Path("plugins")]
+        found = {str(folder.resolve()): tree_digest(folder) for folder in folders if folder.is_dir()}
+        for plugin in self.settings.get("PLUGINS") or []:
+            name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", repr(plugin))
+            source = plugin_source(name)
+            found[f"plugin {name}"] = (tree_digest(source) if source is not None and source.is_dir() else
+                                       digest(source.read_bytes()) if source is not None else "not found")
+        return [f"{where} {value}" for where, value in sorted(found.items())]
 
     def generate_output(self, writer):
         self.env.globals.update(reuse=self.reuse, memo=self.memo)
         self.memos: dict[tuple, str] = {}
         if self.pages.templates() is not None:  # compiled once, not at every build (Jinja checks their source)
-            self.env.bytecode_cache = FileSystemBytecodeCache(str(self.pages.templates()))
+            self.env.bytecode_cache = TemplateCache(str(self.pages.templates()))
         for kind in PAGE_KINDS:  # compiled here, before the page writers fork, so that none compiles them again
             self.get_template(kind)
         placed = set(self.early_keys)  # by start_early (those it got wrong are left out too, and made last)
@@ -253,12 +269,14 @@ class StatusSiteGenerator(Generator):
     def write_site_files(self, writer):
         """404.html, robots.txt, _headers and (with an absolute SITEURL, which sitemaps require) sitemap.xml."""
         site_url = self.absolute_site_url()
-        # A host serves 404.html at any missing path, so relative links would break: its CSS is inline and its
-        # links are absolute (SITEURL) or from the domain root.
-        css = self.assets["style.css"][1].decode("utf-8") if "style.css" in self.assets else ""
+        # A host serves 404.html at any missing path, so relative links would break: its links and stylesheets
+        # go from the domain root, by SITEURL's path (/sub/theme/...): the same origin as the page wherever it
+        # is served (a deploy preview, `statusgen serve`), as the policy's 'self' asks. Not an inline stylesheet:
+        # the policy allows none, and one allowed by its hash would change the policy with every theme change.
         not_found = self.urls.save_as("not_found")
         writer.write_file(not_found, self.get_template("404"), self.context, relative_urls=False,
-                          page_kind="404", page_url=self.urls.url("not_found"), inline_css=css, feeds=[],
+                          SITEURL=urlparse(site_url).path.rstrip("/") if site_url else "",
+                          page_kind="404", page_url=self.urls.url("not_found"), feeds=[],
                           calendars=[], home_url=f"{site_url}/" if site_url else "/")
         sitemap = self.urls.url("sitemap")
         robots = sitefiles.robots(f"{site_url}/{sitemap}" if site_url else None)
@@ -609,6 +627,32 @@ ROW_KINDS = frozenset({"history", "home", "component", "area"})
 def rows_of(kind: str, key: str | None) -> str:
     """The name of the table of rows the page of `kind` and `key` keeps (PageStore.fragments)."""
     return f"rows-{kind}" if key is None else f"rows-{kind}-{key}"
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """Jinja's compiled templates in the build cache; one that cannot be written (a full disk) is compiled again by
+    the next build, as without a cache, instead of failing this one."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def plugin_source(name: str) -> Path | None:
+    """The folder of plugin `name` (a package) or its file (a module), as Pelican would import it; None if none."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(spec.origin) if spec.origin and os.path.isfile(spec.origin) else None
 
 
 def _remove(path: str) -> None:
