@@ -10,9 +10,9 @@ something the site itself does not say:
   `<incident id>-update-<n>`, its anchor on the incident page.
 - Times are in the site's zone with milliseconds, like Statuspage (`2026-11-22T08:32:00.000-06:00`; `Z` for a
   UTC site). None is the build time, unless nothing at all has been posted yet.
-- `page.updated_at` and an incident's `updated_at` are when what the API shows last changed: the newest posted
-  update, or a maintenance window's start or end that changed its state per schedule with no update.
-  The build time would change every file on every scheduled rebuild and tell clients nothing.
+- `page.updated_at` and an incident's `updated_at` are the time of a real update: the newest posted one. A
+  window's start or end passing is not an update (nobody posted anything then), and the build time would change
+  every file on every scheduled rebuild and tell clients nothing.
 - A component's `created_at` is the earlier of its `since` day at midnight in the site's zone (unless still
   ahead) and the first update of anything that touched it; with neither, the site's first update. Its
   `updated_at` is the latest change of anything that touched it (never before `created_at`). A group spans
@@ -25,7 +25,9 @@ something the site itself does not say:
   maintenance is false; saying nothing is not. The pages, feeds and calendars (STATUS:CANCELLED) say
   it was cancelled.
 - Maintenance in its window with no update since "scheduled" is `in_progress` (per schedule), as the pages
-  show it; after its window it is `completed` with `resolved_at` null: over, but nobody confirmed it.
+  show it; after its window it is `verifying` with `resolved_at` null: the window is over but nobody confirmed
+  the work, which the pages say as "Ended per schedule, not yet confirmed". Never `completed`: that is the
+  author's word alone.
 - An update's `affected_components` lists what it names (the first update also what the front matter names)
   and every status it changes, including the return to operational when it closes the incident; `null` when
   it has none, as Statuspage sends.
@@ -55,7 +57,7 @@ MAINTENANCE_STATUS = {
     "in_progress": "in_progress",
     "verifying": "verifying",
     "completed": "completed",
-    ENDED_UNCONFIRMED: "completed",
+    ENDED_UNCONFIRMED: "verifying",  # over per schedule, the work not confirmed: never "completed"
     "cancelled": None,
 }
 MONITORING_STATES = frozenset({"monitoring", "verifying"})
@@ -89,16 +91,10 @@ def stamp(moment: datetime, tz: tzinfo) -> str:
 
 
 def last_change(incident: Incident, at: datetime) -> datetime | None:
-    """When what the API shows of it last changed, up to `at` (None if nothing was posted by then): its last posted
-    update (updates are in time order: load checks it), or a window's start or end that moved a maintenance on
-    per schedule (no update since "scheduled") after it."""
+    """The time of its last real update, up to `at` (None if nothing was posted by then): updates are in time order
+    (load checks it). A window's start or end passing is no update: nobody said anything then."""
     posted = incident.updates_until(at)
-    last = posted[-1].at if posted else None
-    if incident.window is not None:
-        for bound in (incident.window.start, incident.window.end):
-            if bound <= at and (last is None or bound > last) and phase(incident, bound).per_schedule:
-                last = bound
-    return last
+    return posted[-1].at if posted else None
 
 
 def documents(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str, str | None], str],
@@ -141,10 +137,13 @@ HISTORY_DAYS = 90  # the period history.json sums up besides listing everything
 
 def history(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str, str | None], str],
             link: Callable[[str], str], reused: MutableMapping[str, bytes] | None = None,
-            reuse_key: Callable[[Incident], str | None] = lambda item: None) -> bytes:
+            reuse_key: Callable[[Incident], str | None] = lambda item: None, uptime: Any = None) -> bytes:
     """`/api/history.json`: every incident and maintenance posted by `at` (Statuspage's lists stop at 50), oldest
     first, each update with the promises it made and the statuses it left, and the figures of promises kept
     (statusgen/promises.py) for each and for the last 90 days. Its JSON Schema is statusgen/schemas/history.schema.json.
+
+    `uptime` (a statusgen.uptime.Uptime as of `at`), if given, adds each service's uptime per area and over all
+    its areas (`area` null): the last 90 days and the last twelve months against its target.
 
     `reused`: each entry's JSON (UTF-8 bytes, as written: nothing to decode or encode again) by
     `reuse_key(incident)`, for the incidents that have one (closed for good: their entry no longer depends on
@@ -153,12 +152,13 @@ def history(site: Site, at: datetime, settings: ApiSettings, url: Callable[[str,
     site = posted(site, at)
     tz = site.timezone
     since = at - timedelta(days=HISTORY_DAYS)
-    recent = promises.summary(promises.figures(i, at) for i in site.incidents if i.began >= since)
+    recent = promises.summary(promises.figures(i, at) for i in site.incidents if since <= i.began <= at)
     s = settings
     doc = {
         "page": {"id": s.page_id, "name": s.name, "url": s.url, "time_zone": s.time_zone},
         "as_of": stamp(at, tz),
         "last_90_days": _summary(recent),
+        **({"uptime": _uptime(site, uptime)} if uptime is not None else {}),
         "incidents": [],
     }
     entries = []
@@ -191,9 +191,23 @@ def _history_item(f: promises.Figures, tz: tzinfo, page: str) -> dict[str, Any]:
                      "components": dict(sorted(u.components.items())),
                      "statuses": dict(sorted(item.statuses_after(u).items())),
                      "eta": time(u.eta), "eta_standing": time(item.eta_after(u)),
-                     "next_update": time(u.next_update)} for u in item.updates],
+                     "next_update": time(u.next_update), "since": time(u.since)} for u in item.updates],
         "figures": promises.as_json(f, tz, time),
     }
+
+
+def _uptime(site: Site, uptime: Any) -> list[dict[str, Any]]:
+    """Each service's uptime over all its areas (area null: each area counts equally) and in each area alone."""
+    percent = lambda share: None if share is None else round(share * 100, 3)  # noqa: E731
+    rows = []
+    for component in site.catalog.components:
+        for area in (None, *component.areas):
+            rows.append({"component": component.id, "area": area,
+                         "last_90_days": percent(uptime.last_90_days(component.id, area)),
+                         "months": [{"month": f"{m.year:04d}-{m.month:02d}", "uptime": percent(m.uptime),
+                                     "target": m.target, "met": m.met}
+                                    for m in uptime.monthly(component.id, 12, area=area)]})
+    return rows
 
 
 def _summary(s: promises.Summary) -> dict[str, Any]:
@@ -201,7 +215,8 @@ def _summary(s: promises.Summary) -> dict[str, Any]:
             "promised_updates_due": s.promises, "promised_updates_kept": s.promises_kept,
             "etas_judged": s.etas, "etas_met": s.etas_met,
             "maintenance_median_announced_ahead_minutes": _minutes(s.median_announced_ahead),
-            "maintenance_windows_confirmed": s.windows, "maintenance_windows_kept": s.windows_kept}
+            "maintenance_windows_confirmed": s.windows, "maintenance_windows_kept": s.windows_kept,
+            "incidents_start_not_given": s.start_not_given}
 
 
 def _minutes(delta: timedelta | None) -> float | None:

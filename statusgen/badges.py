@@ -108,7 +108,9 @@ def endpoint(label: str, words: str, look: Look) -> bytes:
 def _shown(site: Site, snapshot: Snapshot, site_name: str | None) -> list[tuple[str, str, str, Look]]:
     """(key, label, words, look) of every badge: the site's, then each component's and each area's."""
     indicator = INDICATOR[snapshot.indicator]
-    shown = [("status", site_name or "status", indicator.badge, indicator.look)]
+    # a badge stands alone, its few words beside the symbol of the status they name (the home page's indicator has
+    # its own symbol, to tell it apart from the services' statuses listed under it)
+    shown = [("status", site_name or "status", indicator.badge, STATUS[indicator.looks_like])]
     shown += [(f"components/{c.id}", c.name, STATUS[snapshot.components[c.id]].words.lower(),
                STATUS[snapshot.components[c.id]]) for c in site.catalog.components]
     shown += [(f"areas/{a.id}", a.name, STATUS[snapshot.areas[a.id]].words.lower(), STATUS[snapshot.areas[a.id]])

@@ -19,7 +19,7 @@ from typing import Any
 # The theme's custom properties (theme/static/style.css) a site may set: page, text and status colours.
 PROPERTIES = ("bg", "fg", "muted", "line", "card", "link", "ok", "minor", "major", "critical", "maint")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|(rgb|hsl)a?\([0-9.%,/ deg]+\)|[a-z]{3,20}")
-_LINK = re.compile(r"(https?://|mailto:|/)[^\s\"'<>]+")
+_LINK = re.compile(r"(https?://|mailto:|tel:|/)[^\s\"'<>\\`]+", re.IGNORECASE)  # web, a contact, or the site's own
 IMAGES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import signal
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,36 +15,64 @@ import click
 
 from . import drafts, edit, forms, publish, repo, report, scaffold
 from . import install as install_  # `install` is init's option
+from . import notify as notify_module
 from . import settings as settings_file
 from .errors import ContentError, Problem, Problems, Refusal
 from .cache import CACHE_DIR
 from .cache import prepare as prepare_cache
 from .due import due as due_moments
-from .load import CATALOG_FILE, load_catalog, load_site
-from .times import TIME_FORMAT, zone
+from .load import CATALOG_FILE, OPEN_STATUSES, load_catalog, load_site
+from .locate import SiteFolder, find_site
+from .model import IMPACTS, STATES, STATUSES
+from .times import RELATIVE_FORMAT, TIME_FORMAT, zone
 from .wording import counted
 
-def content_dir(path: Path) -> Path:
-    """Accept either a site folder (holding content/) or the content folder itself."""
-    return path / "content" if (path / "content").is_dir() else path
+# The clock, for tests: ISO 8601 with an offset, read by the command line alone (never by rendering, which gets
+# the build time) in place of the system clock, so that `now` and `+30m` give the same times in every run.
+NOW_VARIABLE = "STATUSGEN_NOW"
+TIME_HELP = f"{TIME_FORMAT} in the site's zone, or relative: {RELATIVE_FORMAT}"
 
 
-def site_dir(path: Path) -> Path:
-    return path if (path / "content").is_dir() else path.parent
+def clock() -> datetime:
+    """The one reading of the clock a command makes (relative times all count from it): STATUSGEN_NOW when set."""
+    fixed = os.environ.get(NOW_VARIABLE)
+    if fixed:
+        return repo.parse_moment(fixed, NOW_VARIABLE)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def given(text: str | None, option: str, now: datetime, tz) -> datetime | None:
+    """A TIME option's value (times.given_time); Refusal naming the option when it is not a time."""
+    return edit.when(text, now, tz, option) if text else None
+
+
+def change_folder(ctx: click.Context, param: click.Parameter, folder: Path | None) -> Path | None:
+    """-C DIR: act as if started in DIR (relative paths, the site found from there), as git does. Eager, so that
+    the options after it are read there too; Commands.invoke goes back to the folder it started in."""
+    if folder is not None:
+        os.chdir(folder)
+    return folder
+
+
+site_option = click.option("-C", "change_to", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                           is_eager=True, expose_value=False, callback=change_folder,
+                           help="Act as if started in this folder (as git -C does).")
 
 
 format_option = click.option("--format", "fmt", type=click.Choice(sorted(report.FORMATS)), default="text",
                              show_default=True, help=report.FORMAT_HELP)
 settings_option = click.option("-s", "--settings", type=click.Path(path_type=Path),
-                               help=f"Pelican settings (default: PATH/{settings_file.DEFAULT_FILE}).")
+                               help=f"Pelican settings (default: the site's {settings_file.DEFAULT_FILE}).")
 cache_option = click.option("--cache", type=click.Path(path_type=Path),
-                            help=f"The build cache's folder (default: PATH/{CACHE_DIR}; safe to delete).")
+                            help=f"The build cache's folder (default: {CACHE_DIR} in the site's folder; safe to "
+                                 "delete).")
 no_cache_option = click.option("--no-cache", is_flag=True, help="Work everything out afresh; read or write no cache.")
 
 
-def cache_folder(path: Path, cache: Path | None, no_cache: bool) -> Path | None:
-    """Where the build cache is (made when first used), or None with --no-cache."""
-    return None if no_cache else (cache or site_dir(path) / CACHE_DIR).resolve()
+def cache_folder(site: SiteFolder, cache: Path | None, no_cache: bool) -> Path | None:
+    """Where the build cache is (made when first used: the site's own folder, never inside content/), or None
+    with --no-cache."""
+    return None if no_cache else (cache or site.root / CACHE_DIR).resolve()
 
 
 timezone_option = click.option("--timezone", "tz", help="Zone of times written without an offset (default: TIMEZONE "
@@ -51,8 +80,9 @@ timezone_option = click.option("--timezone", "tz", help="Zone of times written w
 
 
 def fail(err: ContentError, path: Path, fmt: str, outcome: str = "nothing was built") -> None:
-    """Report every problem found in the chosen format and exit 1."""
-    report.problems(err.problems, site_dir(path), fmt, click.echo, outcome)
+    """Report every problem found in the chosen format and exit 1 (`path`: where the command looked; CI formats
+    give paths from the root of the repository holding it)."""
+    report.problems(err.problems, path, fmt, click.echo, outcome)
     sys.exit(1)
 
 
@@ -65,7 +95,8 @@ def refusals(path: Path, fmt: str, outcome: str = "nothing was built"):
     except ContentError as err:
         fail(err, path, fmt, outcome)
     except Refusal as err:
-        click.echo(f"statusgen: {err}", err=True)
+        for line in str(err).splitlines():
+            click.echo(f"statusgen: {line}", err=True)
         sys.exit(1)
     except publish.BuildFailed as err:
         sys.stderr.write(err.log)
@@ -76,20 +107,27 @@ def refusals(path: Path, fmt: str, outcome: str = "nothing was built"):
         sys.exit(128 + stop.signum)
 
 
-def site_inputs(path: Path, settings: Path) -> list[Path]:
-    """What a build reads: the content, the settings (and the Python files beside them it may import), the theme
-    and the plugins. Only a change to these makes an uncommitted build "now" (see repo.build_time)."""
-    root = site_dir(path)
-    return [content_dir(path), settings, *sorted(settings.resolve().parent.glob("*.py")), root / "theme",
-            root / "plugins"]
-
-
-def read_settings(path: Path, settings: Path | None, tz: str | None, values_only: bool = False) -> dict:
-    """The settings every command works with: the file given with -s (else PATH/pelicanconf.py when there is
-    one), read once, by Pelican's reader; --timezone over its TIMEZONE. `values_only`: see settings.read."""
+def read_settings(site: SiteFolder, settings: Path | None, tz: str | None, values_only: bool = False) -> dict:
+    """The settings every command works with: the file given with -s (else the site's pelicanconf.py when there
+    is one), read once, by Pelican's reader; --timezone over its TIMEZONE. `values_only`: see settings.read."""
     overrides = {"TIMEZONE": tz} if tz else {}
-    return settings_file.read(settings or site_dir(path) / settings_file.DEFAULT_FILE, required=settings is not None,
+    return settings_file.read(settings or site.root / settings_file.DEFAULT_FILE, required=settings is not None,
                               overrides=overrides, values_only=values_only)
+
+
+def page_setting_problems(site: SiteFolder, settings: Path | None, config: dict) -> list[Problem]:
+    """The problems of the settings the pages show (settings.page_setting_problems), for the commands that do not
+    build: what the build would refuse, they report."""
+    path = (settings or site.root / settings_file.DEFAULT_FILE).resolve()
+    return settings_file.page_setting_problems(path, config, site.content) if path.is_file() else []
+
+
+def site_zone(config: dict):
+    """The zone of the settings' TIMEZONE; ContentError (the check's problem) when it is not one."""
+    try:
+        return zone(settings_file.timezone_name(config))
+    except ValueError as err:
+        raise ContentError([Problem("TIMEZONE", 1, str(err))]) from None
 
 
 class Commands(click.Group):
@@ -97,70 +135,111 @@ class Commands(click.Group):
     line and exit status 1, not a traceback; --debug shows the traceback."""
 
     def invoke(self, ctx: click.Context):
+        started_in = os.getcwd()  # -C changes folder; a command run in this process (a test's) goes back
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C before a build is under way (reading the settings, say): as one later
+            if (ctx.obj or {}).get("debug"):
+                raise
+            what = ": nothing was replaced" if ctx.invoked_subcommand == "build" else ""
+            click.echo(f"stopped by signal {int(signal.SIGINT)}{what}", err=True)
+            ctx.exit(128 + signal.SIGINT)
         except OSError as err:
             if (ctx.obj or {}).get("debug"):
                 raise
             where = f": {err.filename}" if err.filename else ""
             click.echo(f"statusgen: {err.strerror or err}{where}", err=True)
             ctx.exit(1)
+        finally:
+            os.chdir(started_in)
 
 
 @click.group(cls=Commands)
 # the version pyproject.toml gives, as the installed distribution records it: one source
 @click.version_option(package_name="statusgen", prog_name="statusgen", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.option("-C", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Act as if started in this folder (as git -C does); each command also takes -C.")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
-    """statusgen: a static status page from incident files in git."""
+def main(ctx: click.Context, debug: bool, folder: Path | None) -> None:
+    """statusgen: a static status page from incident files in git.
+
+    Every command finds the site from any folder inside it (as git finds its repository).
+    """
+    if folder is not None:
+        os.chdir(folder)
     ctx.obj = {"debug": debug}
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s: %(message)s")
 
 
+path_argument = click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+build_time_option = click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_HELP}; default: "
+                                                      "SOURCE_DATE_EPOCH when set, else now).")
+
+
 @main.command()
-@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@site_option
+@path_argument
 @settings_option
 @timezone_option
 @format_option
 @cache_option
 @no_cache_option
-def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Path | None, no_cache: bool) -> None:
-    """Validate a site's content: the catalog and every incident file.
+@build_time_option
+def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Path | None, no_cache: bool,
+          build_time: str | None) -> None:
+    """Validate a site's content: the catalog and every incident file; say which updates a build now (or at
+    --build-time) would not show yet.
 
     \b
     Examples:
-      statusgen check .                    (or: statusgen check content)
+      statusgen check                      (from the site's folder or any folder inside it)
       statusgen check . -s publishconf.py  (times read in the TIMEZONE those settings give)
       statusgen check . --format github    (in GitHub Actions: annotations on the offending lines)
       statusgen check . --format gitlab > gl-code-quality-report.json    (GitLab merge requests)
     """
+    now = clock()
     with refusals(path, fmt):
-        site = load_site(content_dir(path), settings_file.timezone_name(read_settings(path, settings, tz, values_only=True)),
-                         cache=prepare_cache(cache_folder(path, cache, no_cache)))
-        drafts.check_site(site_dir(path), content_dir(path), site.catalog)  # issue forms, alerts.yml
-        when = repo.build_time(None, site_dir(path), site_inputs(path, settings or site_dir(path) /
-                                                                  settings_file.DEFAULT_FILE))
-    later = [Problem(path_, 1, note) for path_, note in site.unposted(when)]
+        found = find_site(path)
+        config = read_settings(found, settings, tz, values_only=True)
+        wrong = page_setting_problems(found, settings, config)
+        try:
+            site = load_site(found.content, settings_file.timezone_name(config),
+                             cache=prepare_cache(cache_folder(found, cache, no_cache),
+                                                 lambda note: click.echo(note, err=True)))
+        except ContentError as err:
+            raise ContentError(wrong + list(err.problems)) from None
+        if wrong:
+            raise ContentError(wrong)
+        notify_module.load_routes(found.content, site.catalog)  # content/channels.yml, when there is one
+        drafts.check_site(found.root, found.content, site.catalog)  # issue forms, alerts.yml
+        ahead = site.dated_ahead(now)
+        if ahead:
+            raise ContentError([Problem(*found_) for found_ in ahead])
+        when = given(build_time, "--build-time", now, site_zone(config))
+        when = repo.build_time(when and when.astimezone(timezone.utc), now=now)  # what `build` would show
+    later = [Problem(path_, 1, note) for path_, note in site.unposted(when)] + [
+        Problem(*found_) for found_ in site.starts_not_given()]
     maintenance = sum(1 for i in site.incidents if i.is_maintenance)
     catalog = site.catalog
     summary = (f"ok: {counted(len(catalog.components), 'component')} in {counted(len(catalog.areas), 'area')}, "
                f"{counted(len(site.incidents) - maintenance, 'incident')} and "
                f"{counted(maintenance, 'maintenance window')}")
     if fmt == "gitlab":  # the report, with the warnings only: nothing else to show on the merge request
-        click.echo(report.gitlab_report(later, report.repo_root(site_dir(path)), severity="minor"))
-        report.notes(later, site_dir(path), "text", click.echo)
+        click.echo(report.gitlab_report(later, report.repo_root(found.root), severity="minor"))
+        report.notes(later, found.root, "text", click.echo)
         click.echo(summary, err=True)
     else:
-        report.notes(later, site_dir(path), fmt, click.echo)
+        report.notes(later, found.root, fmt, click.echo)
         click.echo(summary)
 
 
 @main.command()
-@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@site_option
+@path_argument
 @settings_option
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: PATH/output).")
-@click.option("--build-time", help=f"The time the site shows as 'as of' ({TIME_FORMAT}, default: last commit or now).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: the site's output/).")
+@build_time_option
 @timezone_option
 @click.option("--force", is_flag=True, help="Build into a non-empty folder statusgen did not build, deleting what it "
                                             "holds (never the site, content or repository folder, home or /).")
@@ -178,29 +257,33 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
 
     \b
     Examples:
-      statusgen build . -o output --build-time "2026-11-22 12:00Z"
+      statusgen build -o output --build-time "2026-11-22 12:00Z"    (or --build-time now, 18:00, +2h)
       statusgen build . -s publishconf.py -o output    (production: absolute URLs from STATUSGEN_SITEURL)
     """
-    root = site_dir(path)
-    settings = settings or root / settings_file.DEFAULT_FILE
+    now = clock()
     with refusals(path, fmt):
-        config = read_settings(path, settings, tz)  # a settings file that cannot load is one line, not a traceback
-        job = publish.Build(site=root, content=content_dir(path), settings=settings, timezone=tz,
+        found = find_site(path)
+        root = found.root
+        settings = settings or root / settings_file.DEFAULT_FILE
+        config = read_settings(found, settings, tz)  # a settings file that cannot load is one line, not a traceback
+        when = given(build_time, "--build-time", now, site_zone(config))
+        when = when and when.astimezone(timezone.utc)  # the build time is shown and passed on in UTC, as ever
+        job = publish.Build(site=root, content=found.content, settings=settings, timezone=tz,
                             output=(output or root / "output").resolve(),
-                            when=repo.build_time(build_time, root, site_inputs(path, settings)),
-                            overrides=settings_file.build_overrides(settings, config),
-                            cache=cache_folder(path, cache, no_cache), timings=timings)
+                            when=repo.build_time(when, now=now), clock=now,
+                            overrides=settings_file.build_overrides(settings, config, found.content),
+                            cache=cache_folder(found, cache, no_cache), timings=timings)
         notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))
     report.notes(notes, root, fmt, click.echo)
     click.echo(f"built {job.output} as of {job.when.isoformat()}")
 
 
 @main.command()
-@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@site_option
+@path_argument
 @settings_option
-@click.option("--since", required=True, help=f"When the site in place was built ({TIME_FORMAT}; UTC unless it "
-                                              "says otherwise).")
-@click.option("--now", "now_text", help="The time of the build that would run (default: now).")
+@click.option("--since", required=True, help=f"When the site in place was built ({TIME_HELP}).")
+@click.option("--now", "now_text", help=f"The time of the build that would run ({TIME_HELP}; default: now).")
 def due(path: Path, settings: Path | None, since: str, now_text: str | None) -> None:
     """Say whether a build now would show anything a build at --since did not: exit 0 and say what when it would,
     exit 3 when nothing fell due (a scheduled job may then skip its build), 1 on a problem.
@@ -209,11 +292,14 @@ def due(path: Path, settings: Path | None, since: str, now_text: str | None) -> 
     Example (a scheduled job that rebuilds only when needed; the last build was 15 minutes ago):
       statusgen due . --since "$(date -u -d '-15 min' +%Y-%m-%dT%H:%M:%SZ)" && statusgen build ...
     """
+    now = clock()
     with refusals(path, "text"):
-        config = read_settings(path, settings, None)
-        site = load_site(content_dir(path), settings_file.timezone_name(config))
-        start = repo.parse_moment(since, "--since")
-        end = repo.parse_moment(now_text, "--now") if now_text else datetime.now(timezone.utc).replace(microsecond=0)
+        place = find_site(path)
+        config = read_settings(place, settings, None)
+        tz = site_zone(config)
+        start = given(since, "--since", now, tz)
+        end = given(now_text, "--now", now, tz) if now_text else now
+        site = load_site(place.content, settings_file.timezone_name(config))
         found = due_moments(site, start, end, int(config.get("STATUSGEN_RECENT_DAYS", 14)))
     for moment in found:
         click.echo(f"{moment.at.isoformat()}: {moment.what}")
@@ -223,7 +309,8 @@ def due(path: Path, settings: Path | None, since: str, now_text: str | None) -> 
 
 
 @main.command()
-@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@site_option
+@path_argument
 @settings_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port (0: any free one).")
 @click.option("--bind", default="127.0.0.1", show_default=True,
@@ -239,25 +326,27 @@ def serve(path: Path, settings: Path | None, port: int, bind: str, tz: str | Non
     """
     from . import preview  # the watcher and the server load only for this command
 
-    root = site_dir(path)
     with refusals(path, "text"):
-        preview.serve(root, content_dir(path), settings or root / settings_file.DEFAULT_FILE, bind=bind, port=port,
+        found = find_site(path)
+        root = found.root
+        preview.serve(root, found.content, settings or root / settings_file.DEFAULT_FILE, bind=bind, port=port,
                       timezone=tz, say=lambda message: click.echo(message, err=True))
 
 
 # --- posting: new, update, resolve, maintenance, list ---------------------------------------------------------
 
 UNCHANGED = "no file was changed"
-site_option = click.option("-C", "folder", default=".", show_default=True,
-                           type=click.Path(exists=True, file_okay=False, path_type=Path),
-                           help="The site folder (holding content/) to work on.")
 at_option = click.option("--at", "at_text", default="now", show_default=True,
-                         help=f"When it was posted ({edit.RELATIVE_HELP}).")
-message_option = click.option("-m", "--message", help="What to tell readers (Markdown).")
+                         help=f"When it was posted ({TIME_HELP}).")
+message_option = click.option("-m", "--message", help="What to tell readers (Markdown; several lines are kept as "
+                                                      "written).")
 status_option = click.option("--status", "status_pairs", multiple=True,
-                             help="component=status, e.g. phone=major_outage (repeat for each).")
-promise_options = [click.option("--eta", help=f"The expected resolution ({edit.RELATIVE_HELP})."),
-                   click.option("--next-update", help=f"When the next update is promised ({edit.RELATIVE_HELP}).")]
+                             help="service=status, e.g. phone=major_outage or \"Fiber internet=major outage\" (an id "
+                                  "or a name; repeat for each).")
+area_option = click.option("--area", "areas", multiple=True, help="An area affected, by id or name (repeat; default: "
+                                                                  "every area of the services).")
+promise_options = [click.option("--eta", help=f"The expected resolution ({TIME_HELP}; relative to the post's time)."),
+                   click.option("--next-update", help=f"When the next update is promised ({TIME_HELP})."),]
 commit_options = [click.option("--commit", is_flag=True, help="Commit the changed file with a message saying what "
                                                               "happened."),
                   click.option("--push", is_flag=True, help="Commit, then push (git push).")]
@@ -272,27 +361,54 @@ def _options(options):
 
 
 class Posting:
-    """What every posting command shares: the site, its zone, the clock for relative times, and the write."""
+    """What every posting command shares: the site (found from the current folder), its zone, its catalog (names
+    typed for services and areas become ids), the one clock reading relative times count from, the mistakes
+    found in the options (all refused at once, before anything is written), and the write."""
 
-    def __init__(self, folder: Path, at_text: str = "now"):
-        self.site_folder = site_dir(folder)
-        self.content = content_dir(folder)
-        config = read_settings(folder, None, None)
-        self.tz = zone(settings_file.timezone_name(config))
-        self.now = datetime.now(timezone.utc).replace(second=0, microsecond=0)  # posts are timed to the minute
-        self.at = edit.when(at_text, self.now, self.tz)
+    def __init__(self, at_text: str = "now"):
+        self.site = find_site(Path("."))
+        self.content = self.site.content
+        self.tz = site_zone(read_settings(self.site, None, None))
+        catalog = load_catalog(self.content / CATALOG_FILE, Problems(), self.site.root)
+        self.asked = edit.Asked(catalog if catalog is not None and catalog.components and catalog.areas else None)
+        self.now = clock().replace(second=0)  # posts are timed to the minute
+        self.at = self.time(at_text, "--at", self.now) or self.now
 
-    def time(self, text: str | None) -> datetime | None:
-        """A time given with the post: relative ones (+30m) count from the post's own time."""
-        return edit.when(text, self.at, self.tz) if text else None
+    def time(self, text: str | None, option: str, base: datetime | None = None) -> datetime | None:
+        """A time given with the post: relative ones (+30m, 18:00) count from the post's own time. A mistake is
+        kept for `asked.done()`."""
+        try:
+            return given(text, option, base or self.at, self.tz)
+        except Refusal as err:
+            self.asked.mistakes.append(str(err))
+            return None
 
-    def save(self, path: Path, text: str, what: str, commit: bool, push: bool) -> None:
+    def past(self, text: str | None, option: str) -> datetime | None:
+        """A time that has been (--since): a clock time such as 15:20 is the last one before the post, not the
+        next one as for a promise."""
+        moment = self.time(text, option)
+        if moment is not None and moment > self.at and edit.is_clock_time(text):
+            moment -= timedelta(days=1)
+        return moment
+
+    def locked(self):
+        """The site's posting lock (edit.posting_lock): what a post reads, checks and writes, it does inside it."""
+        waiting = f"waiting for another post to {report.shown(self.content, Path.cwd())} to finish"
+        return edit.posting_lock(self.content, lambda: click.echo(waiting, err=True))
+
+    def save(self, path: Path, text: str, what: str, commit: bool, push: bool, new: bool = False) -> Path:
+        """Check and write the file (a new one never over another: edit.create), commit and push; the path written."""
         edit.validate(path, text, self.content, self.tz)
-        edit.write(path, text)
+        if new:
+            written = edit.create(path, text)
+            what, path = what.replace(path.stem, written.stem), written
+        else:
+            edit.write(path, text)
         if commit or push:
             repo.commit(path, what)
         if push:
             repo.push(path.parent)
+        return path
 
 
 def _message(message: str | None) -> str:
@@ -303,75 +419,105 @@ def _message(message: str | None) -> str:
 @site_option
 @click.option("--title", help="What is wrong, in the customer's words.")
 @status_option
-@click.option("--area", "areas", multiple=True, help="An area affected (repeat; default: every area of the services).")
+@area_option
 @message_option
 @click.option("--state", default="investigating", show_default=True, help="investigating | identified | monitoring.")
 @click.option("--impact", help="none | minor | major | critical (default: from the statuses).")
 @click.option("--ticket", help="The internal ticket, published.")
 @_options(promise_options)
 @at_option
+@click.option("--started", "started_text", help=f"When it began, if before this first post ({TIME_HELP}; a time of "
+                                                  "day is the last one before the post). Without it, the time to "
+                                                  "acknowledge is \"start not given\".")
 @_options(commit_options)
-def new_incident(folder, title, status_pairs, areas, message, state, impact, ticket, eta, next_update, at_text, commit,
-                 push) -> None:
+def new_incident(title, status_pairs, areas, message, state, impact, ticket, eta, next_update, at_text, started_text,
+                 commit, push) -> None:
     """Open an incident: writes content/incidents/YYYY-MM-DD-slug.md with its first update, prints its path and id.
 
     \b
     Example:
-      statusgen new --title "Calls fail in Millbrook" --status phone=major_outage --area millbrook \\
-                    -m "Calls into and out of Millbrook fail. We are on it." --next-update +30m --commit
+      statusgen new --title "Calls fail in Millbrook" --status phone=major_outage --area Millbrook \\
+                    -m "Calls into and out of Millbrook fail. We are on it." --next-update +30m --started 01:40 --commit
     """
-    with refusals(folder, "text", UNCHANGED):
-        posting = Posting(folder, at_text)
+    with refusals(Path("."), "text", UNCHANGED):
+        posting = Posting(at_text)
+        asked = posting.asked
         title = _ask(title, "Title", "--title")
         pairs = edit.statuses(status_pairs or tuple(_ask(None, "Services and statuses (phone=major_outage)",
                                                           "--status", many=True)))
-        post = edit.Post(at=posting.at, state=state, body=_message(message), statuses=pairs,
-                         next_update=posting.time(next_update), eta=posting.time(eta))
-        path = edit.new_path(posting.content, title, posting.at.date())
-        text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket,
-                             schema=edit.schema_link(posting.content, path))
-        posting.save(path, text, f"Open {path.stem}: {title} ({state})", commit, push)
+        post = edit.Post(at=posting.at, state=asked.choice("--state", state, STATES["incident"], "incident state"),
+                         body=_message(message), statuses=asked.statuses(pairs, OPEN_STATUSES),
+                         next_update=posting.time(next_update, "--next-update"), eta=posting.time(eta, "--eta"))
+        areas, impact = asked.areas(areas), asked.choice("--impact", impact, IMPACTS, "impact")
+        started = posting.past(started_text, "--started")
+        asked.done()
+        with posting.locked():
+            path = edit.new_path(posting.content, title, posting.at.date())
+            text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket, started=started,
+                                 schema=edit.schema_link(posting.content, path))
+            path = posting.save(path, text, f"Open {path.stem}: {title} ({post.state})", commit, push, new=True)
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
+
+
+since_option = click.option("--since", "since_text", help="When what it reports happened, if before the post "
+                                                          f"(service back at 15:20, posted 15:35; {TIME_HELP}; a time "
+                                                          "of day is the last one before the post).")
 
 
 @main.command("update")
 @site_option
 @click.argument("ident", metavar="ID")
-@click.option("--state", help="investigating | identified | monitoring | resolved (maintenance: in_progress, ...).")
+@click.option("--state", help="investigating | identified | monitoring | resolved (maintenance: in_progress, ...); "
+                              "default: the state it is in.")
 @message_option
 @status_option
 @_options(promise_options)
 @at_option
+@since_option
 @_options(commit_options)
-def update_incident(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push) -> None:
+def update_incident(ident, state, message, status_pairs, eta, next_update, at_text, since_text, commit,
+                    push) -> None:
     """Post an update to an incident or maintenance: appends it after the last one, changing nothing else.
+    Without --state it stays in the state it is in.
 
     \b
-    Example:
+    Examples:
       statusgen update 2026-11-26-calls-fail-in-millbrook --state identified --status phone=partial_outage \\
-                       -m "A cut fiber near Ashford. Crews are on site." --eta "+4h" --next-update +1h
+                       -m "A cut fiber near Ashford. Crews are on site." --eta 18:00 --next-update +1h
+      statusgen update 2026-11-26-calls-fail-in-millbrook -m "Still splicing; no change." --next-update +1h
     """
-    _post(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push)
+    _post(ident, state, message, status_pairs, eta, next_update, at_text, commit, push, since=since_text)
 
 
 CLOSING = object()  # resolve: the state that ends the file's kind (resolved, or completed for maintenance)
 
 
-def _post(folder, ident, state, message, status_pairs, eta, next_update, at_text, commit, push,
-          window: tuple[str, str] | None = None) -> None:
-    with refusals(folder, "text", UNCHANGED):
-        posting = Posting(folder, at_text)
+def _post(ident, state, message, status_pairs, eta, next_update, at_text, commit, push,
+          window: tuple[str, str] | None = None, since: str | None = None) -> None:
+    with refusals(Path("."), "text", UNCHANGED):
+        posting = Posting(at_text)
+        asked = posting.asked
         path = edit.find(posting.content, ident)
-        source = edit.Source.read(path)
-        state = source.closing_state() if state is CLOSING else state or _ask(None, "State", "--state")
-        post = edit.Post(at=posting.at, state=state, body=_message(message), statuses=edit.statuses(status_pairs),
-                         next_update=posting.time(next_update), eta=posting.time(eta))
-        text = edit.append_update(source, post)
-        if window:
-            for key, value in zip(("start", "end"), window):
-                if value:
-                    text = edit.replace_value(source, text, ("window", key), edit.written(posting.time(value)))
-        posting.save(path, text, f"Update {path.stem}: {state}", commit, push)
+        kind = edit.Source.read(path).kind()
+        if state is not CLOSING and state:
+            state = asked.choice("--state", state, STATES[kind], f"{kind} state")
+        body = _message(message)  # asked before the lock: a post waiting for a person holds nobody up
+        statuses = asked.statuses(edit.statuses(status_pairs), STATUSES)
+        promised = dict(next_update=posting.time(next_update, "--next-update"), eta=posting.time(eta, "--eta"),
+                        since=posting.past(since, "--since"))
+        moved = [(key, posting.time(value, f"--{key}")) for key, value in zip(("start", "end"), window or ()) if value]
+        asked.done()
+        with posting.locked():  # the file is read inside it: an update another post just added is kept
+            source = edit.Source.read(path)
+            if state is CLOSING:
+                state = source.closing_state()
+            elif not state:  # the state it is in: an update that only says more, or promises the next one
+                state = source.current_state() or _ask(None, "State", "--state")
+            post = edit.Post(at=posting.at, state=state, body=body, statuses=statuses, **promised)
+            text = edit.append_update(source, post)
+            for key, value in moved:
+                text = edit.replace_value(source, text, ("window", key), edit.written(value))
+            posting.save(path, text, f"Update {path.stem}: {state}", commit, push)
     click.echo(f"{report.shown(path, Path.cwd())}: {state} at {edit.written(post.at)}")
 
 
@@ -380,15 +526,17 @@ def _post(folder, ident, state, message, status_pairs, eta, next_update, at_text
 @click.argument("ident", metavar="ID")
 @message_option
 @at_option
+@since_option
 @_options(commit_options)
-def resolve_incident(folder, ident, message, at_text, commit, push) -> None:
+def resolve_incident(ident, message, at_text, since_text, commit, push) -> None:
     """Resolve an incident (a maintenance: complete it) with a last update.
 
     \b
     Example:
       statusgen resolve 2026-11-26-calls-fail-in-millbrook -m "Calls work again. Tell us if you still have trouble."
+      statusgen resolve 2026-11-26-calls-fail-in-millbrook --since 15:20 -m "Calls have worked since 3:20 pm."
     """
-    _post(folder, ident, CLOSING, message, (), None, None, at_text, commit, push)
+    _post(ident, CLOSING, message, (), None, None, at_text, commit, push, since=since_text)
 
 
 @main.command("maintenance")
@@ -396,14 +544,14 @@ def resolve_incident(folder, ident, message, at_text, commit, push) -> None:
 @click.argument("ident", metavar="[ID]", required=False)
 @click.option("--title", help="What the work is, in the customer's words (a new window).")
 @status_option
-@click.option("--area", "areas", multiple=True, help="An area affected (repeat; default: every area of the services).")
-@click.option("--start", help=f"When the window starts ({edit.RELATIVE_HELP}).")
-@click.option("--end", help=f"When it ends ({edit.RELATIVE_HELP}).")
+@area_option
+@click.option("--start", help=f"When the window starts ({TIME_HELP}).")
+@click.option("--end", help=f"When it ends ({TIME_HELP}).")
 @click.option("--cancel", is_flag=True, help="Cancel the window ID.")
 @message_option
 @at_option
 @_options(commit_options)
-def maintenance(folder, ident, title, status_pairs, areas, start, end, cancel, message, at_text, commit, push) -> None:
+def maintenance(ident, title, status_pairs, areas, start, end, cancel, message, at_text, commit, push) -> None:
     """Schedule a maintenance window; with ID, move it (--start/--end) or cancel it (--cancel), with an update.
 
     \b
@@ -416,37 +564,205 @@ def maintenance(folder, ident, title, status_pairs, areas, start, end, cancel, m
     """
     if ident:
         state = "cancelled" if cancel else "scheduled"
-        _post(folder, ident, state, message, status_pairs, None, None, at_text, commit, push,
+        _post(ident, state, message, status_pairs, None, None, at_text, commit, push,
               window=None if cancel else (start, end))
         return
-    with refusals(folder, "text", UNCHANGED):
-        posting = Posting(folder, at_text)
+    with refusals(Path("."), "text", UNCHANGED):
+        posting = Posting(at_text)
+        asked = posting.asked
         title = _ask(title, "Title", "--title")
-        window = (posting.time(_ask(start, "Start", "--start")), posting.time(_ask(end, "End", "--end")))
+        window = (posting.time(_ask(start, "Start", "--start"), "--start"),
+                  posting.time(_ask(end, "End", "--end"), "--end"))
         post = edit.Post(at=posting.at, state="scheduled", body=_message(message),
-                         statuses=edit.statuses(status_pairs or ("",)))
-        path = edit.new_path(posting.content, title, posting.at.date())
-        text = edit.new_file(title, post, kind="maintenance", areas=areas, window=window,
-                             schema=edit.schema_link(posting.content, path))
-        posting.save(path, text, f"Schedule {path.stem}: {title}", commit, push)
+                         statuses=asked.statuses(edit.statuses(status_pairs or ("",)), OPEN_STATUSES))
+        areas = asked.areas(areas)
+        asked.done()
+        with posting.locked():
+            path = edit.new_path(posting.content, title, posting.at.date())
+            text = edit.new_file(title, post, kind="maintenance", areas=areas, window=window,
+                                 schema=edit.schema_link(posting.content, path))
+            path = posting.save(path, text, f"Schedule {path.stem}: {title}", commit, push, new=True)
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 
 
 @main.command("list")
 @site_option
 @at_option
-def list_open(folder: Path, at_text: str) -> None:
-    """What is open, what is upcoming, and which promised updates are due or overdue, with times.
+def list_open(at_text: str) -> None:
+    """What is open, what is upcoming, which promised updates are due or overdue and which expected resolutions
+    have passed, with times.
 
     \b
     Example:
       statusgen list
     """
-    with refusals(folder, "text"):
-        posting = Posting(folder, at_text)
+    with refusals(Path("."), "text"):
+        posting = Posting(at_text)
+        posting.asked.done()
         site = load_site(posting.content, str(posting.tz))
     lines = edit.open_and_upcoming(site, posting.at)
     click.echo("\n".join(lines) if lines else f"nothing open or upcoming as of {edit.written(posting.at)}")
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@site_option
+@settings_option
+@click.option("--build-time", help=f"Send what is posted by then ({TIME_FORMAT}, or now, +2h, 18:00; default: now).")
+@click.option("--channels", "channels_file", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"A file of channels in Apprise's text or YAML form, outside the repository (default: the "
+                   f"environment variable {notify_module.ENVIRONMENT}).")
+@click.option("--remote", default="origin", show_default=True,
+              help="The git remote the ledger is fetched from and pushed to (a site with none keeps it locally).")
+@click.option("--lease", type=click.FloatRange(0), help="Minutes a run's claim stays its own before the next run "
+              "counts it uncertain (default: STATUSGEN_NOTIFY_LEASE_MINUTES, else 5).")
+@click.option("--dry-run", is_flag=True, help="Say what would be sent where; send and record nothing.")
+def notify(path: Path, settings: Path | None, build_time: str | None, channels_file: Path | None,
+           remote: str, lease: float | None, dry_run: bool) -> None:
+    """Send each update posted by the build time to every channel routed to it, once; remind the team of
+    promises falling due. Exit 1 when a send failed (each said on one line; the next run sends it again).
+
+    Channels are Apprise URLs with tags, one TAGS=URL a line, in STATUSGEN_CHANNELS or a file outside the
+    repository (--channels); content/channels.yml ties channel names to routing tags. What was sent is recorded
+    on the branch statusgen-notify of the site's repository, pushed to --remote.
+
+    \b
+    Example (after the publish step of CI, with the channels in a secret):
+      STATUSGEN_CHANNELS='noc=mailto://user:pass@smtp.example.com?to=noc@example.com
+      team=mmosts://chat.example.com/hooktoken' statusgen notify . -s publishconf.py
+    """
+    now = clock()
+    if not (click.get_current_context().find_root().obj or {}).get("debug"):
+        # Apprise's own warnings: each failure is said once, on its line below (with Apprise's words)
+        apprise_log = logging.getLogger("apprise")
+        apprise_log.propagate = False
+        apprise_log.addHandler(logging.NullHandler())
+    with refusals(path, "text", "nothing was sent"):
+        found = find_site(path)
+        root = found.root
+        config = read_settings(found, settings, None, values_only=True)
+        site = load_site(found.content, settings_file.timezone_name(config))
+        wrong = page_setting_problems(found, settings, config)
+        if wrong:
+            raise ContentError(wrong)
+        routes = notify_module.load_routes(found.content, site.catalog)
+        text, source = _channels_text(channels_file, root)
+        channels = notify_module.read_channels(text, source, site.catalog, routes)
+        when = (given(build_time, "--build-time", now, site_zone(config)) or now).astimezone(timezone.utc)
+        top = repo.repo_root(root, fallback=None)
+        if top is None and not dry_run:
+            raise Refusal(f"{root}: not in a git repository (the ledger of what was sent is kept in the site's "
+                          f"repository: run git init)")
+        ledger = notify_module.Ledger(top, remote, required_remote=remote != "origin") if top else \
+            notify_module.NO_LEDGER  # a dry run outside git: as a first run would go
+        stop = threading.Event()
+        # A cancelled CI job gets SIGTERM: the run stops between two channels and records what it did, so that the
+        # next run neither repeats what was sent nor calls it uncertain.
+        before = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+        try:
+            outcome = notify_module.run(site, when, channels, ledger, notify_settings(config, lease),
+                                        dry_run=dry_run, say=click.echo, stopping=stop.is_set)
+        finally:
+            signal.signal(signal.SIGTERM, before)
+    for note in notify_module.unrouted(routes, channels, Path(report.shown(found.content, Path.cwd()))):
+        click.echo(f"note: {note}", err=True)
+    if "://" not in str(config.get("SITEURL") or ""):
+        click.echo("note: SITEURL is not an absolute URL: links in messages lead nowhere (set it, or give -s "
+                   "publishconf.py)", err=True)
+    pinged = [] if dry_run else _ping_hub(site, config, outcome)
+    for failure in pinged:
+        click.echo(f"failed: WebSub hub: {failure} (pinged again when the next update is sent)", err=True)
+    _notify_report(outcome, when, dry_run, failed=bool(pinged))
+
+
+def _ping_hub(site, config: dict, outcome) -> list:
+    """Tell the site's WebSub hub (STATUSGEN_WEBSUB_HUB) which feeds the updates just sent are in; the pings that
+    failed. Reminders are not in any feed."""
+    from . import subscribe, websub
+    from .feeds import site_feeds
+    from .urls import Urls
+
+    hub = subscribe.read(config).hub
+    incidents = {plan.message.incident.id: plan.message.incident for plan in outcome.sent
+                 if plan.message.kind != "reminder"}
+    if not hub or not incidents:
+        return []
+    feeds = site_feeds(site, Urls.configured(config.get("STATUSGEN_URLS")).url)
+    return websub.ping(hub, websub.topics(feeds, incidents.values(), str(config.get("SITEURL") or "")))
+
+
+def _channels_text(channels_file: Path | None, root: Path) -> tuple[str, str]:
+    """The channels' text and where it came from; a file inside the site's repository is refused (a usage error:
+    the URLs hold secrets and must not be committed)."""
+    if channels_file is None:
+        text = os.environ.get(notify_module.ENVIRONMENT, "")
+        if not text.strip():
+            raise click.UsageError(f"no channels: set {notify_module.ENVIRONMENT} (one TAGS=URL a line) or give "
+                                   f"--channels FILE")
+        return text, notify_module.ENVIRONMENT
+    top = repo.repo_root(root, fallback=None) or root.resolve()
+    where = channels_file.resolve()
+    if where.is_relative_to(top.resolve()):
+        raise click.BadParameter(f"{channels_file} is inside the site's repository (expected a file outside it: "
+                                 f"channel URLs hold secrets)", param_hint="--channels")
+    try:
+        return where.read_text(encoding="utf-8-sig"), str(channels_file)
+    except OSError as err:
+        raise click.BadParameter(f"{channels_file}: {err.strerror}", param_hint="--channels") from None
+
+
+def notify_settings(config: dict, lease: float | None) -> notify_module.Settings:
+    """What notify reads from the settings: the site's name and URL for links, List-Id and footers, the reminder's
+    warning time, the lease, and the rate of messages on one channel."""
+    from urllib.parse import urlparse
+
+    from .messages import Wording
+    from .urls import Urls
+
+    site_url = str(config.get("SITEURL") or "").rstrip("/")
+    contact = config.get("STATUSGEN_CONTACT")
+    words = Wording(site_name=config.get("SITENAME") or "Status", site_url=site_url,
+                    urls=Urls.configured(config.get("STATUSGEN_URLS")),
+                    ticket_url=config.get("STATUSGEN_TICKET_URL") or "",
+                    authority=config.get("STATUSGEN_ID_AUTHORITY") or urlparse(site_url).hostname or "statusgen.invalid",
+                    unsubscribe=config.get("STATUSGEN_NOTIFY_UNSUBSCRIBE") or (f"tell us: {contact}" if contact else ""))
+    rate = _number(config, "STATUSGEN_NOTIFY_RATE_SECONDS", None, "seconds")
+    return notify_module.Settings(
+        words=words, warning=timedelta(minutes=_number(config, "STATUSGEN_REMINDER_MINUTES", 10, "minutes")),
+        lease=timedelta(minutes=lease if lease is not None else
+                        _number(config, "STATUSGEN_NOTIFY_LEASE_MINUTES", 5, "minutes")),
+        rate=rate)
+
+
+def _number(config: dict, key: str, default: float | None, unit: str) -> float | None:
+    """A setting that is a number of `unit` (0 or more); Refusal (one line) for anything else."""
+    value = config.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise Refusal(f"{key}: not a number of {unit} (expected 0 or more, got {value!r})")
+    return float(value)
+
+
+def _notify_report(outcome, when: datetime, dry_run: bool, failed: bool = False) -> None:
+    for plan, claim in outcome.uncertain:
+        click.echo(f"uncertain: {plan.channel.key}: {plan.message.subject}: claimed at {claim['at']} by a run that "
+                   f"stopped before recording it (pid {claim.get('pid')} on {claim.get('host')}); "
+                   f"{'would be sent' if dry_run else 'sent'} again, marked as possibly repeated", err=True)
+    for plan, claim in outcome.left:
+        click.echo(f"left to another run: {plan.channel.key}: {plan.message.subject} (claimed at {claim['at']})",
+                   err=True)
+    for plan in outcome.planned:
+        click.echo(f"would send to {plan.channel.key}: {plan.message.subject}")
+    for plan, error in outcome.failed:
+        click.echo(f"failed: {plan.channel.key}: {plan.message.subject}: {error} (sent again by the next run)",
+                   err=True)
+    counts = (f"{len(outcome.planned)} to send" if dry_run else f"{len(outcome.sent)} sent, {len(outcome.failed)} failed")
+    skipped = f", {outcome.skipped} {'to skip' if dry_run else 'skipped'} (new channel: only what is open or upcoming)" \
+        if outcome.skipped else ""
+    click.echo(f"notify as of {when.isoformat()}: {counts}{skipped}{' (dry run: nothing sent or recorded)' if dry_run else ''}")
+    if outcome.failed or failed:
+        sys.exit(1)
 
 
 def _ask(value, prompt: str, option: str, many: bool = False):
@@ -460,6 +776,7 @@ def _ask(value, prompt: str, option: str, many: bool = False):
 
 
 @main.command()
+@site_option
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="The organisation whose services the page reports on.")
 @click.option("--area", "areas", multiple=True, help="A place the services are delivered (repeat for each).")
@@ -485,7 +802,7 @@ def init(folder: Path, name: str | None, areas: tuple[str, ...], services: tuple
     site = scaffold.NewSite(name=_ask(name, "Organisation", "--name"), url=url, timezone=tz,
                             areas=list(_ask(areas, "Areas served", "--area", many=True)),
                             services=list(_ask(services, "Services", "--service", many=True)))
-    with refusals(folder, "text"):
+    with refusals(Path("."), "text"):
         scaffold.refusal(folder, site)  # before a wheel is built for nothing
         how = install_.Install(install, f"CI installs {install}") if install else install_.for_ci()
         scaffold.create(folder, dataclasses.replace(site, install=how.requirement, wheel=how.wheel))
@@ -505,10 +822,10 @@ class Reach:
     site_url: str
 
     @classmethod
-    def find(cls, folder: Path) -> "Reach":
-        config = read_settings(folder, None, None)
-        return cls(site_dir(folder), content_dir(folder), zone(settings_file.timezone_name(config)),
-                   str(config.get("SITEURL") or ""))
+    def find(cls) -> "Reach":
+        found = find_site(Path("."))
+        config = read_settings(found, None, None)
+        return cls(found.root, found.content, site_zone(config), str(config.get("SITEURL") or ""))
 
     def catalog(self):
         """The catalog; ContentError with its problems when it does not pass."""
@@ -527,7 +844,7 @@ class Reach:
               help="Write the pull request's body (firing) or the comment for it (resolved) to this file.")
 @click.option("--outputs", type=click.Path(dir_okay=False, path_type=Path),
               help="Append name=value lines (state, path, id, branch, written) to this file, as $GITHUB_OUTPUT wants.")
-def draft_incident(folder: Path, source: str, payload: Path, reply: Path | None, outputs: Path | None) -> None:
+def draft_incident(source: str, payload: Path, reply: Path | None, outputs: Path | None) -> None:
     """Turn a monitoring tool's webhook payload into a draft incident, with services and areas from
     content/alerts.yml; prints its path and id. A resolved alert changes no file: it prints the comment for the
     draft's pull request. The same alert twice gives the same draft.
@@ -536,8 +853,8 @@ def draft_incident(folder: Path, source: str, payload: Path, reply: Path | None,
     Example:
       statusgen draft --from alertmanager payload.json
     """
-    with refusals(folder, "text", UNCHANGED):
-        site = Reach.find(folder)
+    with refusals(Path("."), "text", UNCHANGED):
+        site = Reach.find()
         outcome = drafts.from_payload(site.content, source, payload, site.tz)
     d, path = outcome.draft, outcome.path
     values = {"state": "firing" if d.firing else "resolved", "path": report.shown(path, site.root)
@@ -557,7 +874,7 @@ def draft_incident(folder: Path, source: str, payload: Path, reply: Path | None,
 
 @main.command("forms")
 @site_option
-def write_forms(folder: Path) -> None:
+def write_forms() -> None:
     """Write the GitHub issue forms (incident, maintenance) from the catalog, into .github/ISSUE_TEMPLATE/; run it
     again when the catalog changes (`statusgen check` says when).
 
@@ -565,8 +882,8 @@ def write_forms(folder: Path) -> None:
     Example:
       statusgen forms
     """
-    with refusals(folder, "text"):
-        site = Reach.find(folder)
+    with refusals(Path("."), "text"):
+        site = Reach.find()
         written = forms.write(site.root, site.catalog())
     click.echo("\n".join(report.shown(p, Path.cwd()) for p in written))
 
@@ -580,7 +897,7 @@ def write_forms(folder: Path) -> None:
 @click.option("--outputs", type=click.Path(dir_okay=False, path_type=Path),
               help="Append posted=true|false and path=... to this file, as $GITHUB_OUTPUT wants.")
 @_options(commit_options)
-def post_from_issue(folder, event_file, permission, reply, outputs, commit, push) -> None:
+def post_from_issue(event_file, permission, reply, outputs, commit, push) -> None:
     """Post what an issue made with the status page's form, or a `/update` or `/resolve` comment in it, asks for:
     writes and checks the file as `statusgen new` and `update` do, and the answer for the issue. An issue or
     comment not meant for the status page gets no answer; a refused one gets the problems, and nothing changes.
@@ -591,8 +908,8 @@ def post_from_issue(folder, event_file, permission, reply, outputs, commit, push
     """
     import json
 
-    with refusals(folder, "text", UNCHANGED):
-        site = Reach.find(folder)
+    with refusals(Path("."), "text", UNCHANGED):
+        site = Reach.find()
         catalog = site.catalog()
         try:
             event = json.loads(event_file.read_text(encoding="utf-8"))

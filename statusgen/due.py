@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Iterator
 
 from .dates import midnight
-from .model import Site
+from .model import Incident, Site
 
 
 @dataclass(frozen=True, order=True)
@@ -22,20 +22,29 @@ class Moment:
 def moments(site: Site, recent_days: int = 14) -> Iterator[Moment]:
     """Every moment the pages change by the clock alone: maintenance windows starting and ending, promised updates
     and expected resolutions falling due, updates dated ahead becoming visible, resolved incidents leaving the
-    home page, and each local midnight (the 90-day bars and uptime figures move on a day)."""
+    home page, and each local midnight (the 90-day bars and uptime figures move on a day). What would fall due after
+    an incident was closed (resolved, completed, cancelled) changes nothing: a closed incident has no promise left
+    to keep and a cancelled window does not start."""
     for incident in site.incidents:
-        name = incident.id
-        if incident.window:
-            yield Moment(incident.window.start, f"{name}: the maintenance window starts")
-            yield Moment(incident.window.end, f"{name}: the maintenance window ends")
-        for update in incident.updates:
-            yield Moment(update.at, f"{name}: update {update.number} is dated then")
-            if update.next_update:
-                yield Moment(update.next_update, f"{name}: the update promised by update {update.number} falls due")
-        if incident.eta:
-            yield Moment(incident.eta, f"{name}: the expected resolution passes")
-        if incident.ended:
-            yield Moment(incident.ended + timedelta(days=recent_days), f"{name}: leaves the recently resolved list")
+        ended = incident.ended
+        for moment in _incident_moments(incident):
+            if ended is None or moment.at <= ended:
+                yield moment
+        if ended:
+            yield Moment(ended + timedelta(days=recent_days), f"{incident.id}: leaves the recently resolved list")
+
+
+def _incident_moments(incident: Incident) -> Iterator[Moment]:
+    name = incident.id
+    if incident.window:
+        yield Moment(incident.window.start, f"{name}: the maintenance window starts")
+        yield Moment(incident.window.end, f"{name}: the maintenance window ends")
+    for update in incident.updates:
+        yield Moment(update.at, f"{name}: update {update.number} is dated then")
+        if update.next_update:
+            yield Moment(update.next_update, f"{name}: the update promised by update {update.number} falls due")
+    if incident.eta:
+        yield Moment(incident.eta, f"{name}: the expected resolution passes")
 
 
 def due(site: Site, since: datetime, now: datetime, recent_days: int = 14) -> list[Moment]:

@@ -8,48 +8,46 @@ check` is refused with the check's messages and the file is left untouched; a wr
 from __future__ import annotations
 
 import json
-import os
 import re
+import os
 import tempfile
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
+from . import names
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no flock; posts there do not wait for each other
+    fcntl = None
+
 from .errors import Problems, Refusal
 from .load import CATALOG_FILE, FRONT_MATTER_END, INCIDENTS_DIR, incident_files, load_catalog, load_incident
-from .model import FINAL_STATES, Site, chronological
+from .model import FINAL_STATES, Catalog, Site, chronological
 from .report import shown
 from .scaffold import SCHEMA_FOLDER, slugify
 from .source import LOADER
-from .times import TIME_FORMAT, parse_time
-
-RELATIVE_HELP = f"{TIME_FORMAT}, or relative: now, +30m, +2h, in 2h, +1d, tomorrow 06:00"
-_OFFSET = re.compile(r"(?:\+|in\s+)(\d+)\s*(m|min|mins|minutes?|h|hours?|d|days?)", re.IGNORECASE)
-_CLOCK = re.compile(r"(today|tomorrow)\s+(\d{1,2}):(\d{2})", re.IGNORECASE)
-_UNIT = {"m": "minutes", "h": "hours", "d": "days"}
-
+from .times import given_time, humanize_duration
 
 # --- times as authors type them ------------------------------------------------------------------------------
 
-def when(text: str, now: datetime, tz: tzinfo) -> datetime:
-    """A time from the command line, in the site's zone: ISO 8601 as in the files, or relative to `now`."""
-    text = text.strip()
-    if text.lower() == "now":
-        return now.astimezone(tz)
-    offset = _OFFSET.fullmatch(text)
-    if offset:  # elapsed time: across a change of clocks, +2h is two hours later, whatever the wall clock says
-        amount, unit = int(offset[1]), _UNIT[offset[2][0].lower()]
-        return (now + timedelta(**{unit: amount})).astimezone(tz)
-    clock = _CLOCK.fullmatch(text)
-    if clock:  # a wall-clock time in the site's zone
-        day = now.astimezone(tz).date() + timedelta(days=clock[1].lower() == "tomorrow")
-        return parse_time(f"{day.isoformat()} {int(clock[2]):02d}:{clock[3]}", tz)
+def when(text: str, now: datetime, tz: tzinfo, option: str = "") -> datetime:
+    """A time from the command line, in the site's zone: ISO 8601 as in the files, or relative to `now`
+    (times.given_time); Refusal naming `option` when it is not one."""
     try:
-        return parse_time(text, tz)
+        return given_time(text, now, tz)
     except ValueError as err:
-        raise Refusal(f"{err} (or relative: now, +30m, +2h, in 2h, tomorrow 06:00)") from None
+        raise Refusal(f"{option}: {err}" if option else str(err)) from None
+
+
+def is_clock_time(text: str | None) -> bool:
+    """Whether a typed time is a bare time of day (`15:20`), which promises read as the next one."""
+    return bool(text) and bool(re.fullmatch(r"\s*\d{1,2}:\d{2}\s*", text))
 
 
 def written(moment: datetime) -> str:
@@ -69,18 +67,64 @@ class Post:
     statuses: dict[str, str] = field(default_factory=dict)
     next_update: datetime | None = None
     eta: datetime | None = None
+    since: datetime | None = None  # when what it reports happened, if before `at` (service back at 15:20)
 
-    def fields(self) -> list[tuple[str, str]]:
-        """(key, YAML value) in the order the README writes them."""
-        pairs = [("at", written(self.at)), ("state", self.state)]
+    def fields(self, flow: bool = False) -> list[tuple[str, str | Block]]:
+        """(key, YAML value) in the order the README writes them; a body of several lines as a Block, unless the
+        update goes into a flow list (`[{...}]`), where no block can stand."""
+        pairs: list[tuple[str, str | Block]] = [("at", written(self.at)), ("state", self.state)]
         if self.statuses:
             pairs.append(("components", "{" + ", ".join(f"{k}: {v}" for k, v in self.statuses.items()) + "}"))
         if self.next_update:
             pairs.append(("next_update", written(self.next_update)))
         if self.eta:
             pairs.append(("eta", written(self.eta)))
-        pairs.append(("body", json.dumps(self.body.strip(), ensure_ascii=False)))
+        if self.since:
+            pairs.append(("since", written(self.since)))
+        body = self.body.strip()
+        pairs.append(("body", Block(body) if "\n" in body and not flow and Block.holds(body) else _quoted(body)))
         return pairs
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar: JSON's, which YAML reads back exactly."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Block:
+    """Text of several lines, written as a literal block (`body: |-` and the lines below, indented) so that it
+    reads in the file as it will on the page."""
+
+    text: str
+
+    def lines(self, indent: int) -> list[str]:
+        """`|-` (keep every line, no final line break), then each line `indent` spaces in (empty lines empty)."""
+        return ["|-"] + [" " * indent + line if line else "" for line in self.text.split("\n")]
+
+    @staticmethod
+    def holds(text: str) -> bool:
+        """Whether a literal block gives back exactly `text` (not a line of spaces alone, nor a character YAML
+        would have to escape): tried by reading one back, rather than by a list of YAML's rules."""
+        written = "body: " + "\n".join(Block(text).lines(2)) + "\n"
+        try:
+            return yaml.load(written, Loader=LOADER) == {"body": text}
+        except yaml.YAMLError:
+            return False
+
+
+def entry_lines(pairs: list[tuple[str, str | Block]], key_indent: int) -> list[str]:
+    """An update's lines, each key `key_indent` spaces in and a block's lines two more; the first line without its
+    indentation, for the list's dash to go before it."""
+    lines = []
+    for key, value in pairs:
+        if isinstance(value, Block):
+            first, *rest = value.lines(key_indent + 2)
+            lines += [" " * key_indent + f"{key}: {first}", *rest]
+        else:
+            lines.append(" " * key_indent + f"{key}: {value}")
+    lines[0] = lines[0][key_indent:]
+    return lines
 
 
 def statuses(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -92,6 +136,61 @@ def statuses(pairs: tuple[str, ...]) -> dict[str, str]:
             raise Refusal(f"--status: not component=status (expected e.g. phone=major_outage, got {pair!r})")
         result[key.strip()] = value.strip()
     return result
+
+
+@dataclass
+class Asked:
+    """What was typed for services, areas, statuses and states, turned into the ids and values the files hold:
+    an id or a name, case and spacing ignored (`--status "Fiber internet=Major outage"`). Each mistake is kept
+    as one line naming its option, with the valid ids, the closest first; `done` refuses them all at once."""
+
+    catalog: Catalog | None  # None when the catalog is too broken to match against: the check then says why
+    mistakes: list[str] = field(default_factory=list)
+
+    def statuses(self, pairs: dict[str, str], allowed: tuple[str, ...]) -> dict[str, str]:
+        """`--status` pairs (statuses(...)) with each service and status as the file writes it."""
+        result = {}
+        for service, status in pairs.items():
+            ident = self.service(service)
+            value = self.choice("--status", status, allowed, "status", f"{service}={status}")
+            if ident and value:
+                result[ident] = value
+        return result
+
+    def service(self, text: str) -> str | None:
+        if self.catalog is None:
+            return text
+        return self._one("--status", text, [(c.id, c.name) for c in self.catalog.components], "service", text)
+
+    def areas(self, texts: tuple[str, ...]) -> tuple[str, ...]:
+        if self.catalog is None:
+            return texts
+        entries = [(a.id, a.name) for a in self.catalog.areas]
+        found = [self._one("--area", text, entries, "area", text) for text in texts]
+        return tuple(dict.fromkeys(ident for ident in found if ident))  # one area named twice is named once
+
+    def choice(self, option: str, text: str | None, values: tuple[str, ...], what: str,
+               shown: str | None = None) -> str | None:
+        """One of `values` (a state, a status, an impact), case and spacing ignored; None for nothing given."""
+        if not text:
+            return None
+        return self._one(option, text, [(v, v) for v in values], what, shown or text, invalid=True)
+
+    def _one(self, option: str, text: str, entries: list[tuple[str, str]], what: str, shown: str,
+             invalid: bool = False) -> str | None:
+        found = names.match(text, entries)
+        if len(found) == 1:
+            return found[0]
+        wrong = f"{what} named by more than one id" if found else f"{'invalid' if invalid else 'unknown'} {what}"
+        where = option if shown == text else f"{option} {shown}"  # a status: which --status pair
+        among = [entry for entry in entries if entry[0] in found] or entries
+        self.mistakes.append(f"{where}: {wrong} ({names.expected(text, among)}, got {_quoted(text)})")
+        return None
+
+    def done(self) -> None:
+        """Refusal listing every mistake, when there was one."""
+        if self.mistakes:
+            raise Refusal("\n".join(self.mistakes))
 
 
 # --- the files -----------------------------------------------------------------------------------------------
@@ -118,14 +217,28 @@ class Source:
             raise Refusal(f"{self.path}: front matter not closed (expected a line \"---\" after it)")
         return start, self.text[start:end.start()]
 
-    def closing_state(self) -> str:
-        """The state that ends it: `completed` for a file that declares `kind: maintenance`, else `resolved`."""
+    def kind(self) -> str:
+        """`maintenance` for a file that declares it, else `incident`."""
         kind = _value(self.root()[1], "kind")
-        return "completed" if getattr(kind, "value", None) == "maintenance" else "resolved"
+        return "maintenance" if getattr(kind, "value", None) == "maintenance" else "incident"
+
+    def closing_state(self) -> str:
+        """The state that ends it: `completed` for maintenance, else `resolved`."""
+        return "completed" if self.kind() == "maintenance" else "resolved"
+
+    def current_state(self) -> str | None:
+        """The state its last update gave (what `update` without --state keeps), or None when it cannot tell."""
+        updates = _value(self.root()[1], "updates")
+        last = updates.value[-1] if isinstance(updates, yaml.SequenceNode) and updates.value else None
+        state = _value(last, "state") if isinstance(last, yaml.MappingNode) else None
+        return state.value if isinstance(state, yaml.ScalarNode) and state.value else None
 
     def root(self) -> tuple[int, yaml.MappingNode]:
         offset, front = self.front_matter()
-        root = yaml.compose(front, Loader=LOADER)
+        try:
+            root = yaml.compose(front, Loader=LOADER)
+        except yaml.YAMLError:
+            raise Refusal(f"{self.path}: the front matter is not valid YAML (run statusgen check to see where)") from None
         if not isinstance(root, yaml.MappingNode):
             raise Refusal(f"{self.path}: the front matter is not a mapping (run statusgen check)")
         return offset, root
@@ -155,10 +268,9 @@ def append_update(source: Source, post: Post) -> str:
     updates = _value(root, "updates")
     if not isinstance(updates, yaml.SequenceNode) or not updates.value:
         raise Refusal(f"{source.path}: no list of updates to add to (run statusgen check)")
-    pairs = post.fields()
     if updates.flow_style:
         close = offset + updates.end_mark.index - 1  # the "]"
-        item = "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+        item = "{" + ", ".join(f"{k}: {v}" for k, v in post.fields(flow=True)) + "}"
         return source.text[:close] + ", " + item + source.text[close:]
     last = updates.value[-1]
     if not isinstance(last, yaml.MappingNode) or last.flow_style:
@@ -168,8 +280,8 @@ def append_update(source: Source, post: Post) -> str:
     end = offset + _end_of(last)
     if source.text[end - 1:end] != "\n":  # a plain or quoted last value: the new item starts on the next line
         end = _line_end(source.text, end)
-    lines = [" " * dash + "-" + " " * (key - dash - 1) + f"{pairs[0][0]}: {pairs[0][1]}"]
-    lines += [" " * key + f"{k}: {v}" for k, v in pairs[1:]]
+    first, *rest = entry_lines(post.fields(), key)
+    lines = [" " * dash + "-" + " " * (key - dash - 1) + first, *rest]
     block = source.newline.join(lines) + source.newline
     if end > 0 and source.text[end - 1] != "\n":
         block = source.newline + block
@@ -190,7 +302,7 @@ def replace_value(source: Source, text: str, keys: tuple[str, ...], value: str) 
 
 def new_file(title: str, post: Post, *, kind: str = "incident", areas: tuple[str, ...] = (), impact: str | None = None,
              ticket: str | None = None, window: tuple[datetime, datetime] | None = None,
-             schema: str | None = None) -> str:
+             schema: str | None = None, started: datetime | None = None) -> str:
     """A new incident or maintenance file with its first update; `schema`: the relative path of the JSON Schema
     an editor checks its front matter with."""
     lines = ["---"] + ([f"# yaml-language-server: $schema={schema}"] if schema else [])
@@ -207,11 +319,11 @@ def new_file(title: str, post: Post, *, kind: str = "incident", areas: tuple[str
         lines.append(f"ticket: {json.dumps(ticket.strip(), ensure_ascii=False)}")
     if window:
         lines.append(f"window: {{start: {written(window[0])}, end: {written(window[1])}}}")
+    if started:
+        lines.append(f"started: {written(started)}")
     first = Post(at=post.at, state=post.state, body=post.body, next_update=post.next_update, eta=post.eta)
-    pairs = first.fields()
-    lines.append("updates:")
-    lines.append(f"  - {pairs[0][0]}: {pairs[0][1]}")
-    lines += [f"    {k}: {v}" for k, v in pairs[1:]]
+    head, *rest = entry_lines(first.fields(), 4)
+    lines += ["updates:", f"  - {head}", *rest]
     lines.append("---")
     return "\n".join(lines) + "\n"
 
@@ -225,7 +337,7 @@ def schema_link(content: Path, path: Path) -> str | None:
 def new_path(content: Path, title: str, day: date) -> Path:
     """content/incidents/YYYY-MM-DD-slug.md from the title, never an existing file."""
     folder = content / INCIDENTS_DIR
-    base = f"{day.isoformat()}-{slugify(title)[:60].strip('-') or 'incident'}"
+    base = f"{day.isoformat()}-{short_slug(title) or 'incident'}"
     taken = {p.name[:-3] for p in incident_files(content)}
     name, n = base, 2
     while name in taken or (folder / f"{name}.md").exists():
@@ -233,16 +345,32 @@ def new_path(content: Path, title: str, day: date) -> Path:
     return folder / f"{name}.md"
 
 
+SLUG_LENGTH = 60  # characters of a title kept in a new file's name
+SUGGESTED = 300  # incidents, newest first, an unknown id is compared with
+
+
+def short_slug(title: str, most: int = SLUG_LENGTH) -> str:
+    """The title as an id, cut at the last word boundary within `most` characters (a single longer word is cut)."""
+    slug = slugify(title)
+    if len(slug) <= most:
+        return slug
+    cut = slug[: most + 1].rpartition("-")[0]  # a hyphen just past the limit still ends a whole word
+    return cut or slug[:most]
+
+
 def find(content: Path, ident: str) -> Path:
-    """The file of incident `ident` (its id, or a path to it)."""
+    """The file of incident `ident` (its id, or a path to it); Refusal with the ids, the closest first."""
     as_path = Path(ident)
     if as_path.suffix == ".md" and as_path.is_file():
         return as_path
-    for path in incident_files(content):
+    files = incident_files(content)
+    for path in files:
         if path.name[:-3] == ident:
             return path
-    raise Refusal(f"no incident {ident!r} (expected the id of a file in {shown(content / INCIDENTS_DIR, Path.cwd())}, "
-                  f"as `statusgen list` shows)")
+    # The newest are the likely ones (open, or just closed), and comparing with thousands would take seconds.
+    newest_first = [path.name[:-3] for path in reversed(files)][:SUGGESTED]
+    known = names.expected(ident, newest_first) if files else "expected the id of an incident, but there are none"
+    raise Refusal(f"unknown incident in {shown(content / INCIDENTS_DIR, content.parent)} ({known}, got {_quoted(ident)})")
 
 
 def validate(path: Path, text: str, content: Path, tz: tzinfo) -> None:
@@ -256,6 +384,87 @@ def validate(path: Path, text: str, content: Path, tz: tzinfo) -> None:
     problems.items = [p.__class__(str(path) if p.path == str(trial) else p.path, p.line, p.message)
                       for p in problems.items]
     problems.raise_if_any()
+
+
+# --- two hands at once ---------------------------------------------------------------------------------------
+
+LOCK_WAIT = 60.0  # seconds a post waits for another one to the same site before it gives up
+
+
+@contextmanager
+def posting_lock(content: Path, waiting: Callable[[], None] = lambda: None, wait: float = LOCK_WAIT):
+    """Hold the site's posting lock while a post reads, checks and writes: two posts at once (a script and a
+    person, two terminals) take turns, so neither writes over what the other just added. The lock is on the
+    content folder itself (flock, dropped by the system when the process ends, however it ends): no lock file is
+    left to show up in `git status`. `waiting()` is called once if another post holds it; Refusal after `wait`
+    seconds."""
+    fd = os.open(content, os.O_RDONLY)
+    try:
+        if fcntl is not None:
+            _take(fd, content, waiting, wait)
+        yield
+    finally:
+        os.close(fd)  # closing drops the flock
+
+
+def _take(fd: int, content: Path, waiting: Callable[[], None], wait: float) -> None:
+    deadline = None
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if deadline is None:
+                waiting()
+                deadline = time.monotonic() + wait
+            elif time.monotonic() > deadline:
+                raise Refusal(f"{content}: another statusgen command has been posting to this site for "
+                              f"{wait:g} s (a push waiting for a password?); try again once it is done") from None
+            time.sleep(0.02)
+
+
+def create(path: Path, text: str, tries: int = 100) -> Path:
+    """Write a new file at `path`, or at the first free name after it (`-2`, `-3`... before `.md`) if that one is
+    taken by the time it is written: the name is claimed and the whole text appears in one step (a hard link of a
+    finished scratch file, which fails if the name exists; O_CREAT|O_EXCL where links are not possible), so a new
+    file is never written over another and never seen half written. Returns the path written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(text.encode("utf-8"))
+        os.chmod(scratch, 0o666 & ~_umask())
+        for n in range(1, tries + 1):
+            target = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+            if _claim(Path(scratch), target, text):
+                return target
+    finally:
+        Path(scratch).unlink(missing_ok=True)
+    raise Refusal(f"{path}: this name and the next {tries - 1} are taken (expected a free file name; give another "
+                  f"--title)")
+
+
+def _claim(scratch: Path, target: Path, text: str) -> bool:
+    """Give `target` the scratch file's text if no file has that name; False if one has."""
+    try:
+        os.link(scratch, target)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links: claim the name empty, then put the text in place
+        pass
+    try:
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    except FileExistsError:
+        return False
+    write(target, text)
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write(path: Path, text: str) -> None:
@@ -294,8 +503,12 @@ def open_and_upcoming(site: Site, now: datetime) -> list[str]:
         line = f"{what:<9} {incident.id}  {incident.title}  ({last.state} since {local(last.at)}"
         if last.next_update:
             late = now - last.next_update
-            line += (f"; next update OVERDUE by {int(late.total_seconds() // 60)} min, promised by "
-                     f"{local(last.next_update)}" if late.total_seconds() > 0 else
-                     f"; next update due by {local(last.next_update)}")
+            line += (f"; next update OVERDUE by {humanize_duration(late)}, promised by {local(last.next_update)}"
+                     if late > timedelta(0) else f"; next update due by {local(last.next_update)}")
+        eta = None if incident.is_maintenance else incident.eta_after(last)
+        if eta:
+            late = now - eta
+            line += (f"; ETA PASSED {humanize_duration(late)} ago, expected by {local(eta)}" if late > timedelta(0)
+                     else f"; ETA {local(eta)}")
         lines.append(line + ")")
     return lines

@@ -35,7 +35,7 @@ class Problem:
 
 
 class Refusal(Exception):
-    """Something a command refuses that is not in a content file (a folder, an option); the message is one line."""
+    """Something a command refuses that is not in a content file (a folder, an option): one line per mistake."""
 
 
 class ContentError(Exception):

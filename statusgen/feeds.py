@@ -19,6 +19,7 @@ from .markup import to_html
 from .wording import human, state_words, status_words
 
 DEFAULT_LIMIT = 50
+ATOM = "http://www.w3.org/2005/Atom"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class FeedSettings:
     authority: str  # the tag URI authority, e.g. status.example.org
     language: str = "en"
     limit: int = DEFAULT_LIMIT
+    hub: str | None = None  # the WebSub hub every feed announces (STATUSGEN_WEBSUB_HUB), if any
 
 
 def chosen(feed: Feed, pairs: list[tuple[Incident, Update]], limit: int) -> list[tuple[Incident, Update]]:
@@ -131,6 +133,8 @@ def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], setting
     fg.author({"name": settings.author})
     fg.language(settings.language)
     fg.link(href=link(feed.atom), rel="self", type="application/atom+xml")
+    if settings.hub:  # WebSub: a reader subscribes at the hub to the self link, and hears of each change at once
+        fg.link(href=settings.hub, rel="hub")
     fg.link(href=link(feed.page), rel="alternate", type="text/html")
     fg.generator("")
     fg.docs("")
@@ -150,5 +154,20 @@ def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], setting
     atom = fg.atom_str(pretty=True)
     fg.link(href=link(feed.rss), rel="self", type="application/rss+xml", replace=True)
     fg.link(href=link(feed.page), rel="alternate", type="text/html")
-    return atom, fg.rss_str(pretty=True)
+    rss = fg.rss_str(pretty=True)
+    return atom, with_hub(rss, settings.hub) if settings.hub else rss
+
+
+def with_hub(rss: bytes, hub: str) -> bytes:
+    """The RSS feed with an `atom:link rel="hub"` after its `atom:link rel="self"`, as WebSub asks of RSS (feedgen
+    writes only the self link into RSS)."""
+    from lxml import etree
+
+    root = etree.fromstring(rss)
+    own = root.find(f"channel/{{{ATOM}}}link[@rel='self']")
+    announced = etree.Element(f"{{{ATOM}}}link", href=hub, rel="hub")
+    announced.tail = own.tail  # the same indent as feedgen's pretty printing
+    own.addnext(announced)
+    ending = b"\n" if rss.endswith(b"\n") else b""  # the document's own tail is not the root's to write
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + ending
 

@@ -7,14 +7,18 @@ The rules, so that every site reads the same way:
 
 - Services. Those in trouble now (degraded, partial or major outage in some area), the worst first, then in
   catalog order. A group all of whose services (two or more) are in trouble is named by the group ("Phone" for
-  Home phone and Voicemail). Up to three names are joined with commas and "and"; more are counted ("5 services").
+  Home phone and Voicemail). Up to three names are joined with commas and "and"; beyond three the first three are
+  named and the rest counted ("Home phone, Email, TV and 2 more services"): a headline always names what is down.
 - Words. Each status has a plain word: a major outage is "down", a partial outage "partly down", degraded
   performance "degraded". When every named service has the same word it follows the names ("Home phone down");
   when they differ the sentence says "Trouble with" the names.
-- Where. The areas where those services are in trouble, in catalog order: "everywhere" when that is every area of
-  a site with more than one; up to three names joined; more are counted ("in 5 areas").
-- Maintenance in progress adds its areas and when it is due to end (the latest end of those in progress), after a
-  semicolon when there is trouble too. Work running past its planned end says so.
+- Where. The areas where those services are in trouble, in catalog order: "everywhere" only when every area of a
+  site with more than one is hit by every one of them offered there (never for the union of several towns'
+  separate troubles); else up to three names joined; more are counted ("in 5 areas").
+- Maintenance in progress names what is being worked on, its areas and when it is due to end (the latest end of
+  those in progress), after a semicolon when there is trouble too. Work running past its planned end says so.
+- Order of the open incidents below it: the one weighing most in the overall status first, then the one reaching
+  the most areas, then the newest (worst_first).
 - Nothing in trouble and no maintenance in progress: "All services operational" (an incident being monitored after
   every service recovered does not make the headline say otherwise; the list of open incidents below does).
 
@@ -40,11 +44,12 @@ def joined(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def where(catalog: Catalog, areas: Iterable[str]) -> str:
-    """'in Cedar Falls', 'in Cedar Falls and Lake City', 'in 5 areas', 'everywhere'."""
+def where(catalog: Catalog, areas: Iterable[str], everywhere: bool = True) -> str:
+    """'in Cedar Falls', 'in Cedar Falls and Lake City', 'in 5 areas', 'everywhere' (when every area is hit and
+    `everywhere`: each service named is in trouble in each area it is offered in)."""
     hit = set(areas)
     names = [a.name for a in catalog.areas if a.id in hit]
-    if len(names) == len(catalog.areas) > 1:
+    if len(names) == len(catalog.areas) > 1 and everywhere:
         return "everywhere"
     return f"in {joined(names)}" if len(names) <= MOST_NAMES else f"in {counted(len(names), 'area')}"
 
@@ -68,30 +73,47 @@ def service_names(catalog: Catalog, statuses: Mapping[str, str]) -> list[str]:
 
 def trouble_words(catalog: Catalog, now: Snapshot) -> str | None:
     """'Home phone down in Cedar Falls' for what is in trouble now, or None when nothing is."""
+    return cells_words(catalog, now.cells)
+
+
+def cells_words(catalog: Catalog, cells: Mapping[tuple[str, str], str]) -> str | None:
+    """'Home phone down in Cedar Falls' for some (component, area) -> status cells (a snapshot's, or one
+    incident's as an update left it: statusgen.messages), or None when none is in trouble."""
     statuses: dict[str, str] = {}
     areas: set[str] = set()
-    for (component, area), status in now.cells.items():
+    for (component, area), status in cells.items():
         if status in DOWN_WORDS:
             statuses[component] = worst((statuses.get(component, "operational"), status))
             areas.add(area)
     if not statuses:
         return None
-    names = service_names(catalog, statuses)
     words = {DOWN_WORDS[s] for s in statuses.values()}
-    what = joined(names) if len(names) <= MOST_NAMES else counted(len(names), "service")
+    what = named(service_names(catalog, statuses))
     said = f"{what} {words.pop()}" if len(words) == 1 else f"Trouble with {what}"
-    return f"{said} {where(catalog, areas)}"
+    # "everywhere" only where each of them is in trouble in every area it is offered in
+    whole = all((c, a) in cells for c in statuses for a in catalog.component[c].areas)
+    return f"{said} {where(catalog, areas, everywhere=whole)}"
+
+
+def named(names: Sequence[str]) -> str:
+    """'A', 'A, B and C', 'A, B, C and 2 more services': the first MOST_NAMES named, the rest counted."""
+    if len(names) <= MOST_NAMES:
+        return joined(names)
+    return f"{', '.join(names[:MOST_NAMES])} and {counted(len(names) - MOST_NAMES, 'more service')}"
 
 
 def maintenance_words(catalog: Catalog, now: Snapshot, tz: tzinfo) -> str | None:
-    """'Maintenance in Lake City until 05:00 CST' for the maintenance in progress, or None."""
+    """'Maintenance of Home phone in Lake City until 05:00 CST' for the maintenance in progress, or None."""
     if not now.active_maintenance:
         return None
     areas = {a for item in now.active_maintenance for a in item.areas}
+    worked_on = {c: "under_maintenance" for item in now.active_maintenance
+                 for c, status in item.statuses_at(now.at).items() if status == "under_maintenance"}
+    of = f" of {named(service_names(catalog, worked_on))}" if worked_on else ""
     end = max(item.window.end for item in now.active_maintenance)
     when = clock(end, now.at, tz)
     until = f"until {when}" if end > now.at else f"running past its planned end, {when}"
-    return f"Maintenance {where(catalog, areas)} {until}"
+    return f"Maintenance{of} {where(catalog, areas)} {until}"
 
 
 def clock(moment: datetime, reference: datetime, tz: tzinfo) -> str:
@@ -111,6 +133,7 @@ def headline(catalog: Catalog, now: Snapshot, tz: tzinfo) -> str:
 
 
 def worst_first(incidents: Iterable[Incident], at: datetime) -> list[Incident]:
-    """Open incidents with the one weighing most in the overall status now first, then the newest first."""
+    """Open incidents with the one weighing most in the overall status now first, then the one reaching the most
+    areas (the widest customer impact), then the newest first."""
     newest = sorted(incidents, key=chronological, reverse=True)
-    return sorted(newest, key=lambda i: IMPACT_RANK[impact_now(i, at)], reverse=True)
+    return sorted(newest, key=lambda i: (IMPACT_RANK[impact_now(i, at)], len(i.areas)), reverse=True)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import yaml
 
-from . import schema, source
+from . import names, schema, source
 from .cache import IncidentStore, code_version, digest, no_gc
 from .errors import Problems
 from .model import (FINAL_STATES, IMPACTS, KINDS, STATES, STATUSES, Area, Catalog, Component, Group, Incident, Site,
@@ -156,22 +156,23 @@ def load_catalog(path: Path, problems: Problems, site_folder: Path | None = None
     groups = [Group(id=f["id"], name=f.get("name", f["id"]), description=f.get("description"))
               for _, f, _ in _unique_items(doc, values.get("groups", []), "groups", "group")]
     area_ids = tuple(a.id for a in areas)
+    areas_named = [(a.id, a.name) for a in areas]
     group_ids = tuple(g.id for g in groups)
     known_areas = set(area_ids)
     components = []
     for i, fields, node in _unique_items(doc, values.get("components", []), "components", "component"):
         group = fields.get("group")
         if group is not None and group not in group_ids:
-            expected = f"one of {', '.join(group_ids)}" if group_ids else "the id of a group listed under groups"
+            expected = names.expected(group, group_ids) if group_ids else "expected the id of a group listed under groups"
             doc.report(_value_node(node, "group"), f"components[{i}].group: unknown group "
-                                                   f"(expected {expected}, got {_quoted(group)})")
+                                                   f"({expected}, got {_quoted(group)})")
         offered = []
         for area, line in fields.get("areas", ()):
             if area in known_areas:
                 offered.append(area)
             elif area_ids:  # no areas at all is reported once, where they are missing
                 problems.add(path, line, f"components[{i}].areas: unknown area "
-                                         f"(expected one of {_listed(area_ids)}, got {_quoted(area)})")
+                                         f"({names.expected(area, areas_named)}, got {_quoted(area)})")
         components.append(Component(
             id=fields["id"], name=fields.get("name", fields["id"]), group=group, description=fields.get("description"),
             areas=tuple(offered) if "areas" in fields else area_ids, sla=fields.get("sla"), since=fields.get("since")))
@@ -218,6 +219,7 @@ def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
                        required=True, schema=schema.one_of(states)),
         "body": Field(text, "text", required=True, schema=schema.TEXT),
         "next_update": Field(time, "a date and time", schema=schema.TIME),
+        "since": Field(time, "a date and time", schema=schema.TIME),
         "eta": Field(time, "a date and time", schema=schema.TIME),
         "components": Field(_statuses(STATUSES), "a mapping of component: status", schema=schema.statuses(STATUSES)),
     }
@@ -236,6 +238,7 @@ def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
         "window": Field(lambda d, n, w: d.fields(n, w, window), "a mapping with start and end",
                         required=kind == "maintenance", schema=schema.mapping(window)),
         "updates": Field(_list_of(update, "update"), "a list of updates", required=True, schema=schema.items(update)),
+        "reviewed": Field(time, "a date and time", schema=schema.TIME),
     }
 
 
@@ -276,12 +279,6 @@ def _read(path: Path, site_folder: Path | None, problems: Problems) -> str | Non
 def _inside(path: Path, folder: Path) -> bool:
     real = Path(os.path.realpath(path))
     return real == folder or folder in real.parents
-
-
-def _listed(ids, most: int = 20) -> str:
-    """Ids for an "expected one of" list, the first `most` of them (a catalog may list hundreds)."""
-    ids = list(ids)
-    return ", ".join(ids[:most]) + (f" (and {len(ids) - most} more)" if len(ids) > most else "")
 
 
 def _file_name(path: Path, problems: Problems) -> date | None:
@@ -352,8 +349,9 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
     _check_references(doc, root, values or {}, catalog, kind)
     if not clean or catalog is None or len(problems.items) > before:
         return None
+    lines = [doc.line(_value_node(node, "at")) for _, _, node in _updates(values)]
     item = _build(values, catalog, kind, summary=summary, opened=opened, ident=path.name[:-3], path=str(path),
-                  digest=text_hash)
+                  digest=text_hash, lines=lines)
     if store is not None:
         item.settle()
         store.put(path, text_hash, signature, item)
@@ -377,28 +375,29 @@ def _check_catalog_references(doc: Document, values: dict, catalog: Catalog) -> 
     for i, fields, _ in _updates(values):
         changes = fields.get("components", {})
         mentioned += [(f"updates[{i}].components", key, line) for key, (_, line) in changes.items()]
-    known = ", ".join(catalog.component)
     for where, key, line in mentioned:
         if key not in catalog.component:
-            doc.problems.add(doc.path, line, f"{where}: unknown component (expected one of {known}, "
-                                             f"got {_quoted(key)})")
+            known = names.expected(key, [(c.id, c.name) for c in catalog.components])
+            doc.problems.add(doc.path, line, f"{where}: unknown component ({known}, got {_quoted(key)})")
     components = sorted({key for _, key, _ in mentioned})
     all_known = all(key in catalog.component for key in components)  # else "not served" would only add noise
     served = [a.id for a in catalog.areas
               if any(a.id in catalog.component[c].areas for c in components if c in catalog.component)]
     for area, line in values.get("areas", ()):
         if area not in catalog.area:
-            doc.problems.add(doc.path, line, f"areas: unknown area (expected one of {', '.join(catalog.area)}, "
-                                             f"got {_quoted(area)})")
-        elif area not in served and all_known:
-            doc.problems.add(doc.path, line, f"areas: not served by any of its components (expected one of "
-                                             f"{', '.join(served)}, where {' or '.join(components)} is offered, "
+            known = names.expected(area, [(a.id, a.name) for a in catalog.areas])
+            doc.problems.add(doc.path, line, f"areas: unknown area ({known}, got {_quoted(area)})")
+        elif area not in served and all_known and components:
+            offered = (f"expected one of {', '.join(served)}, where {' or '.join(components)} is offered"
+                       if served else f"an area where {' or '.join(components)} is offered, but none is")
+            doc.problems.add(doc.path, line, f"areas: not served by any of its components ({offered}, "
                                              f"got {_quoted(area)})")
 
 
 def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None:
     updates = _updates(values)
     previous: tuple[datetime, int] | None = None
+    happened: tuple[datetime, int] | None = None  # when what the last update reported happened, and its line
     closed: tuple[str, int] | None = None
     for i, fields, node in updates:
         if closed is not None:
@@ -413,6 +412,15 @@ def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None
                 doc.report(_value_node(node, "at"), f"updates[{i}].at: update time goes backwards (expected "
                            f"{previous[0].isoformat()} or later, as at line {previous[1]}, got {at.isoformat()})")
             previous = (at, doc.line(_value_node(node, "at")))
+            since = fields.get("since")
+            if since is not None and since > at:
+                doc.report(_value_node(node, "since"), f"updates[{i}].since: after the update (expected "
+                           f"{at.isoformat()} or earlier: when what it reports happened, got {since.isoformat()})")
+            elif since is not None and happened is not None and since < happened[0]:
+                doc.report(_value_node(node, "since"), f"updates[{i}].since: before what an earlier update "
+                           f"reported (expected {happened[0].isoformat()} or later, as at line {happened[1]}, got "
+                           f"{since.isoformat()})")
+            happened = (since or at, doc.line(_value_node(node, "since" if since else "at")))
             nxt = fields.get("next_update")
             if nxt is not None and nxt <= at:
                 doc.report(_value_node(node, "next_update"), f"updates[{i}].next_update: not after the update "
@@ -426,21 +434,43 @@ def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None
     if window is not None and kind == "incident":
         doc.report(_value_node(root, "window"), "window: only maintenance has a window (expected kind: maintenance, "
                                                 "got an incident)")
+    reviewed = values.get("reviewed")
+    if reviewed is not None and updates and updates[0][1].get("at") and reviewed < updates[0][1]["at"]:
+        doc.report(_value_node(root, "reviewed"), f"reviewed: before the first update (expected "
+                   f"{updates[0][1]['at'].isoformat()} or later, got {reviewed.isoformat()})")
     started = values.get("started")
     if started is not None and updates and updates[0][1].get("at") and started > updates[0][1]["at"]:
         doc.report(_value_node(root, "started"), f"started: after the first update (expected "
                    f"{updates[0][1]['at'].isoformat()} or earlier, got {started.isoformat()})")
+    _check_etas(doc, root, values, updates, kind)
+
+
+def _check_etas(doc: Document, root, values: dict, updates: list, kind: str | None) -> None:
+    """An expected resolution before the incident began (its `started`, else its first update) is a slip: a wrong
+    day, or a time meant for another zone."""
+    first = updates[0][1].get("at") if updates else None
+    began, said = (values["started"], "its started") if values.get("started") else (first, "its first update")
+    if began is None:
+        return
+    what = "maintenance" if kind == "maintenance" else "incident"
+    etas = [("eta", root, values.get("eta"))]
+    etas += [(f"updates[{i}].eta", node, fields.get("eta")) for i, fields, node in updates]
+    for where, mapping, eta in etas:
+        if eta is not None and eta < began:
+            doc.report(_value_node(mapping, "eta"), f"{where}: before the {what} began (expected {began.isoformat()} "
+                                                    f"or later, as {said} says, got {eta.isoformat()})")
 
 
 def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: date, ident: str, path: str,
-           digest: str = "") -> Incident:
+           digest: str = "", lines: list[int] | None = None) -> Incident:
     # Ids, statuses, states and kinds recur in every file: one string object each (interned), so that the cache
     # stores and loads each once (pickle keeps one copy of an object), and 10,000 incidents hold one copy.
     word = sys.intern
     statuses = {word(k): word(s) for k, (s, _) in values["components"].items()}
     built_updates = tuple(
         Update(at=f["at"], state=word(f["state"]), body=f["body"], next_update=f.get("next_update"), number=n + 1,
-               components={word(k): word(s) for k, (s, _) in f.get("components", {}).items()}, eta=f.get("eta"))
+               components={word(k): word(s) for k, (s, _) in f.get("components", {}).items()}, eta=f.get("eta"),
+               line=lines[n] if lines else 0, since=f.get("since"))
         for n, (_, f, _) in enumerate(_updates(values)))
     ever = set(statuses.values()) | {s for u in built_updates for s in u.components.values()}
     impact = word(values.get("impact") or implied_impact(ever))
@@ -456,7 +486,7 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: d
         impact_declared="impact" in values, started=values.get("started"), ticket=values.get("ticket"),
         eta=next((u.eta for u in reversed(built_updates) if u.eta), values.get("eta")), first_eta=values.get("eta"),
         window=Window(window["start"], window["end"]) if window else None,
-        summary=summary.strip("\n"), digest=digest)
+        summary=summary.strip("\n"), digest=digest, reviewed=values.get("reviewed"))
 
 
 # --- the whole site ------------------------------------------------------------------------------------------

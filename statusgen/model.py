@@ -112,12 +112,19 @@ class Update:
     next_update: datetime | None = None
     number: int = 0  # position in the incident, from 1: the anchor "update-N" on its page
     eta: datetime | None = None  # the expected resolution this update gave, if it gave one
+    line: int = field(default=0, compare=False)  # the line of its `at` in the file (0: not read from a file)
+    since: datetime | None = None  # when what it reports happened, if before `at` (uptime and "ETA met" use it)
 
     @cached_property
     def posix(self) -> float:
         """Its time as POSIX seconds: exact for times to the microsecond (distinct times stay distinct floats, in
         the same order), and compared or sorted on in a fraction of the time a zoned datetime takes."""
         return self.at.timestamp()
+
+    @property
+    def happened(self) -> datetime:
+        """When what it reports happened: its `since`, else its time of posting."""
+        return self.since or self.at
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,7 @@ class Incident:
     summary: str = ""  # Markdown below the front matter
     first_eta: datetime | None = None  # the front matter's `eta`: the one given with the first update
     digest: str = field(default="", compare=False)  # a hash of its file's text (statusgen.cache)
+    reviewed: datetime | None = None  # when the summary (the review) was published; None: the last update's time
 
     @property
     def is_maintenance(self) -> bool:
@@ -174,6 +182,12 @@ class Incident:
         return last.at if last.state in FINAL_STATES else None
 
     @cached_property
+    def review_posix(self) -> float:
+        """When its summary (the review below the front matter) was published, as POSIX seconds: `reviewed`, else
+        its last update's time. Not shown before: text is never shown before it was written."""
+        return self.reviewed.timestamp() if self.reviewed is not None else self.updates[-1].posix
+
+    @cached_property
     def last_posix(self) -> float:
         """Its last update's time as POSIX seconds (Update.posix)."""
         return self.updates[-1].posix
@@ -181,7 +195,7 @@ class Incident:
     def settle(self) -> None:
         """Works out now what every build asks of it many times, so that the build cache keeps it with the incident
         (pickled with it) and later builds do not work it out again."""
-        self.began_posix, self.ended, self.last_posix, self._touched  # noqa: B018 - cached properties
+        self.began_posix, self.ended, self.last_posix, self.review_posix, self._touched  # noqa: B018
         for update in self.updates:
             update.posix  # noqa: B018
 
@@ -250,6 +264,9 @@ class Incident:
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# How far ahead of the clock a first update may be dated (clocks differ a little; an author posts "at 14:05" at
+# 14:03) before `check` calls it a mistake.
+AHEAD_TOLERANCE = timedelta(minutes=5)
 
 
 def instant(moment: datetime) -> timedelta:
@@ -288,6 +305,32 @@ class Site:
     # The time status.posted cut it at, on the copy it made: not an argument, so that no copy made with other
     # incidents (dataclasses.replace) can carry it.
     posted_at: datetime | None = field(default=None, init=False, compare=False)
+
+    def dated_ahead(self, clock: datetime, tolerance: timedelta = AHEAD_TOLERANCE) -> list[tuple[str, int, str]]:
+        """(path, line, message) for each incident or maintenance whose first update (for maintenance: its
+        announcement) is dated after the present `clock` by more than `tolerance`: built now it would show nothing
+        at all, so a wrong zone or a mistyped date must not pass silently. A build as of an earlier time is another
+        matter: it leaves out what came later (unposted)."""
+        found, latest = [], (clock + tolerance).timestamp()
+        zone_name = str(self.timezone)
+        for incident in self.incidents:
+            first = incident.updates[0]
+            if first.posix > latest:
+                what = "announcement" if incident.is_maintenance else "first update"
+                local = first.at.astimezone(self.timezone).strftime("%Y-%m-%d %H:%M")
+                present = clock.astimezone(self.timezone).strftime("%Y-%m-%d %H:%M")
+                found.append((incident.path, first.line or 1,
+                              f"updates[0].at: the {what} is dated in the future (expected a time no later than "
+                              f"now, {present} {zone_name}, got {local} {zone_name}): nothing of it would be shown "
+                              f"until then; a wrong time zone or a mistyped date?"))
+        return found
+
+    def starts_not_given(self) -> list[tuple[str, int, str]]:
+        """(path, line, note) for each incident without `started`: its figures say "start not given" and it is left
+        out of the time to acknowledge (its first update is not when it began: that would flatter)."""
+        return [(i.path, 2, "started: not given, so no time to acknowledge is counted for it (\"start not given\"); "
+                            "add `started:` with when it began, if known")
+                for i in self.incidents if not i.is_maintenance and i.started is None]
 
     def unposted(self, when: datetime) -> list[tuple[str, str]]:
         """(path, note) for each incident with updates dated after `when`: honest to leave out, surprising to an

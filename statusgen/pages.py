@@ -13,10 +13,11 @@ from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
 from .headline import headline, worst_first
 from .ics import Calendar, calendars
-from .model import FINAL_STATES, Incident, Site, Update
+from .model import FINAL_STATES, Component, Incident, Site, Update
 from .promises import Summary, figures, sentences, share_words, summary, worst_cases
 from .status import (Phase, Snapshot, as_of_update, duration, is_final, is_open, is_upcoming, phase, posted,
                      snapshot, troubled)
+from .subscribe import Subscribing
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .urls import Urls
 from .wording import affected_heading, clocks, month_short, month_title, spoken_duration
@@ -61,6 +62,8 @@ class SiteView:
     # same objects are written, so a page shows each with the title it is written with.
     feeds: Mapping[tuple[str, str | None], Feed] = field(default_factory=dict)
     calendars: Mapping[tuple[str, str | None], Calendar] = field(default_factory=dict)
+    # The ways to subscribe besides those (mailing lists, chat rooms) the settings give, and the WebSub hub.
+    subscribing: Subscribing = field(default_factory=Subscribing)
 
     def last_days(self, component_id: str, days: int = BAR_DAYS) -> tuple[list, float | None]:
         """The component's last `days` days (oldest first) and its uptime over them (worked out once a build)."""
@@ -134,10 +137,11 @@ class SiteView:
 
 
 def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, urls: Urls | None = None,
-         first_seen: Mapping[str, date] | None = None) -> SiteView:
+         first_seen: Mapping[str, date] | None = None, subscribing: Subscribing | None = None) -> SiteView:
     """What pages, feeds and calendars show at `at`: only what was posted by then. `urls` is where outputs are
     (the defaults unless given). `first_seen`: the day each service first appeared in the catalog (its git
-    history), where uptime begins for a service without `since`."""
+    history), where uptime begins for a service without `since`. `subscribing`: the ways to subscribe the
+    settings give (subscribe.read)."""
     site = posted(site, at)
     url = (urls or Urls()).url
     local = at.astimezone(site.timezone)
@@ -147,7 +151,8 @@ def view(site: Site, at: datetime, recent_days: int = 14, past_limit: int = 50, 
                     past_limit=past_limit,
                     make_uptime=partial(Uptime, site, at, first_seen=first_seen, horizon=horizon),
                     feeds={feed.about: feed for feed in site_feeds(site, url)},
-                    calendars={calendar.about: calendar for calendar in calendars(site, url)})
+                    calendars={calendar.about: calendar for calendar in calendars(site, url)},
+                    subscribing=subscribing or Subscribing())
 
 
 SITE = ("home", None)  # what the site-wide feed and calendar are about
@@ -183,7 +188,7 @@ def home(v: SiteView) -> Page:
                                 "bar_days": BAR_DAYS,
                                 "records_since": records_since(v),
                                 "feeds": [v.feeds[SITE]], "calendars": [v.calendars[SITE]],
-                                "api_files": LINKED})
+                                "ways": v.subscribing.for_page(SITE), "api_files": LINKED})
 
 
 @dataclass(frozen=True)
@@ -234,12 +239,16 @@ def incident(v: SiteView, item: Incident) -> Page:
 
 def began_label(item: Incident, at: datetime) -> str:
     """The word before its start time: a window not yet begun starts; one closed (cancelled, or completed) before
-    it began was to start."""
+    it began was to start; one begun per schedule, with no update since "scheduled" to say the work started, was
+    scheduled to start (the schedule is not a fact)."""
     if not item.is_maintenance:
         return "Began"
     if item.ended is not None:  # closed: the same words whenever the page is built
         return "Started" if item.began < item.ended else "Was to start"
-    return "Starts" if item.began > at else "Started"
+    if item.began > at:
+        return "Starts"
+    confirmed = any(u.state != "scheduled" for u in item.updates_until(at))
+    return "Started" if confirmed else "Scheduled to start"
 
 
 def last_statuses(item: Incident) -> list[tuple[str, str]]:
@@ -264,12 +273,28 @@ def component(v: SiteView, component_id: str) -> Page:
 def area(v: SiteView, area_id: str) -> Page:
     a = v.site.catalog.area[area_id]
     offered = [(c, v.now.status(c.id, a.id)) for c in v.site.catalog.components_of_area(a.id)]
-    return Page("area", a.id, {"area": a, "offered": offered, **_gathered(v, ("area", a.id))})
+    return Page("area", a.id, {"area": a, "offered": offered, "area_uptime": area_uptime(v, a.id),
+                               "columns": uptime_columns(v), "weights": DEFAULT_WEIGHTS,
+                               **_gathered(v, ("area", a.id))})
+
+
+def area_uptime(v: SiteView, area_id: str) -> list[tuple[Component, float | None, list]]:
+    """(service, last 90 days, months) for each service offered in the area, counted there alone."""
+    return [(c, v.uptime.last_90_days(c.id, area_id), v.uptime.monthly(c.id, UPTIME_MONTHS, area=area_id))
+            for c in v.site.catalog.components_of_area(area_id)]
+
+
+def uptime_columns(v: SiteView) -> list[tuple[str, str]]:
+    """The uptime grids' column headings: the last twelve months, the current one first."""
+    local = v.at.astimezone(v.site.timezone)
+    months = [add_months(local.year, local.month, -n) for n in range(UPTIME_MONTHS)]
+    return [(month_short(*ym), month_title(*ym)) for ym in months]
 
 
 def _gathered(v: SiteView, about: tuple[str, str]) -> dict[str, Any]:
     """What a component's or area's page lists: its incidents and maintenance open, upcoming and past (the latest
-    `past_limit` of them), its own feed then the site's, and its maintenance calendar."""
+    `past_limit` of them), its own feed then the site's, its maintenance calendar, and the ways to subscribe to
+    it (its own, then the site's)."""
     feed = v.feeds[about]
     past = v.past_of[about]
     return {
@@ -279,6 +304,7 @@ def _gathered(v: SiteView, about: tuple[str, str]) -> dict[str, Any]:
         "past_total": len(past),
         "feeds": [feed, v.feeds[SITE]],
         "calendars": [v.calendars[about]],
+        "ways": v.subscribing.for_page(about),
     }
 
 
@@ -339,7 +365,8 @@ def promise_periods(v: SiteView, months: int = UPTIME_MONTHS) -> list[Period]:
     local = v.at.astimezone(tz)
     recent = v.at - timedelta(days=BAR_DAYS)
     first = min(recent, midnight(date(*add_months(local.year, local.month, 1 - months), 1), tz))
-    in_reach = [(figures(i, v.at), i.began.astimezone(tz)) for i in v.site.incidents if i.began >= first]
+    # Only what began in a period counts in it: a window announced but not yet begun is in none so far.
+    in_reach = [(figures(i, v.at), i.began.astimezone(tz)) for i in v.site.incidents if first <= i.began <= v.at]
     periods = [Period(f"Last {BAR_DAYS} days", summary(f for f, _ in in_reach if f.incident.began >= recent))]
     by_month: dict[tuple[int, int], list] = defaultdict(list)
     for f, began in in_reach:
@@ -356,7 +383,9 @@ def uptime(v: SiteView) -> Page:
                 for c in v.site.catalog.components]
     # the grid's column headings: the same twelve months for every service, the current one first
     columns = [(month_short(m.year, m.month), month_title(m.year, m.month)) for m in services[0][1]] if services else []
+    by_area = [(a, area_uptime(v, a.id)) for a in v.site.catalog.areas]
     return Page("uptime", None, {"services": services, "columns": columns, "weights": DEFAULT_WEIGHTS,
+                                 "by_area": by_area,
                                  "feeds": [v.feeds[SITE]],
                                  "promise_periods": promise_periods(v)})
 

@@ -12,7 +12,6 @@ import html
 import ipaddress
 import os
 import re
-import shutil
 import signal
 import socket
 import sys
@@ -27,12 +26,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from . import publish, report
+from . import publish, remove, report
 from . import settings as settings_file
 from .cache import CACHE_DIR
 from .errors import ContentError, Problem, Refusal
@@ -46,16 +45,22 @@ CHANGES = {"created", "modified", "deleted", "moved"}
 # files), and Python's byte code.
 _NOISE = re.compile(r"\..*|#.*|.*~|.*\.(bak|orig|rej|swp|swo|swx|tmp|pyc)|__pycache__", re.IGNORECASE)
 
-RELOAD_SCRIPT = """<script>/* statusgen serve: reloads this page after each rebuild (only in the preview) */
-new EventSource("{events}").addEventListener("build", function (e) {{ if (e.data !== "{build}") location.reload(); }});
-</script>
-"""
+RELOAD_PATH = "/__statusgen/reload.js"
+# A file, not an inline script: the site's Content-Security-Policy allows no inline script, in the preview too.
+RELOAD_JS = f"""/* statusgen serve: reloads this page after each rebuild (only in the preview) */
+(function () {{
+  var build = document.currentScript.getAttribute("data-build");
+  new EventSource("{EVENTS_PATH}").addEventListener("build", function (e) {{
+    if (e.data !== build) location.reload();
+  }});
+}})();
+""".encode("utf-8")
 
 
 def reload_script(build: int) -> str:
     """The script the preview adds to a page served as of build number `build`: it reloads the page when the
     event stream announces another build (at once, if one finished between serving the page and connecting)."""
-    return RELOAD_SCRIPT.format(events=EVENTS_PATH, build=build)
+    return f'<script src="{RELOAD_PATH}" data-build="{build}"></script>\n'
 
 
 def inject(page: bytes, script: str) -> bytes:
@@ -153,7 +158,7 @@ def build_once(site: Path, content: Path, settings: Path, output: Path, timezone
         config = settings_file.read(settings, required=True, overrides={"TIMEZONE": timezone} if timezone else {})
         job = publish.Build(site=site, content=content, settings=settings, output=output, timezone=timezone,
                             when=datetime.now(zones.utc).replace(microsecond=0),
-                            overrides=settings_file.build_overrides(settings, config),
+                            overrides=settings_file.build_overrides(settings, config, content),
                             # a build cache of the preview's own, removed with it: the site folder is left as it was
                             cache=output.parent / CACHE_DIR)
         notes = publish.run(job, say=say)
@@ -268,14 +273,27 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
-        if urlsplit(self.path).path == EVENTS_PATH:
+        path = urlsplit(self.path).path
+        if path == EVENTS_PATH:
             self.send_events()
+        elif path == RELOAD_PATH:
+            self.send_bytes(RELOAD_JS, "text/javascript; charset=utf-8")
         else:
             super().do_GET()
+
+    def send_bytes(self, data: bytes, kind: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def send_head(self):
         build, trouble = self.server.builds.latest()
         path = urlsplit(self.path).path
+        if "\x00" in unquote(path):  # no file has a NUL in its name (the system would refuse to look one up)
+            self.send_error(HTTPStatus.BAD_REQUEST, "No file name holds a NUL character")
+            return None
         if trouble and _is_page(path):
             return self.send_page(trouble[0], trouble[1], build)
         file = Path(self.translate_path(self.path))
@@ -412,7 +430,7 @@ def serve(site: Path, content: Path, settings: Path, *, bind: str = "127.0.0.1",
             observer.stop()
             observer.join()
         if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+            remove.remove_tree(folder)
         for s, handler in previous.items():
             signal.signal(s, handler)
     say("stopped; the preview's files are removed")

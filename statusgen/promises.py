@@ -57,7 +57,7 @@ class Schedule:
 class Figures:
     incident: Incident
     at: datetime  # the time they are as of
-    acknowledged: timedelta | None  # incidents: from when it began to its first update
+    acknowledged: timedelta | None  # incidents with `started`: from when it began to its first update
     next_updates: tuple[NextUpdate, ...]
     eta: Eta | None
     schedule: Schedule | None  # maintenance only
@@ -71,9 +71,12 @@ def figures(incident: Incident, at: datetime) -> Figures:
     return Figures(incident, at, acknowledged(incident), next_updates(posted, at), eta(incident, posted, at), None)
 
 
-def acknowledged(incident: Incident) -> timedelta:
-    """From when it began (`started`, else its first update) to its first public update."""
-    return max(timedelta(0), incident.updates[0].at - incident.began)
+def acknowledged(incident: Incident) -> timedelta | None:
+    """From when it began (`started`) to its first public update; None when the start is not given: the first
+    update is not when it began (its own text often says hours before), so no figure, never 0 minutes."""
+    if incident.started is None:
+        return None
+    return max(timedelta(0), incident.updates[0].at - incident.started)
 
 
 def next_updates(posted: tuple[Update, ...], at: datetime) -> tuple[NextUpdate, ...]:
@@ -100,7 +103,7 @@ def service_back(incident: Incident, posted: tuple[Update, ...]) -> datetime | N
     back = None
     for update in posted:
         affected, _ = as_of_update(incident, update)
-        back = None if affected else back or update.at
+        back = None if affected else back or update.happened  # its `since`: when service came back
     return back
 
 
@@ -126,8 +129,8 @@ def eta(incident: Incident, posted: tuple[Update, ...], at: datetime) -> Eta | N
 def schedule(incident: Incident, posted: tuple[Update, ...]) -> Schedule | None:
     if not posted or incident.window is None:
         return None
-    started = next((u.at for u in posted if u.state == "in_progress"), None)
-    ended = next((u.at for u in posted if u.state == "completed"), None)
+    started = next((u.happened for u in posted if u.state == "in_progress"), None)
+    ended = next((u.happened for u in posted if u.state == "completed"), None)
     window = incident.window
     return Schedule(window.start - posted[0].at, started - window.start if started else None,
                     ended - window.end if ended else None)
@@ -136,8 +139,11 @@ def schedule(incident: Incident, posted: tuple[Update, ...]) -> Schedule | None:
 # --- as a person would say them ---------------------------------------------------------------------------------
 
 def acknowledged_words(f: Figures, tz: tzinfo) -> str | None:
-    if f.acknowledged is None:
+    if f.incident.is_maintenance:
         return None
+    if f.acknowledged is None:
+        first = clocks(tz, f.incident.began, f.incident.updates[0].at)[0]
+        return f"Start not given: first update {first}; no time to acknowledge is counted."
     began, first = clocks(tz, f.incident.began, f.incident.began, f.incident.updates[0].at)
     if f.acknowledged < timedelta(minutes=1):
         return f"First update at {first}, as it began."
@@ -259,6 +265,7 @@ class Summary:
     median_announced_ahead: timedelta | None = None  # maintenance: from its announcement to its window
     windows: int = 0  # maintenance whose work was confirmed started or ended by an update
     windows_kept: int = 0  # of those, the work stayed inside its window (started no earlier, ended no later)
+    start_not_given: int = 0  # incidents without `started`: left out of the time to acknowledge
 
     @property
     def kept_share(self) -> float | None:
@@ -272,7 +279,8 @@ class Summary:
 def summary(all_figures: Iterable[Figures]) -> Summary:
     """Figures over many incidents (maintenance counts for its promised updates only)."""
     items = list(all_figures)
-    acked = [f for f in items if f.acknowledged is not None]
+    incidents = [f for f in items if not f.incident.is_maintenance]
+    acked = [f for f in incidents if f.acknowledged is not None]
     due = [(f, p) for f in items for p in f.next_updates if p.outcome != PENDING]
     judged = [f for f in items if f.eta and f.eta.outcome != PENDING]
     missed_updates = [(f, p) for f, p in due if p.outcome != KEPT]
@@ -280,7 +288,7 @@ def summary(all_figures: Iterable[Figures]) -> Summary:
     scheduled = [f.schedule for f in items if f.schedule is not None]
     confirmed = [s for s in scheduled if s.started_late is not None or s.ended_late is not None]
     return Summary(
-        incidents=len(acked),
+        incidents=len(incidents), start_not_given=len(incidents) - len(acked),
         median_acknowledged=median(f.acknowledged for f in acked) if acked else None,
         slowest_acknowledged=max(acked, key=lambda f: (f.acknowledged, f.incident.id), default=None),
         promises=len(due), promises_kept=len(due) - len(missed_updates),

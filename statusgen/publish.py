@@ -11,20 +11,20 @@ import errno
 import json
 import logging
 import os
-import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
 import threading
 import traceback
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from . import cache, report, timing
+from . import cache, remove, report, timing
 from .errors import ContentError, Problem, Refusal
 from .load import load_site
 from .repo import repo_root
@@ -76,8 +76,62 @@ def forbidden_reason(output: Path, protected: dict[str, Path]) -> str | None:
             return f"it is inside {name}"
     if output.exists() and os.path.ismount(output):
         return "it is a mount point (build into a folder inside it)"
+    for folder in (output, *output.parents):
+        if is_git_data(folder):
+            return "it is a git repository's data" if folder == output else \
+                f"it is inside a git repository's data ({folder})"
     if output.exists() and not output.is_dir():
         return "it is not a folder"
+    if output.is_dir() and not output.is_symlink():
+        return held_reason(output, deep=not marked(output))
+    return None
+
+
+GIT_DATA = frozenset({"HEAD", "objects", "refs"})  # what git itself looks for in a repository's data (a bare one)
+
+
+def is_git_data(folder: Path, names: frozenset[str] | set[str] | None = None) -> bool:
+    """Whether `folder` is a repository's data: named .git (a folder, or the file a worktree or submodule has), or
+    a bare repository (HEAD, objects/, refs/). `names`: the folder's entries, when the caller has listed them."""
+    if folder.name == ".git":
+        return folder.exists() or folder.is_symlink()
+    if names is not None:
+        return GIT_DATA <= names and (folder / "HEAD").is_file()
+    return (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir()
+
+
+def held_reason(output: Path, deep: bool = True) -> str | None:
+    """Why what `output` holds must never be replaced, or None: a repository's data or another file system anywhere
+    in its tree, looked at before anything is moved (--force deletes it all). Mount points come from the system's
+    list of them (remove.mount_points), which costs the same for any tree; where there is no such list, from the
+    device of every folder. `deep=False` (a site statusgen built, whose folders it made): the repository's data is
+    looked for at the top only, not in each of 10,000 folders at every build (a third of a second)."""
+    mounts = remove.mount_points()
+    mount = remove.mount_point_under(output, mounts)
+    if mount is not None:
+        return f"it holds a mount point ({mount})"
+    return _held_in(str(output), os.lstat(output).st_dev, deep or not mounts)
+
+
+def _held_in(folder: str, device: int, deep: bool) -> str | None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as err:
+        return f"part of it cannot be read ({folder}: {(err.strerror or str(err)).lower()})"
+    names = {entry.name for entry in entries}
+    if ".git" in names or is_git_data(Path(folder), names):
+        return f"it holds a git repository's data ({os.path.join(folder, '.git') if '.git' in names else folder})"
+    for entry in entries:
+        # Only folders: a file on another device is inside a mount point, or is one (mountinfo lists those).
+        if not deep or not entry.is_dir(follow_symlinks=False):
+            continue
+        try:
+            on = entry.stat(follow_symlinks=False).st_dev
+        except OSError as err:
+            return f"part of it cannot be read ({entry.path}: {(err.strerror or str(err)).lower()})"
+        found = f"it holds a mount point ({entry.path})" if on != device else _held_in(entry.path, device, deep)
+        if found:
+            return found
     return None
 
 
@@ -113,10 +167,11 @@ def discarded_prefix(output: Path) -> str:
     return f".{output.name}.deleting-"
 
 
-# Removes the folder it is given in the background, after the build has returned: a replaced site of 10,000 pages
-# takes a second or more to delete, which nobody needs to wait for. The shell returns at once and leaves `rm` on
-# its own; a build that finds the folder still there removes it (remove_leftovers).
-_DELETE = ["/bin/sh", "-c", 'rm -rf -- "$@" </dev/null >/dev/null 2>&1 &', "sh"]
+# Removes the folders it is given in the background, after the build has returned: a replaced site of 10,000 pages
+# takes a second or more to delete, which nobody needs to wait for. The shell returns at once and leaves the delete
+# on its own; a build that finds the folder still there removes it (remove_leftovers). Not `rm -rf`: that would
+# follow a mount point into another file system (statusgen.remove never does).
+_DELETE = ["/bin/sh", "-c", '"$0" -m statusgen.remove "$@" </dev/null >/dev/null 2>&1 &', sys.executable]
 
 
 def discard(old: Path, output: Path) -> None:
@@ -126,7 +181,7 @@ def discard(old: Path, output: Path) -> None:
         os.replace(old, aside)  # over the empty folder mkdtemp made: the name is ours alone
     except OSError:
         aside.rmdir()
-        shutil.rmtree(old, ignore_errors=True)
+        remove.remove_tree(old)
         return
     _delete_later([aside])
 
@@ -138,7 +193,7 @@ def _delete_later(folders: list[Path]) -> None:
         subprocess.run([*_DELETE, *map(str, folders)], check=True, start_new_session=True)
     except (OSError, subprocess.CalledProcessError):
         for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)
+            remove.remove_tree(folder)
 
 
 def retire(old: Path, output: Path, cache_folder: Path | None) -> None:
@@ -233,11 +288,11 @@ def remove_leftovers(output: Path) -> None:
     prefixes = (staging_prefix(output), discarded_prefix(output))
     for folder in sorted(output.parent.iterdir()):
         if folder.name.startswith(prefixes) and _ours(folder) and not _in_progress(folder):
-            shutil.rmtree(folder, ignore_errors=True)
+            remove.remove_tree(folder)
     old = old_site(output)
     if _ours(old):
         if output.exists():
-            shutil.rmtree(old, ignore_errors=True)
+            remove.remove_tree(old)
         else:
             old.rename(output)
 
@@ -349,6 +404,7 @@ class Build:
     overrides: dict = field(default_factory=dict)  # settings the build adds (settings.build_overrides)
     cache: Path | None = None  # the build cache's folder (statusgen.cache), or None for none
     timings: bool = False  # say where the time went, by phase (statusgen.timing)
+    clock: datetime | None = None  # the present: a first update dated after it is a problem (Site.dated_ahead)
 
     def protected(self) -> dict[str, Path]:
         """The folders the build reads or lives in, by what the user calls them: no output may be or hold one."""
@@ -381,8 +437,8 @@ def run(build: Build, force: bool = False, say: Callable[[str], None] = print) -
     warning = guard(build.output, build.protected(), force)
     if warning:
         say(warning)
-    if build.cache is not None:
-        cache.prepare(build.cache)  # only now: a refused build touches nothing
+    if build.cache is not None:  # only now: a refused build touches nothing
+        build = replace(build, cache=cache.prepare(build.cache, say))
     build.output.parent.mkdir(parents=True, exist_ok=True)
     lock = OutputLock(build.output)
     try:
@@ -403,6 +459,7 @@ def _run_pelican(build: Build, say: Callable[[str], None]) -> list[Problem]:
     extra = {**build.overrides, "STATUSGEN_BUILD_TIME": build.when.isoformat(), "STATUSGEN_REPORT": str(found),
              **({"TIMEZONE": build.timezone} if build.timezone else {}),
              **({"STATUSGEN_CACHE": str(build.cache)} if build.cache else {}),
+             **({"STATUSGEN_CLOCK": build.clock.isoformat()} if build.clock else {}),
              **({"STATUSGEN_TIMINGS": str(timings)} if build.timings else {})}
     # Pelican dies with this process, even when it is killed outright (statusgen.child); its page writers die
     # with Pelican.
@@ -432,7 +489,7 @@ def _run_pelican(build: Build, say: Callable[[str], None]) -> list[Problem]:
         except BaseException:
             pelican.kill()
             pelican.wait()
-            shutil.rmtree(staging, ignore_errors=True)
+            remove.remove_tree(staging)
             raise
         swap(staging, build.output, build.cache)
         return notes

@@ -35,28 +35,31 @@ def parse_moment(value: str, option: str) -> datetime:
         raise Refusal(f"{option}: {err}") from None
 
 
-def build_time(value: str | None, root: Path, inputs: list[Path] | None = None) -> datetime:
-    """The one build time: `value` (--build-time), else SOURCE_DATE_EPOCH, else the time of the last commit that
-    changed the site's `inputs` (content, settings, theme, plugins; default the whole folder) when none has
-    changed since, else the current time: a notes.txt beside them changes nothing. Rendering gets this value and
-    never asks the clock itself. Refusal (one line) for a time that cannot be read."""
-    if value:
+def build_time(value: datetime | str | None, now: datetime | None = None) -> datetime:
+    """The one build time: `value` (--build-time: a time already read by the caller, or ISO 8601 text read here
+    as UTC, or `now`), else SOURCE_DATE_EPOCH, else `now` (the command's one reading of the clock; default the
+    clock).
+
+    A status page says how things stand when it is built, so a build (a push as much as a scheduled run) is dated
+    by the clock; a date from git (the last commit's) is used only where a reproducible build asks for it
+    explicitly, with --build-time or SOURCE_DATE_EPOCH. Nothing here depends on the folder the command runs in.
+    Rendering gets this value and never asks the clock itself. Refusal (one line) for a time that cannot be read."""
+    if isinstance(value, datetime):
+        return value
+    if value and value.strip().lower() != "now":
         return parse_moment(value, "--build-time")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
+    if epoch and not value:
         seconds = int(epoch) if epoch.isascii() and epoch.isdigit() and len(epoch) < 12 else -1
         if 0 <= seconds < 32_503_680_000:  # 3000-01-01
             return datetime.fromtimestamp(seconds, tz=timezone.utc)
         raise Refusal(f"SOURCE_DATE_EPOCH: not a time (expected seconds since 1970 before the year 3000, "
                          f"got {epoch!r})")
-    paths = [str(p) for p in inputs if p.exists()] if inputs else ["."]
-    try:
-        if not _git(root, "status", "--porcelain", "--", *paths):
-            stamp = _git(root, "log", "-1", "--format=%ct", "--", *paths)
-            if stamp:
-                return datetime.fromtimestamp(int(stamp), tz=timezone.utc)
-    except (OSError, subprocess.CalledProcessError):
-        pass
+    return now or clock()
+
+
+def clock() -> datetime:
+    """The present, to the second: what `check` compares the files' times with, and a build's default time."""
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 

@@ -14,9 +14,13 @@ from .repo import repo_root
 
 
 def shown(path: str | Path, base: Path) -> str:
-    """A path as the reader should see it: relative to `base` where it lies inside it, on one printable line."""
+    """A path as the reader should see it: relative to `base` where it lies inside it, on one printable line. A
+    link is named as the author sees it, never by the file it points to (only the folders holding it are
+    resolved)."""
+    given = Path(path)
     try:
-        return printable(str(Path(path).resolve().relative_to(base.resolve())))
+        real = given.resolve() if given.name in ("", ".", "..") else given.parent.resolve() / given.name
+        return printable(str(real.relative_to(base.resolve())))
     except (ValueError, OSError):
         return printable(str(path))
 

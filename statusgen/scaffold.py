@@ -101,7 +101,7 @@ CATALOG_HELP = [
     "#                 description  a line about it (optional)",
     "#                 areas        where it is offered (leave out for everywhere): [millbrook, ashford]",
     "#                 sla          monthly uptime target, in percent (optional): 99.9",
-    "#                 since        first day of uptime records; nothing is shown before it",
+    "#                 since        first day of uptime records (an incident before it moves them back)",
     "#",
     "# Ids are lowercase letters, digits and single hyphens; they end up in URLs.",
     "# Run `statusgen check` before you push; `statusgen new` posts an incident.",
@@ -211,13 +211,15 @@ jobs:
   build:
     if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
+    outputs:
+      siteurl: ${{ steps.build.outputs.siteurl }}  # the address notify's links use
     permissions:
       contents: read
       pages: read  # the site's Pages address, when STATUSGEN_SITEURL does not give one
     steps:
       - uses: {actions/checkout}
         with:
-          fetch-depth: 0  # a push build is dated by its last commit: the same bytes on every rerun
+          fetch-depth: 0  # the whole history: services without `since` are dated by it
           persist-credentials: false
       - uses: {actions/setup-python}
         with:
@@ -232,6 +234,7 @@ jobs:
           restore-keys: statusgen-${{ github.ref_name }}-
       - run: statusgen check . --format github
       - name: Build with publishconf.py
+        id: build
         env:
           STATUSGEN_SITEURL: ${{ vars.STATUSGEN_SITEURL }}
           GH_TOKEN: ${{ github.token }}
@@ -240,10 +243,9 @@ jobs:
             STATUSGEN_SITEURL="$(gh api "repos/$GITHUB_REPOSITORY/pages" --jq .html_url)"
             export STATUSGEN_SITEURL
           fi
-          if [ "$GITHUB_EVENT_NAME" = schedule ] || [ "$GITHUB_EVENT_NAME" = workflow_dispatch ]; then
-            set -- --build-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-          fi
-          statusgen build . -s publishconf.py -o output --format github "$@"
+          echo "siteurl=$STATUSGEN_SITEURL" >> "$GITHUB_OUTPUT"
+          # As of now, a push as much as a scheduled run: a status page says how things stand when it is built.
+          statusgen build . -s publishconf.py -o output --format github
       - uses: {actions/upload-pages-artifact}
         with:
           path: output
@@ -265,7 +267,7 @@ jobs:
   # (Apprise URLs, one TAGS=URL a line: email, chat, webhooks), once each. What was sent is recorded on the branch
   # statusgen-notify, which this job pushes; scheduled runs send the reminders of promises falling due.
   notify:
-    needs: deploy
+    needs: [build, deploy]
     if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
     permissions:
@@ -285,6 +287,7 @@ jobs:
       - name: Notify subscribers
         env:
           STATUSGEN_CHANNELS: ${{ secrets.STATUSGEN_CHANNELS }}
+          STATUSGEN_SITEURL: ${{ needs.build.outputs.siteurl }}  # links in messages: the published site
           GH_TOKEN: ${{ github.token }}
         run: |
           if [ -z "$STATUSGEN_CHANNELS" ]; then
@@ -300,7 +303,7 @@ jobs:
           export GIT_AUTHOR_NAME="github-actions[bot]" GIT_COMMITTER_NAME="github-actions[bot]"
           export GIT_AUTHOR_EMAIL="41898282+github-actions[bot]@users.noreply.github.com"
           export GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
-          statusgen notify .
+          statusgen notify . -s publishconf.py
 """
 
 
@@ -481,11 +484,7 @@ pages:
   script:
     - export STATUSGEN_SITEURL="${STATUSGEN_SITEURL:-$CI_PAGES_URL}"
     - statusgen check .
-    - |
-      if [ "$CI_PIPELINE_SOURCE" = schedule ] || [ "$CI_PIPELINE_SOURCE" = web ]; then
-        set -- --build-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-      fi
-      statusgen build . -s publishconf.py -o public "$@"
+    - statusgen build . -s publishconf.py -o public  # as of now, on a push too
   artifacts:
     paths:
       - public
@@ -518,7 +517,8 @@ notify:
         "${CI_SERVER_PROTOCOL}://statusgen:${STATUSGEN_NOTIFY_TOKEN}@${CI_SERVER_FQDN}/${CI_PROJECT_PATH}.git"
       export GIT_AUTHOR_NAME=statusgen GIT_COMMITTER_NAME=statusgen
       export GIT_AUTHOR_EMAIL="statusgen@${CI_SERVER_HOST}" GIT_COMMITTER_EMAIL="statusgen@${CI_SERVER_HOST}"
-      statusgen notify .
+      export STATUSGEN_SITEURL="${STATUSGEN_SITEURL:-$CI_PAGES_URL}"  # links in messages: the published site
+      statusgen notify . -s publishconf.py
   rules:
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
 """

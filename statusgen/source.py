@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 import yaml
 
+from . import names
 from .errors import Problems
 
 try:  # libyaml is about eight times faster and keeps the marks we need for line numbers
@@ -173,6 +174,25 @@ def _explain(err: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
     return None
 
 
+# A value that opens a quote: after the indentation, a list's "- " and a key's ": ".
+_OPENING_QUOTE = re.compile(r"[ \t]*(?:-[ \t]+)?(?:[^\"'#\s][^\"'#]*?:[ \t]+)?([\"'])(.*)")
+
+
+def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, str] | None:
+    """(index, quote) of the first line up to `upto` whose value opens a quote it does not close
+    on that line, when YAML failed: a quoted value may go on over lines, so a missing quote shows up lines later,
+    where the swallowed text no longer parses."""
+    for index, line in enumerate(lines[: upto + 1]):
+        opened = _OPENING_QUOTE.fullmatch(line)
+        if opened is None:
+            continue
+        quote, rest = opened[1], opened[2]
+        rest = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in rest:
+            return index, quote
+    return None
+
+
 _COMMENT_AFTER = re.compile(r"[ \t]+#")
 _SEQUENCE_ENTRY = re.compile(r"-(?=[ \t\n]|$)")
 
@@ -309,7 +329,14 @@ class Document:
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
             line = self.mark_line(mark) if mark else self.first_line
-            explained = _explain(err, text.split("\n"))
+            lines = text.split("\n")
+            unclosed = _unclosed_quote(lines, mark.line if mark else len(lines))
+            if unclosed is not None:  # the quote swallowed the lines after it: YAML names where it noticed
+                index, quote = unclosed
+                self.problems.add(self.path, self.first_line + index, f"unparseable YAML: quote not closed (expected "
+                                  f'a closing {quote} on this line, got none; for text of several lines use a "|" block)')
+                return None
+            explained = _explain(err, lines)
             what = explained or err.problem or err.context or "invalid YAML"
             if err.problem and err.context and err.context_mark and not explained:
                 # libyaml names where the thing it was reading began: often the real mistake (an unclosed bracket)
@@ -502,7 +529,7 @@ def choice(values: tuple[str, ...], what: str) -> Callable[[Document, yaml.Node,
     def parse(doc: Document, node: yaml.Node, where: str) -> str:
         value = scalar(node, f"one of {', '.join(values)}")
         if value not in values:
-            raise Invalid(f"invalid {what} (expected one of {', '.join(values)}, got {got(node)})")
+            raise Invalid(f"invalid {what} ({names.expected(value, values)}, got {got(node)})")
         return value
 
     return parse

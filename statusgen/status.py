@@ -39,7 +39,9 @@ class Phase:
         return phase_words(self.state, self.per_schedule)
 
 
-_CLOSED = {state: Phase(state) for state in FINAL_STATES}  # one of each: a Phase is never changed
+_CLOSED = {state: Phase(state) for state in FINAL_STATES}
+# How long the home page keeps a window that ended with nobody confirming the work (Snapshot.unconfirmed_maintenance)
+UNCONFIRMED_SHOWN = timedelta(hours=24)  # one of each: a Phase is never changed
 
 
 def phase(incident: Incident, at: datetime) -> Phase:
@@ -69,7 +71,7 @@ def is_final(incident: Incident, at: datetime) -> bool:
     """Closed by an update and with nothing left to post by `at`: what its page shows no longer depends on `at`
     (a build may reuse the page of an earlier build with the same inputs). Its phase is then that update's final
     state, whatever its window: the quick answer (POSIX seconds compared) for nearly every incident of a history."""
-    return incident.ended is not None and incident.last_posix <= at.timestamp()
+    return incident.ended is not None and max(incident.last_posix, incident.review_posix) <= at.timestamp()
 
 
 def is_active(incident: Incident, at: datetime) -> bool:
@@ -92,8 +94,8 @@ def is_upcoming(incident: Incident, at: datetime) -> bool:
 def effective_end(incident: Incident, at: datetime) -> datetime:
     """When it stopped counting, as of `at`: when an update closed it, when its window ended for maintenance that
     ended with no update saying so, else `at` (it is still open); never after `at`."""
-    if incident.ended is not None:
-        return min(incident.ended, at)
+    if incident.ended is not None:  # when service came back, if the closing update says (its `since`)
+        return min(incident.updates[-1].happened, at)
     if incident.window is not None and phase(incident, at).state == ENDED_UNCONFIRMED:
         return min(incident.window.end, at)
     return at
@@ -147,6 +149,9 @@ class Snapshot:
     open: tuple[Incident, ...]  # open incidents (not maintenance), newest first
     active_maintenance: tuple[Incident, ...]
     upcoming_maintenance: tuple[Incident, ...]  # soonest first
+    # Windows that ended per schedule with no update confirming the work, for UNCONFIRMED_SHOWN after their end
+    # (or until an update closes them): the home page keeps them in view rather than dropping them in silence.
+    unconfirmed_maintenance: tuple[Incident, ...] = ()
 
     @property
     def description(self) -> str:
@@ -189,8 +194,17 @@ def snapshot(catalog: Catalog, incidents: tuple[Incident, ...], at: datetime) ->
     if indicator == "none" and maintenance:
         indicator = "maintenance"
     upcoming = tuple(sorted((i for i in incidents if is_upcoming(i, at)), key=by_window))
+    unconfirmed = tuple(sorted((i for i in incidents if is_unconfirmed(i, at)), key=by_window))
     return Snapshot(at=at, cells=cells, components=components, areas=areas, indicator=indicator,
-                    open=open_incidents, active_maintenance=maintenance, upcoming_maintenance=upcoming)
+                    open=open_incidents, active_maintenance=maintenance, upcoming_maintenance=upcoming,
+                    unconfirmed_maintenance=unconfirmed)
+
+
+def is_unconfirmed(incident: Incident, at: datetime) -> bool:
+    """Maintenance whose window ended per schedule less than UNCONFIRMED_SHOWN before `at`, no update confirming
+    (or cancelling) the work since "scheduled"."""
+    return (incident.is_maintenance and not is_final(incident, at) and at - incident.window.end < UNCONFIRMED_SHOWN
+            and phase(incident, at).state == ENDED_UNCONFIRMED)
 
 
 def posted(site: Site, at: datetime) -> Site:
@@ -211,13 +225,14 @@ def as_posted(incidents: tuple[Incident, ...], at: datetime) -> tuple[Incident, 
     shown, now = [], at.timestamp()
     for incident in incidents:
         if incident.last_posix <= now:  # every update posted by then, as nearly always (Incident.updates_until)
-            shown.append(incident)
+            shown.append(incident if incident.review_posix <= now or not incident.summary
+                         else replace(incident, summary=""))  # the review is not written yet
             continue
         posted = incident.updates_until(at)
-        if len(posted) == len(incident.updates):
-            shown.append(incident)
-        elif posted:
-            # The ETA it shows is the latest posted by then, never one a later update gives.
+        if posted:
+            # The ETA it shows is the latest posted by then, never one a later update gives; the review only once
+            # published (Incident.review_posix: by default, with the last update, which is not posted yet).
             eta = incident.eta_after(posted[-1])
-            shown.append(replace(incident, updates=posted, eta=eta, first_eta=incident.top_eta))
+            summary = incident.summary if incident.review_posix <= now else ""
+            shown.append(replace(incident, updates=posted, eta=eta, first_eta=incident.top_eta, summary=summary))
     return tuple(shown)

@@ -78,6 +78,60 @@ def parse_time(text: str, tz: tzinfo) -> datetime:
     return naive.replace(tzinfo=timezone(-delta if offset[0] == "-" else delta))
 
 
+# --- times as people type them on the command line ------------------------------------------------------------
+
+RELATIVE_FORMAT = "now, +30m, +2h, +1h30m, +1d, 18:00, tomorrow 06:00"
+_AMOUNT = re.compile(r"(\d+)\s*(m|min|mins|minutes?|h|hours?|d|days?)", re.IGNORECASE | re.ASCII)
+_OFFSET = re.compile(r"(?:\+|in\s+)\s*((?:\d+\s*[a-z]+\s*)+)", re.IGNORECASE | re.ASCII)
+_CLOCK = re.compile(r"(?:(today|tomorrow)\s+)?(\d{1,2}):(\d{2})", re.IGNORECASE | re.ASCII)
+_UNIT = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def given_time(text: str, now: datetime, tz: tzinfo) -> datetime:
+    """A time typed on the command line, in zone `tz`: ISO 8601 as in the files, or relative to `now` (one
+    reading of the clock per command, passed in): `now`, `+30m`, `+1h30m`, `in 2h`, `+1d`, `18:00` (the next such
+    time on the wall clock), `today 23:00`, `tomorrow 06:00`. ValueError saying what is accepted otherwise."""
+    text = " ".join(text.split())
+    if text.lower() == "now":
+        return now.astimezone(tz)
+    offset = _OFFSET.fullmatch(text)
+    if offset and _amounts(offset[1]) is not None:
+        # elapsed time: across a change of clocks, +2h is two hours later, whatever the wall clock says
+        return (now + _amounts(offset[1])).astimezone(tz)
+    clock = _CLOCK.fullmatch(text)
+    if clock:
+        return _wall_clock(clock, now, tz, text)
+    try:
+        return parse_time(text, tz)
+    except ValueError as err:
+        if "not an ISO 8601 time" not in str(err):
+            raise
+        raise ValueError(f"not a time (expected {TIME_FORMAT} or a relative time ({RELATIVE_FORMAT}), "
+                         f"got {text!r})") from None
+
+
+def _amounts(text: str) -> timedelta | None:
+    """`1h30m` as a duration; None when it is not only amounts with units."""
+    found = list(_AMOUNT.finditer(text))
+    if not found or "".join(m[0] for m in found).replace(" ", "") != text.replace(" ", ""):
+        return None
+    return sum((timedelta(**{_UNIT[m[2][0].lower()]: int(m[1])}) for m in found), timedelta())
+
+
+def _wall_clock(clock: re.Match, now: datetime, tz: tzinfo, text: str) -> datetime:
+    """`18:00`: the next 18:00 in `tz` after `now` (today's if it is still to come); `today`/`tomorrow 18:00`: that
+    day's."""
+    hour, minute = int(clock[2]), int(clock[3])
+    if hour > 23 or minute > 59:
+        raise ValueError(f"not a time of day (expected HH:MM from 00:00 to 23:59, got {text!r})")
+    today = now.astimezone(tz).date()
+    day = today + timedelta(days=(clock[1] or "").lower() == "tomorrow")
+    moment = parse_time(f"{day.isoformat()} {hour:02d}:{minute:02d}", tz)
+    if clock[1] is None and moment <= now:
+        moment = parse_time(f"{(today + timedelta(days=1)).isoformat()} {hour:02d}:{minute:02d}", tz)
+    return moment
+
+
 def humanize_duration(delta: timedelta) -> str:
     """A duration in the largest useful units: '3 h 25 min', '2 d 4 h', '12 min'."""
     minutes = max(0, int(delta.total_seconds() // 60))

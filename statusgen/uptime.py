@@ -19,10 +19,11 @@ What readers are told, precisely:
   a quarter of the same outage everywhere. `downtime` is that weighted sum divided by the number of areas (the
   time the component was, in effect, down everywhere), so that uptime = 1 − downtime / length.
 - Periods. Days and months are calendar days and months in the site's time zone, so a day can last 23 or 25
-  hours. A period never reaches before the component's `since` (midnight in the site's zone) nor after the build
-  time; a period wholly outside them has no data (None, not 100%). Without `since`, the component's records
-  begin the day it first appeared in the catalog (when the caller knows it: `first_seen`), else the day of the
-  site's first incident; a site with neither has no data.
+  hours. A period never reaches before the component's first day of records (midnight in the site's zone) nor
+  after the build time; a period wholly outside them has no data (None, not 100%). Its records begin at the
+  earliest of its `since`, the day it first appeared in the catalog (when the caller knows it: `first_seen`) and
+  the day the first incident that touched it began: every outage counts, even one before the service was dated.
+  With none of these, the day of the site's first incident; a site with no incident has no data.
 - SLA. A month meets its target when its uptime, in percent, is at least the component's `sla`.
 
 Nothing here asks the clock: the build time is passed in.
@@ -181,14 +182,19 @@ def _check_weights(weights: Mapping[str, float]) -> None:
 
 def _stretches(incident: Incident, at: datetime):
     """(start, end, statuses in trouble), in POSIX seconds, from when it began until it stopped counting, as of
-    `at` (its updates are those posted by then): its statuses change at each update's time (Update.posix: the
-    same order as the times themselves, to the microsecond)."""
+    `at` (its updates are those posted by then): its statuses change when what each update reports happened (its
+    `since`, else its time: Update.posix, the same order as the times themselves, to the microsecond)."""
     began, end = incident.began.timestamp(), effective_end(incident, at).timestamp()
     if end <= began:
         return
-    bounds = [began, *sorted({u.posix for u in incident.updates if began < u.posix < end}), end]
+    happened = [u.since.timestamp() if u.since is not None else u.posix for u in incident.updates]
+    bounds = [began, *sorted({t for t in happened if began < t < end}), end]
     for start, stop in zip(bounds, bounds[1:]):
-        yield start, stop, troubled(incident.statuses_at_posix(start))
+        statuses = dict(incident.components)
+        for update, moment in zip(incident.updates, happened):
+            if moment <= start:
+                statuses.update(update.components)
+        yield start, stop, troubled(statuses)
 
 
 def _raw(site: Site, incidents: tuple[Incident, ...], at: datetime, weights: Mapping[str, float],
@@ -219,6 +225,23 @@ def _midnight(day: date, tz: tzinfo) -> float:
     return midnight(day, tz).timestamp()
 
 
+def _first_days(site: Site, shown: tuple[Incident, ...], first_seen: Mapping[str, date]) -> dict[str, date | None]:
+    """Each component's first day of records: the earliest of its `since`, the day it first appeared (the catalog's
+    history, when the caller knows it) and the day the first incident touching it began; with none of these, the
+    day of the site's first incident; with no incident at all, None (no data, never a made-up 100%)."""
+    tz = site.timezone
+    touched: dict[str, date] = {}
+    for incident in shown:  # in the order they began: the first to touch a component is the earliest
+        day = None
+        for component_id in incident.all_components():
+            if component_id not in touched:
+                day = day or incident.began.astimezone(tz).date()
+                touched[component_id] = day
+    fallback = min(touched.values(), default=None)
+    return {c.id: min((d for d in (c.since, first_seen.get(c.id), touched.get(c.id)) if d is not None),
+                      default=fallback) for c in site.catalog.components}
+
+
 class Uptime:
     """Uptime of every component as of the build time `at`: the incidents are worked out once, here; each
     question after that is a few bisects."""
@@ -231,14 +254,10 @@ class Uptime:
             raise ValueError(f"a build time without a time zone (expected an aware datetime, got {at!r})")
         _check_weights(weights)
         self.site, self.at, self.weights = site, at, weights
-        # Where a component has no `since`: the day it first appeared (the catalog's history, when the caller knows
-        # it), else the day of the site's first incident; with neither, no data at all, never a made-up 100%.
-        first_incident = min((i.began for i in site.incidents), default=None)
-        fallback = first_incident.astimezone(site.timezone).date() if first_incident else None
-        self._start = {c.id: c.since or (first_seen or {}).get(c.id) or fallback for c in site.catalog.components}
+        shown = posted(site, at).incidents
+        self._start = _first_days(site, shown, first_seen or {})
         self._at = at.timestamp()
         self._horizon = horizon.timestamp() if horizon is not None else float("-inf")
-        shown = posted(site, at).incidents
         self._ids = tuple(i.id for i in shown)
         self._timelines = {key: _Timeline(items) for key, items in
                            _raw(site, shown, at, weights, horizon).items()}
@@ -261,25 +280,33 @@ class Uptime:
         b = min(b, self._at)
         return (a, b) if b > a and component.areas else None
 
-    def _weighted(self, component: Component, a: float, b: float) -> float:
-        """Weighted downtime within [a, b), in seconds, averaged over the component's areas."""
-        return sum(self._timelines.get((component.id, area), _NOTHING).weighted(a, b)
-                   for area in component.areas) / len(component.areas)
+    def _weighted(self, component: Component, a: float, b: float, area: str | None = None) -> float:
+        """Weighted downtime within [a, b), in seconds, averaged over the component's areas (or in `area` alone)."""
+        areas = component.areas if area is None else (area,)
+        return sum(self._timelines.get((component.id, where), _NOTHING).weighted(a, b)
+                   for where in areas) / len(areas)
 
-    def _period(self, component: Component, a: float, b: float) -> tuple[float | None, timedelta]:
+    def _period(self, component: Component, a: float, b: float,
+                area: str | None = None) -> tuple[float | None, timedelta]:
         clipped = self._clip(component, a, b)
-        if clipped is None:
+        if clipped is None or (area is not None and area not in component.areas):
             return None, timedelta(0)
         a, b = clipped
         # To the microsecond, as times are kept: sums of epoch seconds must not turn 1 h into 1 h and a femtosecond.
-        seconds = round(self._weighted(component, a, b), 6)
+        seconds = round(self._weighted(component, a, b, area), 6)
         return min(1.0, max(0.0, 1 - seconds / (b - a))), timedelta(seconds=seconds)
 
     # --- questions -------------------------------------------------------------------------------------------
 
-    def overall(self, component_id: str, start: datetime, end: datetime) -> float | None:
-        """Uptime from `start` to `end` (0..1), or None when no part of it has data."""
-        return self._period(self._component(component_id), start.timestamp(), end.timestamp())[0]
+    def overall(self, component_id: str, start: datetime, end: datetime, area: str | None = None) -> float | None:
+        """Uptime from `start` to `end` (0..1), or None when no part of it has data; in `area` alone if given."""
+        return self._period(self._component(component_id), start.timestamp(), end.timestamp(), area)[0]
+
+    def last_90_days(self, component_id: str, area: str | None = None) -> float | None:
+        """Uptime over the last 90 calendar days (as `daily` shows them), up to the build time."""
+        today = self.at.astimezone(self.site.timezone).date()
+        start = midnight(today - timedelta(days=89), self.site.timezone)
+        return self.overall(component_id, start, self.at, area)
 
     def days(self, component_id: str, first: date, count: int) -> list[Day]:
         """`count` calendar days in the site's time zone from `first` on, oldest first."""
@@ -310,20 +337,21 @@ class Uptime:
         today = self.at.astimezone(self.site.timezone).date()
         return self.days(component_id, today - timedelta(days=days - 1), days)
 
-    def month(self, component_id: str, year: int, month: int) -> Month:
-        """One calendar month in the site's time zone, against the component's target."""
+    def month(self, component_id: str, year: int, month: int, area: str | None = None) -> Month:
+        """One calendar month in the site's time zone, against the component's target; in `area` alone if given
+        (the target holds in every area: customers in one town live that town's uptime, not an average)."""
         component = self._component(component_id)
         tz = self.site.timezone
         a, b = _midnight(date(year, month, 1), tz), _midnight(date(*add_months(year, month, 1), 1), tz)
-        uptime, downtime = self._period(component, a, b)
+        uptime, downtime = self._period(component, a, b, area)
         target = component.sla
         met = None if uptime is None or target is None else uptime * 100 >= target - _TARGET_SLACK
         return Month(year=year, month=month, uptime=uptime, target=target, met=met, downtime=downtime)
 
-    def monthly(self, component_id: str, months: int = 12) -> list[Month]:
-        """The last `months` calendar months, the current one (so far) first."""
+    def monthly(self, component_id: str, months: int = 12, area: str | None = None) -> list[Month]:
+        """The last `months` calendar months, the current one (so far) first; in `area` alone if given."""
         local = self.at.astimezone(self.site.timezone)
-        return [self.month(component_id, *add_months(local.year, local.month, -n)) for n in range(months)]
+        return [self.month(component_id, *add_months(local.year, local.month, -n), area=area) for n in range(months)]
 
     def intervals(self) -> dict[tuple[str, str], list[Segment]]:
         """(component, area) -> its segments of trouble, oldest first, in the site's time zone, each with the

@@ -31,20 +31,22 @@ class Indicator(NamedTuple):
     headline: str  # the home page's heading
     badge: str  # a badge's few words: the headline is too long for one
     api: str  # the description Statuspage's API gives beside it
-    looks_like: str  # the component status whose symbol and colour it shows
+    looks_like: str  # the component status whose colour it shows
+    symbol: str  # its own: the overall "Partial system outage" must not read as one service's "Partial outage"
 
     @property
     def look(self) -> Look:
-        return STATUS[self.looks_like]
+        return STATUS[self.looks_like]._replace(symbol=self.symbol)
 
 
 INDICATOR = {
-    "none": Indicator("All systems operational", "operational", "All Systems Operational", "operational"),
-    "minor": Indicator("Minor service disruption", "minor outage", "Minor Service Outage", "degraded_performance"),
-    "major": Indicator("Partial system outage", "partial outage", "Partial System Outage", "partial_outage"),
-    "critical": Indicator("Major system outage", "major outage", "Major System Outage", "major_outage"),
+    "none": Indicator("All systems operational", "operational", "All Systems Operational", "operational", "☑"),
+    "minor": Indicator("Minor service disruption", "minor outage", "Minor Service Outage", "degraded_performance",
+                       "△"),
+    "major": Indicator("Partial system outage", "partial outage", "Partial System Outage", "partial_outage", "◈"),
+    "critical": Indicator("Major system outage", "major outage", "Major System Outage", "major_outage", "⊗"),
     "maintenance": Indicator("Service under maintenance", "maintenance", "Service Under Maintenance",
-                             "under_maintenance"),
+                             "under_maintenance", "⚒"),
 }
 IMPACT = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical"}
 # A month against its uptime target: met looks like operational, missed like a major outage.

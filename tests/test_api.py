@@ -228,9 +228,9 @@ def test_files_are_indented_utf8_ending_in_a_newline(site):
 
 def test_page_is_the_settings_and_the_newest_change(busy):
     page = api(busy)["summary"]["page"]
-    # The newest change is the TV headend window that started at 20:00 per schedule, after the 19:00 update.
+    # The newest real update, at 19:00: the TV headend window that started at 20:00 per schedule is no update.
     assert page == {"id": "status.example.org", "name": "Example Status", "url": "https://status.example.org",
-                    "time_zone": "Etc/UTC", "updated_at": "2026-11-22T20:00:00.000Z"}
+                    "time_zone": "Etc/UTC", "updated_at": "2026-11-22T19:00:00.000Z"}
     assert api(busy, utc("2026-11-22 19:30"))["status"]["page"]["updated_at"] == "2026-11-22T19:00:00.000Z"
 
 
@@ -458,10 +458,11 @@ def test_fifty_most_recent_incidents_and_maintenance(site, validators):
 
 @pytest.mark.parametrize("when, status, lists, phone, updated_at", [
     ("2026-11-22 21:00", "scheduled", {"upcoming"}, "operational", "2026-11-20T10:30:00.000Z"),
-    # Its window started with no update: in progress per schedule, as the pages show it.
-    ("2026-12-03 02:00", "in_progress", {"active"}, "under_maintenance", "2026-12-03T01:00:00.000Z"),
-    # Its window ended with no update: over, but nobody confirmed it, so no resolved_at.
-    ("2026-12-03 06:00", "completed", set(), "operational", "2026-12-03T05:00:00.000Z"),
+    # Its window started with no update: in progress per schedule, as the pages show it; updated_at stays the time
+    # of the last real update.
+    ("2026-12-03 02:00", "in_progress", {"active"}, "under_maintenance", "2026-11-20T10:30:00.000Z"),
+    # Its window ended with no update: over per schedule, but nobody confirmed it: never "completed", no resolved_at.
+    ("2026-12-03 06:00", "verifying", set(), "operational", "2026-11-20T10:30:00.000Z"),
 ])
 def test_maintenance_follows_its_schedule(site, validators, when, status, lists, phone, updated_at):
     site.incident("2026-11-20-switch.md", maintenance())
@@ -698,7 +699,9 @@ def test_history_dates_each_promise_by_its_update(site, history_validator):
     assert item["figures"]["next_updates"][0]["outcome"] == "late"
     assert item["figures"]["sentences"][1] == "Update promised by 03:00, posted 04:10: 1 hour 10 minutes late."
     assert item["figures"]["eta"]["moves"] == 1
-    assert doc["last_90_days"] == {"incidents": 1, "median_acknowledged_minutes": 0, "promised_updates_due": 1,
+    # No `started`: the start is not given, so no time to acknowledge (never 0 minutes).
+    assert doc["last_90_days"] == {"incidents": 1, "median_acknowledged_minutes": None, "promised_updates_due": 1,
                                    "promised_updates_kept": 0, "etas_judged": 1, "etas_met": 1,
                                    "maintenance_median_announced_ahead_minutes": None,
-                                   "maintenance_windows_confirmed": 0, "maintenance_windows_kept": 0}
+                                   "maintenance_windows_confirmed": 0, "maintenance_windows_kept": 0,
+                                   "incidents_start_not_given": 1}

@@ -62,11 +62,16 @@ def test_logo_colours_stylesheet_and_footer_links(output):
     assert (output / logo.get("src")).read_bytes() == LOGO
     assert logo.get("alt") == ""  # the name beside it says it
     assert home.xpath("//a[@class='brand']")[0].text_content().strip() == "Lakeshore Communications Status"
-    styles = [s.text for s in home.iter("style")]
-    assert styles == ["@media not all and (prefers-color-scheme: dark){:root{--link:#6b2fa0;--bg:#fffdf7}}"
-                      "@media (prefers-color-scheme: dark){:root{--link:#d0b3ff}}"]
+    assert list(home.iter("style")) == []  # the colours are a stylesheet: the policy allows no inline style
     sheets = home.xpath("//link[@rel='stylesheet']/@href")
-    assert len(sheets) == 2 and (output / sheets[1]).read_text() == ".overall { border-width: 3px; }\n"
+    assert len(sheets) == 3
+    assert (output / sheets[1]).read_text() == (
+        "@media not all and (prefers-color-scheme: dark){:root{--link:#6b2fa0;--bg:#fffdf7}}"
+        "@media (prefers-color-scheme: dark){:root{--link:#d0b3ff}}")
+    assert (output / sheets[2]).read_text() == ".overall { border-width: 3px; }\n"
+    not_found = lxml.html.parse(str(output / "404.html")).getroot()  # served at any address: links from the root
+    assert list(not_found.iter("style")) == []
+    assert not_found.xpath("//link[@rel='stylesheet']/@href") == [f"/{s.removeprefix('./')}" for s in sheets]
     links = [(a.text, a.get("href")) for a in home.xpath("//footer//ul[@class='footer-links']//a")]
     assert links == [("Our website", "https://northwind.example"), ("Write to us", "mailto:noc@northwind.example")]
 
@@ -89,14 +94,51 @@ def test_a_single_template_is_overridden(output):
                                            "those, got 'brand/extra.css')"),
     ('STATUSGEN_FOOTER_LINKS = [("x", "javascript:alert(1)")]',
      "STATUSGEN_FOOTER_LINKS: not a link (expected (\"text\", \"https://...\"), got ('x', 'javascript:alert(1)'))"),
+    ('STATUSGEN_FOOTER_LINKS = [("x", "data:text/html,<b>")]',
+     "STATUSGEN_FOOTER_LINKS: not a link (expected (\"text\", \"https://...\"), got ('x', 'data:text/html,<b>'))"),
+    ('SITEURL = "javascript:alert(1)"',
+     "SITEURL: not a web address (expected https://status.example.com, or empty, got 'javascript:alert(1)')"),
+    ('SITEURL = "https://status.example.com/\\"><b>"',
+     "SITEURL: not a web address (expected https://status.example.com, or empty, got 'https://status.example.com/\">"
+     "<b>')"),
+    ('STATUSGEN_TICKET_URL = "JavaScript:alert({ticket})"',
+     "STATUSGEN_TICKET_URL: not a web address (expected https://tickets.example.com/browse/{ticket}, or empty, got "
+     "'JavaScript:alert({ticket})')"),
+    ('STATUSGEN_TICKET_URL = "vbscript:x"',
+     "STATUSGEN_TICKET_URL: not a web address (expected https://tickets.example.com/browse/{ticket}, or empty, got "
+     "'vbscript:x')"),
 ])
-def test_a_brand_setting_that_cannot_be_used_is_one_line(tmp_path, setting, message):
+def test_a_setting_that_cannot_be_used_is_one_line(tmp_path, setting, message):
     site = branded(tmp_path, "\n" + setting + "\n")
     result = build(site, tmp_path / "out")
     assert result.exit_code == 1
     line = len((site / "pelicanconf.py").read_text().splitlines())
     assert result.output.splitlines()[0] == f"{site / 'pelicanconf.py'}:{line}: {message}"
     assert not (tmp_path / "out").exists()
+
+
+def test_every_setting_that_cannot_be_used_is_said_in_one_run(tmp_path):
+    site = branded(tmp_path, '\nSITEURL = "javascript:a"\nSTATUSGEN_TICKET_URL = "data:x"\n'
+                             'STATUSGEN_FOOTER_LINKS = [("x", "javascript:b")]\n')
+    result = build(site, tmp_path / "out")
+    assert result.exit_code == 1
+    end = len((site / "pelicanconf.py").read_text().splitlines())
+    conf = site / "pelicanconf.py"
+    assert result.output.splitlines()[:3] == [
+        f"{conf}:{end - 2}: SITEURL: not a web address (expected https://status.example.com, or empty, got "
+        f"'javascript:a')",
+        f"{conf}:{end - 1}: STATUSGEN_TICKET_URL: not a web address (expected https://tickets.example.com/browse/"
+        f"{{ticket}}, or empty, got 'data:x')",
+        f"{conf}:{end}: STATUSGEN_FOOTER_LINKS: not a link (expected (\"text\", \"https://...\"), got ('x', "
+        f"'javascript:b'))"]
+
+
+@pytest.mark.parametrize("link", ["https://example.com/help", "http://example.com", "mailto:noc@example.com",
+                                  "tel:+1-800-555-0142", "/contact/"])
+def test_web_contact_and_own_links_are_accepted(link):
+    from statusgen import brand
+
+    assert brand.read({"STATUSGEN_FOOTER_LINKS": [("Help", link)]}, ROOT).footer_links == (("Help", link),)
 
 
 # --- the favicon ------------------------------------------------------------------------------------------------

@@ -344,7 +344,7 @@ def test_the_first_screen_shows_what_where_since_eta_and_next_update(browser, fi
             facts = first_screen_facts(page)
             words = {name: " ".join(el.inner_text().split()) for name, el in facts.items()}
             assert words == {
-                "headline": "Trouble with Phone and Email everywhere",
+                "headline": "Trouble with Phone and Email in Millbrook, Ashford and Lake City",  # Phone not everywhere
                 "what": "Home phone: ✕ Major outage; Voicemail: ◆ Partial outage",
                 "where": "Millbrook, Ashford",
                 "since": f"Aug 29, 2026, 09:20 UTC ({since})",

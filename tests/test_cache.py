@@ -2,6 +2,7 @@
 incident's page does not depend on the build time; the cache is only ever a folder statusgen made."""
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import re
@@ -17,6 +18,7 @@ import pytest
 from statusgen.cache import IncidentStore
 from statusgen.urls import Urls
 from tests.conftest import BUILD_TIME, ROOT
+from tests.test_output_guard import mount  # noqa: F401 - the fixture
 
 LATER = "2026-12-24 12:00Z"
 
@@ -200,6 +202,38 @@ def test_a_change_to_any_input_is_seen_by_the_next_warm_build(example, tmp_path,
         assert warm != tree(before)
 
 
+TAGLINE = """\
+from pelican import signals
+
+
+def add(generator):
+    generator.env.globals["tagline"] = " ({words})"
+
+
+def register():
+    signals.generator_init.connect(add)
+"""
+
+
+@pytest.mark.parametrize("folder", ["plugins", "more-plugins"])
+def test_a_change_to_a_plugin_of_the_site_s_own_is_seen_by_the_next_warm_build(example, tmp_path, folder):
+    """A plugin the settings load may change every page (here: a Jinja global a template shows); the pages of closed
+    incidents, reused from the cache, once kept what the plugin made before it changed."""
+    (example / folder).mkdir(exist_ok=True)
+    plugin = example / folder / "tagline.py"
+    plugin.write_text(TAGLINE.format(words="first words"))
+    edit(example / "pelicanconf.py", 'PLUGIN_PATHS = ["plugins"]', f'PLUGIN_PATHS = ["plugins", "{folder}"]')
+    edit(example / "pelicanconf.py", 'PLUGINS = ["statusgen_site"]', 'PLUGINS = ["statusgen_site", "tagline"]')
+    edit(example / "theme" / "templates" / "base.html", "Skip to content", "Skip to content{{ tagline }}")
+    build(example, tmp_path / "first")
+    assert b"Skip to content (first words)" in (tmp_path / "first" / "incidents" / "2025-12-09-email-delays" /
+                                                 "index.html").read_bytes()
+    plugin.write_text(TAGLINE.format(words="second words"))
+    cold, warm = cold_and_warm(example, tmp_path, "after")
+    assert warm == cold
+    assert b"Skip to content (second words)" in warm["incidents/2025-12-09-email-delays/index.html"]
+
+
 def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_nothing_else_is(example, tmp_path):
     """The site a build replaces is kept in the cache; the next build moves the folders of pages that are still the
     very files the cache holds out of it (a rename, not a new folder), puts the stored page in a folder that holds
@@ -337,6 +371,19 @@ def test_a_damaged_or_deleted_cache_only_makes_the_build_slower(example, tmp_pat
     assert warm == cold
 
 
+def test_a_byte_changed_in_the_stored_incidents_is_never_published(example, tmp_path):
+    """The stored incidents are checked against their hash before use: a change that still unpickles (here, in a
+    title) is a store started over, and the site is what a cold build makes."""
+    build(aged(example), tmp_path / "first")  # files older than the store: vouched for by the index, not read
+    store = example / ".statusgen-cache" / "incidents.pickle"
+    data = store.read_bytes()
+    assert data.count(b"email delayed by up to 90") >= 1
+    store.write_bytes(data.replace(b"email delayed by up to 90", b"EMAIL DELAYED BY UP TO 90"))
+    cold, warm = cold_and_warm(example, tmp_path, "corrupted")
+    assert warm == cold
+    assert not any(b"EMAIL DELAYED BY UP TO 90" in page for page in warm.values())
+
+
 def stored_incidents(site: Path):
     """The cache's index and its incidents (IncidentStore: two pickles, one file)."""
     with open(site / ".statusgen-cache" / "incidents.pickle", "rb") as f:
@@ -364,7 +411,8 @@ def test_a_page_placed_from_the_index_before_its_incident_was_read_is_made_again
     altered.__dict__.update(items[n].__dict__, title="Altered in the store", digest="0" * 64)
     items[n] = altered
     store = example / ".statusgen-cache" / "incidents.pickle"
-    store.write_bytes(pickle.dumps(head) + pickle.dumps(items))
+    rest = pickle.dumps(items)  # with the hash the index gives for it: altered as statusgen itself would write it
+    store.write_bytes(pickle.dumps((*head[:4], hashlib.blake2b(rest).hexdigest())) + rest)
     before = {p: p.read_bytes() for p in (example / ".statusgen-cache" / "pages").rglob("*.html")}
     build(example, tmp_path / "second")
     page = (tmp_path / "second" / "incidents" / "2025-12-09-email-delays" / "index.html").read_text()
@@ -405,6 +453,52 @@ def test_the_cache_is_never_a_folder_of_the_users(example, tmp_path):
         assert "Traceback" not in result.stderr
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("left", ["no tag", "a half tag", "only a .gitignore", "pages only"])
+def test_a_cache_without_its_tag_is_made_again_with_a_note(example, tmp_path, left):
+    """A cache deleted while a build ran (its writes make the folder again, without the tag), or first made on a full
+    disk, is statusgen's by what it holds: the next build empties it and makes it again, no one needs to act."""
+    build(example, tmp_path / "first")
+    kept = example / ".statusgen-cache"
+    if left == "no tag":
+        (kept / "CACHEDIR.TAG").unlink()
+    elif left == "a half tag":
+        (kept / "CACHEDIR.TAG").write_text("Signature: 8a47")
+    else:
+        for entry in kept.iterdir():
+            if entry.name != (".gitignore" if left == "only a .gitignore" else "pages"):
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    warm = build(example, tmp_path / "warm")
+    assert warm.stderr.splitlines()[0] == (f"note: {kept}: the build cache was incomplete (no CACHEDIR.TAG); it was "
+                                           f"emptied and is made again")
+    cold = build(example, tmp_path / "cold", "--no-cache")
+    assert "note:" not in cold.stderr
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+    assert (kept / "CACHEDIR.TAG").is_file()
+    again = build(example, tmp_path / "again")
+    assert "note:" not in again.stderr and tree(tmp_path / "again") == tree(tmp_path / "cold")
+
+
+def test_a_cache_on_a_full_disk_is_not_used_and_the_build_goes_on(example, tmp_path, mount):
+    full = mount(tmp_path / "small", "-t", "tmpfs", "-o", "size=64k", "statusgen-test")
+    fd = os.open(full / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(fd, b"x" * 4096):
+            pass
+    except OSError:  # full: what the test wants
+        pass
+    finally:
+        os.close(fd)
+    cache = full / "cache"
+    first = build(example, tmp_path / "first", "--cache", str(cache))
+    assert first.stderr.splitlines()[0] == (f"note: {cache}: the build cache cannot be made (no space left on "
+                                            f"device); building without it")
+    build(example, tmp_path / "cold", "--no-cache")
+    assert tree(tmp_path / "first") == tree(tmp_path / "cold")
+    (full / "filler").unlink()  # room again: the next build makes the cache as it should, with no one acting
+    second = build(example, tmp_path / "second", "--cache", str(cache))
+    assert (cache / "CACHEDIR.TAG").is_file() and tree(tmp_path / "second") == tree(tmp_path / "cold")
 
 
 def test_check_uses_the_cache_and_still_reports_every_problem(example, tmp_path):
@@ -537,3 +631,46 @@ def test_a_stored_incident_named_from_another_folder_is_the_same_incident_with_t
         copy = _renamed(item, "elsewhere/" + item.path)
         assert copy == replace(item, path="elsewhere/" + item.path) and copy.digest == item.digest
         assert copy.path != item.path and copy.updates is item.updates
+
+
+# A build's moments, by how many files it has written into its staging folder when the cache is deleted (the example
+# site has about 150): STATUSGEN_LONG_TESTS=1 tries 20 of them, `make test` three.
+MOMENTS = [0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 128, 136, 144, 152] \
+    if os.environ.get("STATUSGEN_LONG_TESTS") == "1" else [0, 40, 120]
+
+
+def files_written(output: Path) -> int:
+    """Files in the build's staging folder so far (os.walk: the folder may be swapped away while it is counted)."""
+    return sum(len(files) for folder in output.parent.glob(f".{output.name}.building-*")
+               for _, _, files in os.walk(folder))
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_deleting_the_cache_while_a_build_runs_leaves_a_correct_site_and_a_usable_next_build(example, tmp_path,
+                                                                                              moment):
+    """The README says the cache may be deleted at any moment: deleted while a warm build writes (once it has
+    written `moment` files), the build still publishes what a cold build would, and the next build works with no
+    one acting (a cache the build made again without its tag is emptied with a note)."""
+    build(example, tmp_path / "first")
+    build(example, tmp_path / "cold", "--no-cache")
+    cold = tree(tmp_path / "cold")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "statusgen.cli", "build", str(example), "-o", str(out),
+                             "--build-time", BUILD_TIME], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=example)
+    try:
+        while files_written(out) < moment and proc.poll() is None:
+            time.sleep(0.002)
+        shutil.rmtree(example / ".statusgen-cache", ignore_errors=True)
+        _, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert tree(out) == cold
+    after = build(example, tmp_path / "after")
+    assert tree(tmp_path / "after") == cold
+    assert all(line.startswith("note: ") for line in after.stderr.splitlines()), after.stderr
+    again = build(example, tmp_path / "again")
+    assert again.stderr == "" and tree(tmp_path / "again") == cold

@@ -124,14 +124,16 @@ def test_the_dependabot_config_follows_the_actions(site):
 def test_the_notify_job_runs_after_the_deploy_alone(site):
     workflow = yaml.safe_load((site / ".github/workflows/status.yml").read_text())
     job = workflow["jobs"]["notify"]
-    assert (job["needs"], job["if"]) == ("deploy", "github.event_name != 'pull_request'")
+    assert (job["needs"], job["if"]) == (["build", "deploy"], "github.event_name != 'pull_request'")
+    assert workflow["jobs"]["build"]["outputs"] == {"siteurl": "${{ steps.build.outputs.siteurl }}"}
     assert job["permissions"] == {"contents": "write"}
     assert job["concurrency"] == {"group": "notify", "cancel-in-progress": False}
     assert workflow["permissions"] == {"contents": "read"}  # write for that job alone
     assert "schedule" in workflow[True]  # YAML 1.1 reads the key `on` as True: scheduled runs notify too
     step = job["steps"][-1]
-    assert step["env"] == {"STATUSGEN_CHANNELS": "${{ secrets.STATUSGEN_CHANNELS }}", "GH_TOKEN": "${{ github.token }}"}
-    assert step["run"].rstrip().endswith("statusgen notify .")
+    assert step["env"] == {"STATUSGEN_CHANNELS": "${{ secrets.STATUSGEN_CHANNELS }}",
+                           "STATUSGEN_SITEURL": "${{ needs.build.outputs.siteurl }}", "GH_TOKEN": "${{ github.token }}"}
+    assert step["run"].rstrip().endswith("statusgen notify . -s publishconf.py")  # links to the published site
     gitlab = yaml.safe_load((site / ".gitlab-ci.yml").read_text())
     assert gitlab["stages"] == ["test", "deploy", "notify"]
     assert (gitlab["notify"]["stage"], gitlab["notify"]["resource_group"]) == ("notify", "notify")
@@ -157,7 +159,7 @@ def test_without_channels_the_github_notify_step_passes_with_a_notice(site, tmp_
                    GITHUB_SERVER_URL="https://github.com")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["::add-mask::eC1hY2Nlc3MtdG9rZW46dDBrZW4=",
-                                          "statusgen notify . (git: http.https://github.com/.extraheader)"]
+                                          "statusgen notify . -s publishconf.py (git: http.https://github.com/.extraheader)"]
 
 
 def test_without_channels_the_gitlab_notify_job_passes_and_without_a_token_it_says_so(site, tmp_path):

@@ -69,4 +69,5 @@ def test_nothing_due_exits_3(busy):
 
 def test_a_bad_time_is_one_line(busy):
     assert due(busy, "yesterday", "2026-11-25 10:15Z") == (1, [
-        "statusgen: --since: not an ISO 8601 time (expected YYYY-MM-DD HH:MM[:SS[.fff]][Z|+HH:MM], got 'yesterday')"])
+        "statusgen: --since: not a time (expected YYYY-MM-DD HH:MM[:SS[.fff]][Z|+HH:MM] or a relative time (now, +30m, "
+        "+2h, +1h30m, +1d, 18:00, tomorrow 06:00), got 'yesterday')"])

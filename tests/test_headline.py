@@ -119,9 +119,16 @@ def test_a_group_of_services_not_offered_in_the_same_places_still_reads_as_one(s
 def test_more_than_three_names_are_counted(site):
     files = [open_incident("phone: major_outage", "elm"), open_incident("dsl: major_outage", "elm"),
              open_incident("tv: major_outage", "elm"), open_incident("email: major_outage", "elm")]
-    assert said(site, *files) == "4 services down in Elm"
+    assert said(site, *files) == "Home phone, DSL internet, Email and 1 more service down in Elm"
     files[0] = open_incident("phone: degraded_performance", "elm")
-    assert said(site, *files) == "Trouble with 4 services in Elm"
+    assert said(site, *files) == "Trouble with DSL internet, Email, TV and 1 more service in Elm"  # names them
+
+
+def test_separate_troubles_in_every_town_are_not_everywhere(site):
+    # Home phone down in two towns, Email in the other three: every area is hit, but neither is down everywhere.
+    files = [open_incident("phone: major_outage", "millbrook, ashford"),
+             open_incident("email: major_outage", "lake-city, oakdale, elm")]
+    assert said(site, *files) == "Home phone and Email down in 5 areas"
 
 
 def test_several_incidents_on_one_service_take_the_worst_and_every_area(site):
@@ -145,19 +152,19 @@ def maintenance(window=("2026-03-10 01:00", "2026-03-10 05:00"), areas: str = "l
 
 
 def test_maintenance_alone_says_where_and_until_when(site):
-    assert said(site, maintenance()) == "Maintenance in Lake City until 05:00 UTC"
+    assert said(site, maintenance()) == "Maintenance of Home phone in Lake City until 05:00 UTC"
 
 
 def test_maintenance_ending_another_day_says_the_day_and_the_zone_name(site):
     # The site's clock: 21:00 CDT on Mar 9 (02:00 UTC on Mar 10); the window ends 04:00 UTC on Mar 11.
     work = maintenance_file([("2026-03-01 09:00Z", "scheduled"), ("2026-03-10 01:00Z", "in_progress")],
                             window=("2026-03-10 01:00Z", "2026-03-11 04:00Z"), extra="areas: [lake-city]")
-    assert said(site, work, tz="America/Chicago") == "Maintenance in Lake City until Mar 10, 23:00 CDT"
+    assert said(site, work, tz="America/Chicago") == "Maintenance of Home phone in Lake City until Mar 10, 23:00 CDT"
 
 
 def test_maintenance_past_its_planned_end_says_so(site):
     text = said(site, maintenance(window=("2026-03-10 01:00", "2026-03-10 01:30"), state="verifying"))
-    assert text == "Maintenance in Lake City running past its planned end, 01:30 UTC"
+    assert text == "Maintenance of Home phone in Lake City running past its planned end, 01:30 UTC"
 
 
 def test_upcoming_maintenance_is_not_in_the_headline(site):
@@ -168,12 +175,12 @@ def test_upcoming_maintenance_is_not_in_the_headline(site):
 def test_several_maintenance_windows_give_every_area_and_the_latest_end(site):
     files = [maintenance(areas="lake-city"), maintenance(window=("2026-03-10 01:00", "2026-03-10 06:30"),
                                                          areas="elm")]
-    assert said(site, *files) == "Maintenance in Lake City and Elm until 06:30 UTC"
+    assert said(site, *files) == "Maintenance of Home phone in Lake City and Elm until 06:30 UTC"
 
 
 def test_trouble_comes_first_then_maintenance(site):
     files = [maintenance(), open_incident("phone: major_outage", "millbrook, ashford")]
-    assert said(site, *files) == "Home phone down in Millbrook and Ashford; maintenance in Lake City until 05:00 UTC"
+    assert said(site, *files) == "Home phone down in Millbrook and Ashford; maintenance of Home phone in Lake City until 05:00 UTC"
 
 
 def test_the_worst_open_incident_comes_first_then_the_newest(site):

@@ -29,8 +29,8 @@ updates:
 TIME_EXPECTED = "expected YYYY-MM-DD HH:MM[:SS[.fff]][Z|+HH:MM]"
 INCIDENT_STATES = "investigating, identified, monitoring, resolved"
 MAINTENANCE_STATES = "scheduled, in_progress, verifying, completed, cancelled"
-FRONT_KEYS = "title, kind, impact, started, components, areas, ticket, eta, window, updates"
-UPDATE_KEYS = "at, state, body, next_update, eta, components"
+FRONT_KEYS = "title, kind, impact, started, components, areas, ticket, eta, window, updates, reviewed"
+UPDATE_KEYS = "at, state, body, next_update, since, eta, components"
 
 
 def problems(site, tz: str = "UTC") -> list[str]:
@@ -337,7 +337,8 @@ BAD_INCIDENTS = {
             state: scheduled
             body: We will upgrade the switch.
         ---
-        """, [f'{F}:3: kind: invalid kind (expected one of incident, maintenance, got "maintainance")']),
+        """, [f'{F}:3: kind: invalid kind (did you mean maintenance? expected one of maintenance, incident, '
+               f'got "maintainance")']),
     "time not ISO 8601": ("""\
         ---
         title: Calls fail
@@ -929,8 +930,8 @@ def test_every_problem_in_every_file_is_reported_sorted_by_path_and_line(site):
         "which YAML reads as a number: 630 (base 60))",
         "incidents/2026-01-02-second.md:8: updates[1].at: update time goes backwards (expected "
         "2026-01-02T10:00:00+00:00 or later, as at line 5, got 2026-01-02T09:00:00+00:00)",
-        f'incidents/2026-01-02-second.md:9: updates[1].state: invalid incident state (expected one of '
-        f'{INCIDENT_STATES}, got "resolvd")',
+        'incidents/2026-01-02-second.md:9: updates[1].state: invalid incident state (did you mean resolved? expected '
+        'one of resolved, investigating, identified, monitoring, got "resolvd")',
     ]
 
 

@@ -39,8 +39,9 @@ def home_and_pages(out):
 
 @pytest.mark.parametrize("when, label, phone_north, section, start", [
     ("2026-11-25 12:00Z", "Scheduled", "✓ Operational", "upcoming-h", "Starts"),
-    ("2026-12-03 02:00Z", "In progress (per schedule)", "⚙ Under maintenance", "open-h", "Started"),
-    ("2026-12-03 06:00Z", "Ended per schedule, not yet confirmed", "✓ Operational", None, "Started"),
+    # No update said the work started: its start is the schedule's, not a fact.
+    ("2026-12-03 02:00Z", "In progress (per schedule)", "⚙ Under maintenance", "open-h", "Scheduled to start"),
+    ("2026-12-03 06:00Z", "Ended per schedule, not yet confirmed", "✓ Operational", None, "Scheduled to start"),
 ])
 def test_states_follow_the_build_time(site, when, label, phone_north, section, start):
     with_theme(site)

@@ -3,6 +3,7 @@ another build of the same folder, and when stopped or killed leaves no Pelican p
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -153,6 +154,168 @@ def test_leftovers_that_statusgen_did_not_mark_are_never_removed(project):
     assert (project / ".output.old" / "keep.txt").read_text() == "mine too"
 
 
+# --- a repository's data and other file systems: refused with or without --force -----------------------------
+
+def refusal(output: Path, reason: str) -> str:
+    return (f"statusgen: refusing to build into {output}: {reason} (expected a folder of the site's own, such as "
+            f"output/; nothing was changed)\n")
+
+
+def git(*args: str) -> None:
+    subprocess.run(["git", *args], check=True, capture_output=True)
+
+
+GIT_CASES = {
+    # name: (how the folders around are made, the output, the reason)
+    "the repository's .git": (lambda t: None, "repo/.git", "it is a git repository's data"),
+    "inside .git": (lambda t: None, "repo/.git/objects", "it is inside a git repository's data ({t}/repo/.git)"),
+    "a new folder inside .git": (lambda t: None, "repo/.git/site",
+                                 "it is inside a git repository's data ({t}/repo/.git)"),
+    "a bare repository": (lambda t: git("init", "-q", "--bare", str(t / "backup.git")), "backup.git",
+                          "it is a git repository's data"),
+    "inside a bare repository": (lambda t: git("init", "-q", "--bare", str(t / "backup.git")), "backup.git/hooks",
+                                 "it is inside a git repository's data ({t}/backup.git)"),
+    "a clone": (lambda t: git("init", "-q", str(t / "other")), "other",
+                "it holds a git repository's data ({t}/other/.git)"),
+    "a clone deep inside": (lambda t: git("init", "-q", str(t / "photos" / "2019" / "other")), "photos",
+                            "it holds a git repository's data ({t}/photos/2019/other/.git)"),
+    "a bare repository inside": (lambda t: git("init", "-q", "--bare", str(t / "photos" / "remote.git")), "photos",
+                                 "it holds a git repository's data ({t}/photos/remote.git)"),
+    "a worktree's .git file": (lambda t: (t / "wt").mkdir() or (t / "wt" / ".git").write_text("gitdir: /x\n"), "wt",
+                               "it holds a git repository's data ({t}/wt/.git)"),
+}
+
+
+@pytest.mark.parametrize("case", list(GIT_CASES))
+@pytest.mark.parametrize("force", [False, True], ids=["", "force"])
+def test_a_repository_s_data_is_never_an_output_folder(project, case, force):
+    """`-o repo/.git --force` once deleted a repository's history: .git, a bare repository, anything inside one or any
+    folder holding one, however deep, is refused, and nothing is changed."""
+    make, target, reason = GIT_CASES[case]
+    top = project.parent.parent
+    make(top)
+    output = (top / target).resolve()
+    before = tree(top)
+    result = run_build(project, top / target, *(["--force"] if force else []))
+    assert result.exit_code == 1, result.output
+    assert result.output == refusal(output, reason.format(t=top))
+    assert tree(top) == before
+
+
+def test_a_site_statusgen_built_is_refused_once_it_holds_a_repository(project, tmp_path):
+    """A site's folder made a clone after it was built (to push it somewhere by hand) is not replaced: the build
+    would take the clone's history with the old site."""
+    output = tmp_path / "site-out"
+    assert run_build(project, output).exit_code == 0
+    git("init", "-q", str(output))
+    before = tree(tmp_path)
+    result = run_build(project, output)
+    assert result.exit_code == 1
+    assert result.output == refusal(output, f"it holds a git repository's data ({output}/.git)")
+    assert tree(tmp_path) == before
+
+
+@pytest.fixture
+def mount(tmp_path):
+    """Mount a tmpfs (or bind a folder, with `--bind FOLDER`) at a folder under tmp_path, unmounted after the test;
+    skips where this process may not mount."""
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("mounting a file system needs root and the mount command (run as root to test the mount cases)")
+    made: list[Path] = []
+
+    def mount(where: Path, *how: str) -> Path:
+        where.mkdir(parents=True, exist_ok=True)
+        args = list(how) or ["-t", "tmpfs", "statusgen-test"]
+        done = subprocess.run(["mount", *args, str(where)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"this machine does not let the test mount a file system ({done.stderr.strip()})")
+        made.append(where)
+        return where
+
+    yield mount
+    for where in reversed(made):
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+MOUNT_CASES = {
+    # name: (where the output is, where the mount is, both under tmp_path)
+    "a tmpfs in the folder": ("photos", "photos/usb"),
+    "a tmpfs deep inside": ("photos", "photos/2019/summer/usb"),
+    "a tmpfs in a site statusgen built": ("site-out", "site-out/incidents/usb"),
+}
+
+
+@pytest.mark.parametrize("case", list(MOUNT_CASES))
+@pytest.mark.parametrize("force", [False, True], ids=["", "force"])
+def test_a_folder_holding_another_file_system_is_refused(project, tmp_path, mount, case, force):
+    """--force once deleted the files of a file system mounted inside the output: the whole tree is looked at before
+    anything is moved, and nothing is changed on either file system."""
+    target, where = MOUNT_CASES[case]
+    output = tmp_path / target
+    if target == "site-out":
+        assert run_build(project, output).exit_code == 0
+    mounted = mount(tmp_path / where)
+    (mounted / "keep.txt").write_text("on another file system\n")
+    before = tree(tmp_path)
+    result = run_build(project, output, *(["--force"] if force else []))
+    assert result.exit_code == 1, result.output
+    assert result.output == refusal(output, f"it holds a mount point ({mounted})")
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["", "force"])
+def test_a_bind_mount_of_a_folder_on_the_same_file_system_is_refused(project, tmp_path, mount, force):
+    """A bind mount has the device of the folder around it: mountinfo, not the device, tells it apart."""
+    elsewhere = tmp_path / "documents"
+    elsewhere.mkdir()
+    (elsewhere / "taxes.txt").write_text("mine\n")
+    output = tmp_path / "photos"
+    mounted = mount(output / "docs", "--bind", str(elsewhere))
+    before = tree(tmp_path)
+    result = run_build(project, output, *(["--force"] if force else []))
+    assert result.exit_code == 1, result.output
+    assert result.output == refusal(output, f"it holds a mount point ({mounted})")
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("how", ["tmpfs", "bind"])
+def test_a_delete_never_crosses_into_another_file_system(tmp_path, mount, how):
+    """The second line, under the guard: what statusgen deletes (a replaced site, a staging folder, the cache's
+    spare site) stops at a mount point and leaves what is behind it."""
+    from statusgen.remove import remove_tree
+
+    doomed = tmp_path / "old-site"
+    (doomed / "incidents" / "a").mkdir(parents=True)
+    (doomed / "incidents" / "a" / "index.html").write_text("old page")
+    (doomed / "index.html").write_text("old home")
+    (doomed / "link").symlink_to(tmp_path / "outside")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "x.txt").write_text("outside")
+    if how == "tmpfs":
+        mounted = mount(doomed / "incidents" / "usb")
+        (mounted / "keep.txt").write_text("kept")
+    else:
+        (tmp_path / "documents").mkdir()
+        (tmp_path / "documents" / "keep.txt").write_text("kept")
+        mounted = mount(doomed / "incidents" / "usb", "--bind", str(tmp_path / "documents"))
+    assert remove_tree(doomed) is False
+    assert (mounted / "keep.txt").read_text() == "kept"
+    assert sorted(str(p.relative_to(doomed)) for p in doomed.rglob("*")) == ["incidents", "incidents/usb",
+                                                                             "incidents/usb/keep.txt"]
+    assert (tmp_path / "outside" / "x.txt").read_text() == "outside"
+
+
+def test_a_delete_of_a_folder_on_one_file_system_removes_all_of_it(tmp_path):
+    from statusgen.remove import remove_tree
+
+    doomed = tmp_path / "old-site"
+    (doomed / "a" / "b").mkdir(parents=True)
+    (doomed / "a" / "b" / "page.html").write_text("x")
+    (doomed / "link").symlink_to(tmp_path)
+    assert remove_tree(doomed) is True
+    assert not doomed.exists() and tmp_path.is_dir()
+
+
 # --- two builds, and stopping one --------------------------------------------------------------------------
 
 def wait_for_pelican_writing(output: Path, proc: subprocess.Popen) -> None:
@@ -223,6 +386,30 @@ def test_a_stopped_build_takes_pelican_with_it(project, tmp_path, sig):
         assert proc.returncode == 128 + sig, err
         assert err.endswith(f"stopped by signal {int(sig)}: nothing was replaced\n"), err
     assert leftovers == []
+
+
+def test_ctrl_c_before_the_build_is_under_way_exits_130(project, tmp_path):
+    """SIGINT while the settings are being read (here: a settings file that waits, having said it started) ends the
+    command as a stop during the build does: 128 + 2, one line, no "Aborted!" and no traceback."""
+    started = tmp_path / "reading-settings"
+    with open(project / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write(f"\nimport pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(60)\n")
+    output = tmp_path / "out"
+    proc = subprocess.Popen(build_command(project, output, LATER), cwd=project, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert started.exists(), proc.communicate()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert (proc.returncode, out, err) == (130, "", "stopped by signal 2: nothing was replaced\n")
+    assert not output.exists()
 
 
 def test_a_second_build_into_the_same_folder_waits_for_the_first(project, tmp_path):

@@ -313,7 +313,8 @@ updates:
 """)
     site.incident("2026-03-25-b.md", incident_file("tv: major_outage", [("2026-03-25 08:40", "resolved", "")],
                                                    extra="started: 2026-03-25 08:00"))
-    site.incident("2026-01-10-c.md", outage("2026-01-10", resolved="2026-01-10 11:00"))
+    site.incident("2026-01-10-c.md", outage("2026-01-10", resolved="2026-01-10 11:00",
+                                             extra="started: 2026-01-10 10:00"))
     v = shown(site, "2026-04-02 12:00")
     periods = pages.uptime(v).context["promise_periods"]
     table = [(p.label, p.median_acknowledged, p.kept, p.met) for p in periods]

@@ -18,7 +18,7 @@ from urllib.request import urlopen
 import lxml.html
 import pytest
 
-from statusgen.preview import EVENTS_PATH, inject, reload_script
+from statusgen.preview import EVENTS_PATH, RELOAD_JS, RELOAD_PATH, inject, reload_script
 from tests.conftest import ROOT
 
 SITE_FILES = ("content", "theme", "plugins", "pelicanconf.py")
@@ -146,7 +146,7 @@ def preview(tmp_path: Path):
 
 
 def reload_scripts(page) -> list:
-    return [s for s in page.iter("script") if EVENTS_PATH in (s.text or "") + (s.get("src") or "")]
+    return [s for s in page.iter("script") if s.get("src") == RELOAD_PATH]
 
 
 # --- the preview, edited while it runs ----------------------------------------------------------------------
@@ -159,7 +159,9 @@ def test_edit_shows_new_page_and_sends_reload_event(preview):
     assert page.findtext(".//h1") == TITLE
     script, = reload_scripts(page)
     assert script.getparent().tag == "body" and script is page.body[-1]
-    assert script.text == reload_script(first)[len("<script>"):-len("</script>\n")]
+    assert script.get("data-build") == str(first)
+    code, js = preview.get(RELOAD_PATH.lstrip("/"))
+    assert code == 200 and js == RELOAD_JS
     assert len(reload_scripts(preview.page("no/such/page/", status=404))) == 1  # the site's 404 page, reloading too
 
     incident = preview.site / INCIDENT
@@ -175,6 +177,16 @@ def test_edit_shows_new_page_and_sends_reload_event(preview):
                                                                      'SITENAME = "Lakeshore Status"'))
     assert events.build_after(first + 1) == first + 2
     assert preview.page().findtext(".//a[@class='brand']") == "Lakeshore Status"
+
+
+@pytest.mark.build
+def test_a_path_with_a_nul_is_a_bad_request_not_a_traceback(preview):
+    preview.wait_for(BUILD_DONE)
+    for path in ("index.html%00.txt", "%00", "incidents/%00/"):
+        code, body = preview.get(path)
+        assert code == 400, body[:300]
+    assert preview.get("")[0] == 200  # and the preview goes on
+    assert not [line for line in preview.lines if "Traceback" in line or "Error" in line], preview.lines
 
 
 @pytest.mark.build
@@ -194,7 +206,7 @@ def test_invalid_content_shows_its_problems_until_fixed(preview):
         assert page.findtext(".//h1") == "1 problem in the site"
         assert page.find(".//li/b") is None  # the author's text is escaped, never markup
         script, = reload_scripts(page)
-        assert reload_script(broken).startswith(f"<script>{script.text}")
+        assert script.get("data-build") == str(broken)
     code, summary = preview.get("api/v2/summary.json")  # files other than pages: the last good build's
     assert code == 200 and b"__statusgen" not in summary
     preview.wait_for(re.compile(re.escape(problem)))  # the terminal says it too
@@ -240,6 +252,7 @@ def test_serves_on_localhost_and_stops_on_sigterm_leaving_nothing(preview):
 def test_port_in_use_is_one_line(tmp_path):
     temp = tmp_path / "temp"
     temp.mkdir()
+    (tmp_path / "content").mkdir()  # a site (its missing catalog shows in the preview): serve looks for one
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

@@ -80,11 +80,11 @@ def test_an_overdue_promise_and_a_passed_eta_at_build_time(site):
         ---
         """))
     f = figures(item, at("2026-08-29 21:00Z"))
-    assert f.acknowledged == timedelta(0)
+    assert f.acknowledged is None  # no `started`: the start is not given, never "0 minutes"
     assert [(p.outcome, p.margin, p.posted) for p in f.next_updates] == [(OVERDUE, timedelta(hours=8), None)]
     assert (f.eta.outcome, f.eta.margin, f.eta.moves, f.eta.back) == (MISSED, timedelta(hours=3), 0, None)
     assert sentences(f, UTC) == [
-        "First update at 11:05, as it began.",
+        "Start not given: first update 11:05; no time to acknowledge is counted.",
         "Update promised by 13:00, none posted by 21:00: 8 hours overdue.",
         "Expected resolution 18:00, still not back at 21:00: missed by 3 hours so far. The ETA never moved.",
     ]

@@ -52,22 +52,3 @@ def test_outside_git_nothing_is_dated(tmp_path):
     catalog = tmp_path / "components.yml"
     catalog.write_text("components: []\n")
     assert first_seen(catalog, ["phone"]) == {}
-
-
-def test_only_a_change_to_what_the_build_reads_makes_it_now(tmp_path):
-    from datetime import datetime, timezone
-
-    from statusgen.repo import build_time
-
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    (tmp_path / "content").mkdir()
-    (tmp_path / "content" / "components.yml").write_text("areas: []\n")
-    (tmp_path / "pelicanconf.py").write_text('TIMEZONE = "UTC"\n')
-    commit(tmp_path, "2026-11-20T10:00:00Z", "site")
-    (tmp_path / "README.md").write_text("about the site\n")
-    commit(tmp_path, "2026-11-21T10:00:00Z", "readme")  # a later commit that changes no input
-    (tmp_path / "notes.txt").write_text("uncommitted, and not read by the build\n")
-    inputs = [tmp_path / "content", tmp_path / "pelicanconf.py", tmp_path / "theme"]
-    assert build_time(None, tmp_path, inputs) == datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
-    (tmp_path / "content" / "components.yml").write_text("areas: [{id: north, name: North}]\n")
-    assert build_time(None, tmp_path, inputs) > datetime(2026, 11, 25, tzinfo=timezone.utc)  # now: content changed

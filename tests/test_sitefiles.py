@@ -52,7 +52,17 @@ def test_site_without_siteurl_has_no_sitemap(site):
         assert rules[path] == {"Cache-Control": "public, max-age=60, must-revalidate",
                                "Access-Control-Allow-Origin": "*"}
     assert "Cache-Control" not in rules["/*"]  # no rule overlaps /theme/* with another Cache-Control
+    assert list(rules["/*"]) == ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                                 "Permissions-Policy"]  # every file; the policy itself: tests/test_csp.py
     assert sum("Cache-Control" in r for p, r in rules.items() if p.startswith("/theme") or p in ("/*",)) == 1
+
+
+def test_the_policy_in_a_page_is_the_header_s_without_what_a_page_cannot_say():
+    from statusgen.sitefiles import POLICY, POLICY_IN_PAGE
+
+    assert POLICY == ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                      "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+    assert POLICY_IN_PAGE == POLICY.removesuffix("; frame-ancestors 'none'")
 
 
 def test_assets_are_named_by_their_content(site):

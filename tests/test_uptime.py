@@ -238,15 +238,13 @@ components:
 
 def test_since_cuts_every_period(site):
     site.catalog(SINCE_CATALOG)
-    up = build(site, {"2026-01-05-before.md": outage("2026-01-05 10:00", "2026-01-05 11:00"),
-                      "2026-01-09-across.md": outage("2026-01-09 23:00", "2026-01-10 01:00"),
+    up = build(site, {"2026-01-10-across.md": outage("2026-01-10 00:00", "2026-01-10 01:00"),
                       "2026-01-15-cut.md": outage("2026-01-15 10:00", "2026-01-15 11:00")},
                "2026-02-01 06:00", since=None)
     days = {d.date: d for d in up.daily("phone", 30)}
-    assert days[date(2026, 1, 5)] == Day(date(2026, 1, 5), None, timedelta(0), "operational", ())
-    assert days[date(2026, 1, 9)].uptime is None
-    assert days[date(2026, 1, 10)].uptime == pytest.approx(1 - 1 / 24, abs=1e-12)  # only the hour after since
-    assert days[date(2026, 1, 10)].incidents == ("2026-01-09-across",)
+    assert days[date(2026, 1, 9)] == Day(date(2026, 1, 9), None, timedelta(0), "operational", ())
+    assert days[date(2026, 1, 10)].uptime == pytest.approx(1 - 1 / 24, abs=1e-12)
+    assert days[date(2026, 1, 10)].incidents == ("2026-01-10-across",)
     february, january, december = up.monthly("phone", 3)
     assert february == Month(2026, 2, 1.0, 99.9, True, timedelta(0))
     assert (january.year, january.month) == (2026, 1)
@@ -256,9 +254,24 @@ def test_since_cuts_every_period(site):
     assert up.overall("phone", at("2025-06-01 00:00"), at("2026-01-10 00:00")) is None
 
 
+def test_an_outage_before_since_moves_the_records_back_to_it(site):
+    """Every outage counts (issue 24): a service's records begin at the earliest of its `since` and the first
+    incident that touched it."""
+    site.catalog(SINCE_CATALOG)
+    up = build(site, {"2026-01-05-before.md": outage("2026-01-05 10:00", "2026-01-05 11:00"),
+                      "2026-01-09-across.md": outage("2026-01-09 23:00", "2026-01-10 01:00")},
+               "2026-02-01 06:00", since=None)
+    days = {d.date: d for d in up.daily("phone", 30)}
+    assert days[date(2026, 1, 4)].uptime is None
+    assert days[date(2026, 1, 5)].downtime == timedelta(hours=1)
+    assert days[date(2026, 1, 9)].downtime == days[date(2026, 1, 10)].downtime == timedelta(hours=1)
+    january = up.monthly("phone", 2)[1]
+    assert january.uptime == pytest.approx(1 - 3 / (27 * 24), abs=1e-12)  # from Jan 5: 27 days, 3 h down
+
+
 def test_since_is_midnight_in_the_site_zone(site):
     site.catalog(SINCE_CATALOG)
-    up = build(site, {"2026-01-09-across.md": outage("2026-01-09 23:30", "2026-01-10 00:30")}, "2026-01-20 12:00",
+    up = build(site, {"2026-01-10-early.md": outage("2026-01-10 00:00", "2026-01-10 00:30")}, "2026-01-20 12:00",
                timezone="America/Chicago", since=None)
     days = {d.date: d for d in up.daily("phone", 15)}
     assert days[date(2026, 1, 9)].uptime is None

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import traceback
-from datetime import date, timezone
+from datetime import date, timedelta, timezone
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
@@ -29,14 +29,14 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, timing, wording
+from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, subscribe, timing, wording
 from statusgen.cache import PageStore, code_version, digest, settings_digest, tree_digest
-from statusgen.errors import ContentError
+from statusgen.errors import ContentError, Problem
 from statusgen.load import CATALOG_FILE, incident_id, load_site
 from statusgen.markup import to_html
 from statusgen.pages import PAGE_KINDS, PageJob, page_jobs, page_keys, view
 from statusgen.publish import die_with_parent
-from statusgen.status import is_final
+from statusgen.status import UNCONFIRMED_SHOWN, is_final
 from statusgen.times import humanize_duration, parse_time
 from statusgen.urls import Urls, ticket_url
 
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 # Settings that differ from one build to the next without changing a closed incident's page.
 PER_BUILD_SETTINGS = ("OUTPUT_PATH", "STATUSGEN_BUILD_TIME", "STATUSGEN_REPORT", "STATUSGEN_TIMINGS", "STATUSGEN_CACHE",
-                      "STATUSGEN_JOBS")
+                      "STATUSGEN_JOBS", "STATUSGEN_CLOCK")
 
 
 class StatusSiteGenerator(Generator):
@@ -104,6 +104,17 @@ class StatusSiteGenerator(Generator):
             if collecting:
                 gc.enable()
         when = self.build_time(site)
+        clock = self.settings.get("STATUSGEN_CLOCK")  # the present, given by `statusgen build`
+        clock = parse_time(str(clock).replace("+00:00", "Z"), timezone.utc) if clock else None
+        ahead = [Problem(*item) for item in site.dated_ahead(clock)] if clock else []
+        if ahead:
+            self.cancel_early()
+            if found:
+                report.save(found, ahead, [])
+            else:
+                for problem in ahead:
+                    print(problem, file=sys.stderr)
+            raise SystemExit(1)
         if found:
             report.save(found, [], site.unposted(when))
         self.at = when
@@ -113,7 +124,8 @@ class StatusSiteGenerator(Generator):
                       repo.first_seen(Path(self.path, CATALOG_FILE), undated).items()} if undated else {}
         with self.phases("derive"):
             self.view = view(site, when, int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)),
-                             int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)), self.urls, first_seen=first_seen)
+                             int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)), self.urls, first_seen=first_seen,
+                             subscribing=self.subscribing)
         gc.freeze()  # the view too
         tz = site.timezone
         # Pelican's environment does not escape by default; every author string here is text, not HTML.
@@ -136,7 +148,9 @@ class StatusSiteGenerator(Generator):
                                 state_tag=partial(state_tag, self.view), link_tag=link_tag(self.urls.url))
         self.env.globals.update(asset=lambda name: self.assets[name][0],
                                 stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)),
-                                brand=self.brand, brand_css=self.brand.css())
+                                unconfirmed_hours=UNCONFIRMED_SHOWN // timedelta(hours=1),
+                                brand=self.brand, brand_colors="brand:colors" in self.assets,
+                                csp_meta=sitefiles.POLICY_IN_PAGE)
 
     def hashed_assets(self) -> dict[str, tuple[str, bytes]]:
         """theme/static files, and the site's logo and extra stylesheet, under names that change with their
@@ -146,10 +160,12 @@ class StatusSiteGenerator(Generator):
         files = [(path.name, path) for path in sorted(folder.iterdir())] if folder.is_dir() else []
         files += [(key, path) for key, path in (("brand:logo", self.brand.logo), ("brand:css", self.brand.extra_css))
                   if path]  # keyed apart from the theme's own: a site's "style.css" is not the theme's
-        for key, path in files:
-            data = path.read_bytes()
+        made = [(key, path.stem, path.suffix, path.read_bytes()) for key, path in files]
+        if self.brand.css():  # the site's colours: a stylesheet, as the policy allows no inline style on a page
+            made.append(("brand:colors", "colors", ".css", self.brand.css().encode("utf-8")))
+        for key, stem, suffix, data in made:
             digest = hashlib.sha256(data).hexdigest()[:10]
-            assets[key] = (self.urls.url("asset", f"{path.stem}.{digest}{path.suffix}"), data)
+            assets[key] = (self.urls.url("asset", f"{stem}.{digest}{suffix}"), data)
         return assets
 
     def link_from(self, save_as: str):
@@ -166,11 +182,13 @@ class StatusSiteGenerator(Generator):
         """What the feed, calendar and API writers share, worked out once per build from the settings."""
         name = self.settings["SITENAME"]
         organization = self.settings.get("STATUSGEN_ORGANIZATION") or name
+        # Checked, ids and all, by `statusgen build` before Pelican starts.
+        self.subscribing = subscribe.read(self.settings)
         authority = (self.settings.get("STATUSGEN_ID_AUTHORITY") or urlparse(self.settings.get("SITEURL", "")).hostname
                      or "statusgen.invalid")
         self.feed_config = feeds.FeedSettings(
             site_name=name, author=organization, authority=authority, language=self.settings.get("DEFAULT_LANG", "en"),
-            limit=int(self.settings.get("STATUSGEN_FEED_LIMIT", feeds.DEFAULT_LIMIT)))
+            limit=int(self.settings.get("STATUSGEN_FEED_LIMIT", feeds.DEFAULT_LIMIT)), hub=self.subscribing.hub)
         self.calendar_config = ics.CalendarSettings(
             site_name=name, organization=organization, authority=authority,
             keep_days=int(self.settings.get("STATUSGEN_CALENDAR_KEEP_DAYS", ics.DEFAULT_KEEP_DAYS)))
@@ -180,17 +198,30 @@ class StatusSiteGenerator(Generator):
 
     def site_key(self) -> str:
         """Everything a closed incident's page depends on besides its own file: statusgen's code, the theme (and
-        any template overrides), this plugin, the settings, the catalog and the assets' names."""
+        any template overrides), this plugin and every other the settings load (any may change how a page is made:
+        a Jinja filter, a signal), the settings, the catalog and the assets' names."""
         overrides = [tree_digest(Path(folder)) for folder in self.settings.get("THEME_TEMPLATES_OVERRIDES") or []]
         return digest(code_version(), tree_digest(Path(self.theme)), tree_digest(Path(__file__).parent, (".py",)),
-                      *overrides, settings_digest(self.settings, PER_BUILD_SETTINGS),
+                      *overrides, *self.plugins_digests(), settings_digest(self.settings, PER_BUILD_SETTINGS),
                       Path(self.path, CATALOG_FILE).read_bytes(), *sorted(url for url, _ in self.assets.values()))
+
+    def plugins_digests(self) -> list[str]:
+        """Every file of each folder plugins are loaded from (PLUGIN_PATHS, and the site's plugins/), and the code
+        of each plugin PLUGINS names wherever it is installed."""
+        folders = [Path(folder) for folder in self.settings.get("PLUGIN_PATHS") or []] + [Path("plugins")]
+        found = {str(folder.resolve()): tree_digest(folder) for folder in folders if folder.is_dir()}
+        for plugin in self.settings.get("PLUGINS") or []:
+            name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", repr(plugin))
+            source = plugin_source(name)
+            found[f"plugin {name}"] = (tree_digest(source) if source is not None and source.is_dir() else
+                                       digest(source.read_bytes()) if source is not None else "not found")
+        return [f"{where} {value}" for where, value in sorted(found.items())]
 
     def generate_output(self, writer):
         self.env.globals.update(reuse=self.reuse, memo=self.memo)
         self.memos: dict[tuple, str] = {}
         if self.pages.templates() is not None:  # compiled once, not at every build (Jinja checks their source)
-            self.env.bytecode_cache = FileSystemBytecodeCache(str(self.pages.templates()))
+            self.env.bytecode_cache = TemplateCache(str(self.pages.templates()))
         for kind in PAGE_KINDS:  # compiled here, before the page writers fork, so that none compiles them again
             self.get_template(kind)
         placed = set(self.early_keys)  # by start_early (those it got wrong are left out too, and made last)
@@ -238,12 +269,14 @@ class StatusSiteGenerator(Generator):
     def write_site_files(self, writer):
         """404.html, robots.txt, _headers and (with an absolute SITEURL, which sitemaps require) sitemap.xml."""
         site_url = self.absolute_site_url()
-        # A host serves 404.html at any missing path, so relative links would break: its CSS is inline and its
-        # links are absolute (SITEURL) or from the domain root.
-        css = self.assets["style.css"][1].decode("utf-8") if "style.css" in self.assets else ""
+        # A host serves 404.html at any missing path, so relative links would break: its links and stylesheets
+        # go from the domain root, by SITEURL's path (/sub/theme/...): the same origin as the page wherever it
+        # is served (a deploy preview, `statusgen serve`), as the policy's 'self' asks. Not an inline stylesheet:
+        # the policy allows none, and one allowed by its hash would change the policy with every theme change.
         not_found = self.urls.save_as("not_found")
         writer.write_file(not_found, self.get_template("404"), self.context, relative_urls=False,
-                          page_kind="404", page_url=self.urls.url("not_found"), inline_css=css, feeds=[],
+                          SITEURL=urlparse(site_url).path.rstrip("/") if site_url else "",
+                          page_kind="404", page_url=self.urls.url("not_found"), feeds=[],
                           calendars=[], home_url=f"{site_url}/" if site_url else "/")
         sitemap = self.urls.url("sitemap")
         robots = sitefiles.robots(f"{site_url}/{sitemap}" if site_url else None)
@@ -545,7 +578,8 @@ class StatusSiteGenerator(Generator):
         reused = self.pages.fragments("history")  # the entries of closed incidents, as an earlier build made them
         self.write_bytes(self.urls.save_as("history_json"),
                          api.history(self.view.site, self.at, self.api_config, self.urls.url,
-                                     self.link_from(self.urls.url("history_json")), reused, self.reuse_key_of))
+                                     self.link_from(self.urls.url("history_json")), reused, self.reuse_key_of,
+                                     uptime=self.view.uptime))
         reused.save()
 
     def write_bytes(self, save_as: str, data: bytes) -> None:
@@ -593,6 +627,32 @@ ROW_KINDS = frozenset({"history", "home", "component", "area"})
 def rows_of(kind: str, key: str | None) -> str:
     """The name of the table of rows the page of `kind` and `key` keeps (PageStore.fragments)."""
     return f"rows-{kind}" if key is None else f"rows-{kind}-{key}"
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """Jinja's compiled templates in the build cache; one that cannot be written (a full disk) is compiled again by
+    the next build, as without a cache, instead of failing this one."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def plugin_source(name: str) -> Path | None:
+    """The folder of plugin `name` (a package) or its file (a module), as Pelican would import it; None if none."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(spec.origin) if spec.origin and os.path.isfile(spec.origin) else None
 
 
 def _remove(path: str) -> None:
