@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import edit, publish, repo, report, scaffold
+from . import drafts, edit, forms, publish, repo, report, scaffold
 from . import install as install_  # `install` is init's option
 from . import notify as notify_module
 from . import settings as settings_file
@@ -212,6 +212,7 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
         if wrong:
             raise ContentError(wrong)
         notify_module.load_routes(found.content, site.catalog)  # content/channels.yml, when there is one
+        drafts.check_site(found.root, found.content, site.catalog)  # issue forms, alerts.yml
         ahead = site.dated_ahead(now)
         if ahead:
             raise ContentError([Problem(*found_) for found_ in ahead])
@@ -801,13 +802,131 @@ def init(folder: Path, name: str | None, areas: tuple[str, ...], services: tuple
     site = scaffold.NewSite(name=_ask(name, "Organisation", "--name"), url=url, timezone=tz,
                             areas=list(_ask(areas, "Areas served", "--area", many=True)),
                             services=list(_ask(services, "Services", "--service", many=True)))
-    with refusals(folder, "text"):
+    with refusals(Path("."), "text"):
         scaffold.refusal(folder, site)  # before a wheel is built for nothing
         how = install_.Install(install, f"CI installs {install}") if install else install_.for_ci()
         scaffold.create(folder, dataclasses.replace(site, install=how.requirement, wheel=how.wheel))
     click.echo(f"made a status page in {folder}: next, `cd {folder}` and `statusgen build` (see output/index.html), "
                f"then commit and push it with its CI files")
     click.echo(how.note)
+
+# --- posting from elsewhere: draft (alerts), forms, post-from-issue --------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Reach:
+    """The site as draft, forms and post-from-issue see it: the one place they find it and read its settings."""
+
+    root: Path
+    content: Path
+    tz: object
+    site_url: str
+
+    @classmethod
+    def find(cls) -> "Reach":
+        found = find_site(Path("."))
+        config = read_settings(found, None, None)
+        return cls(found.root, found.content, site_zone(config), str(config.get("SITEURL") or ""))
+
+    def catalog(self):
+        """The catalog; ContentError with its problems when it does not pass."""
+        problems = Problems()
+        catalog = load_catalog(self.content / CATALOG_FILE, problems)
+        problems.raise_if_any()
+        return catalog
+
+
+@main.command("draft")
+@site_option
+@click.option("--from", "source", required=True, type=click.Choice(drafts.SOURCES),
+              help="The tool that sent the payload.")
+@click.argument("payload", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--reply", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the pull request's body (firing) or the comment for it (resolved) to this file.")
+@click.option("--outputs", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append name=value lines (state, path, id, branch, written) to this file, as $GITHUB_OUTPUT wants.")
+def draft_incident(source: str, payload: Path, reply: Path | None, outputs: Path | None) -> None:
+    """Turn a monitoring tool's webhook payload into a draft incident, with services and areas from
+    content/alerts.yml; prints its path and id. A resolved alert changes no file: it prints the comment for the
+    draft's pull request. The same alert twice gives the same draft.
+
+    \b
+    Example:
+      statusgen draft --from alertmanager payload.json
+    """
+    with refusals(Path("."), "text", UNCHANGED):
+        site = Reach.find()
+        outcome = drafts.from_payload(site.content, source, payload, site.tz)
+    d, path = outcome.draft, outcome.path
+    values = {"state": "firing" if d.firing else "resolved", "path": report.shown(path, site.root)
+              if path else "", "id": path.stem if path else "", "branch": d.branch,
+              "title": outcome.title, "written": str(outcome.written).lower()}
+    if reply:
+        reply.write_text(outcome.reply, encoding="utf-8")
+    if outputs:
+        with outputs.open("a", encoding="utf-8") as file:
+            file.writelines(f"{k}={v}\n" for k, v in values.items())
+    if not d.firing:
+        click.echo(outcome.reply, nl=False)
+        return
+    click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
+    if not outcome.written:
+        click.echo("already drafted from this alert: no file was changed", err=True)
+
+@main.command("forms")
+@site_option
+def write_forms() -> None:
+    """Write the GitHub issue forms (incident, maintenance) from the catalog, into .github/ISSUE_TEMPLATE/; run it
+    again when the catalog changes (`statusgen check` says when).
+
+    \b
+    Example:
+      statusgen forms
+    """
+    with refusals(Path("."), "text"):
+        site = Reach.find()
+        written = forms.write(site.root, site.catalog())
+    click.echo("\n".join(report.shown(p, Path.cwd()) for p in written))
+
+@main.command("post-from-issue")
+@site_option
+@click.option("--event", "event_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The GitHub event (in Actions: $GITHUB_EVENT_PATH), an issue opened or a comment made.")
+@click.option("--permission", default="", help="The author's permission on the repository, as GitHub's API gives it "
+                                               "(admin, maintain, write may post).")
+@click.option("--reply", type=click.Path(dir_okay=False, path_type=Path), help="Write the answer for the issue here.")
+@click.option("--outputs", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append posted=true|false and path=... to this file, as $GITHUB_OUTPUT wants.")
+@_options(commit_options)
+def post_from_issue(event_file, permission, reply, outputs, commit, push) -> None:
+    """Post what an issue made with the status page's form, or a `/update` or `/resolve` comment in it, asks for:
+    writes and checks the file as `statusgen new` and `update` do, and the answer for the issue. An issue or
+    comment not meant for the status page gets no answer; a refused one gets the problems, and nothing changes.
+
+    \b
+    Example (in a workflow):
+      statusgen post-from-issue --event "$GITHUB_EVENT_PATH" --permission "$PERMISSION" --reply reply.md --push
+    """
+    import json
+
+    with refusals(Path("."), "text", UNCHANGED):
+        site = Reach.find()
+        catalog = site.catalog()
+        try:
+            event = json.loads(event_file.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as err:
+            raise Refusal(f"{event_file}: not a GitHub event (expected JSON, got {err})") from None
+        answer = drafts.from_issue_event(site.content, event if isinstance(event, dict) else {}, permission,
+                                         catalog, site.tz, site.site_url)
+        if answer.posted and (commit or push):
+            repo.commit(answer.path, f"Post {answer.path.stem} from an issue")
+        if answer.posted and push:
+            repo.push(answer.path.parent)
+    if reply:
+        reply.write_text(answer.text, encoding="utf-8")
+    if outputs:
+        with outputs.open("a", encoding="utf-8") as file:
+            file.write(f"posted={str(answer.posted).lower()}\n")
+    click.echo(answer.text, nl=False)
 
 
 def entry() -> None:

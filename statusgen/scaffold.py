@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from . import actions
 from .install import WHEELS, Wheel
 from .errors import Refusal
+from .model import Area, Catalog, Component
 from .times import zone
 
 
@@ -156,8 +157,8 @@ or write it by hand: YAML front matter (title, components, updates) and an optio
 """
 
 
-def github_workflow(site: NewSite) -> str:
-    text = GITHUB_WORKFLOW.replace("{install}", json.dumps(site.install))
+def github_workflow(site: NewSite, template: str | None = None) -> str:
+    text = (template or GITHUB_WORKFLOW).replace("{install}", json.dumps(site.install))
     for action in actions.PINS:
         text = text.replace("{%s}" % action, actions.uses(action))
     return text
@@ -306,6 +307,142 @@ jobs:
 """
 
 
+# Every value from an issue, a comment or an alert reaches the commands as data: the event file, environment
+# variables and files, never `${{ }}` inside a script (zizmor's template-injection audit checks it).
+POST_WORKFLOW = """\
+# Post to the status page from a phone and draft incidents from monitoring alerts (statusgen post-from-issue,
+# statusgen draft). Only people with write access post; an alert only ever opens a pull request, which a person
+# merges to publish.
+#
+# Once per repository: Settings > Actions > General > Workflow permissions: "Allow GitHub Actions to create and
+# approve pull requests" (for the alert drafts). Alerts arrive as a repository_dispatch of type "alert" whose
+# client_payload is {"source": "alertmanager" | "grafana" | "uptime-kuma", "payload": <the tool's webhook body>};
+# the README shows the relay.
+name: post to the status page
+
+on:
+  issues:
+    types: [opened]
+  # zizmor calls issue_comment dangerous because a workflow may run a pull request's code with a writing token:
+  # this one checks out only the default branch, reads the comment as data, and posts only for people with write
+  # access, who could push the same change themselves.
+  issue_comment:  # zizmor: ignore[dangerous-triggers]
+    types: [created]
+  repository_dispatch:
+    types: [alert]
+
+permissions: {}
+
+concurrency:
+  group: status-post  # one post at a time: each starts from the branch as the last one left it
+  cancel-in-progress: false
+
+env:
+  STATUSGEN: {install}  # the statusgen that wrote this file; change it to upgrade
+
+jobs:
+  issue:
+    # comments on pull requests, and comments that are no command, start nothing
+    if: >-
+      github.event_name != 'repository_dispatch' && !github.event.issue.pull_request &&
+      (github.event_name == 'issues' || startsWith(github.event.comment.body, '/'))
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write  # commit the incident file
+      issues: write  # answer in the issue
+      actions: write  # start the status page's build (a push by this workflow's token starts none)
+    steps:
+      - uses: {actions/checkout}
+        with:
+          persist-credentials: false
+      - uses: {actions/setup-python}
+        with:
+          python-version: "3.11"
+      - run: pip install "$STATUSGEN"
+      - name: Ask GitHub what the author may do
+        id: author
+        env:
+          GH_TOKEN: ${{ github.token }}
+          AUTHOR: ${{ github.event.comment.user.login || github.event.issue.user.login }}
+        run: |
+          permission="$(gh api "repos/$GITHUB_REPOSITORY/collaborators/$AUTHOR/permission" --jq .permission \\
+                        || echo none)"
+          echo "permission=$permission" >> "$GITHUB_OUTPUT"
+      - name: Post
+        id: post
+        env:
+          PERMISSION: ${{ steps.author.outputs.permission }}
+        run: |
+          git config user.name "github-actions[bot]"
+          git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
+          statusgen post-from-issue --event "$GITHUB_EVENT_PATH" --permission "$PERMISSION" \\
+                                    --reply "$RUNNER_TEMP/reply.md" --outputs "$GITHUB_OUTPUT" --commit
+      - name: Push and build
+        if: steps.post.outputs.posted == 'true'
+        env:
+          GH_TOKEN: ${{ github.token }}
+        run: |
+          gh auth setup-git
+          git push origin HEAD
+          gh workflow run status.yml --ref "$(git branch --show-current)"
+      - name: Answer in the issue
+        env:
+          GH_TOKEN: ${{ github.token }}
+          NUMBER: ${{ github.event.issue.number }}
+        run: |
+          if [ -s "$RUNNER_TEMP/reply.md" ]; then
+            gh issue comment "$NUMBER" --repo "$GITHUB_REPOSITORY" --body-file "$RUNNER_TEMP/reply.md"
+          fi
+
+  alert:
+    if: github.event_name == 'repository_dispatch'
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write  # the draft's branch
+      pull-requests: write  # its pull request, and the comment when the alert resolves
+    steps:
+      - uses: {actions/checkout}
+        with:
+          persist-credentials: false
+      - uses: {actions/setup-python}
+        with:
+          python-version: "3.11"
+      - run: pip install "$STATUSGEN"
+      - name: Draft
+        id: draft
+        run: |
+          jq '.client_payload.payload' "$GITHUB_EVENT_PATH" > "$RUNNER_TEMP/payload.json"
+          source="$(jq -r '.client_payload.source' "$GITHUB_EVENT_PATH")"
+          statusgen draft --from "$source" "$RUNNER_TEMP/payload.json" \\
+                          --reply "$RUNNER_TEMP/reply.md" --outputs "$GITHUB_OUTPUT"
+      - name: Open its pull request, or comment on it
+        env:
+          GH_TOKEN: ${{ github.token }}
+          STATE: ${{ steps.draft.outputs.state }}
+          BRANCH: ${{ steps.draft.outputs.branch }}
+          DRAFT: ${{ steps.draft.outputs.path }}
+          TITLE: ${{ steps.draft.outputs.title }}
+          WRITTEN: ${{ steps.draft.outputs.written }}
+        run: |
+          gh auth setup-git
+          if git ls-remote --exit-code origin "refs/heads/$BRANCH" > /dev/null; then
+            if [ "$STATE" = resolved ]; then
+              gh pr comment "$BRANCH" --body-file "$RUNNER_TEMP/reply.md"
+            fi
+            exit 0  # the same alert again: its pull request is open already
+          fi
+          if [ "$STATE" = firing ] && [ "$WRITTEN" = true ]; then  # not written: published from this alert already
+            git config user.name "github-actions[bot]"
+            git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
+            git switch -c "$BRANCH"
+            git add -- "$DRAFT"
+            git commit -q -m "Draft from an alert: $TITLE" -- "$DRAFT"
+            git push origin "$BRANCH"
+            gh pr create --head "$BRANCH" --title "$TITLE" --body-file "$RUNNER_TEMP/reply.md"
+          fi
+"""
+
+
 def gitlab_ci(site: NewSite) -> str:
     return GITLAB_CI.replace("{install}", json.dumps(site.install))
 
@@ -406,9 +543,10 @@ SCHEMA_FOLDER = ".statusgen"  # JSON Schemas of the files authors write, for edi
 
 def files(site: NewSite) -> dict[str, str]:
     """Every file of the new site, by its path inside the site folder."""
-    from . import schema
+    from . import forms, schema
 
     return {
+        **forms.render(new_catalog(site)),
         **{f"{SCHEMA_FOLDER}/{name}": schema.render(name) for name in schema.SCHEMAS},
         "content/components.yml": catalog(site),
         "content/incidents/README.md": INCIDENTS_README,
@@ -416,9 +554,18 @@ def files(site: NewSite) -> dict[str, str]:
         "publishconf.py": PUBLISH_SETTINGS,
         ".gitignore": GITIGNORE,
         ".github/workflows/status.yml": github_workflow(site),
+        ".github/workflows/post.yml": github_workflow(site, POST_WORKFLOW),
         ".github/dependabot.yml": DEPENDABOT,
         ".gitlab-ci.yml": gitlab_ci(site),
     }
+
+
+def new_catalog(site: NewSite) -> Catalog:
+    """The catalog `catalog(site)` writes, as the model (for the issue forms)."""
+    areas = tuple(Area(id=i, name=n.strip()) for i, n in ids_for(site.areas, "area"))
+    everywhere = tuple(a.id for a in areas)
+    return Catalog(areas=areas, groups=(), components=tuple(
+        Component(id=i, name=n.strip(), areas=everywhere) for i, n in ids_for(site.services, "service")))
 
 
 def refusal(folder: Path, site: NewSite) -> None:

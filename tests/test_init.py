@@ -38,7 +38,9 @@ def test_init_writes_a_site_that_checks_and_builds(tmp_path):
     assert result.output.splitlines()[1] == how.note
     kept = [f"{install.WHEELS}/{how.wheel.name}"] if how.wheel else []
     assert sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()) == sorted([
-        ".github/dependabot.yml", ".github/workflows/status.yml", ".gitignore", ".gitlab-ci.yml",
+        ".github/dependabot.yml", ".github/workflows/status.yml", ".github/workflows/post.yml",
+        ".github/ISSUE_TEMPLATE/statusgen-incident.yml", ".github/ISSUE_TEMPLATE/statusgen-maintenance.yml",
+        ".gitignore", ".gitlab-ci.yml",
         ".statusgen/components.schema.json", ".statusgen/incident.schema.json", "content/components.yml",
         "content/incidents/README.md", "pelicanconf.py", "publishconf.py", *kept])
     check = CliRunner().invoke(main, ["check", str(site)])
