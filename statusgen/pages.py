@@ -13,10 +13,10 @@ from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
 from .headline import headline, worst_first
 from .ics import Calendar, calendars
-from .model import FINAL_STATES, Component, Incident, Site, Update
+from .model import FINAL_STATES, STATUS_RANK, Component, Incident, Site, Update
 from .promises import Summary, figures, sentences, share_words, summary, worst_cases
-from .status import (Phase, Snapshot, as_of_update, duration, is_final, is_open, is_upcoming, phase, posted,
-                     snapshot, troubled)
+from .status import (Phase, Snapshot, as_of_update, duration, is_active, is_final, is_open, is_upcoming, phase,
+                     posted, snapshot, troubled)
 from .subscribe import Subscribing
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .urls import Urls
@@ -106,6 +106,15 @@ class SiteView:
 
     def affected_heading(self, incident: Incident) -> str:
         return affected_heading(is_upcoming(incident, self.at))
+
+    def statuses_now(self, incident: Incident) -> list[tuple[str, str]]:
+        """(component id, status) for each service it names, as they stand at the view's time, the worst first
+        (then by id); the services back to operational last but named (an incident being monitored says so). Empty
+        for what sets no status now (maintenance not begun, or ended per schedule unconfirmed): its card says what
+        it will affect or did. A card shows these beside the title, which the author wrote at the first post."""
+        if not is_active(incident, self.at):
+            return []
+        return sorted(incident.statuses_at(self.at).items(), key=lambda pair: (-STATUS_RANK[pair[1]], pair[0]))
 
     def promises(self, incident: Incident) -> Promises | None:
         """What its latest word promised, if anything, and whether the next update is late by now."""

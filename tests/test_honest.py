@@ -548,6 +548,57 @@ def test_maintenance_in_the_headline_says_of_what(site):
     assert "Maintenance of Home phone everywhere until 04:00 UTC" in home
 
 
+EASED = """\
+---
+title: Home phone down in Millbrook
+components: {phone: major_outage, email: major_outage}
+areas: [millbrook]
+updates:
+  - at: 2026-03-10 08:00Z
+    state: investigating
+    body: No dial tone.
+  - at: 2026-03-10 08:40Z
+    state: identified
+    components: {phone: partial_outage, email: operational}
+    body: Half the lines are back; email is back.
+---
+"""
+
+
+def cards_of(path: Path) -> list[tuple[str, str | None]]:
+    """(title, the line beside it) of each card on a page, as text."""
+    import html5lib
+
+    page = html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+    found = []
+    for card in page.iter("article"):
+        head = card.find("div")
+        if head is None or head.get("class") != "card-head":
+            continue
+        now = head.find("p")
+        found.append((" ".join("".join(head.find("h3").itertext()).split()),
+                      None if now is None else " ".join(" ".join(now.itertext()).split())))
+    return found
+
+
+def test_a_card_shows_each_services_status_now_beside_the_authors_title(site):
+    """The title was written when the phone was down; an update made it partial and brought email back: the card
+    says so beside the title, in words with a symbol, as the headline does. Maintenance not begun affects nothing
+    now: its card says what it will affect, with nothing beside its title."""
+    site.catalog(TOWNS)
+    site.incident("2026-03-10-phone.md", EASED)
+    site.incident("2026-03-01-work.md", WINDOW.format(at="2026-03-01 10:00Z", start="2026-03-11 01:00Z",
+                                                      end="2026-03-11 04:00Z"))
+    output = build_at(site, "2026-03-10 09:00Z")
+    home = text_of(output / "index.html")
+    assert "Home phone partly down in Millbrook" in home
+    assert cards_of(output / "index.html") == [
+        ("Home phone down in Millbrook", "Now: Home phone : ◆ Partial outage ; Email : ✓ Operational"),
+        ("Switch upgrade", None)]
+    assert "Will affect Home phone : ⚙ Under maintenance" in home  # the upcoming window's card, as before
+    assert cards_of(output / "areas" / "millbrook" / "index.html")[0][1] == cards_of(output / "index.html")[0][1]
+
+
 @pytest.mark.parametrize("count", [1, 2, 4, 8])
 def test_on_a_phone_the_headline_and_the_first_card_fit_the_first_screen(site, browser, count, tmp_path):
     several(site, count)
@@ -563,7 +614,9 @@ def test_on_a_phone_the_headline_and_the_first_card_fit_the_first_screen(site, b
         page.screenshot(path=str(Path(os.environ.get("STATUSGEN_SHOTS", tmp_path)) / f"home-{count}.png"))
         headline = page.locator("#overall-h").bounding_box()
         first_card = page.locator("#open-h ~ article h3").first.bounding_box()
+        first_now = page.locator("#open-h ~ article .card-head .now").first.bounding_box()
         assert headline["y"] + headline["height"] <= 800
         assert first_card["y"] + first_card["height"] <= 800, f"{count} open: the first card starts below the fold"
+        assert first_now["y"] + first_now["height"] <= 800, f"{count} open: the first card's statuses now are not"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         context.close()
