@@ -523,6 +523,34 @@ def test_cedar_falls_lives_its_own_november(example_output):
     assert round(later.month("fixed-wireless", 2026, 11).uptime * 100, 3) == 97.240
 
 
+def test_the_uptime_page_can_be_read_per_area(example_output):
+    """Each area's grid has its own anchor (#area-<id>), listed before the averaged grid so a reader goes to their
+    town's own figures first; each area page links to its grid there."""
+    import html5lib
+
+    from conftest import ROOT
+    from statusgen.load import load_site
+
+    areas = load_site(ROOT / "content", "America/Chicago").catalog.areas
+    page = html5lib.parse((example_output / "uptime" / "index.html").read_bytes(), namespaceHTMLElements=False)
+    order = list(page.iter())
+    by_id = {el.get("id"): el for el in order if el.get("id")}
+    nav = page.find(".//nav[@class='areas-toc']")
+    assert [a.get("href") for a in nav.iter("a")] == [f"#area-{a.id}" for a in areas]
+    assert [a.text for a in nav.iter("a")] == [a.name for a in areas]
+    assert order.index(nav) < order.index(by_id["grid-h"])  # before the grid that averages the areas
+    for area in areas:
+        heading = by_id[f"area-{area.id}"]
+        assert (heading.tag, "".join(heading.itertext())) == ("h3", area.name)
+        grid = order[order.index(heading):]
+        caption = next(el for el in grid if el.tag == "caption")
+        assert "".join(caption.itertext()) == f"Uptime of each service in {area.name}, last 90 days and by month"
+        area_page = html5lib.parse((example_output / "areas" / area.id / "index.html").read_bytes(),
+                                   namespaceHTMLElements=False)
+        links = [a.get("href") for a in area_page.iter("a") if (a.get("href") or "").endswith(f"#area-{area.id}")]
+        assert len(links) == 1 and links[0].split("#")[0].rstrip("/").endswith("/uptime"), links
+
+
 def test_history_json_carries_uptime_per_area(example_output):
     from jsonschema import Draft202012Validator
 
