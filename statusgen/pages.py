@@ -65,13 +65,15 @@ class SiteView:
     # The ways to subscribe besides those (mailing lists, chat rooms) the settings give, and the WebSub hub.
     subscribing: Subscribing = field(default_factory=Subscribing)
 
-    def last_days(self, component_id: str, days: int = BAR_DAYS) -> tuple[list, float | None]:
-        """The component's last `days` days (oldest first) and its uptime over them (worked out once a build)."""
-        key = (component_id, days)
+    def last_days(self, component_id: str, days: int = BAR_DAYS,
+                  area: str | None = None) -> tuple[list, float | None]:
+        """The component's last `days` days (oldest first) and its uptime over them (worked out once a build); in
+        `area` alone if given."""
+        key = (component_id, days, area)
         if key not in self._last_days:
-            daily = self.uptime.daily(component_id, days)
+            daily = self.uptime.daily(component_id, days, area)
             began = midnight(daily[0].date, self.site.timezone)
-            self._last_days[key] = (daily, self.uptime.overall(component_id, began, self.at))
+            self._last_days[key] = (daily, self.uptime.overall(component_id, began, self.at, area))
         return self._last_days[key]
 
     @cached_property
@@ -280,9 +282,13 @@ def component(v: SiteView, component_id: str) -> Page:
 
 
 def area(v: SiteView, area_id: str) -> Page:
+    """Each service offered in the area with its status and its last 90 days there alone (an outage elsewhere
+    leaves its bars alone), the area's uptime grid, then its incidents."""
     a = v.site.catalog.area[area_id]
     offered = [(c, v.now.status(c.id, a.id)) for c in v.site.catalog.components_of_area(a.id)]
+    bars = {c.id: strip(f"{c.name} in {a.name}", *v.last_days(c.id, area=a.id)) for c, _ in offered}
     return Page("area", a.id, {"area": a, "offered": offered, "area_uptime": area_uptime(v, a.id),
+                               "bars": bars, "legend": legend(), "bar_days": BAR_DAYS,
                                "columns": uptime_columns(v), "weights": DEFAULT_WEIGHTS,
                                **_gathered(v, ("area", a.id))})
 
