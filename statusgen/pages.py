@@ -13,10 +13,10 @@ from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
 from .headline import headline, worst_first
 from .ics import Calendar, calendars
-from .model import FINAL_STATES, Component, Incident, Site, Update
+from .model import FINAL_STATES, STATUS_RANK, Component, Incident, Site, Update
 from .promises import Summary, figures, sentences, share_words, summary, worst_cases
-from .status import (Phase, Snapshot, as_of_update, duration, is_final, is_open, is_upcoming, phase, posted,
-                     snapshot, troubled)
+from .status import (Phase, Snapshot, as_of_update, duration, is_active, is_final, is_open, is_upcoming, phase,
+                     posted, snapshot, troubled)
 from .subscribe import Subscribing
 from .uptime import DEFAULT_WEIGHTS, Uptime
 from .urls import Urls
@@ -65,13 +65,15 @@ class SiteView:
     # The ways to subscribe besides those (mailing lists, chat rooms) the settings give, and the WebSub hub.
     subscribing: Subscribing = field(default_factory=Subscribing)
 
-    def last_days(self, component_id: str, days: int = BAR_DAYS) -> tuple[list, float | None]:
-        """The component's last `days` days (oldest first) and its uptime over them (worked out once a build)."""
-        key = (component_id, days)
+    def last_days(self, component_id: str, days: int = BAR_DAYS,
+                  area: str | None = None) -> tuple[list, float | None]:
+        """The component's last `days` days (oldest first) and its uptime over them (worked out once a build); in
+        `area` alone if given."""
+        key = (component_id, days, area)
         if key not in self._last_days:
-            daily = self.uptime.daily(component_id, days)
+            daily = self.uptime.daily(component_id, days, area)
             began = midnight(daily[0].date, self.site.timezone)
-            self._last_days[key] = (daily, self.uptime.overall(component_id, began, self.at))
+            self._last_days[key] = (daily, self.uptime.overall(component_id, began, self.at, area))
         return self._last_days[key]
 
     @cached_property
@@ -106,6 +108,15 @@ class SiteView:
 
     def affected_heading(self, incident: Incident) -> str:
         return affected_heading(is_upcoming(incident, self.at))
+
+    def statuses_now(self, incident: Incident) -> list[tuple[str, str]]:
+        """(component id, status) for each service it names, as they stand at the view's time, the worst first
+        (then by id); the services back to operational last but named (an incident being monitored says so). Empty
+        for what sets no status now (maintenance not begun, or ended per schedule unconfirmed): its card says what
+        it will affect or did. A card shows these beside the title, which the author wrote at the first post."""
+        if not is_active(incident, self.at):
+            return []
+        return sorted(incident.statuses_at(self.at).items(), key=lambda pair: (-STATUS_RANK[pair[1]], pair[0]))
 
     def promises(self, incident: Incident) -> Promises | None:
         """What its latest word promised, if anything, and whether the next update is late by now."""
@@ -271,9 +282,13 @@ def component(v: SiteView, component_id: str) -> Page:
 
 
 def area(v: SiteView, area_id: str) -> Page:
+    """Each service offered in the area with its status and its last 90 days there alone (an outage elsewhere
+    leaves its bars alone), the area's uptime grid, then its incidents."""
     a = v.site.catalog.area[area_id]
     offered = [(c, v.now.status(c.id, a.id)) for c in v.site.catalog.components_of_area(a.id)]
+    bars = {c.id: strip(f"{c.name} in {a.name}", *v.last_days(c.id, area=a.id)) for c, _ in offered}
     return Page("area", a.id, {"area": a, "offered": offered, "area_uptime": area_uptime(v, a.id),
+                               "bars": bars, "legend": legend(), "bar_days": BAR_DAYS,
                                "columns": uptime_columns(v), "weights": DEFAULT_WEIGHTS,
                                **_gathered(v, ("area", a.id))})
 

@@ -308,8 +308,8 @@ class Uptime:
         start = midnight(today - timedelta(days=89), self.site.timezone)
         return self.overall(component_id, start, self.at, area)
 
-    def days(self, component_id: str, first: date, count: int) -> list[Day]:
-        """`count` calendar days in the site's time zone from `first` on, oldest first."""
+    def days(self, component_id: str, first: date, count: int, area: str | None = None) -> list[Day]:
+        """`count` calendar days in the site's time zone from `first` on, oldest first; in `area` alone if given."""
         component = self._component(component_id)
         tz = self.site.timezone
         bounds = [_midnight(first + timedelta(days=n), tz) for n in range(count + 1)]
@@ -317,8 +317,8 @@ class Uptime:
         lo, hi = self._clip(component, bounds[0], bounds[-1]) or (bounds[0], bounds[0])
         cut = [min(max(bound, lo), hi) for bound in bounds]
         worst, orders = [0] * count, [set() for _ in range(count)]
-        for area in component.areas if hi > lo else ():
-            for item in self._timelines.get((component.id, area), _NOTHING).touching(lo, hi):
+        for where in (component.areas if area is None else (area,)) if hi > lo else ():
+            for item in self._timelines.get((component.id, where), _NOTHING).touching(lo, hi):
                 n = max(0, bisect_right(cut, item.start) - 1)
                 while n < count and cut[n] < item.end:
                     if item.start < cut[n + 1] and cut[n] < cut[n + 1]:
@@ -327,15 +327,16 @@ class Uptime:
                     n += 1
         result = []
         for n in range(count):
-            uptime, downtime = self._period(component, bounds[n], bounds[n + 1])
+            uptime, downtime = self._period(component, bounds[n], bounds[n + 1], area)
             result.append(Day(date=first + timedelta(days=n), uptime=uptime, downtime=downtime,
                               worst=STATUSES[worst[n]], incidents=tuple(self._ids[o] for o in sorted(orders[n]))))
         return result
 
-    def daily(self, component_id: str, days: int = 90) -> list[Day]:
-        """The last `days` calendar days, ending with the day of the build time, oldest first."""
+    def daily(self, component_id: str, days: int = 90, area: str | None = None) -> list[Day]:
+        """The last `days` calendar days, ending with the day of the build time, oldest first; in `area` alone if
+        given."""
         today = self.at.astimezone(self.site.timezone).date()
-        return self.days(component_id, today - timedelta(days=days - 1), days)
+        return self.days(component_id, today - timedelta(days=days - 1), days, area)
 
     def month(self, component_id: str, year: int, month: int, area: str | None = None) -> Month:
         """One calendar month in the site's time zone, against the component's target; in `area` alone if given

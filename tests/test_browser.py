@@ -317,14 +317,14 @@ def first_screen_sites(tmp_path_factory) -> dict[str, Path]:
 
 
 def first_screen_facts(page) -> dict[str, object]:
-    """The five facts of the worst open incident, as elements: what is down (the headline and the card's list),
+    """The five facts of the worst open incident, as elements: what is down (the headline and the statuses now),
     where, since when, the ETA and the next update."""
     card = page.locator("section[aria-labelledby='open-h'] > article").first
 
     def fact(term: str):
         return card.locator(f"xpath=.//dt[normalize-space()='{term}']/following-sibling::dd[1]")
 
-    return {"headline": page.locator("main h1"), "what": fact("Affected"), "where": fact("Where"),
+    return {"headline": page.locator("main h1"), "what": card.locator(".card-head .now"), "where": fact("Where"),
             "since": fact("Since"), "eta": fact("Expected resolution"), "next update": fact("Next update")}
 
 
@@ -345,7 +345,7 @@ def test_the_first_screen_shows_what_where_since_eta_and_next_update(browser, fi
             words = {name: " ".join(el.inner_text().split()) for name, el in facts.items()}
             assert words == {
                 "headline": "Trouble with Phone and Email in Millbrook, Ashford and Lake City",  # Phone not everywhere
-                "what": "Home phone: ✕ Major outage; Voicemail: ◆ Partial outage",
+                "what": "Now: Home phone: ✕ Major outage; Voicemail: ◆ Partial outage",  # beside the title
                 "where": "Millbrook, Ashford",
                 "since": f"Aug 29, 2026, 09:20 UTC ({since})",
                 "eta": eta,

@@ -147,7 +147,8 @@ def test_component_and_area_pages(example_output, model):
 
     root = page(example_output, "areas/lake-city/index.html")
     assert text(root.xpath("//h1")[0]) == "Lake City"
-    offered = [text(li.xpath("./a")[0]) for li in root.xpath('//section[@aria-labelledby="services-h"]//li')]
+    services = '//section[@aria-labelledby="services-h"]/ul[@class="statuses"]/li'  # (not the bars' key below)
+    offered = [text(li.xpath("./a")[0]) for li in root.xpath(services)]
     assert offered == [c.name for c in model.catalog.components if "lake-city" in c.areas]
     assert root.xpath('//section[@aria-labelledby="upcoming-h"]//h3/a/@href') == [f"../../incidents/{UPCOMING}/"]
     assert "Fixed wireless internet" not in offered

@@ -448,9 +448,14 @@ def test_a_maintenance_not_begun_counts_in_no_period(site):
 
 def test_pine_ridge_lives_its_own_july(example_output):
     """Fixed wireless in Pine Ridge, July: down 00:40 to 13:10 (750 minutes), partly down 13:10 to 15:20 (130 minutes
-    at 30%), in a July of 31 days; Cedar Falls, its other area, had nothing."""
+    at 30%), in a July of 31 days; Cedar Falls, its other area, had nothing.
+
+    The issue's 98.222% (99.111% averaged) counted the partial outage to 15:35, when the update saying service was
+    back was posted (145 minutes): 1 - (750 + 43.5) / 44,640. That update now says `since: 15:20` ("working since
+    3:20 pm", issue 24 item 6), so 15 minutes less: 1 - (750 + 39) / 44,640 = 98.233%, and 99.116% averaged."""
     pine_ridge = round((1 - (750 + 130 * 0.3) / (31 * 24 * 60)) * 100, 3)
     assert pine_ridge == 98.233
+    assert round((1 - (750 + 145 * 0.3) / (31 * 24 * 60)) * 100, 3) == 98.222  # the issue's, before `since`
     page = text_of(example_output / "areas" / "pine-ridge" / "index.html")
     row = page[page.index("Fixed wireless internet 99.5%"):]
     july = row.split()[4 + 1 + 4]  # name (3 words) and target, the last 90 days, then Nov, Oct, Sep, Aug, Jul
@@ -464,6 +469,114 @@ def test_pine_ridge_lives_its_own_july(example_output):
     assert wireless[9:12] == [f"{pine_ridge}%", "✕", "Missed"]
     everywhere = uptime[uptime.index("Fixed wireless internet 99.5%"):].split()
     assert everywhere[8] == f"{round((1 - (750 + 130 * 0.3) / 2 / (31 * 24 * 60)) * 100, 3)}%"  # Jul: the average
+
+
+# Cedar Falls fixed wireless, November 2026 (content/incidents/2026-11-22-cedar-falls-fixed-wireless-outage.md, the
+# month's only incident touching it; times in America/Chicago, CST, UTC-6, since DST ended at 02:00 on November 1):
+# down from its `started` 08:10 to the 11:05 update that made it partial (175 minutes at weight 1), then partly
+# down from 11:05 until the build, as it is still open (weight 0.3). November so far begins at midnight CDT on
+# November 1 (05:00 UTC; that day lasts 25 hours) and ends at the build time.
+CEDAR_DOWN = 175  # minutes at weight 1
+CEDAR_PARTIAL_FROM_MONTH_START = 21 * 24 * 60 + 12 * 60 + 5  # Nov 1 05:00Z to Nov 22 17:05Z (11:05 CST): 30,965
+
+
+def cedar_falls_november(partial_minutes: int) -> tuple[float, float]:
+    """(in Cedar Falls alone, averaged over fixed wireless's two areas) in percent, rounded as the pages show, when
+    the build is `partial_minutes` after 11:05 CST on November 22; Pine Ridge had nothing in November."""
+    downtime = CEDAR_DOWN + 0.3 * partial_minutes
+    length = CEDAR_PARTIAL_FROM_MONTH_START + partial_minutes
+    return round((1 - downtime / length) * 100, 3), round((1 - downtime / 2 / length) * 100, 3)
+
+
+def test_cedar_falls_lives_its_own_november(example_output):
+    """As built for the tests (21:00 UTC, 15:00 CST on November 22), 235 minutes have been partial:
+    1 - (175 + 0.3 x 235) / (30,965 + 235) = 1 - 245.5 / 31,200 = 99.213% in Cedar Falls, against 99.607% averaged
+    with Pine Ridge (1 - 122.75 / 31,200), which would pass the 99.5% target that Cedar Falls misses.
+
+    The issue's 94.481% against 97.240% is the same arithmetic at a later build: the incident is still open, so
+    its partial outage grows with the build time, and both figures come out exactly at 6,266 partial minutes
+    (4 days 8 h 26 min after 11:05 CST: 19:31 CST on November 26, 01:31 UTC on the 27th, the issue's session's
+    clock): 1 - (175 + 1,879.8) / 37,231 = 94.481%, and half that downtime, 97.240%. No `since` changes it (the
+    outage's start is its `started`, 08:10, as when the issue was written)."""
+    from conftest import ROOT
+
+    from statusgen.load import load_site
+    from statusgen.uptime import Uptime
+
+    alone, averaged = cedar_falls_november(235)
+    assert (alone, averaged) == (99.213, 99.607)
+    page = text_of(example_output / "areas" / "cedar-falls" / "index.html")
+    row = page[page.index("Fixed wireless internet 99.5%"):].split()
+    assert row[:4] == ["Fixed", "wireless", "internet", "99.5%"]
+    assert row[5:8] == [f"{alone}%", "✕", "Missed"]  # name and target, the last 90 days, then November
+    uptime = text_of(example_output / "uptime" / "index.html")
+    by_area = uptime[uptime.index("By area"):]
+    cedar = by_area[by_area.index("Uptime of each service in Cedar Falls"):]
+    assert cedar[cedar.index("Fixed wireless internet 99.5%"):].split()[5:8] == [f"{alone}%", "✕", "Missed"]
+    everywhere = uptime[uptime.index("Fixed wireless internet 99.5%"):].split()
+    assert everywhere[4] == f"{averaged}%"  # name and target, then November: the average (met, no mark)
+
+    assert cedar_falls_november(6266) == (94.481, 97.240)  # the issue's figures, by hand
+    site = load_site(ROOT / "content", "America/Chicago")
+    later = Uptime(site, datetime(2026, 11, 27, 1, 31, tzinfo=timezone.utc))
+    assert round(later.month("fixed-wireless", 2026, 11, area="cedar-falls").uptime * 100, 3) == 94.481
+    assert round(later.month("fixed-wireless", 2026, 11).uptime * 100, 3) == 97.240
+
+
+def test_the_uptime_page_can_be_read_per_area(example_output):
+    """Each area's grid has its own anchor (#area-<id>), listed before the averaged grid so a reader goes to their
+    town's own figures first; each area page links to its grid there."""
+    import html5lib
+
+    from conftest import ROOT
+    from statusgen.load import load_site
+
+    areas = load_site(ROOT / "content", "America/Chicago").catalog.areas
+    page = html5lib.parse((example_output / "uptime" / "index.html").read_bytes(), namespaceHTMLElements=False)
+    order = list(page.iter())
+    by_id = {el.get("id"): el for el in order if el.get("id")}
+    nav = page.find(".//nav[@class='areas-toc']")
+    assert [a.get("href") for a in nav.iter("a")] == [f"#area-{a.id}" for a in areas]
+    assert [a.text for a in nav.iter("a")] == [a.name for a in areas]
+    assert order.index(nav) < order.index(by_id["grid-h"])  # before the grid that averages the areas
+    for area in areas:
+        heading = by_id[f"area-{area.id}"]
+        assert (heading.tag, "".join(heading.itertext())) == ("h3", area.name)
+        grid = order[order.index(heading):]
+        caption = next(el for el in grid if el.tag == "caption")
+        assert "".join(caption.itertext()) == f"Uptime of each service in {area.name}, last 90 days and by month"
+        area_page = html5lib.parse((example_output / "areas" / area.id / "index.html").read_bytes(),
+                                   namespaceHTMLElements=False)
+        links = [a.get("href") for a in area_page.iter("a") if (a.get("href") or "").endswith(f"#area-{area.id}")]
+        assert len(links) == 1 and links[0].split("#")[0].rstrip("/").endswith("/uptime"), links
+
+
+def test_an_area_page_shows_each_services_last_90_days_there_alone(example_output):
+    """Fixed wireless was down in Cedar Falls on November 22, not in Pine Ridge: each town's bars say so, with the
+    figure of its own grid; the home page's bars count both towns."""
+    import html5lib
+
+    def strips(path: Path) -> dict[str, str]:
+        page = html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+        return {svg.get("aria-label").split(",")[0]: svg.get("aria-label") for svg in page.iter()
+                if str(svg.tag).endswith("svg") and svg.get("class") == "bars"}  # (in the SVG namespace)
+
+    cedar = strips(example_output / "areas" / "cedar-falls" / "index.html")
+    pine = strips(example_output / "areas" / "pine-ridge" / "index.html")
+    last_90 = text_of(example_output / "areas" / "cedar-falls" / "index.html")
+    row = last_90[last_90.index("Fixed wireless internet 99.5%"):].split()
+    # (the one more day with trouble in each: the core router maintenance of September 16, not counted)
+    assert row[4] == "99.810%"  # the grid's last 90 days in Cedar Falls
+    assert cedar["Fixed wireless internet in Cedar Falls"] == (
+        "Fixed wireless internet in Cedar Falls, last 90 days: 99.810% uptime, downtime on 1 day, 1 more with trouble")
+    assert pine["Fixed wireless internet in Pine Ridge"] == (
+        "Fixed wireless internet in Pine Ridge, last 90 days: 100.000% uptime, no downtime, 1 more with trouble")
+    assert set(cedar) == {f"{name} in Cedar Falls" for name in (
+        "Fiber internet", "Fixed wireless internet", "Email", "Home phone", "Voicemail", "My Lakeshore",
+        "Support line")}
+    home = strips(example_output / "index.html")
+    assert home["Fixed wireless internet"] == (  # both towns, averaged
+        "Fixed wireless internet, last 90 days: 99.905% uptime, downtime on 1 day, 1 more with trouble")
 
 
 def test_history_json_carries_uptime_per_area(example_output):
@@ -548,6 +661,57 @@ def test_maintenance_in_the_headline_says_of_what(site):
     assert "Maintenance of Home phone everywhere until 04:00 UTC" in home
 
 
+EASED = """\
+---
+title: Home phone down in Millbrook
+components: {phone: major_outage, email: major_outage}
+areas: [millbrook]
+updates:
+  - at: 2026-03-10 08:00Z
+    state: investigating
+    body: No dial tone.
+  - at: 2026-03-10 08:40Z
+    state: identified
+    components: {phone: partial_outage, email: operational}
+    body: Half the lines are back; email is back.
+---
+"""
+
+
+def cards_of(path: Path) -> list[tuple[str, str | None]]:
+    """(title, the line beside it) of each card on a page, as text."""
+    import html5lib
+
+    page = html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+    found = []
+    for card in page.iter("article"):
+        head = card.find("div")
+        if head is None or head.get("class") != "card-head":
+            continue
+        now = head.find("p")
+        found.append((" ".join("".join(head.find("h3").itertext()).split()),
+                      None if now is None else " ".join(" ".join(now.itertext()).split())))
+    return found
+
+
+def test_a_card_shows_each_services_status_now_beside_the_authors_title(site):
+    """The title was written when the phone was down; an update made it partial and brought email back: the card
+    says so beside the title, in words with a symbol, as the headline does. Maintenance not begun affects nothing
+    now: its card says what it will affect, with nothing beside its title."""
+    site.catalog(TOWNS)
+    site.incident("2026-03-10-phone.md", EASED)
+    site.incident("2026-03-01-work.md", WINDOW.format(at="2026-03-01 10:00Z", start="2026-03-11 01:00Z",
+                                                      end="2026-03-11 04:00Z"))
+    output = build_at(site, "2026-03-10 09:00Z")
+    home = text_of(output / "index.html")
+    assert "Home phone partly down in Millbrook" in home
+    assert cards_of(output / "index.html") == [
+        ("Home phone down in Millbrook", "Now: Home phone : ◆ Partial outage ; Email : ✓ Operational"),
+        ("Switch upgrade", None)]
+    assert "Will affect Home phone : ⚙ Under maintenance" in home  # the upcoming window's card, as before
+    assert cards_of(output / "areas" / "millbrook" / "index.html")[0][1] == cards_of(output / "index.html")[0][1]
+
+
 @pytest.mark.parametrize("count", [1, 2, 4, 8])
 def test_on_a_phone_the_headline_and_the_first_card_fit_the_first_screen(site, browser, count, tmp_path):
     several(site, count)
@@ -563,7 +727,9 @@ def test_on_a_phone_the_headline_and_the_first_card_fit_the_first_screen(site, b
         page.screenshot(path=str(Path(os.environ.get("STATUSGEN_SHOTS", tmp_path)) / f"home-{count}.png"))
         headline = page.locator("#overall-h").bounding_box()
         first_card = page.locator("#open-h ~ article h3").first.bounding_box()
+        first_now = page.locator("#open-h ~ article .card-head .now").first.bounding_box()
         assert headline["y"] + headline["height"] <= 800
         assert first_card["y"] + first_card["height"] <= 800, f"{count} open: the first card starts below the fold"
+        assert first_now["y"] + first_now["height"] <= 800, f"{count} open: the first card's statuses now are not"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         context.close()
