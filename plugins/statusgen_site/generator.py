@@ -247,15 +247,25 @@ class StatusSiteGenerator(Generator):
         failed = self.early_failures()
         self.join_early()
         failed |= self.wrong_early
-        for ident in failed:  # a file there may be the cache's own (a hard link): the page is written as a new one
+        for ident in failed:  # what was placed there is not this incident's page: it is written as a new one
             Path(self.output_path, self.urls.save_as("incident", ident)).unlink(missing_ok=True)
         if failed:
             run_in_processes(batches([partial(self.write_page, job) for job in page_jobs(self.view, placed - failed)
                                       if job.incident is not None and job.incident.id in failed]),
                              workers, self.phases, files=len(failed))
+        self.say_damaged()
         self.pages.prune([key for key in self.reuse_keys.values() if key])
         if self.settings.get("STATUSGEN_TIMINGS"):
             self.phases.save(self.settings["STATUSGEN_TIMINGS"], time.perf_counter() - self.began)
+
+    def say_damaged(self) -> None:
+        """One note for the stored files that failed their check in this build (each was made again instead)."""
+        count, found = self.pages.damaged(), self.settings.get("STATUSGEN_REPORT")
+        if count and found:
+            report.add_note(found, str(self.cache), f"{count} file(s) in the build cache were not the bytes stored "
+                            "(changed since); they were not used, and were made again")
+        elif count:
+            log.warning("%s: %d file(s) in the build cache were not the bytes stored; made again", self.cache, count)
 
     def write_favicons(self):
         """The overall status as the tab's icon: SVG, and ICO for /favicon.ico, which every browser asks for."""
@@ -453,9 +463,10 @@ class StatusSiteGenerator(Generator):
             self.rows.save()
         with self.phases("write"):
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(html.encode("utf-8"))
+            data = html.encode("utf-8")
+            target.write_bytes(data)
             if key is not None:
-                self.pages.keep(key, target)
+                self.pages.keep(key, data)
 
     def reuse(self, item, where: str, caller) -> Markup:
         """`{% call reuse(incident, SITEURL) %}...{% endcall %}`: what the block makes of an incident closed for
@@ -546,7 +557,7 @@ class StatusSiteGenerator(Generator):
                 target.unlink(missing_ok=True)
         for (name, save_as, target), data in zip(stored, make()):
             self.write_bytes(save_as, data)
-            self.pages.keep(name, target)
+            self.pages.keep(name, data)
 
     def write_feed(self, feed, pairs):
         picked, key = self.picks[feed.atom]
