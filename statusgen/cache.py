@@ -139,7 +139,7 @@ def prepare(folder: Path | None, say: Callable[[str], None] = lambda note: None)
             _empty(folder)
             say(f"note: {folder}: the build cache was incomplete (no {TAG}); it was emptied and is made again")
         folder.mkdir(parents=True, exist_ok=True)
-        _replace(tag, TAG_TEXT.encode("utf-8"))  # whole or not at all: a half tag would be a folder of the user's
+        write_whole(tag, TAG_TEXT.encode("utf-8"))  # whole or not at all: a half tag would be a folder of the user's
         (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     except OSError as err:
         say(f"note: {folder}: the build cache cannot be made ({(err.strerror or str(err)).lower()}); building "
@@ -184,7 +184,7 @@ def no_gc():
             gc.enable()
 
 
-def _replace(path: Path, data: bytes) -> None:
+def write_whole(path: Path, data: bytes) -> None:
     """Write `data` to `path` whole: a reader sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -336,7 +336,7 @@ class IncidentStore:
         rest = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
         head = (self.FORMAT, self.generation, time.time_ns(), index, hashlib.blake2b(rest).hexdigest())
         try:
-            _replace(self.path, pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL) + rest)
+            write_whole(self.path, pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL) + rest)
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -416,10 +416,11 @@ class PageStore:
         except OSError:  # gone, or not a file (a damaged cache): the page is made again
             return None
         if data is None:
-            self._damaged(stored)
+            self.note_damaged(stored)
         return data
 
-    def _damaged(self, stored: str) -> None:
+    def note_damaged(self, stored: str) -> None:
+        """Remove `stored`, a file of this set that failed its check, and count it for damaged()."""
         try:
             os.unlink(stored)
         except OSError:
@@ -542,7 +543,7 @@ class PageStore:
         if self.folder is None:
             return
         try:
-            _replace(Path(self.path(key)), sealed(data))
+            write_whole(Path(self.path(key)), sealed(data))
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -563,7 +564,7 @@ class PageStore:
         """A named table of texts in this set (entries of history.json, say), read now, written by save()."""
         made = Fragments(self.folder / f".{name}.pickle" if self.folder is not None else None)
         if made.damaged:
-            self._damaged(str(made.path))
+            self.note_damaged(str(made.path))
         return made
 
     def prune(self, keys: Iterable[str], made: bool = False) -> None:
@@ -632,7 +633,7 @@ class Fragments(dict):
         if self.read and differ * 50 < len(self.asked) and not self.damaged:
             return
         try:
-            _replace(self.path, sealed(pickle.dumps({k: self[k] for k in self.asked if k in self},
+            write_whole(self.path, sealed(pickle.dumps({k: self[k] for k in self.asked if k in self},
                                                     protocol=pickle.HIGHEST_PROTOCOL)))
         except OSError:
             pass

@@ -735,8 +735,8 @@ def test_editing_or_cutting_a_published_page_in_place_changes_nothing_the_next_b
 
 
 def test_a_stored_page_changed_in_the_cache_is_made_again_with_one_note(example, tmp_path):
-    """A stored page, feed or table of rows that is not the bytes stored (its hash says so) is never published: it
-    is made again, and the build says so once, in one line."""
+    """A stored page, feed, table of rows or compiled template that is not the bytes stored (its hash says so) is
+    never used: it is made again, and the build says so once, in one line."""
     build(example, tmp_path / "first")
     files = sorted(stored_files(example))
     page = next(p for p in files if not p.stem.endswith(("-0", "-1")))
@@ -747,6 +747,9 @@ def test_a_stored_page_changed_in_the_cache_is_made_again_with_one_note(example,
         path.write_bytes(bytes(data))
     rows = next((example / ".statusgen-cache" / "pages").glob("*/.rows-history.pickle"))
     rows.write_bytes(rows.read_bytes()[:-1] + b"x")
+    compiled = sorted((example / ".statusgen-cache" / "pages").glob("*/.templates/*"))
+    assert compiled
+    compiled[0].write_bytes(compiled[0].read_bytes()[:-1])  # a compiled template cut short
     spare = example / ".statusgen-cache" / "previous-site"
     assert not spare.exists()  # nothing else to take the pages from
     warm = tmp_path / "warm"
@@ -755,7 +758,7 @@ def test_a_stored_page_changed_in_the_cache_is_made_again_with_one_note(example,
     build(example, cold, "--no-cache")
     assert tree(warm) == tree(cold)
     notes = [line for line in result.stderr.splitlines() if "build cache" in line]
-    assert notes == ["warning: .statusgen-cache:1: 3 file(s) in the build cache were not the bytes "
+    assert notes == ["warning: .statusgen-cache:1: 4 file(s) in the build cache were not the bytes "
                      "stored (changed since); they were not used, and were made again"], result.stderr
     again = build(example, tmp_path / "again")  # made again and stored whole: nothing more to say
     assert tree(tmp_path / "again") == tree(cold) and "build cache" not in again.stderr

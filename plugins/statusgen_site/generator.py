@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import json
 import logging
 import os
@@ -30,7 +31,7 @@ from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
 from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, subscribe, timing, wording
-from statusgen.cache import PageStore, code_version, digest, settings_digest, tree_digest
+from statusgen.cache import PageStore, code_version, digest, sealed, settings_digest, tree_digest, unsealed, write_whole
 from statusgen.errors import ContentError, Problem
 from statusgen.load import CATALOG_FILE, incident_id, load_site
 from statusgen.markup import to_html
@@ -221,7 +222,7 @@ class StatusSiteGenerator(Generator):
         self.env.globals.update(reuse=self.reuse, memo=self.memo)
         self.memos: dict[tuple, str] = {}
         if self.pages.templates() is not None:  # compiled once, not at every build (Jinja checks their source)
-            self.env.bytecode_cache = TemplateCache(str(self.pages.templates()))
+            self.env.bytecode_cache = TemplateCache(self.pages)
         for kind in PAGE_KINDS:  # compiled here, before the page writers fork, so that none compiles them again
             self.get_template(kind)
         placed = set(self.early_keys)  # by start_early (those it got wrong are left out too, and made last)
@@ -641,12 +642,31 @@ def rows_of(kind: str, key: str | None) -> str:
 
 
 class TemplateCache(FileSystemBytecodeCache):
-    """Jinja's compiled templates in the build cache; one that cannot be written (a full disk) is compiled again by
-    the next build, as without a cache, instead of failing this one."""
+    """Jinja's compiled templates in the build cache, sealed with their hash as every stored file is: one that fails
+    its check is compiled again (and counted by PageStore.damaged); one that cannot be written (a full disk) is
+    compiled again by the next build, as without a cache, instead of failing this one."""
+
+    def __init__(self, pages: PageStore):
+        super().__init__(str(pages.templates()))
+        self.pages = pages
+
+    def load_bytecode(self, bucket) -> None:
+        path = self._get_cache_filename(bucket)
+        try:
+            with open(path, "rb") as f:
+                data = unsealed(f.read())
+        except OSError:
+            return
+        if data is None:
+            self.pages.note_damaged(path)
+        else:
+            bucket.load_bytecode(io.BytesIO(data))
 
     def dump_bytecode(self, bucket) -> None:
+        compiled = io.BytesIO()
+        bucket.write_bytecode(compiled)
         try:
-            super().dump_bytecode(bucket)
+            write_whole(Path(self._get_cache_filename(bucket)), sealed(compiled.getvalue()))
         except OSError:
             pass
 
