@@ -20,8 +20,8 @@ repository is (CI restores it only from the repository's own cache); what it ret
 
 - the stored incidents against the hash their index gives (a byte changed is a store started over);
 - every stored page, feed, calendar, table of fragments and compiled template against the hash on its first line
-  (sealed): one that
-  fails is removed and made again, and the build says so in one note (PageStore.damaged), never publishes it.
+  (sealed): one that fails is removed and made again, and the build says so in one note (PageStore.damaged), never
+  publishes it.
 
 Nothing published is ever a file of the cache: a stored page is put in place as a new file of its checked bytes,
 and a page of the site the last build replaced is taken only when its bytes hash to the stored page's hash. So a
