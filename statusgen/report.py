@@ -114,6 +114,13 @@ def save(path: str | Path, problems: list[Problem], notes: list[tuple[str, str]]
     Path(path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
+def add_note(path: str | Path, where: str, message: str) -> None:
+    """Add a note to what a build's Pelican left in `path` (by save, earlier in the same build)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    data["notes"].append([where, message])
+    Path(path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
 def load(path: Path) -> tuple[list[Problem], list[Problem]]:
     """(problems, notes) a build left in `path`; nothing when it left none (it failed before or was stopped)."""
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from statusgen.cache import IncidentStore
+from statusgen.cache import HASH_LINE, IncidentStore, sealed
 from statusgen.urls import Urls
 from tests.conftest import BUILD_TIME, ROOT
 from tests.test_output_guard import mount  # noqa: F401 - the fixture
@@ -52,10 +52,38 @@ def cold_and_warm(site: Path, tmp_path: Path, name: str, when: str = BUILD_TIME)
     return tree(cold), tree(warm)
 
 
-def reused(output: Path, site: Path, files: str = "*.html") -> int:
-    """How many pages (or other `files`) of `output` are the very files the cache holds (hard links to them)."""
-    stored = {(p.stat().st_dev, p.stat().st_ino) for p in (site / ".statusgen-cache" / "pages").rglob("*.html")}
-    return sum((p.stat().st_dev, p.stat().st_ino) in stored for p in output.rglob(files))
+def stored_files(site: Path) -> list[Path]:
+    """The pages, feeds and calendars the cache holds (each its bytes after a line with their hash)."""
+    return [p for p in (site / ".statusgen-cache" / "pages").glob("*/*.html")]
+
+
+def stored_bodies(site: Path) -> set[bytes]:
+    return {p.read_bytes()[HASH_LINE:] for p in stored_files(site)}
+
+
+# Appended to every stored file by mark_stored (sealed anew, as statusgen would store it): a published file that
+# ends with it came from the cache.
+MARK = b"<!-- taken from the build cache -->"
+
+
+def mark_stored(site: Path) -> None:
+    for path in stored_files(site):
+        path.write_bytes(sealed(path.read_bytes()[HASH_LINE:] + MARK))
+
+
+def reused(output: Path, files: str = "*.html") -> int:
+    """How many pages (or other `files`) of `output` came from the cache since mark_stored."""
+    return sum(p.read_bytes().endswith(MARK) for p in output.rglob(files))
+
+
+def unmarked(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: data.removesuffix(MARK) for name, data in files.items()}
+
+
+def shares_an_inode(output: Path, site: Path) -> bool:
+    """Whether any file of `output` is a file of the cache (a hard link)."""
+    cache = {(p.stat().st_dev, p.stat().st_ino) for p in (site / ".statusgen-cache").rglob("*") if p.is_file()}
+    return any((p.stat().st_dev, p.stat().st_ino) in cache for p in output.rglob("*") if p.is_file())
 
 
 @contextmanager
@@ -79,35 +107,38 @@ def test_a_warm_build_writes_the_same_bytes_as_a_cold_one_and_reuses_closed_inci
     first = tmp_path / "first"
     build(example, first)  # fills the cache
     assert (example / ".statusgen-cache" / "CACHEDIR.TAG").is_file()
-    assert reused(first, example) > 5  # the pages it wrote went into the cache
+    assert len(stored_files(example)) > 5  # the pages it wrote went into the cache
     cold, warm = cold_and_warm(example, tmp_path, "again")
     assert warm == cold == tree(first)
-    closed = len(list((example / ".statusgen-cache" / "pages").rglob("*.html"))) - stored_feeds(example)
-    assert reused(tmp_path / "again-warm", example) == closed  # every closed incident's page came from the cache
-    assert reused(tmp_path / "again-cold", example) == 0
+    assert not shares_an_inode(first, example) and not shares_an_inode(tmp_path / "again-warm", example)
+    closed = len(stored_files(example)) - stored_feeds(example)
+    mark_stored(example)
+    build(example, tmp_path / "marked")
+    marked = tmp_path / "marked"
+    assert unmarked(tree(marked)) == cold
+    assert reused(marked) == closed  # every closed incident's page came from the cache
     # and every feed and calendar, whose entries and events were the same
-    feeds = len(list((tmp_path / "again-warm" / "feeds").rglob("*.xml")))
-    calendars = len(list((tmp_path / "again-warm").rglob("*.ics")))
-    assert feeds > 10 and reused(tmp_path / "again-warm", example, "*.xml") == feeds
-    assert calendars > 5 and reused(tmp_path / "again-warm", example, "*.ics") == calendars
+    feeds = len(list((marked / "feeds").rglob("*.xml")))
+    calendars = len(list(marked.rglob("*.ics")))
+    assert feeds > 10 and reused(marked, "*.xml") == feeds
+    assert calendars > 5 and reused(marked, "*.ics") == calendars
     assert feeds + calendars == stored_feeds(example)
 
 
 def test_a_feed_is_made_again_when_an_entry_in_it_changes_or_when_an_empty_one_is_built_later(example, tmp_path):
     build(example, tmp_path / "first")
+    mark_stored(example)
     edit(example / "content" / "incidents" / "2026-11-22-cedar-falls-fixed-wireless-outage.md",
          "title: ", "title: Edited ")
     cold, warm = cold_and_warm(example, tmp_path, "edited")
-    assert warm == cold
-    remade = {p.relative_to(tmp_path / "edited-warm").as_posix()
-              for p in (tmp_path / "edited-warm" / "feeds").rglob("*.xml")
-              if (tmp_path / "first" / p.relative_to(tmp_path / "edited-warm")).read_bytes() != p.read_bytes()}
+    assert unmarked(warm) == cold
+    remade = {name for name, data in warm.items() if name.endswith(".xml") and not data.endswith(MARK)}
     assert "feeds/all.atom.xml" in remade and "feeds/all.rss.xml" in remade
-    assert reused(tmp_path / "edited-warm", example, "*.xml") > 0  # the feeds it is not in came from the cache
+    assert reused(tmp_path / "edited-warm", "*.xml") > 0  # the feeds it is not in came from the cache
     shown = [*(tmp_path / "edited-warm" / "feeds").rglob("*.xml"), *(tmp_path / "edited-warm").rglob("*.ics")]
     assert stored_feeds(example) == len(shown)  # those of the feeds as they were before are dropped from the cache
     cold, warm = cold_and_warm(example, tmp_path, "later", when=LATER)  # a feed with no entries says when
-    assert warm == cold
+    assert unmarked(warm) == cold
 
 
 def test_the_history_made_from_stored_months_shows_every_incident_once_and_as_it_now_is(example, tmp_path):
@@ -135,10 +166,11 @@ def test_the_rows_of_closed_incidents_on_the_home_service_and_area_pages_come_fr
     folder = next(p for p in (example / ".statusgen-cache" / "pages").iterdir() if p.is_dir())
     for name in pages:
         table = folder / f".rows-{name}.pickle"
-        rows = pickle.loads(table.read_bytes())
+        rows = pickle.loads(table.read_bytes()[HASH_LINE:])
         assert rows and all(text.startswith('<li class="row">') for text in rows.values()), name
-        table.write_bytes(pickle.dumps({key: text.replace('<li class="row">', f'<li class="row" data-from="{name}">')
-                                        for key, text in rows.items()}))
+        planted = {key: text.replace('<li class="row">', f'<li class="row" data-from="{name}">')
+                   for key, text in rows.items()}
+        table.write_bytes(sealed(pickle.dumps(planted)))  # sealed as statusgen stores it
     build(example, tmp_path / "second")
     second = tree(tmp_path / "second")
     for name, page in pages.items():
@@ -235,14 +267,14 @@ def test_a_change_to_a_plugin_of_the_site_s_own_is_seen_by_the_next_warm_build(e
 
 
 def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_nothing_else_is(example, tmp_path):
-    """The site a build replaces is kept in the cache; the next build moves the folders of pages that are still the
-    very files the cache holds out of it (a rename, not a new folder), puts the stored page in a folder that holds
-    only another file of the page's name, and makes every other page anew."""
+    """The site a build replaces is kept in the cache; the next build moves the folders of pages that still hold
+    the very bytes the cache holds out of it (a rename, not a new folder), puts a copy of the stored page in a
+    folder that holds only another file of the page's name (one edited in place), and makes every other page
+    anew."""
     out = tmp_path / "out"
     build(example, out)
-    stored = {(p.stat().st_dev, p.stat().st_ino) for p in (example / ".statusgen-cache" / "pages").rglob("*.html")}
-    closed = sorted(p.parent.relative_to(out) for p in out.glob("incidents/*/index.html")
-                    if (p.stat().st_dev, p.stat().st_ino) in stored)
+    stored = stored_bodies(example)
+    closed = sorted(p.parent.relative_to(out) for p in out.glob("incidents/*/index.html") if p.read_bytes() in stored)
     assert len(closed) > 5
     first = {folder: (out / folder).stat().st_ino for folder in closed}  # the folders the first build made
     with held(out / folder for folder in closed):
@@ -251,10 +283,8 @@ def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_not
         assert (spare / ".statusgen-site").is_file() and all((spare / folder).is_dir() for folder in closed)
         edited, replaced, crowded = (Path("incidents/2025-12-09-email-delays"), closed[1], closed[2])
         assert edited in closed and len({edited, replaced, crowded}) == 3
-        page = spare / replaced / "index.html"
-        text = page.read_bytes()
-        page.unlink()
-        page.write_bytes(text)  # the same bytes, but not the stored file: not trusted
+        with open(spare / replaced / "index.html", "ab") as page:  # edited in place: not the stored bytes
+            page.write(b"<script>analytics()</script>")
         (spare / crowded / "notes.txt").write_text("not a page of ours")  # a folder holding more than the page
         edit(example / "content" / "incidents" / "2025-12-09-email-delays.md", "title: ", "title: Edited ")
         build(example, out)
@@ -265,8 +295,7 @@ def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_not
         moved = {folder for folder in closed if (out / folder).stat().st_ino == first[folder]}
         # the folder holding only another file of the page's name is kept, its file replaced
         assert moved == set(closed) - {edited, crowded}
-        replaced_page = (out / replaced / "index.html").stat()
-        assert (replaced_page.st_dev, replaced_page.st_ino) in stored  # but its file is the stored page, linked anew
+        assert (out / replaced / "index.html").read_bytes() in stored  # but its file holds the stored page again
         assert not (out / crowded / "notes.txt").exists()
 
 
@@ -288,7 +317,8 @@ def test_nothing_the_replaced_sites_incident_folder_held_besides_checked_pages_i
     shutil.rmtree(spare / linked)
     (spare / linked).symlink_to(outside, target_is_directory=True)
     (example / "content" / "incidents" / f"{removed}.md").unlink()
-    open_now = [p.parent.name for p in out.glob("incidents/*/index.html") if reused(p.parent, example) == 0]
+    stored = stored_bodies(example)
+    open_now = [p.parent.name for p in out.glob("incidents/*/index.html") if p.read_bytes() not in stored]
     assert open_now, "the example has incidents whose pages are made at every build"
     (spare / open_now[0] / "extra.txt").write_text("left beside a page made anew")
     build(example, out)
@@ -300,24 +330,26 @@ def test_nothing_the_replaced_sites_incident_folder_held_besides_checked_pages_i
     assert (out / "incidents" / kept).stat().st_ino == kept_inode  # taken, not made anew
 
 
-def test_a_replaced_site_built_without_the_cache_gives_nothing(example, tmp_path):
-    """Its pages are not the stored files: none is taken from it, and the build is a cold one's bytes. The build
-    after that takes from the spare again. (A build takes from the site before the one it replaces.)"""
+def test_a_replaced_site_built_without_the_cache_gives_the_pages_that_hold_the_stored_bytes(example, tmp_path):
+    """What is taken from it is checked by its bytes, wherever they came from: the build is a cold one's bytes, and
+    the folders of unchanged pages are taken. (A build takes from the site before the one it replaces.)"""
     out = tmp_path / "out"
     build(example, out)  # fills the cache
     build(example, out, "--no-cache")
-    build(example, out)  # the pages are the stored files, linked anew
-    folders = {p.parent.name: p.parent.stat().st_ino for p in out.glob("incidents/*/index.html")}
+    build(example, out)  # the spare is the first site
+    stored = stored_bodies(example)
+    closed = {p.parent.name for p in out.glob("incidents/*/index.html") if p.read_bytes() in stored}
+    folders = {p.parent.name: p.parent.stat().st_ino for p in (tmp_path / "out").glob("incidents/*/index.html")}
     with held(out / "incidents" / name for name in folders):
         build(example, out)  # the spare is the site built without the cache
         cold = tmp_path / "cold"
         build(example, cold, "--no-cache")
         assert tree(out) == tree(cold)
-        assert reused(out, example) > 5
-        build(example, out)  # the spare is made of stored pages again: their folders are taken, not made anew
+        build(example, out)  # the spare is the site the build before made: its folders are taken, not made anew
         taken = {p.parent.name for p in out.glob("incidents/*/index.html")
                  if p.parent.stat().st_ino == folders.get(p.parent.name)}
-        assert len(taken) == reused(out, example) > 5
+        assert taken == closed and len(closed) > 5
+        assert tree(out) == tree(cold)
 
 
 def test_the_folder_of_incident_pages_is_taken_whole_only_where_nothing_else_can_be_saved_in_it():
@@ -413,12 +445,13 @@ def test_a_page_placed_from_the_index_before_its_incident_was_read_is_made_again
     store = example / ".statusgen-cache" / "incidents.pickle"
     rest = pickle.dumps(items)  # with the hash the index gives for it: altered as statusgen itself would write it
     store.write_bytes(pickle.dumps((*head[:4], hashlib.blake2b(rest).hexdigest())) + rest)
-    before = {p: p.read_bytes() for p in (example / ".statusgen-cache" / "pages").rglob("*.html")}
+    before = {p: p.read_bytes() for p in stored_files(example)}
     build(example, tmp_path / "second")
     page = (tmp_path / "second" / "incidents" / "2025-12-09-email-delays" / "index.html").read_text()
     assert "Altered in the store" in page
     assert all(p.read_bytes() == data for p, data in before.items() if p.exists())  # none written into
-    assert reused(tmp_path / "second", example) > 5
+    stored = stored_bodies(example)
+    assert sum(p.read_bytes() in stored for p in (tmp_path / "second").rglob("*.html")) > 5
 
 
 def test_a_build_that_fails_on_its_content_leaves_the_site_as_it_was_and_nothing_beside_it(example, tmp_path):
@@ -548,8 +581,7 @@ def test_a_phase_entered_inside_another_is_taken_out_of_it():
 
 
 def test_a_cache_on_another_file_system_is_copied_from_not_linked(example, tmp_path):
-    """Pages are hard-linked from the cache where they can be; from another file system (no links across) they
-    are copied, with the same bytes."""
+    """A cache on another file system than the site works as one beside it: the same bytes."""
     import tempfile
 
     if not Path("/dev/shm").is_dir() or os.stat("/dev/shm").st_dev == os.stat(tmp_path).st_dev:
@@ -674,3 +706,59 @@ def test_deleting_the_cache_while_a_build_runs_leaves_a_correct_site_and_a_usabl
     assert all(line.startswith("note: ") for line in after.stderr.splitlines()), after.stderr
     again = build(example, tmp_path / "again")
     assert again.stderr == "" and tree(tmp_path / "again") == cold
+
+
+def test_editing_or_cutting_a_published_page_in_place_changes_nothing_the_next_build_publishes(example, tmp_path):
+    """A step after the build that adds a tag to pages in place, or cuts one short, works on the published files
+    alone: none is a file of the cache, so the next warm build publishes what a cold build does."""
+    out = tmp_path / "out"
+    build(example, out)
+    build(example, out)  # its pages came from the cache
+    stored = stored_bodies(example)
+    pages = sorted(p for p in out.glob("incidents/*/index.html") if p.read_bytes() in stored)
+    feed = out / "feeds" / "all.atom.xml"
+    assert len(pages) > 5 and feed.read_bytes() in stored
+    for page in pages[:3]:
+        with open(page, "r+b") as f:  # in place: the same inode
+            text = f.read()
+            f.seek(0)
+            f.write(text.replace(b"</head>", b"<script src=/analytics.js></script></head>"))
+    os.truncate(pages[3], 100)
+    os.truncate(feed, 10)
+    cold = tmp_path / "cold"
+    build(example, cold, "--no-cache")
+    assert tree(out) != tree(cold)
+    for _ in range(2):  # the first: the edited site is now the one replaced; the second takes from it
+        result = build(example, out)
+        assert tree(out) == tree(cold)
+        assert "build cache" not in result.stderr
+
+
+def test_a_stored_page_changed_in_the_cache_is_made_again_with_one_note(example, tmp_path):
+    """A stored page, feed, table of rows or compiled template that is not the bytes stored (its hash says so) is
+    never used: it is made again, and the build says so once, in one line."""
+    build(example, tmp_path / "first")
+    files = sorted(stored_files(example))
+    page = next(p for p in files if not p.stem.endswith(("-0", "-1")))
+    feed = next(p for p in files if p.stem.endswith("-0"))
+    for path in (page, feed):
+        data = bytearray(path.read_bytes())
+        data[-20] ^= 0x20  # one byte, the hash line left as it was
+        path.write_bytes(bytes(data))
+    rows = next((example / ".statusgen-cache" / "pages").glob("*/.rows-history.pickle"))
+    rows.write_bytes(rows.read_bytes()[:-1] + b"x")
+    compiled = sorted((example / ".statusgen-cache" / "pages").glob("*/.templates/*"))
+    assert compiled
+    compiled[0].write_bytes(compiled[0].read_bytes()[:-1])  # a compiled template cut short
+    spare = example / ".statusgen-cache" / "previous-site"
+    assert not spare.exists()  # nothing else to take the pages from
+    warm = tmp_path / "warm"
+    result = build(example, warm)
+    cold = tmp_path / "cold"
+    build(example, cold, "--no-cache")
+    assert tree(warm) == tree(cold)
+    notes = [line for line in result.stderr.splitlines() if "build cache" in line]
+    assert notes == ["warning: .statusgen-cache:1: 4 file(s) in the build cache were not the bytes "
+                     "stored (changed since); they were not used, and were made again"], result.stderr
+    again = build(example, tmp_path / "again")  # made again and stored whole: nothing more to say
+    assert tree(tmp_path / "again") == tree(cold) and "build cache" not in again.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import json
 import logging
 import os
@@ -30,7 +31,7 @@ from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
 from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, subscribe, timing, wording
-from statusgen.cache import PageStore, code_version, digest, settings_digest, tree_digest
+from statusgen.cache import PageStore, code_version, digest, sealed, settings_digest, tree_digest, unsealed, write_whole
 from statusgen.errors import ContentError, Problem
 from statusgen.load import CATALOG_FILE, incident_id, load_site
 from statusgen.markup import to_html
@@ -221,7 +222,7 @@ class StatusSiteGenerator(Generator):
         self.env.globals.update(reuse=self.reuse, memo=self.memo)
         self.memos: dict[tuple, str] = {}
         if self.pages.templates() is not None:  # compiled once, not at every build (Jinja checks their source)
-            self.env.bytecode_cache = TemplateCache(str(self.pages.templates()))
+            self.env.bytecode_cache = TemplateCache(self.pages)
         for kind in PAGE_KINDS:  # compiled here, before the page writers fork, so that none compiles them again
             self.get_template(kind)
         placed = set(self.early_keys)  # by start_early (those it got wrong are left out too, and made last)
@@ -247,15 +248,25 @@ class StatusSiteGenerator(Generator):
         failed = self.early_failures()
         self.join_early()
         failed |= self.wrong_early
-        for ident in failed:  # a file there may be the cache's own (a hard link): the page is written as a new one
+        for ident in failed:  # what was placed there is not this incident's page: it is written as a new one
             Path(self.output_path, self.urls.save_as("incident", ident)).unlink(missing_ok=True)
         if failed:
             run_in_processes(batches([partial(self.write_page, job) for job in page_jobs(self.view, placed - failed)
                                       if job.incident is not None and job.incident.id in failed]),
                              workers, self.phases, files=len(failed))
+        self.say_damaged()
         self.pages.prune([key for key in self.reuse_keys.values() if key])
         if self.settings.get("STATUSGEN_TIMINGS"):
             self.phases.save(self.settings["STATUSGEN_TIMINGS"], time.perf_counter() - self.began)
+
+    def say_damaged(self) -> None:
+        """One note for the stored files that failed their check in this build (each was made again instead)."""
+        count, found = self.pages.damaged(), self.settings.get("STATUSGEN_REPORT")
+        if count and found:
+            report.add_note(found, str(self.cache), f"{count} file(s) in the build cache were not the bytes stored "
+                            "(changed since); they were not used, and were made again")
+        elif count:
+            log.warning("%s: %d file(s) in the build cache were not the bytes stored; made again", self.cache, count)
 
     def write_favicons(self):
         """The overall status as the tab's icon: SVG, and ICO for /favicon.ico, which every browser asks for."""
@@ -453,9 +464,10 @@ class StatusSiteGenerator(Generator):
             self.rows.save()
         with self.phases("write"):
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(html.encode("utf-8"))
+            data = html.encode("utf-8")
+            target.write_bytes(data)
             if key is not None:
-                self.pages.keep(key, target)
+                self.pages.keep(key, data)
 
     def reuse(self, item, where: str, caller) -> Markup:
         """`{% call reuse(incident, SITEURL) %}...{% endcall %}`: what the block makes of an incident closed for
@@ -546,7 +558,7 @@ class StatusSiteGenerator(Generator):
                 target.unlink(missing_ok=True)
         for (name, save_as, target), data in zip(stored, make()):
             self.write_bytes(save_as, data)
-            self.pages.keep(name, target)
+            self.pages.keep(name, data)
 
     def write_feed(self, feed, pairs):
         picked, key = self.picks[feed.atom]
@@ -630,12 +642,31 @@ def rows_of(kind: str, key: str | None) -> str:
 
 
 class TemplateCache(FileSystemBytecodeCache):
-    """Jinja's compiled templates in the build cache; one that cannot be written (a full disk) is compiled again by
-    the next build, as without a cache, instead of failing this one."""
+    """Jinja's compiled templates in the build cache, sealed with their hash as every stored file is: one that fails
+    its check is compiled again (and counted by PageStore.damaged); one that cannot be written (a full disk) is
+    compiled again by the next build, as without a cache, instead of failing this one."""
+
+    def __init__(self, pages: PageStore):
+        super().__init__(str(pages.templates()))
+        self.pages = pages
+
+    def load_bytecode(self, bucket) -> None:
+        path = self._get_cache_filename(bucket)
+        try:
+            with open(path, "rb") as f:
+                data = unsealed(f.read())
+        except OSError:
+            return
+        if data is None:
+            self.pages.note_damaged(path)
+        else:
+            bucket.load_bytecode(io.BytesIO(data))
 
     def dump_bytecode(self, bucket) -> None:
+        compiled = io.BytesIO()
+        bucket.write_bytecode(compiled)
         try:
-            super().dump_bytecode(bucket)
+            write_whole(Path(self._get_cache_filename(bucket)), sealed(compiled.getvalue()))
         except OSError:
             pass
 
