@@ -118,6 +118,8 @@ def write(site_folder: Path, catalog: Catalog) -> list[Path]:
 
 def check(site_folder: Path, catalog: Catalog, problems: Problems) -> None:
     """A problem for each form the site has that no longer matches its catalog (a site without forms has none)."""
+    if not any((site_folder / name).is_file() for name in FILES.values()):
+        return  # rendering the forms costs a YAML dump of the catalog: only for a site that has them
     for name, text in render(catalog).items():
         path = site_folder / name
         if path.is_file() and path.read_text(encoding="utf-8-sig") != text:

@@ -3,8 +3,10 @@ on the offending lines) or a GitLab Code Quality report. Paths are shown relativ
 or the repository root (CI), whichever stage of a command found the problem."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -19,10 +21,21 @@ def shown(path: str | Path, base: Path) -> str:
     resolved)."""
     given = Path(path)
     try:
-        real = given.resolve() if given.name in ("", ".", "..") else given.parent.resolve() / given.name
-        return printable(str(real.relative_to(base.resolve())))
+        real = _resolved(given) if given.name in ("", ".", "..") else _resolved(given.parent) / given.name
+        return printable(str(real.relative_to(_resolved(base))))
     except (ValueError, OSError):
         return printable(str(path))
+
+
+def _resolved(folder: Path) -> Path:
+    """A folder resolved once per run, by its absolute name (a relative one is taken from the current folder
+    first, which -C changes): a report names hundreds of files in a few folders, at 0.35 ms a resolve."""
+    return _resolved_absolute(folder if folder.is_absolute() else Path(os.getcwd(), folder))
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved_absolute(folder: Path) -> Path:
+    return folder.resolve()
 
 
 def github_escape(value: str, prop: bool = False) -> str:
