@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from . import names
 from .errors import Problems, Refusal
 from .load import CATALOG_FILE, incident_files
 from .model import Catalog
@@ -171,12 +172,10 @@ _RULE = {
 
 
 def _lookup(items, given: str) -> str | None:
-    """The id of the catalog item whose id or name is `given`, without regard to case (names.py, from the
-    posting work, does this and more; this one can go once both are merged)."""
-    for item in items:
-        if given.casefold() in (item.id, item.name.casefold()):
-            return item.id
-    return None
+    """The id of the catalog item whose id or name is `given` (names.match: case and spacing ignored, as posting
+    takes them), or None when none or several are."""
+    found = names.match(given, [(item.id, item.name) for item in items])
+    return found[0] if len(found) == 1 else None
 
 
 def load_rules(path: Path, catalog: Catalog, problems: Problems, required: bool = True) -> list[Rule]:

@@ -22,6 +22,7 @@ def key(text: str) -> str:
 def match(text: str, entries: Iterable[tuple[str, str]]) -> list[str]:
     """The ids among `entries` (id, name) that `text` names: its id or its name, case and spacing ignored. More
     than one when it is ambiguous (an area named like another's id)."""
+    entries = list(entries)  # read twice below: a generator would give nothing the second time
     wanted = key(text)
     found = [ident for ident, name in entries if ident == text]
     return found or list(dict.fromkeys(ident for ident, name in entries if wanted and wanted in (key(ident), key(name))))
