@@ -38,7 +38,7 @@ def clock() -> datetime:
     fixed = os.environ.get(NOW_VARIABLE)
     if fixed:
         return repo.parse_moment(fixed, NOW_VARIABLE)
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return repo.clock()
 
 
 def given(text: str | None, option: str, now: datetime, tz) -> datetime | None:
