@@ -16,6 +16,7 @@ built from the folder with pip) goes into the new site, to be committed with it,
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -101,7 +102,12 @@ def built_wheel(source: str) -> Wheel:
         with tempfile.TemporaryDirectory(prefix="statusgen-wheel-") as out:
             command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--disable-pip-version-check",
                        "--wheel-dir", out, *_isolation(), source]
-            done = subprocess.run(command, capture_output=True, text=True)
+            # setuptools builds in the source folder (build/, *.egg-info) unless told otherwise: a checkout's
+            # build/lib is never cleared (a deleted module would still ship), and init must write nothing there
+            extra = Path(out, "build.cfg")
+            extra.write_text(f"[build]\nbuild_base = {Path(out, 'build')}\n[egg_info]\negg_base = {out}\n")
+            done = subprocess.run(command, capture_output=True, text=True,
+                                  env={**os.environ, "DIST_EXTRA_CONFIG": str(extra)})
             wheels = sorted(Path(out).glob("statusgen-*.whl"))
             if done.returncode != 0 or not wheels:
                 last = (done.stderr.strip().splitlines() or ["no wheel"])[-1]
