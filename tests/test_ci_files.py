@@ -48,7 +48,7 @@ def run(*command, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_zizmor_finds_nothing(site):
-    result = run(BIN / "zizmor", "--offline", "--no-progress", ".github/", cwd=site)
+    result = run(BIN / "zizmor", "--offline", "--no-progress", "--color", "never", ".github/", cwd=site)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("No findings to report."), result.stdout
 
@@ -59,7 +59,7 @@ def test_zizmor_reports_a_tag_pin(tmp_path, made):
     text = (made / ".github/workflows/status.yml").read_text().replace(actions.uses("actions/checkout"),
                                                                       "actions/checkout@v7", 1)
     (tmp_path / ".github/workflows/status.yml").write_text(text)
-    result = run(BIN / "zizmor", "--offline", "--no-progress", ".github/", cwd=tmp_path)
+    result = run(BIN / "zizmor", "--offline", "--no-progress", "--color", "never", ".github/", cwd=tmp_path)
     assert result.returncode != 0 and "unpinned-uses" in result.stdout, result.stdout + result.stderr
 
 
