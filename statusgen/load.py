@@ -19,7 +19,9 @@ from .cache import IncidentStore, code_version, digest, no_gc
 from .errors import Problems
 from .model import (FINAL_STATES, IMPACTS, KINDS, STATES, STATUSES, Area, Catalog, Component, Group, Incident, Site,
                     Update, Window, chronological, implied_impact)
-from .source import Document, Field, Invalid, choice, got, line_text, scalar, slug, slug_list, text, ticket_text
+from .source import (Document, Field, Invalid, choice, got, scalar, slug, slug_list, ticket_text, translatable_line,
+                     translatable_text)
+from .texts import DEFAULT_LANGUAGES, Text, language_name
 from .times import DATE_FORMAT, TIME_FORMAT, parse_date, parse_time, zone
 
 CATALOG_FILE = "components.yml"
@@ -31,6 +33,11 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 OPEN_STATUSES = tuple(s for s in STATUSES if s != "operational")
 # Every state of any kind, for checking updates when the kind itself is wrong (one problem, not one per update).
 ANY_STATE = tuple(dict.fromkeys(s for states in STATES.values() for s in states))
+
+
+def got_text(value: str) -> str:
+    """What an author wrote, as messages quote it (JSON-quoted, cut short when long)."""
+    return source._shown(value)
 
 
 def _quoted(value: str) -> str:
@@ -114,8 +121,8 @@ def _list_of(table: dict[str, Field], what: str, at_least_one: bool = True):
 
 _NAMED = {
     "id": Field(slug, "an id", required=True, schema=schema.ID),
-    "name": Field(line_text, "text", required=True, schema=schema.TEXT),
-    "description": Field(text, "text", schema=schema.TEXT),
+    "name": Field(translatable_line, "text", required=True, schema=schema.TRANSLATABLE),
+    "description": Field(translatable_text, "text", schema=schema.TRANSLATABLE),
 }
 _COMPONENT = {
     **_NAMED,
@@ -133,9 +140,11 @@ _CATALOG = {
 }
 
 
-def load_catalog(path: Path, problems: Problems, site_folder: Path | None = None) -> Catalog | None:
-    """The catalog, or None when it is too broken to check incidents against (problems are reported)."""
-    doc = Document(str(path), problems, name="catalog")
+def load_catalog(path: Path, problems: Problems, site_folder: Path | None = None,
+                 languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> Catalog | None:
+    """The catalog, or None when it is too broken to check incidents against (problems are reported). `languages`:
+    the site's, the default first (names and descriptions may be given in each)."""
+    doc = Document(str(path), problems, name="catalog", languages=languages)
     if not path.is_file() and not path.is_symlink():
         problems.add(path, 1, f"missing catalog (expected the file {CATALOG_FILE}, got none)")
         return None
@@ -176,7 +185,8 @@ def load_catalog(path: Path, problems: Problems, site_folder: Path | None = None
         components.append(Component(
             id=fields["id"], name=fields.get("name", fields["id"]), group=group, description=fields.get("description"),
             areas=tuple(offered) if "areas" in fields else area_ids, sla=fields.get("sla"), since=fields.get("since")))
-    return Catalog(areas=tuple(areas), groups=tuple(groups), components=tuple(components))
+    return Catalog(areas=tuple(areas), groups=tuple(groups), components=tuple(components), path=str(path),
+                   untranslated=tuple(doc.untranslated))
 
 
 def _unique_items(doc: Document, items, where: str, what: str):
@@ -217,7 +227,7 @@ def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
         "at": Field(time, "a date and time", required=True, schema=schema.TIME),
         "state": Field(choice(states, f"{kind} state" if kind else "state"), f"one of {', '.join(states)}",
                        required=True, schema=schema.one_of(states)),
-        "body": Field(text, "text", required=True, schema=schema.TEXT),
+        "body": Field(translatable_text, "text", required=True, schema=schema.TRANSLATABLE),
         "next_update": Field(time, "a date and time", schema=schema.TIME),
         "since": Field(time, "a date and time", schema=schema.TIME),
         "eta": Field(time, "a date and time", schema=schema.TIME),
@@ -226,7 +236,7 @@ def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
     window = {"start": Field(time, "a date and time", required=True, schema=schema.TIME),
               "end": Field(time, "a date and time", required=True, schema=schema.TIME)}
     return {
-        "title": Field(line_text, "text", required=True, schema=schema.TEXT),
+        "title": Field(translatable_line, "text", required=True, schema=schema.TRANSLATABLE),
         "kind": Field(choice(KINDS, "kind"), f"one of {', '.join(KINDS)}", schema=schema.one_of(KINDS)),
         "impact": Field(choice(IMPACTS, "impact"), f"one of {', '.join(IMPACTS)}", schema=schema.one_of(IMPACTS)),
         "started": Field(time, "a date and time", schema=schema.TIME),
@@ -312,14 +322,15 @@ def _kind(root: yaml.Node) -> str | None:
 
 
 def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Problems,
-                  site_folder: Path | None = None, store: IncidentStore | None = None) -> Incident | None:
+                  site_folder: Path | None = None, store: IncidentStore | None = None,
+                  languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> Incident | None:
     """One incident or maintenance file, or None with its problems reported. `store`: incidents validated by an
     earlier run, found here by their file's text (a file unchanged by its stat is found by _load_all, before it
-    comes here)."""
+    comes here). `languages`: the site's, the default first (its texts may be given in each)."""
     before = len(problems.items)
     signature = store.stat(path) if store is not None else None  # kept with what is stored
     opened = _file_name(path, problems)
-    doc = Document(str(path), problems)
+    doc = Document(str(path), problems, languages=languages)
     content = _read(path, site_folder, problems)
     if content is None:
         return None
@@ -337,6 +348,7 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
         source.markdown_problem(summary)
     except Invalid as err:
         problems.add(path, summary_line, f"summary: {err}")
+    review = _review(doc, summary, summary_line)
     doc.first_line = 2
     root = doc.compose(front)
     if root is None:
@@ -350,12 +362,63 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
     if not clean or catalog is None or len(problems.items) > before:
         return None
     lines = [doc.line(_value_node(node, "at")) for _, _, node in _updates(values)]
-    item = _build(values, catalog, kind, summary=summary, opened=opened, ident=path.name[:-3], path=str(path),
-                  digest=text_hash, lines=lines)
+    item = _build(values, catalog, kind, summary=review, opened=opened, ident=path.name[:-3], path=str(path),
+                  digest=text_hash, lines=lines, untranslated=tuple(sorted(doc.untranslated)))
     if store is not None:
         item.settle()
         store.put(path, text_hash, signature, item)
     return item
+
+
+# The review in another language: below the default language's, after a line `<!-- lang: fr -->` (an HTML comment,
+# so any Markdown preview shows the texts alone). A line that starts so but is not one is refused, not ignored.
+_LANGUAGE_MARK = re.compile(r"[ \t]*<!--[ \t]*lang:[ \t]*(?P<lang>[^\s>]*)[ \t]*-->[ \t]*")
+_LIKE_A_MARK = re.compile(r"^[ \t]*<!--[ \t]*lang\b.*$", re.M | re.I)
+
+
+def _review(doc: Document, summary: str, first_line: int) -> Text:
+    """The Markdown below the front matter as a Text: the default language's review, then each other language's
+    after its mark. Problems at the mark's line; the languages it lacks kept for check's notes."""
+    languages, default = doc.languages, doc.languages[0]
+    sections: list[tuple[str, int, str]] = []  # (language, line of its mark, text)
+    start, lang, line = 0, default, first_line
+    for mark in _LIKE_A_MARK.finditer(summary) if "<!--" in summary else ():
+        mark_line = first_line + summary.count("\n", 0, mark.start())
+        found = _LANGUAGE_MARK.fullmatch(mark[0])
+        if found is None:
+            doc.problems.add(doc.path, mark_line, f"review: not a language mark (expected a line <!-- lang: fr --> "
+                                                  f"before the review in that language, got {got_text(mark[0])})")
+            continue
+        sections.append((lang, line, summary[start:mark.start()]))
+        start, lang, line = mark.end() + 1, found["lang"], mark_line
+    sections.append((lang, line, summary[start:]))
+    texts: dict[str, str] = {}
+    marked: dict[str, int] = {}
+    for n, (lang, line, text) in enumerate(sections):
+        if n == 0:
+            texts[lang] = text.strip("\n")
+            continue
+        if lang not in languages:
+            doc.problems.add(doc.path, line, f"review: unknown language ({names.expected(lang, languages)}, got "
+                                             f"{got_text(lang)})")
+        elif lang in marked or (lang == default and texts[default].strip()):
+            first = marked.get(lang, first_line)
+            doc.problems.add(doc.path, line, f"review: duplicate language (expected each language once, got "
+                                             f"{got_text(lang)} again; first at line {first})")
+        elif not text.strip():
+            doc.problems.add(doc.path, line, f"review: empty (expected the review in {language_name(lang)} below "
+                                             f"its mark, got nothing)")
+        else:
+            texts[lang], marked[lang] = text.strip("\n"), line
+    if marked and not texts[default].strip():
+        doc.problems.add(doc.path, min(marked.values()), f"review: no review in the default language (expected "
+                                                         f"the {default} review first, above the marks, got none)")
+    elif texts[default].strip():
+        missing = tuple(lang for lang in languages[1:] if lang not in texts)
+        if missing:
+            blank = len(summary) - len(summary.lstrip("\n"))
+            doc.untranslated.append((first_line + blank, "review", missing))
+    return Text(texts[default], {lang: texts[lang] for lang in languages[1:] if lang in texts})
 
 
 def _updates(values: dict) -> list[tuple[int, dict[str, Any], yaml.Node]]:
@@ -461,8 +524,8 @@ def _check_etas(doc: Document, root, values: dict, updates: list, kind: str | No
                                                     f"or later, as {said} says, got {eta.isoformat()})")
 
 
-def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: date, ident: str, path: str,
-           digest: str = "", lines: list[int] | None = None) -> Incident:
+def _build(values: dict, catalog: Catalog, kind: str, *, summary: Text, opened: date, ident: str, path: str,
+           digest: str = "", lines: list[int] | None = None, untranslated: tuple = ()) -> Incident:
     # Ids, statuses, states and kinds recur in every file: one string object each (interned), so that the cache
     # stores and loads each once (pickle keeps one copy of an object), and 10,000 incidents hold one copy.
     word = sys.intern
@@ -486,7 +549,7 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: str, opened: d
         impact_declared="impact" in values, started=values.get("started"), ticket=values.get("ticket"),
         eta=next((u.eta for u in reversed(built_updates) if u.eta), values.get("eta")), first_eta=values.get("eta"),
         window=Window(window["start"], window["end"]) if window else None,
-        summary=summary.strip("\n"), digest=digest, reviewed=values.get("reviewed"))
+        summary=summary, digest=digest, reviewed=values.get("reviewed"), untranslated=untranslated)
 
 
 # --- the whole site ------------------------------------------------------------------------------------------
@@ -565,17 +628,19 @@ Early = Callable[[list[str], dict[int, tuple[str, float | None]]], None]
 
 
 def load_site(content_dir: Path, timezone_name: str = "UTC", cache: Path | None = None,
-              early: Early | None = None) -> Site:
+              early: Early | None = None, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> Site:
     """Load and validate a site's content folder; raises ContentError with every problem found. `cache`: the
     build cache's folder (statusgen.cache), where incidents validated before are found by their file's text.
-    `early`: called once the files are listed and checked against the cache's index, before anything is read."""
+    `early`: called once the files are listed and checked against the cache's index, before anything is read.
+    `languages`: the site's (settings.languages), the default first: texts may be given in each."""
     # Loading makes hundreds of thousands of objects that stay, and hardly a cycle among them: the cycle collector
     # would walk all those made so far again and again (at 30,000 files, a third of the time it takes).
     with no_gc():
-        return _load_site(content_dir, timezone_name, cache, early)
+        return _load_site(content_dir, timezone_name, cache, early, tuple(languages))
 
 
-def _load_site(content_dir: Path, timezone_name: str, cache: Path | None, early: Early | None = None) -> Site:
+def _load_site(content_dir: Path, timezone_name: str, cache: Path | None, early: Early | None = None,
+               languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> Site:
     problems = Problems()
     try:
         tz = zone(timezone_name)
@@ -583,11 +648,11 @@ def _load_site(content_dir: Path, timezone_name: str, cache: Path | None, early:
         problems.add("TIMEZONE", 1, str(err))
         problems.raise_if_any()
     site_folder = Path(os.path.realpath(content_dir)).parent
-    catalog = load_catalog(content_dir / CATALOG_FILE, problems, site_folder)
+    catalog = load_catalog(content_dir / CATALOG_FILE, problems, site_folder, languages)
     # A catalog with no components or areas is reported there; checking incidents against it would only add
     # an "unknown component" for every reference.
     usable = catalog if catalog is not None and catalog.components and catalog.areas else None
-    store = IncidentStore(cache, _generation(content_dir, timezone_name)) if cache is not None else None
+    store = IncidentStore(cache, _generation(content_dir, timezone_name, languages)) if cache is not None else None
     incidents = []
     first_of: dict[str, Path] = {}
     paths = _incident_paths(content_dir, problems)
@@ -596,7 +661,7 @@ def _load_site(content_dir: Path, timezone_name: str, cache: Path | None, early:
         early(paths, {n: store.index[key][::2] for n, key in known.items()} if store is not None else {})
     if store is not None:
         store.load()
-    for path, incident in zip(paths, _load_all(paths, usable, tz, problems, site_folder, store, known)):
+    for path, incident in zip(paths, _load_all(paths, usable, tz, problems, site_folder, store, known, languages)):
         ident = incident_id(path)
         if ident in first_of:
             problems.add(path, 1, f"duplicate id (expected each incident id once across the sub-folders of "
@@ -615,7 +680,8 @@ PARALLEL_FROM = 2000  # incident files read and checked by two processes from th
 
 
 def _load_all(paths: list[str], catalog: Catalog | None, tz: tzinfo, problems: Problems, site_folder: Path,
-              store: IncidentStore | None, unchanged: dict[int, str]) -> list[Incident | None]:
+              store: IncidentStore | None, unchanged: dict[int, str],
+              languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> list[Incident | None]:
     """Each file's incident (or None), in order: those `unchanged` (by position, their key in the store) from the
     store. Many files not known to the cache are shared with a forked process (where the system can fork and
     nothing else runs in this process): reading YAML is most of a cold build's first seconds, and it does not
@@ -623,7 +689,7 @@ def _load_all(paths: list[str], catalog: Catalog | None, tz: tzinfo, problems: P
     known = {n: item for n, key in unchanged.items() if (item := store.take(paths[n], key)) is not None}
 
     def read(n: int, into: Problems = problems, kept: IncidentStore | None = store) -> Incident | None:
-        return load_incident(Path(paths[n]), catalog, tz, into, site_folder, kept)
+        return load_incident(Path(paths[n]), catalog, tz, into, site_folder, kept, languages)
 
     todo = [n for n in range(len(paths)) if n not in known]
     if len(todo) < PARALLEL_FROM or not hasattr(os, "fork") or threading.active_count() > 1:
@@ -664,10 +730,11 @@ def _load_all(paths: list[str], catalog: Catalog | None, tz: tzinfo, problems: P
     return [loaded[n] if n in theirs else item for n, item in enumerate(ours)]
 
 
-def _generation(content_dir: Path, timezone_name: str) -> str:
-    """What every validated incident depends on besides its own file: statusgen's code, the zone, the catalog."""
+def _generation(content_dir: Path, timezone_name: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> str:
+    """What every validated incident depends on besides its own file: statusgen's code, the zone, the catalog, the
+    site's languages."""
     try:
         catalog = (content_dir / CATALOG_FILE).read_bytes()
     except OSError:
         catalog = b""
-    return digest(code_version(), timezone_name, str(content_dir.resolve()), catalog)
+    return digest(code_version(), timezone_name, str(content_dir.resolve()), catalog, " ".join(languages))

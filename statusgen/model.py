@@ -50,10 +50,16 @@ def implied_impact(statuses) -> str:
     return worst_impact(IMPACT_OF_STATUS[status] for status in statuses)
 
 
+# What check notes of a text missing in some of the site's languages: (line, where, the languages it lacks), e.g.
+# (3, "title", ("fr",)). Names, descriptions, titles, bodies and reviews are texts.Text: the default language's
+# text, with its translations beside it.
+Untranslated = tuple[int, str, tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class Area:
     id: str
-    name: str
+    name: str  # a texts.Text, as every name, description, title, body and review read from a file
     description: str | None = None
 
 
@@ -80,6 +86,8 @@ class Catalog:
     areas: tuple[Area, ...]
     groups: tuple[Group, ...]
     components: tuple[Component, ...]
+    path: str = field(default="", compare=False)  # its file, for check's notes
+    untranslated: tuple[Untranslated, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "area", MappingProxyType({a.id: a for a in self.areas}))
@@ -149,6 +157,7 @@ class Incident:
     first_eta: datetime | None = None  # the front matter's `eta`: the one given with the first update
     digest: str = field(default="", compare=False)  # a hash of its file's text (statusgen.cache)
     reviewed: datetime | None = None  # when the summary (the review) was published; None: the last update's time
+    untranslated: tuple[Untranslated, ...] = field(default=(), compare=False)  # texts lacking a site language
 
     @property
     def is_maintenance(self) -> bool:
@@ -331,6 +340,14 @@ class Site:
         return [(i.path, 2, "started: not given, so no time to acknowledge is counted for it (\"start not given\"); "
                             "add `started:` with when it began, if known")
                 for i in self.incidents if not i.is_maintenance and i.started is None]
+
+    def untranslated(self) -> list[tuple[str, int, str, tuple[str, ...]]]:
+        """(path, line, where, languages missing) for each text not given in every language of the site: the
+        catalog's, then the incidents' newest first (those readers see most)."""
+        found = [(self.catalog.path, *item) for item in self.catalog.untranslated]
+        for incident in reversed(self.incidents):
+            found += [(incident.path, *item) for item in incident.untranslated]
+        return found
 
     def unposted(self, when: datetime) -> list[tuple[str, str]]:
         """(path, note) for each incident with updates dated after `when`: honest to leave out, surprising to an

@@ -11,6 +11,7 @@ from datetime import timezone
 from typing import Any
 
 from .source import SLUG, Field
+from .texts import LANGUAGE_CODE
 from .times import DATE_FORMAT, TIME_FORMAT
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -20,6 +21,10 @@ DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": f"a 
 TEXT = {"type": "string", "minLength": 1}
 ID = {"type": "string", "pattern": f"^{SLUG.pattern}$", "description": "lowercase letters, digits, single hyphens"}
 IDS = {"type": "array", "items": ID, "minItems": 1, "uniqueItems": True}
+# A text in the default language, or by language code (the site's languages are `check`'s to know).
+TRANSLATABLE = {"anyOf": [TEXT, {"type": "object", "minProperties": 1, "propertyNames": {
+    "pattern": f"^{LANGUAGE_CODE.pattern}$"}, "additionalProperties": TEXT,
+    "description": "the text by language code, the site's default language among them"}]}
 PERCENT = {"type": "number", "minimum": 0, "maximum": 100}
 
 

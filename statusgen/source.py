@@ -10,7 +10,7 @@ import json
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,6 +18,7 @@ import yaml
 
 from . import names
 from .errors import Problems
+from .texts import DEFAULT_LANGUAGES, Text
 
 try:  # libyaml is about eight times faster and keeps the marks we need for line numbers
     _BASE = yaml.CSafeLoader
@@ -301,6 +302,9 @@ class Document:
     first_line: int = 1  # file line of the document's first line
     name: str = "front matter"  # what the top-level mapping is called in messages
     text: str = ""  # the document's text, as composed
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES  # the site's, the default first: what a text may be given in
+    # (line, where, languages missing) for each text not given in every language of the site: check's notes
+    untranslated: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
 
     def line(self, node: yaml.Node) -> int:
         return self.mark_line(node.start_mark)
@@ -499,6 +503,60 @@ def markdown_problem(value: str) -> None:
 text = text_value()  # long text: bodies, descriptions
 line_text = text_value(visible=True)  # titles and names
 ticket_text = text_value(whole=False, visible=True)  # an id-like value, often written `NOC-1  # a comment`
+
+
+def translatable(parse_text: Callable[[Document, yaml.Node, str], str]) -> Callable[[Document, yaml.Node, str], Text]:
+    """A text that may be given per language: plain text (the default language's), or a mapping of language code to
+    text holding the default language's (`{en: Calls fail, fr: Les appels échouent}`), each text checked by
+    `parse_text`. Gives a Text; the site's languages it lacks are kept in `doc.untranslated` for check's notes."""
+
+    def parse(doc: Document, node: yaml.Node, where: str) -> Text:
+        languages = doc.languages
+        if not isinstance(node, yaml.MappingNode):
+            value = Text(parse_text(doc, node, where))
+            if len(languages) > 1:
+                doc.untranslated.append((doc.line(node), where, languages[1:]))
+            return value
+        given = _in_languages(doc, node, where, parse_text)
+        missing = tuple(lang for lang in languages[1:] if lang not in given)
+        if missing and languages[0] in given:
+            doc.untranslated.append((doc.line(node), where, missing))
+        return Text(given.get(languages[0], ""), {lang: given[lang] for lang in languages[1:] if lang in given})
+
+    return parse
+
+
+def _in_languages(doc: Document, node: yaml.MappingNode, where: str, parse_text) -> dict[str, str]:
+    """The texts of a mapping by language, each problem reported at its own line: a language the site does not
+    have, one given twice, a text that is not one; Invalid (at the mapping) without the default language's."""
+    languages, default = doc.languages, doc.languages[0]
+    if not node.value:
+        raise Invalid(f"empty (expected text, or a mapping of language: text with {default}, got an empty mapping)")
+    given: dict[str, str] = {}
+    seen: dict[str, int] = {}  # language -> line of its first text
+    for key_node, value_node in node.value:
+        lang = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if lang in seen:
+            doc.report(key_node, f"{where}.{lang}: duplicate language (expected each language once, got "
+                                 f"{got(key_node)} again; first at line {seen[lang]})")
+            continue
+        if lang not in languages:
+            doc.report(key_node, f"{where}: unknown language ({names.expected(lang or '', languages)}, got "
+                                 f"{got(key_node)})")
+            continue
+        seen[lang] = doc.line(key_node)
+        try:
+            given[lang] = parse_text(doc, value_node, f"{where}.{lang}")
+        except Invalid as err:
+            doc.report(err.node or value_node, f"{where}.{lang}: {err}")
+    if default not in seen:
+        raise Invalid(f"no text in the default language (expected {default}: and the text shown where there is "
+                      f"none in the reader's language, got {' and '.join(seen) or 'no language of the site'})")
+    return given
+
+
+translatable_text = translatable(text)  # in the site's languages: bodies, descriptions
+translatable_line = translatable(line_text)  # in the site's languages: titles and names
 
 
 def slug(doc: Document, node: yaml.Node, where: str) -> str:

@@ -7,6 +7,12 @@ text that fell back to the default language can be marked with `lang` (screen re
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from typing import Iterable
+
+import yaml
+
 
 class Text(str):
     """A text in the site's default language, with its translations by language code (`{"fr": "..."}`)."""
@@ -20,7 +26,12 @@ class Text(str):
 
     def __reduce__(self):
         # str subclasses with slots do not pickle their slots by themselves; the incident cache pickles models.
-        return (Text, (str(self), self.translations))
+        # Most texts have no translation: those pickle as the text alone (a site's cache holds tens of thousands).
+        return (Text, (str(self), self.translations) if self.translations else (str(self),))
+
+
+# YAML written from texts (the issue forms made from the catalog) holds the default language's words, as a str would.
+yaml.representer.SafeRepresenter.add_representer(Text, lambda dumper, text: dumper.represent_str(str(text)))
 
 
 def in_language(text: str, lang: str, default_lang: str) -> tuple[str, str]:
@@ -34,3 +45,61 @@ def in_language(text: str, lang: str, default_lang: str) -> tuple[str, str]:
         if translated is not None:
             return translated, lang
     return str(text), default_lang
+
+
+# --- the site's languages, and what check notes about them ------------------------------------------------------
+
+DEFAULT_LANGUAGES = ("en",)  # a site that names none: Pelican's DEFAULT_LANG, whose own default is English
+# BCP 47 as sites use it: a language (`fr`), then optionally a script (`zh-Hant`), a region (`pt-BR`, `es-419`) and
+# variants, each in its usual case, so that a code is written one way in settings, files and URLs.
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|[0-9]{3}))?(-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*")
+NOTES_PER_FILE = 3  # notes of missing translations listed for one file; beyond, one line counts the rest
+NOTES_PER_RUN = 20  # lines of such notes in one run; beyond, one line counts the rest (a long history may have
+#                     thousands of texts written before the site had a second language)
+
+
+@lru_cache(maxsize=256)
+def language_name(code: str) -> str:
+    """How messages name a language: `French (fr)`; the code alone for one CLDR does not know."""
+    from babel import Locale, UnknownLocaleError  # only when there is something to say about a language
+
+    try:
+        return f"{Locale.parse(code, sep='-').get_display_name('en')} ({code})"
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+def languages_named(codes: Iterable[str]) -> str:
+    """`French (fr)`, `French (fr) or German (de)`, `French (fr), German (de) or Spanish (es)`."""
+    named = [language_name(code) for code in codes]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+
+
+def untranslated_notes(found: list[tuple[str, int, str, tuple[str, ...]]]) -> list[tuple[str, int, str]]:
+    """check's notes for texts missing in some of the site's languages: (path, line, note), from (path, line, what,
+    languages missing) in the order to list them. At most NOTES_PER_FILE lines for one file and NOTES_PER_RUN in
+    all; what is left out is counted on one line (`and 12 more ...`), so a long history stays readable."""
+    by_file: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
+    for path, line, what, missing in found:
+        by_file.setdefault(path, []).append((line, what, missing))
+    notes: list[tuple[str, int, str]] = []
+    left, left_files = 0, 0
+    for path, items in by_file.items():
+        if len(notes) >= NOTES_PER_RUN - 1 and len(by_file) > 1:
+            if not left:
+                first_left = (path, items[0][0])
+            left, left_files = left + len(items), left_files + 1
+            continue
+        shown = items if len(items) <= NOTES_PER_FILE else items[: NOTES_PER_FILE - 1]
+        notes += [(path, line, f"{what} has no {languages_named(missing)} text; the default language's is shown")
+                  for line, what, missing in shown]
+        if len(shown) < len(items):
+            rest = items[len(shown):]
+            codes = tuple(dict.fromkeys(code for _, _, missing in rest for code in missing))
+            notes.append((path, rest[0][0], f"and {len(rest)} more texts in this file have no "
+                                            f"{languages_named(codes)} text"))
+    if left:
+        files = f"{left_files:,} file" + ("s" if left_files != 1 else "")
+        notes.append((*first_left, f"and {left:,} more texts without a translation, in {files} from this one on "
+                                   f"(not listed)"))
+    return notes
