@@ -24,6 +24,7 @@ from .due import due as due_moments
 from .load import CATALOG_FILE, OPEN_STATUSES, load_catalog, load_site
 from .locate import SiteFolder, find_site
 from .model import IMPACTS, STATES, STATUSES
+from .texts import untranslated_notes
 from .times import RELATIVE_FORMAT, TIME_FORMAT, zone
 from .wording import counted
 
@@ -122,6 +123,11 @@ def page_setting_problems(site: SiteFolder, settings: Path | None, config: dict)
     return settings_file.page_setting_problems(path, config, site.content) if path.is_file() else []
 
 
+def site_languages(site: SiteFolder, settings: Path | None, config: dict) -> tuple[str, ...]:
+    """The site's languages, the default first (settings.languages); ContentError at the settings' line."""
+    return settings_file.languages(config, (settings or site.root / settings_file.DEFAULT_FILE).resolve())
+
+
 def site_zone(config: dict):
     """The zone of the settings' TIMEZONE; ContentError (the check's problem) when it is not one."""
     try:
@@ -204,9 +210,13 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
         config = read_settings(found, settings, tz, values_only=True)
         wrong = page_setting_problems(found, settings, config)
         try:
+            languages = site_languages(found, settings, config)
+        except ContentError as err:  # reported with the content's problems, checked in the default language
+            wrong, languages = wrong + err.problems, settings_file.languages({})
+        try:
             site = load_site(found.content, settings_file.timezone_name(config),
                              cache=prepare_cache(cache_folder(found, cache, no_cache),
-                                                 lambda note: click.echo(note, err=True)))
+                                                 lambda note: click.echo(note, err=True)), languages=languages)
         except ContentError as err:
             raise ContentError(wrong + list(err.problems)) from None
         if wrong:
@@ -220,17 +230,20 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
         when = repo.build_time(when and when.astimezone(timezone.utc), now=now)  # what `build` would show
     later = [Problem(path_, 1, note) for path_, note in site.unposted(when)] + [
         Problem(*found_) for found_ in site.starts_not_given()]
+    untranslated = [Problem(*note) for note in untranslated_notes(site.untranslated())]
     maintenance = sum(1 for i in site.incidents if i.is_maintenance)
     catalog = site.catalog
     summary = (f"ok: {counted(len(catalog.components), 'component')} in {counted(len(catalog.areas), 'area')}, "
                f"{counted(len(site.incidents) - maintenance, 'incident')} and "
                f"{counted(maintenance, 'maintenance window')}")
     if fmt == "gitlab":  # the report, with the warnings only: nothing else to show on the merge request
-        click.echo(report.gitlab_report(later, report.repo_root(found.root), severity="minor"))
+        click.echo(report.gitlab_report(later, report.repo_root(found.root), severity="minor", notes=untranslated))
         report.notes(later, found.root, "text", click.echo)
+        report.notes(untranslated, found.root, "text", click.echo, kind="note")
         click.echo(summary, err=True)
     else:
         report.notes(later, found.root, fmt, click.echo)
+        report.notes(untranslated, found.root, fmt, click.echo, kind="note")
         click.echo(summary)
 
 
@@ -299,7 +312,8 @@ def due(path: Path, settings: Path | None, since: str, now_text: str | None) -> 
         tz = site_zone(config)
         start = given(since, "--since", now, tz)
         end = given(now_text, "--now", now, tz) if now_text else now
-        site = load_site(place.content, settings_file.timezone_name(config))
+        site = load_site(place.content, settings_file.timezone_name(config),
+                         languages=site_languages(place, settings, config))
         found = due_moments(site, start, end, int(config.get("STATUSGEN_RECENT_DAYS", 14)))
     for moment in found:
         click.echo(f"{moment.at.isoformat()}: {moment.what}")
@@ -338,8 +352,10 @@ def serve(path: Path, settings: Path | None, port: int, bind: str, tz: str | Non
 UNCHANGED = "no file was changed"
 at_option = click.option("--at", "at_text", default="now", show_default=True,
                          help=f"When it was posted ({TIME_HELP}).")
-message_option = click.option("-m", "--message", help="What to tell readers (Markdown; several lines are kept as "
-                                                      "written).")
+message_option = click.option("-m", "--message", multiple=True,
+                              help="What to tell readers (Markdown; several lines are kept as written). On a site of "
+                                   "several languages, repeat with LANG=TEXT for each other language (-m fr=\"Les "
+                                   "appels échouent\"); -m repeated for one language adds paragraphs.")
 status_option = click.option("--status", "status_pairs", multiple=True,
                              help="service=status, e.g. phone=major_outage or \"Fiber internet=major outage\" (an id "
                                   "or a name; repeat for each).")
@@ -368,8 +384,10 @@ class Posting:
     def __init__(self, at_text: str = "now"):
         self.site = find_site(Path("."))
         self.content = self.site.content
-        self.tz = site_zone(read_settings(self.site, None, None))
-        catalog = load_catalog(self.content / CATALOG_FILE, Problems(), self.site.root)
+        config = read_settings(self.site, None, None)
+        self.tz = site_zone(config)
+        self.languages = site_languages(self.site, None, config)
+        catalog = load_catalog(self.content / CATALOG_FILE, Problems(), self.site.root, self.languages)
         self.asked = edit.Asked(catalog if catalog is not None and catalog.components and catalog.areas else None)
         self.now = clock().replace(second=0)  # posts are timed to the minute
         self.at = self.time(at_text, "--at", self.now) or self.now
@@ -398,7 +416,7 @@ class Posting:
 
     def save(self, path: Path, text: str, what: str, commit: bool, push: bool, new: bool = False) -> Path:
         """Check and write the file (a new one never over another: edit.create), commit and push; the path written."""
-        edit.validate(path, text, self.content, self.tz)
+        edit.validate(path, text, self.content, self.tz, self.languages)
         if new:
             written = edit.create(path, text)
             what, path = what.replace(path.stem, written.stem), written
@@ -411,13 +429,22 @@ class Posting:
         return path
 
 
-def _message(message: str | None) -> str:
-    return _ask(message, "Message to readers", "-m/--message")
+    def text(self, values: tuple[str, ...], option: str, prompt: str) -> str | dict[str, str]:
+        """A text typed in the site's languages (edit.Asked.text), asked for in a terminal when not given."""
+        found = self.asked.text(option, values, self.languages)
+        if found is None and values:
+            return ""  # a mistake: refused with the others by asked.done()
+        return found or _ask(None, prompt, option)
+
+
+def _message(posting: Posting, message: tuple[str, ...]) -> str | dict[str, str]:
+    return posting.text(message, "-m/--message", "Message to readers")
 
 
 @main.command("new")
 @site_option
-@click.option("--title", help="What is wrong, in the customer's words.")
+@click.option("--title", multiple=True, help="What is wrong, in the customer's words (LANG=TEXT for another of the "
+                                             "site's languages, as -m).")
 @status_option
 @area_option
 @message_option
@@ -442,11 +469,11 @@ def new_incident(title, status_pairs, areas, message, state, impact, ticket, eta
     with refusals(Path("."), "text", UNCHANGED):
         posting = Posting(at_text)
         asked = posting.asked
-        title = _ask(title, "Title", "--title")
+        title = posting.text(title, "--title", "Title")
         pairs = edit.statuses(status_pairs or tuple(_ask(None, "Services and statuses (phone=major_outage)",
                                                           "--status", many=True)))
         post = edit.Post(at=posting.at, state=asked.choice("--state", state, STATES["incident"], "incident state"),
-                         body=_message(message), statuses=asked.statuses(pairs, OPEN_STATUSES),
+                         body=_message(posting, message), statuses=asked.statuses(pairs, OPEN_STATUSES),
                          next_update=posting.time(next_update, "--next-update"), eta=posting.time(eta, "--eta"))
         areas, impact = asked.areas(areas), asked.choice("--impact", impact, IMPACTS, "impact")
         started = posting.past(started_text, "--started")
@@ -455,7 +482,8 @@ def new_incident(title, status_pairs, areas, message, state, impact, ticket, eta
             path = edit.new_path(posting.content, title, posting.at.date())
             text = edit.new_file(title, post, areas=areas, impact=impact, ticket=ticket, started=started,
                                  schema=edit.schema_link(posting.content, path))
-            path = posting.save(path, text, f"Open {path.stem}: {title} ({post.state})", commit, push, new=True)
+            path = posting.save(path, text, f"Open {path.stem}: {edit.default_text(title)} ({post.state})", commit,
+                                push, new=True)
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 
 
@@ -501,7 +529,7 @@ def _post(ident, state, message, status_pairs, eta, next_update, at_text, commit
         kind = edit.Source.read(path).kind()
         if state is not CLOSING and state:
             state = asked.choice("--state", state, STATES[kind], f"{kind} state")
-        body = _message(message)  # asked before the lock: a post waiting for a person holds nobody up
+        body = _message(posting, message)  # asked before the lock: a post waiting for a person holds nobody up
         statuses = asked.statuses(edit.statuses(status_pairs), STATUSES)
         promised = dict(next_update=posting.time(next_update, "--next-update"), eta=posting.time(eta, "--eta"),
                         since=posting.past(since, "--since"))
@@ -542,7 +570,8 @@ def resolve_incident(ident, message, at_text, since_text, commit, push) -> None:
 @main.command("maintenance")
 @site_option
 @click.argument("ident", metavar="[ID]", required=False)
-@click.option("--title", help="What the work is, in the customer's words (a new window).")
+@click.option("--title", multiple=True, help="What the work is, in the customer's words (a new window; LANG=TEXT for "
+                                             "another of the site's languages, as -m).")
 @status_option
 @area_option
 @click.option("--start", help=f"When the window starts ({TIME_HELP}).")
@@ -570,10 +599,10 @@ def maintenance(ident, title, status_pairs, areas, start, end, cancel, message, 
     with refusals(Path("."), "text", UNCHANGED):
         posting = Posting(at_text)
         asked = posting.asked
-        title = _ask(title, "Title", "--title")
+        title = posting.text(title, "--title", "Title")
         window = (posting.time(_ask(start, "Start", "--start"), "--start"),
                   posting.time(_ask(end, "End", "--end"), "--end"))
-        post = edit.Post(at=posting.at, state="scheduled", body=_message(message),
+        post = edit.Post(at=posting.at, state="scheduled", body=_message(posting, message),
                          statuses=asked.statuses(edit.statuses(status_pairs or ("",)), OPEN_STATUSES))
         areas = asked.areas(areas)
         asked.done()
@@ -581,7 +610,8 @@ def maintenance(ident, title, status_pairs, areas, start, end, cancel, message, 
             path = edit.new_path(posting.content, title, posting.at.date())
             text = edit.new_file(title, post, kind="maintenance", areas=areas, window=window,
                                  schema=edit.schema_link(posting.content, path))
-            path = posting.save(path, text, f"Schedule {path.stem}: {title}", commit, push, new=True)
+            path = posting.save(path, text, f"Schedule {path.stem}: {edit.default_text(title)}", commit, push,
+                                new=True)
     click.echo(f"{report.shown(path, Path.cwd())}\n{path.stem}")
 
 
@@ -599,7 +629,7 @@ def list_open(at_text: str) -> None:
     with refusals(Path("."), "text"):
         posting = Posting(at_text)
         posting.asked.done()
-        site = load_site(posting.content, str(posting.tz))
+        site = load_site(posting.content, str(posting.tz), languages=posting.languages)
     lines = edit.open_and_upcoming(site, posting.at)
     click.echo("\n".join(lines) if lines else f"nothing open or upcoming as of {edit.written(posting.at)}")
 
@@ -641,7 +671,8 @@ def notify(path: Path, settings: Path | None, build_time: str | None, channels_f
         found = find_site(path)
         root = found.root
         config = read_settings(found, settings, None, values_only=True)
-        site = load_site(found.content, settings_file.timezone_name(config))
+        site = load_site(found.content, settings_file.timezone_name(config),
+                         languages=site_languages(found, settings, config))
         wrong = page_setting_problems(found, settings, config)
         if wrong:
             raise ContentError(wrong)

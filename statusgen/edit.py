@@ -32,6 +32,7 @@ from .model import FINAL_STATES, Catalog, Site, chronological
 from .report import shown
 from .scaffold import SCHEMA_FOLDER, slugify
 from .source import LOADER
+from .texts import DEFAULT_LANGUAGES, LANGUAGE_CODE
 from .times import given_time, humanize_duration
 
 # --- times as authors type them ------------------------------------------------------------------------------
@@ -63,7 +64,7 @@ class Post:
 
     at: datetime
     state: str
-    body: str
+    body: str | dict[str, str]  # by language code, the default first, when given in several (Asked.text)
     statuses: dict[str, str] = field(default_factory=dict)
     next_update: datetime | None = None
     eta: datetime | None = None
@@ -81,9 +82,22 @@ class Post:
             pairs.append(("eta", written(self.eta)))
         if self.since:
             pairs.append(("since", written(self.since)))
-        body = self.body.strip()
-        pairs.append(("body", Block(body) if "\n" in body and not flow and Block.holds(body) else _quoted(body)))
+        pairs.append(("body", text_value(self.body, flow)))
         return pairs
+
+
+def text_value(text: str | dict[str, str], flow: bool = False) -> str | Block | list[tuple[str, str | Block]]:
+    """How a text is written: one line double-quoted, several as a Block (not in a flow list, where no block can
+    stand); in several languages, (language, that) for each, which entry_lines writes as a mapping."""
+    if isinstance(text, dict):
+        return [(lang, text_value(words, flow)) for lang, words in text.items()]
+    text = text.strip()
+    return Block(text) if "\n" in text and not flow and Block.holds(text) else _quoted(text)
+
+
+def default_text(text: str | dict[str, str]) -> str:
+    """The default language's words of a text typed in one language or several."""
+    return next(iter(text.values())) if isinstance(text, dict) else text
 
 
 def _quoted(text: str) -> str:
@@ -113,17 +127,21 @@ class Block:
             return False
 
 
-def entry_lines(pairs: list[tuple[str, str | Block]], key_indent: int) -> list[str]:
+def entry_lines(pairs: list[tuple[str, str | Block]], key_indent: int, first_indented: bool = False) -> list[str]:
     """An update's lines, each key `key_indent` spaces in and a block's lines two more; the first line without its
-    indentation, for the list's dash to go before it."""
+    indentation, for the list's dash to go before it (with `first_indented`, as it is: a text's languages below its
+    key)."""
     lines = []
     for key, value in pairs:
         if isinstance(value, Block):
             first, *rest = value.lines(key_indent + 2)
             lines += [" " * key_indent + f"{key}: {first}", *rest]
+        elif isinstance(value, list):  # by language: a mapping below the key
+            lines += [" " * key_indent + f"{key}:", *entry_lines(value, key_indent + 2, first_indented=True)]
         else:
             lines.append(" " * key_indent + f"{key}: {value}")
-    lines[0] = lines[0][key_indent:]
+    if not first_indented:
+        lines[0] = lines[0][key_indent:]
     return lines
 
 
@@ -187,10 +205,45 @@ class Asked:
         self.mistakes.append(f"{where}: {wrong} ({names.expected(text, among)}, got {_quoted(text)})")
         return None
 
+    def text(self, option: str, values: tuple[str, ...], languages: tuple[str, ...]) -> str | dict[str, str] | None:
+        """A text typed with a repeatable option (`-m`, `--title`): `TEXT` in the default language, `LANG=TEXT` in
+        one of the site's; the same language repeated gives paragraphs (as git commit -m does). The text itself
+        when only the default language's is given, else a dict by language in the site's order; None for none."""
+        given: dict[str, list[str]] = {}
+        for value in values:
+            lang, words = _language_prefix(value, languages)
+            if lang is not None and lang not in languages:
+                self.mistakes.append(f"{option}: unknown language ({names.expected(lang, languages)}, got "
+                                     f"{_quoted(lang)}; a text that starts so is given as {option} "
+                                     f"{languages[0]}={value})")
+                continue
+            given.setdefault(lang or languages[0], []).append(words)
+        if not given:
+            return None
+        if languages[0] not in given:
+            self.mistakes.append(f"{option}: no text in the default language (expected {option} TEXT or {option} "
+                                 f"{languages[0]}=TEXT, got only {', '.join(given)})")
+            return None
+        joined = {lang: "\n\n".join(given[lang]) for lang in languages if lang in given}
+        return joined[languages[0]] if len(joined) == 1 else joined
+
     def done(self) -> None:
         """Refusal listing every mistake, when there was one."""
         if self.mistakes:
             raise Refusal("\n".join(self.mistakes))
+
+
+_PREFIX = re.compile(r"([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)=(.*)", re.S)
+
+
+def _language_prefix(value: str, languages: tuple[str, ...]) -> tuple[str | None, str]:
+    """(language, words) of a typed text: `fr=Les appels` gives ("fr", "Les appels"). A prefix that is no language
+    of the site is text on a one-language site, and a mistake on a site of several when it looks like a language
+    code (`de=` where the site has en and fr); (None, value) for text without one."""
+    found = _PREFIX.fullmatch(value)
+    if found is None or (found[1] not in languages and (len(languages) == 1 or not LANGUAGE_CODE.fullmatch(found[1]))):
+        return None, value
+    return found[1], found[2]
 
 
 # --- the files -----------------------------------------------------------------------------------------------
@@ -270,7 +323,7 @@ def append_update(source: Source, post: Post) -> str:
         raise Refusal(f"{source.path}: no list of updates to add to (run statusgen check)")
     if updates.flow_style:
         close = offset + updates.end_mark.index - 1  # the "]"
-        item = "{" + ", ".join(f"{k}: {v}" for k, v in post.fields(flow=True)) + "}"
+        item = "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in post.fields(flow=True)) + "}"
         return source.text[:close] + ", " + item + source.text[close:]
     last = updates.value[-1]
     if not isinstance(last, yaml.MappingNode) or last.flow_style:
@@ -288,6 +341,11 @@ def append_update(source: Source, post: Post) -> str:
     return source.text[:end] + block + source.text[end:]
 
 
+def _flow(value: str | list[tuple[str, str]]) -> str:
+    """A value in a flow mapping: texts by language as one more (`{en: "...", fr: "..."}`)."""
+    return "{" + ", ".join(f"{k}: {v}" for k, v in value) + "}" if isinstance(value, list) else value
+
+
 def replace_value(source: Source, text: str, keys: tuple[str, ...], value: str) -> str:
     """`text` (the file's) with the scalar at `keys` (e.g. window, start) replaced by `value`."""
     offset, root = Source(source.path, text, source.newline).root()
@@ -300,13 +358,16 @@ def replace_value(source: Source, text: str, keys: tuple[str, ...], value: str) 
     return text[:start] + value + text[end:]
 
 
-def new_file(title: str, post: Post, *, kind: str = "incident", areas: tuple[str, ...] = (), impact: str | None = None,
+def new_file(title: str | dict[str, str], post: Post, *, kind: str = "incident", areas: tuple[str, ...] = (), impact: str | None = None,
              ticket: str | None = None, window: tuple[datetime, datetime] | None = None,
              schema: str | None = None, started: datetime | None = None) -> str:
     """A new incident or maintenance file with its first update; `schema`: the relative path of the JSON Schema
     an editor checks its front matter with."""
     lines = ["---"] + ([f"# yaml-language-server: $schema={schema}"] if schema else [])
-    lines.append(f"title: {json.dumps(title.strip(), ensure_ascii=False)}")
+    if isinstance(title, dict):  # by language, the default first
+        lines += ["title:", *(f"  {lang}: {_quoted(words.strip())}" for lang, words in title.items())]
+    else:
+        lines.append(f"title: {json.dumps(title.strip(), ensure_ascii=False)}")
     if kind != "incident":
         lines.append(f"kind: {kind}")
     if impact:
@@ -334,8 +395,9 @@ def schema_link(content: Path, path: Path) -> str | None:
     return os.path.relpath(found, path.parent) if found.is_file() else None
 
 
-def new_path(content: Path, title: str, day: date) -> Path:
-    """content/incidents/YYYY-MM-DD-slug.md from the title, never an existing file."""
+def new_path(content: Path, title: str | dict[str, str], day: date) -> Path:
+    """content/incidents/YYYY-MM-DD-slug.md from the title (the default language's), never an existing file."""
+    title = default_text(title)
     folder = content / INCIDENTS_DIR
     base = f"{day.isoformat()}-{short_slug(title) or 'incident'}"
     taken = {p.name[:-3] for p in incident_files(content)}
@@ -373,14 +435,15 @@ def find(content: Path, ident: str) -> Path:
     raise Refusal(f"unknown incident in {shown(content / INCIDENTS_DIR, content.parent)} ({known}, got {_quoted(ident)})")
 
 
-def validate(path: Path, text: str, content: Path, tz: tzinfo) -> None:
+def validate(path: Path, text: str, content: Path, tz: tzinfo,
+             languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> None:
     """ContentError (with the check's messages, at the file's own path) when `text` would not pass check."""
     problems = Problems()
-    catalog = load_catalog(content / CATALOG_FILE, problems)
+    catalog = load_catalog(content / CATALOG_FILE, problems, languages=languages)
     with tempfile.TemporaryDirectory() as scratch:
         trial = Path(scratch, path.name)
         trial.write_bytes(text.encode("utf-8"))
-        load_incident(trial, catalog, tz, problems)
+        load_incident(trial, catalog, tz, problems, languages=languages)
     problems.items = [p.__class__(str(path) if p.path == str(trial) else p.path, p.line, p.message)
                       for p in problems.items]
     problems.raise_if_any()

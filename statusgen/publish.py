@@ -699,5 +699,6 @@ def zygote():
 def _check_content(build: Build) -> None:
     from . import settings
 
-    zone = build.timezone or settings.timezone_name(settings.read(build.settings, required=False))
-    load_site(build.content, zone)
+    config = settings.read(build.settings, required=False)
+    zone = build.timezone or settings.timezone_name(config)
+    load_site(build.content, zone, languages=settings.languages(config, build.settings))

@@ -61,14 +61,14 @@ def _github_line(problem: Problem, base: Path, command: str = "error") -> str:
     return github_command(command, problem.message, shown(problem.path, base), problem.line)
 
 
-def gitlab_report(problems: list[Problem], base: Path, severity: str = "major") -> str:
-    """A GitLab Code Quality report (JSON): merge requests show each problem on its line."""
+def gitlab_report(problems: list[Problem], base: Path, severity: str = "major", notes: list[Problem] = ()) -> str:
+    """A GitLab Code Quality report (JSON): merge requests show each problem on its line; `notes` as "info"."""
     issues = []
-    for problem in problems:
+    for problem, level in [(p, severity) for p in problems] + [(n, "info") for n in notes]:
         path = shown(problem.path, base)
         fingerprint = hashlib.sha256(f"{path}:{problem.line}:{problem.message}".encode()).hexdigest()
         issues.append({"description": problem.message, "check_name": "statusgen", "fingerprint": fingerprint,
-                       "severity": severity, "location": {"path": path, "lines": {"begin": problem.line}}})
+                       "severity": level, "location": {"path": path, "lines": {"begin": problem.line}}})
     return json.dumps(issues, indent=2, ensure_ascii=False)
 
 
@@ -104,16 +104,19 @@ def problems(found: list[Problem], site: Path, fmt: str, echo, outcome: str = "n
     echo(f"{count} problem{'s' if count != 1 else ''} found; {outcome}.", err=True)
 
 
-def notes(found: list[Problem], site: Path, fmt: str, echo) -> None:
-    """Warnings that do not stop a build (updates dated after the build time): warning annotations on GitHub,
-    lines elsewhere."""
+def notes(found: list[Problem], site: Path, fmt: str, echo, kind: str = "warning") -> None:
+    """What does not stop a build: warnings (updates dated after the build time) as `warning: path:line: ...`, or
+    with `kind` "note" what is only worth knowing (a text not translated) as `path:line: note: ...`; annotations
+    of that level on GitHub."""
     if fmt == "github":
         base = repo_root(site)
         for note in found:
-            echo(github_command("warning", note.message, shown(note.path, base), note.line))
+            echo(github_command("notice" if kind == "note" else "warning", note.message, shown(note.path, base),
+                                note.line))
         return
     for note in found:
-        echo(f"warning: {shown(note.path, Path.cwd())}:{note.line}: {note.message}", err=True)
+        where = f"{shown(note.path, Path.cwd())}:{note.line}"
+        echo(f"{where}: note: {note.message}" if kind == "note" else f"warning: {where}: {note.message}", err=True)
 
 
 def failure(message: str, fmt: str, echo) -> None:

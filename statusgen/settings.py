@@ -212,3 +212,33 @@ def link_problems(settings: dict[str, Any]) -> list[tuple[str, str]]:
 def timezone_name(settings: dict[str, Any]) -> str:
     """The zone of times written without an offset."""
     return settings.get("TIMEZONE") or "UTC"
+
+
+LANGUAGES = "STATUSGEN_LANGUAGES"
+
+
+def languages(settings: dict[str, Any], path: Path | None = None) -> tuple[str, ...]:
+    """The site's languages, the default first: STATUSGEN_LANGUAGES, else Pelican's DEFAULT_LANG alone (else
+    English). ContentError with every problem of the list, at its line of the settings file `path`."""
+    from .texts import DEFAULT_LANGUAGES, LANGUAGE_CODE
+
+    value = settings.get(LANGUAGES)
+    if value is None:
+        return (settings.get("DEFAULT_LANG") or DEFAULT_LANGUAGES[0],)
+    where, line = str(path or "settings"), _line_of(path, LANGUAGES) if path else 1
+    expected = 'a list of language codes, the default first, such as ["en", "fr"]'
+    if not isinstance(value, (list, tuple)) or not value:
+        shown = "an empty list" if isinstance(value, (list, tuple)) else repr(value)
+        raise ContentError([Problem(where, line, f"{LANGUAGES}: not a list of languages (expected {expected}, "
+                                                 f"got {shown})")])
+    problems = []
+    for n, code in enumerate(value):
+        if not isinstance(code, str) or not LANGUAGE_CODE.fullmatch(code):
+            problems.append(Problem(where, line, f"{LANGUAGES}[{n}]: not a language code (expected a code such as "
+                                                 f"fr, pt-BR or zh-Hant, got {code!r})"))
+        elif code in value[:n]:
+            problems.append(Problem(where, line, f"{LANGUAGES}[{n}]: duplicate language (expected each code once, "
+                                                 f"got {code!r} again)"))
+    if problems:
+        raise ContentError(problems)
+    return tuple(value)
