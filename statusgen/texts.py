@@ -75,6 +75,19 @@ def languages_named(codes: Iterable[str]) -> str:
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
 
 
+def _file_notes(path: str, items: list[tuple[int, str, tuple[str, ...]]]) -> list[tuple[str, int, str]]:
+    """One file's notes: each text, or beyond NOTES_PER_FILE the first few and a line counting the rest."""
+    shown = items if len(items) <= NOTES_PER_FILE else items[: NOTES_PER_FILE - 1]
+    notes = [(path, line, f"{what} has no {languages_named(missing)} text; the default language's is shown")
+             for line, what, missing in shown]
+    if len(shown) < len(items):
+        rest = items[len(shown):]
+        codes = tuple(dict.fromkeys(code for _, _, missing in rest for code in missing))
+        notes.append((path, rest[0][0], f"and {len(rest)} more texts in this file have no {languages_named(codes)} "
+                                        f"text"))
+    return notes
+
+
 def untranslated_notes(found: list[tuple[str, int, str, tuple[str, ...]]]) -> list[tuple[str, int, str]]:
     """check's notes for texts missing in some of the site's languages: (path, line, note), from (path, line, what,
     languages missing) in the order to list them. At most NOTES_PER_FILE lines for one file and NOTES_PER_RUN in
@@ -82,24 +95,16 @@ def untranslated_notes(found: list[tuple[str, int, str, tuple[str, ...]]]) -> li
     by_file: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
     for path, line, what, missing in found:
         by_file.setdefault(path, []).append((line, what, missing))
+    per_file = [_file_notes(path, items) for path, items in by_file.items()]
+    if sum(map(len, per_file)) <= NOTES_PER_RUN:
+        return [note for notes in per_file for note in notes]
     notes: list[tuple[str, int, str]] = []
-    left, left_files = 0, 0
-    for path, items in by_file.items():
-        if len(notes) >= NOTES_PER_RUN - 1 and len(by_file) > 1:
-            if not left:
-                first_left = (path, items[0][0])
-            left, left_files = left + len(items), left_files + 1
-            continue
-        shown = items if len(items) <= NOTES_PER_FILE else items[: NOTES_PER_FILE - 1]
-        notes += [(path, line, f"{what} has no {languages_named(missing)} text; the default language's is shown")
-                  for line, what, missing in shown]
-        if len(shown) < len(items):
-            rest = items[len(shown):]
-            codes = tuple(dict.fromkeys(code for _, _, missing in rest for code in missing))
-            notes.append((path, rest[0][0], f"and {len(rest)} more texts in this file have no "
-                                            f"{languages_named(codes)} text"))
-    if left:
-        files = f"{left_files:,} file" + ("s" if left_files != 1 else "")
-        notes.append((*first_left, f"and {left:,} more texts without a translation, in {files} from this one on "
-                                   f"(not listed)"))
+    for n, (path, items) in enumerate(by_file.items()):
+        if len(notes) + len(per_file[n]) > NOTES_PER_RUN - 1:  # one line left to count the rest
+            left = [item for items_left in list(by_file.values())[n:] for item in items_left]
+            files = f"{len(by_file) - n:,} file" + ("s" if len(by_file) - n != 1 else "")
+            notes.append((path, items[0][0], f"and {len(left):,} more texts without a translation, in {files} from "
+                                             f"this one on (not listed)"))
+            break
+        notes += per_file[n]
     return notes
