@@ -4,6 +4,7 @@ posting writes a text per language that loads back."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 import pickle
 import shutil
 from pathlib import Path
@@ -403,3 +404,17 @@ def test_the_fixture_site_copies_and_checks_where_it_is_put(tmp_path):
     copy = tmp_path / "site"
     shutil.copytree(FIXTURE, copy)
     assert CliRunner().invoke(main, ["check", str(copy), "--no-cache"], env={"STATUSGEN_NOW": FIXTURE_NOW}).exit_code == 0
+
+
+def test_the_api_and_history_stay_in_the_default_language():
+    from statusgen.api import ApiSettings, documents, history
+    from statusgen.urls import Urls
+
+    site = load_site(FIXTURE / "content", "America/Chicago", languages=BILINGUAL)
+    at = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    settings = ApiSettings(page_id="status.lakeshore.example", name="Status", url="", time_zone="America/Chicago")
+    files = [*documents(site, at, settings, Urls().url, lambda path: path).values(),
+             history(site, at, settings, Urls().url, lambda path: path)]
+    text = b"".join(files).decode()
+    assert "Calls fail in Millbrook" in text and "Fiber internet" in text and "Crews are on site." in text
+    assert not any(french in text for french in ("Les appels", "Téléphone", "Internet par fibre", "Ce qui s"))
