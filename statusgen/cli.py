@@ -851,17 +851,19 @@ class Reach:
     content: Path
     tz: object
     site_url: str
+    languages: tuple[str, ...] = ("en",)
 
     @classmethod
     def find(cls) -> "Reach":
         found = find_site(Path("."))
         config = read_settings(found, None, None)
-        return cls(found.root, found.content, site_zone(config), str(config.get("SITEURL") or ""))
+        return cls(found.root, found.content, site_zone(config), str(config.get("SITEURL") or ""),
+                   site_languages(found, None, config))
 
     def catalog(self):
         """The catalog; ContentError with its problems when it does not pass."""
         problems = Problems()
-        catalog = load_catalog(self.content / CATALOG_FILE, problems)
+        catalog = load_catalog(self.content / CATALOG_FILE, problems, languages=self.languages)
         problems.raise_if_any()
         return catalog
 
@@ -886,7 +888,7 @@ def draft_incident(source: str, payload: Path, reply: Path | None, outputs: Path
     """
     with refusals(Path("."), "text", UNCHANGED):
         site = Reach.find()
-        outcome = drafts.from_payload(site.content, source, payload, site.tz)
+        outcome = drafts.from_payload(site.content, source, payload, site.tz, site.languages)
     d, path = outcome.draft, outcome.path
     values = {"state": "firing" if d.firing else "resolved", "path": report.shown(path, site.root)
               if path else "", "id": path.stem if path else "", "branch": d.branch,

@@ -328,7 +328,7 @@ def write_draft(content: Path, d: Draft, catalog: Catalog, tz: tzinfo) -> tuple[
     text = edit.new_file(name, post, areas=d.areas, schema=edit.schema_link(content, path))
     head, rest = text.split("\n", 1)
     text = f"{head}\n{key_comment(d)}\n{rest}"  # the key, for the same alert's next payload
-    edit.validate(path, text, content, tz)
+    edit.validate(path, text, content, tz, catalog.languages)
     edit.write(path, text)
     return path, True
 
@@ -345,13 +345,13 @@ class Outcome:
     title: str
 
 
-def from_payload(content: Path, source: str, payload: Path, tz: tzinfo) -> Outcome:
+def from_payload(content: Path, source: str, payload: Path, tz: tzinfo, languages: tuple[str, ...] = ("en",)) -> Outcome:
     """A payload file -> its draft incident written in `content` (firing), or the comment to post (resolved).
     ContentError for a catalog or alerts.yml that does not pass; Refusal for a payload that does not."""
     from .load import load_catalog  # the same catalog check as everywhere
 
     problems = Problems()
-    catalog = load_catalog(content / CATALOG_FILE, problems)
+    catalog = load_catalog(content / CATALOG_FILE, problems, languages=languages)
     rules = load_rules(content / ALERTS_FILE, catalog, problems) if catalog else []
     problems.raise_if_any()
     d = draft(source, read_alerts(source, payload), rules, catalog, payload)
@@ -513,7 +513,7 @@ def open_from_form(content: Path, title: str, kind: str, answers: dict, number: 
                          schema=edit.schema_link(content, path))
     head, rest = text.split("\n", 1)
     text = f"{head}\n# issue: {number}\n{rest}"
-    edit.validate(path, text, content, tz)
+    edit.validate(path, text, content, tz, catalog.languages)
     edit.write(path, text)
     return path
 
@@ -586,7 +586,7 @@ def post_comment(path: Path, parsed, catalog: Catalog, now: datetime, tz: tzinfo
     post = edit.Post(at=now.astimezone(tz), state=state, body=message, statuses=_service_ids(statuses, catalog),
                      next_update=next_update, eta=eta)
     text = edit.append_update(source, post)
-    edit.validate(path, text, content, tz)
+    edit.validate(path, text, content, tz, catalog.languages)
     edit.write(path, text)
     return state
 

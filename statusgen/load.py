@@ -186,7 +186,7 @@ def load_catalog(path: Path, problems: Problems, site_folder: Path | None = None
             id=fields["id"], name=fields.get("name", fields["id"]), group=group, description=fields.get("description"),
             areas=tuple(offered) if "areas" in fields else area_ids, sla=fields.get("sla"), since=fields.get("since")))
     return Catalog(areas=tuple(areas), groups=tuple(groups), components=tuple(components), path=str(path),
-                   untranslated=tuple(doc.untranslated))
+                   languages=languages, untranslated=tuple(doc.untranslated))
 
 
 def _unique_items(doc: Document, items, where: str, what: str):

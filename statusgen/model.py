@@ -87,6 +87,7 @@ class Catalog:
     groups: tuple[Group, ...]
     components: tuple[Component, ...]
     path: str = field(default="", compare=False)  # its file, for check's notes
+    languages: tuple[str, ...] = field(default=("en",), compare=False)  # the site's, its texts were read in
     untranslated: tuple[Untranslated, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:

@@ -418,3 +418,14 @@ def test_the_api_and_history_stay_in_the_default_language():
     text = b"".join(files).decode()
     assert "Calls fail in Millbrook" in text and "Fiber internet" in text and "Crews are on site." in text
     assert not any(french in text for french in ("Les appels", "Téléphone", "Internet par fibre", "Ce qui s"))
+
+
+def test_the_issue_forms_of_a_site_in_two_languages_name_services_in_the_default_one(tmp_path, monkeypatch):
+    copy = tmp_path / "site"
+    shutil.copytree(FIXTURE, copy)
+    monkeypatch.chdir(copy)
+    result = CliRunner().invoke(main, ["forms"])
+    assert result.exit_code == 0, result.output
+    form = yaml.safe_load((copy / ".github" / "ISSUE_TEMPLATE" / "statusgen-incident.yml").read_text())
+    labels = [item.get("attributes", {}).get("label") for item in form["body"]]
+    assert "Status of Phone" in labels and not any("Téléphone" in str(label) for label in labels)
