@@ -291,6 +291,11 @@ def test_check_notes_the_missing_translations_and_passes():
     github = CliRunner().invoke(main, ["check", str(FIXTURE), "--no-cache", "--format", "github"],
                                 env={"STATUSGEN_NOW": FIXTURE_NOW})
     assert github.exit_code == 0 and github.output.count("::notice file=") == 4
+    gitlab = CliRunner().invoke(main, ["check", str(FIXTURE), "--no-cache", "--format", "gitlab"],
+                                env={"STATUSGEN_NOW": FIXTURE_NOW})
+    assert gitlab.exit_code == 0
+    assert [(i["severity"], i["location"]["lines"]["begin"]) for i in json.loads(gitlab.stdout)] == [
+        ("info", 4), ("info", 2), ("info", 9), ("info", 12)]
 
 
 def test_the_translated_fixture_incident_has_every_text_in_french():
