@@ -429,9 +429,9 @@ class Posting:
         return path
 
 
-    def text(self, values: tuple[str, ...], option: str, prompt: str) -> str | dict[str, str]:
+    def text(self, values: tuple[str, ...], option: str, prompt: str, paragraphs: bool = True) -> str | dict[str, str]:
         """A text typed in the site's languages (edit.Asked.text), asked for in a terminal when not given."""
-        found = self.asked.text(option, values, self.languages)
+        found = self.asked.text(option, values, self.languages, paragraphs)
         if found is None and values:
             return ""  # a mistake: refused with the others by asked.done()
         return found or _ask(None, prompt, option)
@@ -469,7 +469,7 @@ def new_incident(title, status_pairs, areas, message, state, impact, ticket, eta
     with refusals(Path("."), "text", UNCHANGED):
         posting = Posting(at_text)
         asked = posting.asked
-        title = posting.text(title, "--title", "Title")
+        title = posting.text(title, "--title", "Title", paragraphs=False)
         pairs = edit.statuses(status_pairs or tuple(_ask(None, "Services and statuses (phone=major_outage)",
                                                           "--status", many=True)))
         post = edit.Post(at=posting.at, state=asked.choice("--state", state, STATES["incident"], "incident state"),
@@ -599,7 +599,7 @@ def maintenance(ident, title, status_pairs, areas, start, end, cancel, message, 
     with refusals(Path("."), "text", UNCHANGED):
         posting = Posting(at_text)
         asked = posting.asked
-        title = posting.text(title, "--title", "Title")
+        title = posting.text(title, "--title", "Title", paragraphs=False)
         window = (posting.time(_ask(start, "Start", "--start"), "--start"),
                   posting.time(_ask(end, "End", "--end"), "--end"))
         post = edit.Post(at=posting.at, state="scheduled", body=_message(posting, message),

@@ -205,10 +205,12 @@ class Asked:
         self.mistakes.append(f"{where}: {wrong} ({names.expected(text, among)}, got {_quoted(text)})")
         return None
 
-    def text(self, option: str, values: tuple[str, ...], languages: tuple[str, ...]) -> str | dict[str, str] | None:
+    def text(self, option: str, values: tuple[str, ...], languages: tuple[str, ...],
+             paragraphs: bool = True) -> str | dict[str, str] | None:
         """A text typed with a repeatable option (`-m`, `--title`): `TEXT` in the default language, `LANG=TEXT` in
-        one of the site's; the same language repeated gives paragraphs (as git commit -m does). The text itself
-        when only the default language's is given, else a dict by language in the site's order; None for none."""
+        another of the site's; with `paragraphs` the same language repeated gives paragraphs (as git commit -m
+        does), else it is a mistake. The text itself when only the default language's is given, else a dict by
+        language in the site's order; None for none."""
         given: dict[str, list[str]] = {}
         for value in values:
             lang, words = _language_prefix(value, languages)
@@ -224,6 +226,11 @@ class Asked:
             self.mistakes.append(f"{option}: no text in the default language (expected {option} TEXT or {option} "
                                  f"{languages[0]}=TEXT, got only {', '.join(given)})")
             return None
+        twice = [lang for lang, texts in given.items() if len(texts) > 1]
+        if twice and not paragraphs:
+            self.mistakes.append(f"{option}: given twice in {twice[0]} (expected one {option} per language, got "
+                                 f"{len(given[twice[0]])})")
+            return None
         joined = {lang: "\n\n".join(given[lang]) for lang in languages if lang in given}
         return joined[languages[0]] if len(joined) == 1 else joined
 
@@ -237,11 +244,12 @@ _PREFIX = re.compile(r"([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)=(.*)", re.S)
 
 
 def _language_prefix(value: str, languages: tuple[str, ...]) -> tuple[str | None, str]:
-    """(language, words) of a typed text: `fr=Les appels` gives ("fr", "Les appels"). A prefix that is no language
-    of the site is text on a one-language site, and a mistake on a site of several when it looks like a language
-    code (`de=` where the site has en and fr); (None, value) for text without one."""
-    found = _PREFIX.fullmatch(value)
-    if found is None or (found[1] not in languages and (len(languages) == 1 or not LANGUAGE_CODE.fullmatch(found[1]))):
+    """(language, words) of a typed text on a site of several languages: `fr=Les appels` gives ("fr", "Les
+    appels"); a prefix that looks like a language code but is none of the site's (`de=` where the site has en and
+    fr) is returned too, for the caller to refuse. (None, value) for text without one, and on a one-language site,
+    where a text is read as it always was."""
+    found = _PREFIX.fullmatch(value) if len(languages) > 1 else None
+    if found is None or (found[1] not in languages and not LANGUAGE_CODE.fullmatch(found[1])):
         return None, value
     return found[1], found[2]
 

@@ -35,11 +35,6 @@ OPEN_STATUSES = tuple(s for s in STATUSES if s != "operational")
 ANY_STATE = tuple(dict.fromkeys(s for states in STATES.values() for s in states))
 
 
-def got_text(value: str) -> str:
-    """What an author wrote, as messages quote it (JSON-quoted, cut short when long)."""
-    return source._shown(value)
-
-
 def _quoted(value: str) -> str:
     """An id or name as messages show what authors wrote: in double quotes, like `got`."""
     return json.dumps(value, ensure_ascii=False)
@@ -387,7 +382,7 @@ def _review(doc: Document, summary: str, first_line: int) -> Text:
         found = _LANGUAGE_MARK.fullmatch(mark[0])
         if found is None:
             doc.problems.add(doc.path, mark_line, f"review: not a language mark (expected a line <!-- lang: fr --> "
-                                                  f"before the review in that language, got {got_text(mark[0])})")
+                                                  f"before the review in that language, got {_quoted(source.clip(mark[0].strip()))})")
             continue
         sections.append((lang, line, summary[start:mark.start()]))
         start, lang, line = mark.end() + 1, found["lang"], mark_line
@@ -400,11 +395,11 @@ def _review(doc: Document, summary: str, first_line: int) -> Text:
             continue
         if lang not in languages:
             doc.problems.add(doc.path, line, f"review: unknown language ({names.expected(lang, languages)}, got "
-                                             f"{got_text(lang)})")
+                                             f"{_quoted(lang)})")
         elif lang in marked or (lang == default and texts[default].strip()):
             first = marked.get(lang, first_line)
             doc.problems.add(doc.path, line, f"review: duplicate language (expected each language once, got "
-                                             f"{got_text(lang)} again; first at line {first})")
+                                             f"{_quoted(lang)} again; first at line {first})")
         elif not text.strip():
             doc.problems.add(doc.path, line, f"review: empty (expected the review in {language_name(lang)} below "
                                              f"its mark, got nothing)")

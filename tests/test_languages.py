@@ -401,8 +401,16 @@ def test_messages_in_no_language_of_the_site_are_refused_and_nothing_written(sit
 
 
 def test_on_a_one_language_site_a_message_with_an_equals_sign_is_text(site):
-    assert run(site, "new", "--title", "Calls fail", "--status", "phone=major_outage", "-m", "fr=x is text")[0] == 0
-    assert load_site(site.content, "UTC").incidents[0].updates[0].body == "fr=x is text"
+    assert run(site, "new", "--title", "en=Calls fail", "--status", "phone=major_outage", "-m", "en=x is text")[0] == 0
+    incident = load_site(site.content, "UTC").incidents[0]
+    assert (incident.title, incident.updates[0].body) == ("en=Calls fail", "en=x is text")
+
+
+def test_a_title_is_given_once_per_language(site):
+    bilingual(site)
+    assert run(site, "new", "--title", "Calls fail", "--title", "fr=A", "--title", "fr=B", "--status",
+               "phone=major_outage", "-m", "x") == (
+        1, "statusgen: --title: given twice in fr (expected one --title per language, got 2)\n")
 
 
 def test_the_fixture_site_copies_and_checks_where_it_is_put(tmp_path):
