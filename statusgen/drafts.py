@@ -345,7 +345,8 @@ class Outcome:
     title: str
 
 
-def from_payload(content: Path, source: str, payload: Path, tz: tzinfo, languages: tuple[str, ...] = ("en",)) -> Outcome:
+def from_payload(content: Path, source: str, payload: Path, tz: tzinfo,
+                 languages: tuple[str, ...] = ("en",)) -> Outcome:
     """A payload file -> its draft incident written in `content` (firing), or the comment to post (resolved).
     ContentError for a catalog or alerts.yml that does not pass; Refusal for a payload that does not."""
     from .load import load_catalog  # the same catalog check as everywhere

@@ -366,8 +366,8 @@ def replace_value(source: Source, text: str, keys: tuple[str, ...], value: str) 
     return text[:start] + value + text[end:]
 
 
-def new_file(title: str | dict[str, str], post: Post, *, kind: str = "incident", areas: tuple[str, ...] = (), impact: str | None = None,
-             ticket: str | None = None, window: tuple[datetime, datetime] | None = None,
+def new_file(title: str | dict[str, str], post: Post, *, kind: str = "incident", areas: tuple[str, ...] = (),
+             impact: str | None = None, ticket: str | None = None, window: tuple[datetime, datetime] | None = None,
              schema: str | None = None, started: datetime | None = None) -> str:
     """A new incident or maintenance file with its first update; `schema`: the relative path of the JSON Schema
     an editor checks its front matter with."""

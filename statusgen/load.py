@@ -375,31 +375,16 @@ def _review(doc: Document, summary: str, first_line: int) -> Text:
     """The Markdown below the front matter as a Text: the default language's review, then each other language's
     after its mark. Problems at the mark's line; the languages it lacks kept for check's notes."""
     languages, default = doc.languages, doc.languages[0]
-    sections: list[tuple[str, int, str]] = []  # (language, line of its mark, text)
-    start, lang, line = 0, default, first_line
-    for mark in _LIKE_A_MARK.finditer(summary) if "<!--" in summary else ():
-        mark_line = first_line + summary.count("\n", 0, mark.start())
-        found = _LANGUAGE_MARK.fullmatch(mark[0])
-        if found is None:
-            doc.problems.add(doc.path, mark_line, f"review: not a language mark (expected a line <!-- lang: fr --> "
-                                                  f"before the review in that language, got {_quoted(source.clip(mark[0].strip()))})")
-            continue
-        sections.append((lang, line, summary[start:mark.start()]))
-        start, lang, line = mark.end() + 1, found["lang"], mark_line
-    sections.append((lang, line, summary[start:]))
-    texts: dict[str, str] = {}
-    marked: dict[str, int] = {}
-    for n, (lang, line, text) in enumerate(sections):
-        if n == 0:
-            texts[lang] = text.strip("\n")
-            continue
+    (_, _, text), *marked_sections = _review_sections(doc, summary, first_line)
+    texts: dict[str, str] = {default: text.strip("\n")}
+    marked: dict[str, int] = {}  # language -> line of its mark
+    for lang, line, text in marked_sections:
         if lang not in languages:
             doc.problems.add(doc.path, line, f"review: unknown language ({names.expected(lang, languages)}, got "
                                              f"{_quoted(lang)})")
         elif lang in marked or (lang == default and texts[default].strip()):
-            first = marked.get(lang, first_line)
             doc.problems.add(doc.path, line, f"review: duplicate language (expected each language once, got "
-                                             f"{_quoted(lang)} again; first at line {first})")
+                                             f"{_quoted(lang)} again; first at line {marked.get(lang, first_line)})")
         elif not text.strip():
             doc.problems.add(doc.path, line, f"review: empty (expected the review in {language_name(lang)} below "
                                              f"its mark, got nothing)")
@@ -414,6 +399,24 @@ def _review(doc: Document, summary: str, first_line: int) -> Text:
             blank = len(summary) - len(summary.lstrip("\n"))
             doc.untranslated.append((first_line + blank, "review", missing))
     return Text(texts[default], {lang: texts[lang] for lang in languages[1:] if lang in texts})
+
+
+def _review_sections(doc: Document, summary: str, first_line: int) -> list[tuple[str, int, str]]:
+    """(language, line of its mark, text) for the review's sections: the first in the default language, unmarked;
+    a line that starts like a mark but is not one is a problem (and left in the text)."""
+    sections = []
+    start, lang, line = 0, doc.languages[0], first_line
+    for mark in _LIKE_A_MARK.finditer(summary) if "<!--" in summary else ():
+        mark_line = first_line + summary.count("\n", 0, mark.start())
+        found = _LANGUAGE_MARK.fullmatch(mark[0])
+        if found is None:
+            doc.problems.add(doc.path, mark_line, f"review: not a language mark (expected a line <!-- lang: fr --> "
+                                                  f"before the review in that language, got "
+                                                  f"{_quoted(source.clip(mark[0].strip()))})")
+            continue
+        sections.append((lang, line, summary[start:mark.start()]))
+        start, lang, line = mark.end() + 1, found["lang"], mark_line
+    return sections + [(lang, line, summary[start:])]
 
 
 def _updates(values: dict) -> list[tuple[int, dict[str, Any], yaml.Node]]:

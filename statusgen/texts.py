@@ -52,7 +52,9 @@ def in_language(text: str, lang: str, default_lang: str) -> tuple[str, str]:
 DEFAULT_LANGUAGES = ("en",)  # a site that names none: Pelican's DEFAULT_LANG, whose own default is English
 # BCP 47 as sites use it: a language (`fr`), then optionally a script (`zh-Hant`), a region (`pt-BR`, `es-419`) and
 # variants, each in its usual case, so that a code is written one way in settings, files and URLs.
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|[0-9]{3}))?(-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}"  # the language
+                           r"(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|[0-9]{3}))?"  # a script, a region
+                           r"(-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*")  # variants
 NOTES_PER_FILE = 3  # notes of missing translations listed for one file; beyond, one line counts the rest
 NOTES_PER_RUN = 20  # lines of such notes in one run; beyond, one line counts the rest (a long history may have
 #                     thousands of texts written before the site had a second language)
