@@ -442,3 +442,19 @@ def test_the_issue_forms_of_a_site_in_two_languages_name_services_in_the_default
     form = yaml.safe_load((copy / ".github" / "ISSUE_TEMPLATE" / "statusgen-incident.yml").read_text())
     labels = [item.get("attributes", {}).get("label") for item in form["body"]]
     assert "Status of Phone" in labels and not any("Téléphone" in str(label) for label in labels)
+
+
+def test_maintenance_and_resolve_take_texts_per_language(site):
+    bilingual(site)
+    assert run(site, "maintenance", "--title", "Switch upgrade", "--title", "fr=Mise à niveau", "--status",
+               "phone=under_maintenance", "--start", "2026-06-02 02:00", "--end", "2026-06-02 04:00", "-m",
+               "Calls may drop.", "-m", "fr=Les appels peuvent couper.")[0] == 0
+    ident = "2026-06-01-switch-upgrade"
+    assert run(site, "resolve", ident, "-m", "Done.", "-m", "fr=Terminé.", "--at", "2026-06-02 04:00")[0] == 0
+    text = (site.content / "incidents" / f"{ident}.md").read_text()
+    assert text.startswith('---\ntitle:\n  en: "Switch upgrade"\n  fr: "Mise à niveau"\nkind: maintenance\n')
+    incident = load_site(site.content, "UTC", languages=BILINGUAL).incidents[0]
+    assert incident.title.translations == {"fr": "Mise à niveau"}
+    assert [(u.state, u.body, u.body.translations) for u in incident.updates] == [
+        ("scheduled", "Calls may drop.", {"fr": "Les appels peuvent couper."}),
+        ("completed", "Done.", {"fr": "Terminé."})]
