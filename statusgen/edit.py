@@ -178,12 +178,12 @@ class Asked:
     def service(self, text: str) -> str | None:
         if self.catalog is None:
             return text
-        return self._one("--status", text, [(c.id, c.name) for c in self.catalog.components], "service", text)
+        return self._one("--status", text, _named(self.catalog.components), "service", text)
 
     def areas(self, texts: tuple[str, ...]) -> tuple[str, ...]:
         if self.catalog is None:
             return texts
-        entries = [(a.id, a.name) for a in self.catalog.areas]
+        entries = _named(self.catalog.areas)
         found = [self._one("--area", text, entries, "area", text) for text in texts]
         return tuple(dict.fromkeys(ident for ident in found if ident))  # one area named twice is named once
 
@@ -238,6 +238,12 @@ class Asked:
         """Refusal listing every mistake, when there was one."""
         if self.mistakes:
             raise Refusal("\n".join(self.mistakes))
+
+
+def _named(entries) -> list[tuple[str, str]]:
+    """(id, name) of catalog entries, a name in each of the site's languages: typed in any of them, it is found."""
+    return [(entry.id, name) for entry in entries
+            for name in dict.fromkeys((entry.name, *getattr(entry.name, "translations", {}).values()))]
 
 
 _PREFIX = re.compile(r"([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)=(.*)", re.S)

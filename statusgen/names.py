@@ -38,7 +38,8 @@ def closest_first(text: str, entries: Iterable[tuple[str, str]]) -> tuple[list[s
         if score > CLOSE:
             scores[ident] = max(score, scores.get(ident, 0))
     close = sorted(scores, key=lambda ident: -scores[ident])  # stable: ties keep their own order
-    return close, close + [ident for ident, _ in entries if ident not in scores]
+    # an id named in several languages is one entry per name: each id is listed once
+    return close, close + list(dict.fromkeys(ident for ident, _ in entries if ident not in scores))
 
 
 def expected(text: str, entries: Iterable[tuple[str, str]] | Iterable[str], most: int = LISTED) -> str:

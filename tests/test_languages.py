@@ -458,3 +458,12 @@ def test_maintenance_and_resolve_take_texts_per_language(site):
     assert [(u.state, u.body, u.body.translations) for u in incident.updates] == [
         ("scheduled", "Calls may drop.", {"fr": "Les appels peuvent couper."}),
         ("completed", "Done.", {"fr": "Terminé."})]
+
+
+def test_services_and_areas_may_be_typed_by_their_name_in_any_language_of_the_site(site):
+    bilingual(site)
+    assert run(site, "new", "--title", "Calls fail", "--status", "Téléphone=major outage", "--area", "Nord",
+               "-m", "x") == (0, f"{PATH}\n{ID}\n")
+    assert "  phone: major_outage\nareas: [north]\n" in (site.root / PATH).read_text()
+    assert run(site, "new", "--title", "Calls fail", "--status", "Telefone=major outage", "-m", "x") == (
+        1, 'statusgen: --status: unknown service (did you mean phone? expected one of phone, tv, got "Telefone")\n')
