@@ -431,9 +431,10 @@ class Posting:
 
     def text(self, values: tuple[str, ...], option: str, prompt: str, paragraphs: bool = True) -> str | dict[str, str]:
         """A text typed in the site's languages (edit.Asked.text), asked for in a terminal when not given."""
+        mistakes = len(self.asked.mistakes)
         found = self.asked.text(option, values, self.languages, paragraphs)
-        if found is None and values:
-            return ""  # a mistake: refused with the others by asked.done()
+        if len(self.asked.mistakes) > mistakes:
+            return ""  # refused with the others by asked.done()
         return found or _ask(None, prompt, option)
 
 

@@ -24,7 +24,7 @@ def match(text: str, entries: Iterable[tuple[str, str]]) -> list[str]:
     than one when it is ambiguous (an area named like another's id)."""
     entries = list(entries)  # read twice below: a generator would give nothing the second time
     wanted = key(text)
-    found = [ident for ident, name in entries if ident == text]
+    found = [text] if any(ident == text for ident, _ in entries) else []  # an id may have a name per language
     return found or list(dict.fromkeys(ident for ident, name in entries if wanted and wanted in (key(ident), key(name))))
 
 

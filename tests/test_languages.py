@@ -467,3 +467,8 @@ def test_services_and_areas_may_be_typed_by_their_name_in_any_language_of_the_si
     assert "  phone: major_outage\nareas: [north]\n" in (site.root / PATH).read_text()
     assert run(site, "new", "--title", "Calls fail", "--status", "Telefone=major outage", "-m", "x") == (
         1, 'statusgen: --status: unknown service (did you mean phone? expected one of phone, tv, got "Telefone")\n')
+
+
+def test_an_empty_message_is_missing_as_before(site):
+    code, out = run(site, "new", "--title", "x", "--status", "phone=major_outage", "-m", "")
+    assert code == 2 and out.splitlines()[-1] == "Error: missing -m/--message (in a terminal, statusgen asks for it)"
