@@ -514,6 +514,8 @@ def update_incident(ident, state, message, status_pairs, eta, next_update, at_te
       statusgen update 2026-11-26-calls-fail-in-millbrook --state identified --status phone=partial_outage \\
                        -m "A cut fiber near Ashford. Crews are on site." --eta 18:00 --next-update +1h
       statusgen update 2026-11-26-calls-fail-in-millbrook -m "Still splicing; no change." --next-update +1h
+      statusgen update 2026-11-26-calls-fail-in-millbrook -m "Crews are on site." -m fr="Nos équipes sont sur place."
+                       (a site in English and French: STATUSGEN_LANGUAGES = ["en", "fr"])
     """
     _post(ident, state, message, status_pairs, eta, next_update, at_text, commit, push, since=since_text)
 
