@@ -323,9 +323,12 @@ name: post to the status page
 on:
   issues:
     types: [opened]
-  # zizmor calls issue_comment dangerous because a workflow may run a pull request's code with a writing token:
-  # this one checks out only the default branch, reads the comment as data, and posts only for people with write
-  # access, who could push the same change themselves.
+  # zizmor's dangerous-triggers audit reports every issue_comment trigger, whatever the workflow does with it (it
+  # looks at the trigger alone), because such workflows often run a pull request's code with a writing token. This
+  # one is safe, so the finding is silenced here and nowhere else: it ignores comments on pull requests, runs only
+  # for the repository's own people (author_association) and posts only for those GitHub's API says have write
+  # access, who could push the same change themselves; it checks out the default branch alone (never a pull
+  # request's code) and keeps no token in it; the comment reaches statusgen as data (the event file), never a shell.
   issue_comment:  # zizmor: ignore[dangerous-triggers]
     types: [created]
   repository_dispatch:
@@ -342,10 +345,13 @@ env:
 
 jobs:
   issue:
-    # comments on pull requests, and comments that are no command, start nothing
+    # comments on pull requests, comments that are no command, and anyone not of the repository's people (owner,
+    # organisation member, collaborator) start nothing; among those, only write access posts (asked of the API)
     if: >-
       github.event_name != 'repository_dispatch' && !github.event.issue.pull_request &&
-      (github.event_name == 'issues' || startsWith(github.event.comment.body, '/'))
+      (github.event_name == 'issues' || startsWith(github.event.comment.body, '/')) &&
+      contains(fromJSON('["OWNER", "MEMBER", "COLLABORATOR"]'),
+               github.event.comment.author_association || github.event.issue.author_association)
     runs-on: ubuntu-latest
     permissions:
       contents: write  # commit the incident file

@@ -139,3 +139,21 @@ gh workflow run status.yml --ref main
 gh issue comment 1 --repo northwind/status --body-file {tmp_path}/reply.md
 Posted to the status page: https://status.northwind.example/incidents/{ID}/ (it shows after the next build)""")
     assert not list(tmp_path.rglob("pwned"))
+
+
+def test_the_one_zizmor_ignore_silences_only_the_issue_comment_trigger(site, tmp_path):  # noqa: F811
+    """zizmor's dangerous-triggers audit reports any issue_comment trigger, whatever the workflow does with it:
+    without the workflow's one inline ignore, that is its only finding (the ignore hides nothing else)."""
+    folder = tmp_path / "audit" / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    text = (site / ".github/workflows/post.yml").read_text()
+    assert text.count("# zizmor: ignore[") == 1
+    (folder / "post.yml").write_text(text.replace("  # zizmor: ignore[dangerous-triggers]", ""))
+    done = subprocess.run([str(BIN / "zizmor"), "--offline", "--no-progress", "--color", "never", "--format", "json",
+                           ".github/"], cwd=tmp_path / "audit", capture_output=True, text=True, timeout=120)
+    findings = json.loads(done.stdout)
+    assert [f["ident"] for f in findings] == ["dangerous-triggers"], done.stdout
+    assert "  issue_comment:\n" in findings[0]["locations"][0]["concrete"]["feature"]
+    plain = subprocess.run([str(BIN / "zizmor"), "--offline", "--no-progress", "--color", "never", ".github/"],
+                           cwd=tmp_path / "audit", capture_output=True, text=True, timeout=120).stdout
+    assert "issue_comment is almost always used insecurely" in plain, plain
