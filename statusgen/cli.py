@@ -844,7 +844,12 @@ class Reach:
               help="Write the pull request's body (firing) or the comment for it (resolved) to this file.")
 @click.option("--outputs", type=click.Path(dir_okay=False, path_type=Path),
               help="Append name=value lines (state, path, id, branch, written) to this file, as $GITHUB_OUTPUT wants.")
-def draft_incident(source: str, payload: Path, reply: Path | None, outputs: Path | None) -> None:
+@click.option("--merge-request", "merge_request", type=click.Path(dir_okay=False, path_type=Path),
+              help="GitLab: write the API request body (JSON) for the draft's merge request (firing) or the note for "
+                   "it (resolved) to this file; the texts then say merge request.")
+@click.option("--target", default="main", show_default=True, help="GitLab: the branch the merge request goes into.")
+def draft_incident(source: str, payload: Path, reply: Path | None, outputs: Path | None, merge_request: Path | None,
+                   target: str) -> None:
     """Turn a monitoring tool's webhook payload into a draft incident, with services and areas from
     content/alerts.yml; prints its path and id. A resolved alert changes no file: it prints the comment for the
     draft's pull request. The same alert twice gives the same draft.
@@ -855,13 +860,19 @@ def draft_incident(source: str, payload: Path, reply: Path | None, outputs: Path
     """
     with refusals(Path("."), "text", UNCHANGED):
         site = Reach.find()
-        outcome = drafts.from_payload(site.content, source, payload, site.tz)
+        outcome = drafts.from_payload(site.content, source, payload, site.tz,
+                                      "merge request" if merge_request else "pull request")
     d, path = outcome.draft, outcome.path
     values = {"state": "firing" if d.firing else "resolved", "path": report.shown(path, site.root)
               if path else "", "id": path.stem if path else "", "branch": d.branch,
               "title": outcome.title, "written": str(outcome.written).lower()}
     if reply:
         reply.write_text(outcome.reply, encoding="utf-8")
+    if merge_request:
+        import json
+
+        merge_request.write_text(json.dumps(drafts.merge_request(outcome, target), ensure_ascii=False) + "\n",
+                                 encoding="utf-8")
     if outputs:
         with outputs.open("a", encoding="utf-8") as file:
             file.writelines(f"{k}={v}\n" for k, v in values.items())
@@ -875,8 +886,9 @@ def draft_incident(source: str, payload: Path, reply: Path | None, outputs: Path
 @main.command("forms")
 @site_option
 def write_forms() -> None:
-    """Write the GitHub issue forms (incident, maintenance) from the catalog, into .github/ISSUE_TEMPLATE/; run it
-    again when the catalog changes (`statusgen check` says when).
+    """Write the issue forms (incident, maintenance) from the catalog: GitHub's into .github/ISSUE_TEMPLATE/, and
+    GitLab's issue templates into .gitlab/issue_templates/; run it again when the catalog changes (`statusgen check`
+    says when).
 
     \b
     Example:
