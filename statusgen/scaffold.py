@@ -495,6 +495,8 @@ pages:
     paths:
       - public
   rules:
+    - if: $CI_PIPELINE_SOURCE == "trigger"  # an alert (the alert job below): nothing new to publish
+      when: never
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
 
 # Once the site is published, send each update it newly shows to the channels in STATUSGEN_CHANNELS (Apprise
@@ -526,7 +528,63 @@ notify:
       export STATUSGEN_SITEURL="${STATUSGEN_SITEURL:-$CI_PAGES_URL}"  # links in messages: the published site
       statusgen notify . -s publishconf.py
   rules:
+    - if: $CI_PIPELINE_SOURCE == "trigger"
+      when: never
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+
+# An alert from monitoring becomes a draft incident in a merge request: merging it publishes it. The tool posts its
+# own webhook body to a pipeline trigger (Settings > CI/CD > Pipeline trigger tokens), whose URL names the tool:
+#   https://gitlab.com/api/v4/projects/<id>/ref/main/trigger/pipeline?token=<trigger token>
+#     &variables[STATUSGEN_ALERT_SOURCE]=alertmanager   (or grafana, uptime-kuma)
+# GitLab hands the body to this job as the file $TRIGGER_PAYLOAD. Once (Settings > CI/CD > Variables, masked and
+# protected): STATUSGEN_GITLAB_TOKEN, a project access token (Settings > Access tokens) with the Developer role and
+# the scopes api (open the merge request, comment on it) and write_repository (push the draft's branch). The same
+# alert twice opens one merge request; a resolved alert comments on it and resolves nothing. Every value from the
+# payload stays in files: statusgen writes the API request's body, curl sends it as it is.
+alert:
+  stage: test
+  resource_group: alert  # one at a time: the same alert twice must find the first one's branch
+  variables:
+    GIT_DEPTH: 0
+  script:
+    - |
+      if [ -z "${STATUSGEN_GITLAB_TOKEN:-}" ]; then
+        echo "statusgen draft: STATUSGEN_GITLAB_TOKEN is not set: no merge request can be opened" >&2
+        exit 1
+      fi
+      work="$(mktemp -d)"
+      statusgen draft --from "${STATUSGEN_ALERT_SOURCE:-alertmanager}" "$TRIGGER_PAYLOAD" \\
+        --outputs "$work/draft.env" --merge-request "$work/request.json" --target "$CI_DEFAULT_BRANCH"
+      value() { sed -n "s/^$1=//p" "$work/draft.env"; }
+      branch="$(value branch)"
+      api="$CI_API_V4_URL/projects/$CI_PROJECT_ID"
+      send() {  # send() PATH: the request statusgen wrote, as it is
+        curl --fail --silent --show-error --header "PRIVATE-TOKEN: $STATUSGEN_GITLAB_TOKEN" \\
+             --header "Content-Type: application/json" --data-binary "@$work/request.json" "$api/$1"
+      }
+      git remote set-url origin \\
+        "${CI_SERVER_PROTOCOL}://statusgen:${STATUSGEN_GITLAB_TOKEN}@${CI_SERVER_FQDN}/${CI_PROJECT_PATH}.git"
+      if git ls-remote --exit-code origin "refs/heads/$branch" > /dev/null; then
+        if [ "$(value state)" = resolved ]; then
+          curl --fail --silent --show-error --get --header "PRIVATE-TOKEN: $STATUSGEN_GITLAB_TOKEN" \\
+               --data state=opened --data-urlencode "source_branch=$branch" "$api/merge_requests" > "$work/open.json"
+          iid="$(python3 -c 'import json, sys; print(next((m["iid"] for m in json.load(open(sys.argv[1]))), ""))' \\
+                 "$work/open.json")"
+          if [ -n "$iid" ]; then send "merge_requests/$iid/notes"; fi
+        fi
+        exit 0  # the same alert again: its merge request is open already
+      fi
+      if [ "$(value state)" = firing ] && [ "$(value written)" = true ]; then  # not written: published already
+        export GIT_AUTHOR_NAME=statusgen GIT_COMMITTER_NAME=statusgen
+        export GIT_AUTHOR_EMAIL="statusgen@${CI_SERVER_HOST}" GIT_COMMITTER_EMAIL="statusgen@${CI_SERVER_HOST}"
+        git switch -c "$branch"
+        git add -- "$(value path)"
+        git commit -q -m "Draft from an alert: $(value title)"
+        git push origin "$branch"
+        send merge_requests
+      fi
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "trigger" && $TRIGGER_PAYLOAD
 """
 
 # Dependabot proposes each new release of the actions the workflow pins by commit.
