@@ -908,8 +908,13 @@ def write_forms() -> None:
 @click.option("--reply", type=click.Path(dir_okay=False, path_type=Path), help="Write the answer for the issue here.")
 @click.option("--outputs", type=click.Path(dir_okay=False, path_type=Path),
               help="Append posted=true|false and path=... to this file, as $GITHUB_OUTPUT wants.")
+@click.option("--gitlab-member", type=click.Path(dir_okay=False, path_type=Path),
+              help="GitLab: the author's membership as GitLab's API answers it (GET /projects/:id/members/all/"
+                   ":user_id; missing or not JSON: no access); Developer or more posts. Instead of --permission.")
+@click.option("--note", type=click.Path(dir_okay=False, path_type=Path),
+              help="GitLab: write the answer as the API request body (JSON) of a note in the issue.")
 @_options(commit_options)
-def post_from_issue(event_file, permission, reply, outputs, commit, push) -> None:
+def post_from_issue(event_file, permission, reply, outputs, gitlab_member, note, commit, push) -> None:
     """Post what an issue made with the status page's form, or a `/update` or `/resolve` comment in it, asks for:
     writes and checks the file as `statusgen new` and `update` do, and the answer for the issue. An issue or
     comment not meant for the status page gets no answer; a refused one gets the problems, and nothing changes.
@@ -927,6 +932,8 @@ def post_from_issue(event_file, permission, reply, outputs, commit, push) -> Non
             event = json.loads(event_file.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as err:
             raise Refusal(f"{event_file}: not a GitHub event (expected JSON, got {err})") from None
+        if gitlab_member:
+            permission = drafts.gitlab_permission(_json_or_none(gitlab_member))
         answer = drafts.from_issue_event(site.content, event if isinstance(event, dict) else {}, permission,
                                          catalog, site.tz, site.site_url)
         if answer.posted and (commit or push):
@@ -935,10 +942,23 @@ def post_from_issue(event_file, permission, reply, outputs, commit, push) -> Non
             repo.push(answer.path.parent)
     if reply:
         reply.write_text(answer.text, encoding="utf-8")
+    if note:
+        note.write_text(json.dumps({"body": answer.text}, ensure_ascii=False) + "\n" if answer.text else "",
+                        encoding="utf-8")
     if outputs:
         with outputs.open("a", encoding="utf-8") as file:
             file.write(f"posted={str(answer.posted).lower()}\n")
     click.echo(answer.text, nl=False)
+
+
+def _json_or_none(path: Path):
+    """A file's JSON, or None when it is missing or not JSON (an API call that failed)."""
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def entry() -> None:

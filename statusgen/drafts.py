@@ -630,13 +630,53 @@ HOW_TO_UPDATE = ("To post an update, comment here with a first line such as `/up
                  "`/resolve` and the message resolve it. Closing this issue changes nothing on the page.\n")
 
 
+GITLAB_WRITER = 30  # GitLab's access level of a Developer: who may push, as GitHub's write
+
+
+def gitlab_permission(member) -> str:
+    """The author's permission in GitHub's words from GitLab's answer to GET /projects/:id/members/all/:user_id
+    (`write` from Developer up; `none` for anything else, a 404 included)."""
+    level = member.get("access_level") if isinstance(member, dict) else None
+    if not isinstance(level, int) or isinstance(level, bool) or level <= 0:
+        return "none"
+    return "write" if level >= GITLAB_WRITER else "read"
+
+
+def _gitlab_time(value) -> str:
+    """GitLab writes `2015-05-17 17:06:40 UTC` in some webhooks and RFC 3339 in others."""
+    text = str(value or "")
+    return text[:-4] + "Z" if text.endswith(" UTC") else text
+
+
+def from_gitlab_event(event: dict) -> dict:
+    """A GitLab Issue Hook or Note Hook body (as a pipeline trigger's $TRIGGER_PAYLOAD holds it) -> the same event
+    in GitHub's shape, which from_issue_event reads; {} for anything else (a comment on a merge request, say)."""
+    attributes = event.get("object_attributes")
+    attributes = attributes if isinstance(attributes, dict) else {}
+    if event.get("object_kind") == "issue":
+        return {"action": "opened" if attributes.get("action") == "open" else str(attributes.get("action")),
+                "issue": {"number": attributes.get("iid"), "title": attributes.get("title"),
+                          "body": attributes.get("description"),
+                          "created_at": _gitlab_time(attributes.get("created_at"))}}
+    issue = event.get("issue")
+    if event.get("object_kind") == "note" and attributes.get("noteable_type") == "Issue" and isinstance(issue, dict):
+        created = attributes.get("action", "create") == "create"  # before GitLab 16.11 only new notes came
+        return {"action": "created" if created else "edited",
+                "issue": {"number": issue.get("iid"), "title": issue.get("title"), "body": issue.get("description")},
+                "comment": {"body": attributes.get("note"), "created_at": _gitlab_time(attributes.get("created_at"))}}
+    return {}
+
+
 def from_issue_event(content: Path, event: dict, permission: str, catalog: Catalog, tz: tzinfo,
                      site_url: str) -> Reply:
-    """An `issues` (opened) or `issue_comment` (created) event -> the post it asks for, and the answer for the
-    issue. Issues and comments not meant for the status page get no answer; people without write access, and
-    forms or commands that would not pass `statusgen check`, get an answer and nothing is written."""
+    """An `issues` (opened) or `issue_comment` (created) event (or GitLab's Issue or Note Hook) -> the post it asks
+    for, and the answer for the issue. Issues and comments not meant for the status page get no answer; people
+    without write access, and forms or commands that would not pass `statusgen check`, get an answer and nothing is
+    written."""
     from .errors import ContentError
 
+    if "object_kind" in event:
+        event = from_gitlab_event(event)
     issue = event.get("issue") if isinstance(event.get("issue"), dict) else {}
     number = issue.get("number")
     if not isinstance(number, int):

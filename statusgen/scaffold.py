@@ -462,6 +462,10 @@ stages: [test, deploy, notify]
 
 variables:
   STATUSGEN: {install}  # the statusgen that wrote this file; change it to upgrade
+  # What the alert and issue jobs read of a pipeline trigger's payload with Python, as numbers only, or not at all:
+  IS_GITLAB_EVENT: 'import json, sys; sys.exit("object_kind" not in json.load(open(sys.argv[1])))'
+  AUTHOR_ID: 'import json, sys; print(int(json.load(open(sys.argv[1]))["user"]["id"]))'
+  ISSUE_IID: 'import json, sys; e = json.load(open(sys.argv[1])); print(int((e.get("issue") or e["object_attributes"])["iid"]))'
 
 default:
   image: python:3.11
@@ -548,6 +552,9 @@ alert:
     GIT_DEPTH: 0
   script:
     - |
+      if python3 -c "$IS_GITLAB_EVENT" "$TRIGGER_PAYLOAD"; then
+        exit 0  # an issue or a comment (the issue job's), not an alert
+      fi
       if [ -z "${STATUSGEN_GITLAB_TOKEN:-}" ]; then
         echo "statusgen draft: STATUSGEN_GITLAB_TOKEN is not set: no merge request can be opened" >&2
         exit 1
@@ -582,6 +589,49 @@ alert:
         git commit -q -m "Draft from an alert: $(value title)"
         git push origin "$branch"
         send merge_requests
+      fi
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "trigger" && $TRIGGER_PAYLOAD
+
+# An issue opened with a template of .gitlab/issue_templates/ (the issue's title is the incident's), and a comment
+# in it whose first line is /update or /resolve, posted as on GitHub (see the README): through the same code as
+# `statusgen new`, checked, committed and pushed to the default branch, whose pipeline publishes it; answered with a
+# note in the issue. Only authors with the Developer role or more post (asked of GitLab's API). GitLab starts no
+# pipeline for an issue by itself, so, once: Settings > Webhooks: URL the pipeline trigger's above (without the
+# variables), triggered by "Issues events" and "Comments"; its body reaches this job as $TRIGGER_PAYLOAD. It uses
+# STATUSGEN_GITLAB_TOKEN too (api: the author's role and the note; write_repository: the push).
+issue:
+  stage: test
+  resource_group: status-post  # one post at a time: each starts from the branch as the last one left it
+  variables:
+    GIT_DEPTH: 0
+  script:
+    - |
+      if ! python3 -c "$IS_GITLAB_EVENT" "$TRIGGER_PAYLOAD"; then
+        exit 0  # an alert: the alert job's
+      fi
+      if [ -z "${STATUSGEN_GITLAB_TOKEN:-}" ]; then
+        echo "statusgen post-from-issue: STATUSGEN_GITLAB_TOKEN is not set: nothing can be posted" >&2
+        exit 1
+      fi
+      work="$(mktemp -d)"
+      api="$CI_API_V4_URL/projects/$CI_PROJECT_ID"
+      author="$(python3 -c "$AUTHOR_ID" "$TRIGGER_PAYLOAD")"
+      curl --silent --show-error --header "PRIVATE-TOKEN: $STATUSGEN_GITLAB_TOKEN" \\
+           "$api/members/all/$author" > "$work/member.json" || true  # not a member: an error, no access
+      export GIT_AUTHOR_NAME=statusgen GIT_COMMITTER_NAME=statusgen
+      export GIT_AUTHOR_EMAIL="statusgen@${CI_SERVER_HOST}" GIT_COMMITTER_EMAIL="statusgen@${CI_SERVER_HOST}"
+      statusgen post-from-issue --event "$TRIGGER_PAYLOAD" --gitlab-member "$work/member.json" \\
+        --note "$work/note.json" --outputs "$work/post.env" --commit
+      if grep -qx "posted=true" "$work/post.env"; then
+        git remote set-url origin \\
+          "${CI_SERVER_PROTOCOL}://statusgen:${STATUSGEN_GITLAB_TOKEN}@${CI_SERVER_FQDN}/${CI_PROJECT_PATH}.git"
+        git push origin "HEAD:refs/heads/$CI_DEFAULT_BRANCH"
+      fi
+      if [ -s "$work/note.json" ]; then
+        curl --fail --silent --show-error --header "PRIVATE-TOKEN: $STATUSGEN_GITLAB_TOKEN" \\
+             --header "Content-Type: application/json" --data-binary "@$work/note.json" \\
+             "$api/issues/$(python3 -c "$ISSUE_IID" "$TRIGGER_PAYLOAD")/notes"
       fi
   rules:
     - if: $CI_PIPELINE_SOURCE == "trigger" && $TRIGGER_PAYLOAD

@@ -85,6 +85,7 @@ class GitLab(BaseHTTPRequestHandler):
 
     requests: list[tuple[str, str, str, bytes]]  # method, path with query, PRIVATE-TOKEN, body
     opened: list[dict]
+    level: int = 30  # the author's access level (0: not a member)
 
     def _answer(self, status: int, data) -> None:
         body = json.dumps(data).encode()
@@ -101,6 +102,10 @@ class GitLab(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 - http.server's name
         self._record()
+        if "/members/all/" in self.path:  # the author's membership: as the test says, or GitLab's 404
+            self._answer(200, {"id": 1, "username": "root", "access_level": self.level}) if self.level else \
+                self._answer(404, {"message": "404 Not found"})
+            return
         self._answer(200, [{"iid": n + 1, "source_branch": m["source_branch"]} for n, m in enumerate(self.opened)])
 
     def do_POST(self):  # noqa: N802
@@ -132,22 +137,27 @@ def alert_job(site_root: Path) -> dict:
 
 
 def run_alert_job(site_root: Path, tmp: Path, port: int, payload_file: Path) -> subprocess.CompletedProcess:
+    return run_job("alert", site_root, tmp, port, json.loads(payload_file.read_text()))
+
+
+def run_job(job: str, site_root: Path, tmp: Path, port: int, body: dict) -> subprocess.CompletedProcess:
     """The job's script as a runner runs it, after its before_script (pip install, already done here), on a fresh
-    checkout of main; TRIGGER_PAYLOAD is what GitLab makes of a webhook body: the body with the trigger's own
-    parameters added (id, ref, variables)."""
-    payload = {**json.loads(payload_file.read_text()), "id": "42", "ref": "main",
-               "variables": {"STATUSGEN_ALERT_SOURCE": "alertmanager"}}
+    checkout of main, with the file's global variables; TRIGGER_PAYLOAD is what GitLab makes of a webhook body: the
+    body with the trigger's own parameters added (id, ref, variables)."""
+    payload = {**body, "id": "42", "ref": "main", "variables": {"STATUSGEN_ALERT_SOURCE": "alertmanager"}}
     (tmp / "TRIGGER_PAYLOAD").write_text(json.dumps(payload))
-    env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}", "CI_PIPELINE_SOURCE": "trigger",
+    ci = yaml.safe_load((site_root / ".gitlab-ci.yml").read_text())
+    env = {**os.environ, **ci["variables"], "PATH": f"{BIN}:{os.environ['PATH']}", "CI_PIPELINE_SOURCE": "trigger",
            "TRIGGER_PAYLOAD": str(tmp / "TRIGGER_PAYLOAD"), "STATUSGEN_ALERT_SOURCE": "alertmanager",
            "STATUSGEN_GITLAB_TOKEN": TOKEN, "CI_API_V4_URL": f"http://127.0.0.1:{port}/api/v4", "CI_PROJECT_ID": "42",
            "CI_DEFAULT_BRANCH": "main", "CI_SERVER_PROTOCOL": "http", "CI_SERVER_FQDN": "gitlab.test",
            "CI_SERVER_HOST": "gitlab.test", "CI_PROJECT_PATH": "northwind/status", "GIT_CONFIG_NOSYSTEM": "1",
            "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{site_root.parent / 'remote.git'}.insteadOf",
            "GIT_CONFIG_VALUE_0": PUSH_URL}
-    done = subprocess.run(["bash", "-e", "-c", "\n".join(alert_job(site_root)["script"])], cwd=site_root, env=env,
+    done = subprocess.run(["bash", "-e", "-c", "\n".join(ci[job]["script"])], cwd=site_root, env=env,
                           capture_output=True, text=True, timeout=120)
     git("switch", "-q", "main", cwd=site_root)
+    git("reset", "-q", "--hard", "origin/main", cwd=site_root)
     git("clean", "-fdq", cwd=site_root)  # a runner's checkout is thrown away
     git("remote", "set-url", "origin", str(site_root.parent / "remote.git"), cwd=site_root)
     return done
@@ -188,9 +198,12 @@ def test_an_alert_opens_one_merge_request_and_its_resolution_comments_on_it(site
 
 def test_without_its_token_the_job_says_so_and_changes_nothing(site, gitlab):  # noqa: F811
     _, api = gitlab
+    ci = yaml.safe_load((site / ".gitlab-ci.yml").read_text())
+    (site.parent / "payload.json").write_text((DATA / "alerts/alertmanager-firing.json").read_text())
     done = subprocess.run(["bash", "-e", "-c", "\n".join(alert_job(site)["script"])], cwd=site, capture_output=True,
-                          text=True, timeout=60, env={k: v for k, v in os.environ.items()
-                                                      if k != "STATUSGEN_GITLAB_TOKEN"})
+                          text=True, timeout=60, env={**{k: v for k, v in os.environ.items()
+                                                         if k != "STATUSGEN_GITLAB_TOKEN"}, **ci["variables"],
+                                                      "TRIGGER_PAYLOAD": str(site.parent / "payload.json")})
     assert (done.returncode, done.stderr) == (
         1, "statusgen draft: STATUSGEN_GITLAB_TOKEN is not set: no merge request can be opened\n")
     assert api.requests == [] and git("status", "--porcelain", cwd=site) == ""
@@ -201,9 +214,88 @@ def test_the_jobs_yaml_has_what_gitlab_requires_and_runs_only_on_a_trigger(site)
     job = ci["alert"]
     assert job["stage"] in ci["stages"]
     assert isinstance(job["script"], list) and all(isinstance(line, str) for line in job["script"])
-    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "trigger" && $TRIGGER_PAYLOAD'}]
+    assert job["rules"] == ci["issue"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "trigger" && $TRIGGER_PAYLOAD'}]
     for other in ("pages", "notify"):  # an alert's pipeline publishes and sends nothing
         assert ci[other]["rules"][0] == {"if": '$CI_PIPELINE_SOURCE == "trigger"', "when": "never"}
     result = subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci",
                              str(site / ".gitlab-ci.yml")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- the issue job ------------------------------------------------------------------------------------------------
+
+GITLAB = Path(__file__).parent / "data" / "gitlab"
+
+
+def gitlab_issue(site_root: Path, title: str, answers: dict[str, str]) -> dict:
+    """GitLab's Issue Hook for an issue opened with the Incident template, filled in."""
+    body = json.loads((GITLAB / "issue-opened.json").read_text())
+    body["object_attributes"].update(title=title, description=fill(
+        (site_root / ".gitlab/issue_templates/Incident.md").read_text(), answers), created_at="2019-05-15T15:20:18Z")
+    return body
+
+
+def gitlab_note(text: str, at: str = "2019-05-15 16:00:00 UTC") -> dict:
+    body = json.loads((GITLAB / "note-on-issue.json").read_text())
+    body["object_attributes"].update(note=text, created_at=at)
+    body["issue"]["iid"] = 23  # the issue above
+    return body
+
+
+ANSWERS = {"Status of Phone": "Major outage", "Areas affected": "Millbrook",
+           "Message to readers": "Calls into and out of Millbrook fail. `touch pwned` $(touch pwned)"}
+HOSTILE = 'Calls "fail" $(touch pwned) `touch pwned` \'; updates: [] # in Millbrook'
+ISSUE_ID = "2019-05-15-calls-fail-touch-pwned-touch-pwned-updates-in-millbrook"
+
+
+def test_an_issue_and_its_comments_post_and_are_answered_in_notes(site, tmp_path, gitlab):  # noqa: F811
+    server, api = gitlab
+    for body in (gitlab_issue(site, HOSTILE, ANSWERS),
+                 gitlab_note("/update identified ETA 18:00 next 16:30 phone=partial_outage\nCrews are on site."),
+                 gitlab_note("A comment that is no command."),
+                 gitlab_note("/resolve\nCalls work again.", "2019-05-15 17:42:10 UTC")):
+        done = run_job("issue", site, tmp_path, server.server_port, body)
+        assert done.returncode == 0, done.stdout + done.stderr
+    remote = site.parent / "remote.git"
+    assert git("log", "--format=%s%n%an", "main", cwd=remote).splitlines() == [
+        f"Post {ISSUE_ID} from an issue", "statusgen"] * 3 + ["A status page", "github-actions[bot]"]
+    incident = git("show", f"main:content/incidents/{ISSUE_ID}.md", cwd=remote)
+    assert incident.splitlines()[1:4] == [
+        "# issue: 23", "# yaml-language-server: $schema=../../.statusgen/incident.schema.json",
+        'title: "Calls \\"fail\\" $(touch pwned) `touch pwned` \'; updates: [] # in Millbrook"']
+    assert [line.strip() for line in incident.splitlines() if "state:" in line] == [
+        "state: investigating", "state: identified", "state: resolved"]
+    members = ("GET", "/api/v4/projects/42/members/all/1", TOKEN)
+    note = ("POST", "/api/v4/projects/42/issues/23/notes", TOKEN)
+    assert [r[:3] for r in api.requests] == [members, note, members, note, members, members, note]
+    bodies = [json.loads(r[3]) for r in api.requests if r[0] == "POST"]
+    assert bodies[0]["body"].startswith(f"Posted to the status page: https://status.northwind.example/incidents/"
+                                        f"{ISSUE_ID}/ (it shows after the next build)")
+    assert bodies[1:] == [
+        {"body": f"Posted (identified) to https://status.northwind.example/incidents/{ISSUE_ID}/; it shows after "
+                 f"the next build.\n"},
+        {"body": f"Posted (resolved) to https://status.northwind.example/incidents/{ISSUE_ID}/; it shows after "
+                 f"the next build.\n"}]
+    assert not list(tmp_path.rglob("pwned")) and not list(site.rglob("pwned"))
+
+
+@pytest.mark.parametrize("level, got", [(20, "read"), (0, "none")])
+def test_a_reporter_or_a_stranger_is_answered_and_nothing_is_posted(site, tmp_path, gitlab, level, got):  # noqa: F811
+    server, api = gitlab
+    api.level = level
+    done = run_job("issue", site, tmp_path, server.server_port, gitlab_issue(site, "Calls fail", ANSWERS))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert git("log", "--format=%s", "main", cwd=site.parent / "remote.git").splitlines() == ["A status page"]
+    assert json.loads(api.requests[-1][3]) == {"body": (
+        "Not posted: only people with write access to this repository post to the status page (expected admin, "
+        f"maintain, write, got {got}).\n")}
+
+
+def test_each_job_leaves_the_others_payload_alone(site, tmp_path, gitlab):  # noqa: F811
+    server, api = gitlab
+    for job, body in (("issue", json.loads((DATA / "alerts/alertmanager-firing.json").read_text())),
+                      ("alert", gitlab_issue(site, "Calls fail", ANSWERS))):
+        done = run_job(job, site, tmp_path, server.server_port, body)
+        assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert api.requests == []
+    assert git("for-each-ref", "--format=%(refname:short)", cwd=site.parent / "remote.git").split() == ["main"]
