@@ -231,3 +231,32 @@ def test_the_monitoring_steps(site, tmp_path):  # noqa: F811
     done = cli(site, command)
     assert (done.exit_code, done.output.splitlines()) == (0, [path, Path(path).stem])
 
+
+
+ASSOCIATIONS = ["OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR", "FIRST_TIMER", "NONE",
+                "MANNEQUIN"]  # GitHub's author_association values
+STARTERS = {"owner": "OWNER", "an organisation member": "MEMBER", "a collaborator": "COLLABORATOR"}
+
+
+def test_who_starts_the_issue_job_is_who_the_readme_says(site, tmp_path):  # noqa: F811
+    """Step 2: "Issues and comments of people who are not the repository's owner, an organisation member or a
+    collaborator start no job at all"; comments that are not commands, and comments on pull requests, neither."""
+    said = re.search(r"people who are not the repository's (owner), (an organisation member) or (a collaborator) "
+                     r"start no job at all", prose(PHONE))
+    assert said, PHONE
+    starters = {STARTERS[who] for who in said.groups()}
+    stand_in_gh(tmp_path)
+    form = incident_form(site)
+    body = filled_form(form, {next(e["attributes"]["label"] for e in form["body"] if e["type"] == "dropdown"):
+                              "Major outage", "Message to readers": "Calls fail."})
+    for association in ASSOCIATIONS:
+        opened = github_event("issues-opened.json", issue__title="Calls fail", issue__body=body,
+                              issue__author_association=association)
+        commented = github_event("issue-comment-created.json", comment__body="/resolve\nFixed.",
+                                 comment__author_association=association)
+        started = {run_job("issue", site, tmp_path, event, permission="read") for event in (opened, commented)}
+        assert started == {association in starters}, association
+    for text, pull_request in (("Thanks, on it.", None), ("/resolve\nFixed.", {"url": "https://api.github.com/x"})):
+        comment = github_event("issue-comment-created.json", comment__body=text, issue__pull_request=pull_request)
+        assert run_job("issue", site, tmp_path, comment) is False
+    assert remote(site, "log", "--format=%s", "main").splitlines() == ["A status page"]  # read access: nothing
