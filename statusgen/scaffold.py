@@ -365,6 +365,15 @@ jobs:
         with:
           python-version: "3.11"
       - run: pip install "$STATUSGEN"
+      - name: Start from the branch as it is now
+        env:
+          GH_TOKEN: ${{ github.token }}
+        run: |
+          # the checkout is the commit of the moment the issue or comment was made: a post that ran since (this
+          # run waited for it) has moved the branch, and a post made on the old commit could not be pushed
+          gh auth setup-git
+          git fetch -q origin "$GITHUB_REF_NAME"
+          git reset -q --hard FETCH_HEAD
       - name: Ask GitHub what the author may do
         id: author
         env:
@@ -619,13 +628,16 @@ issue:
       author="$(python3 -c "$AUTHOR_ID" "$TRIGGER_PAYLOAD")"
       curl --silent --show-error --header "PRIVATE-TOKEN: $STATUSGEN_GITLAB_TOKEN" \\
            "$api/members/all/$author" > "$work/member.json" || true  # not a member: an error, no access
+      git remote set-url origin \\
+        "${CI_SERVER_PROTOCOL}://statusgen:${STATUSGEN_GITLAB_TOKEN}@${CI_SERVER_FQDN}/${CI_PROJECT_PATH}.git"
+      # from the branch as it is now: a post that ran since this pipeline began (it waited for it) has moved it
+      git fetch -q origin "$CI_DEFAULT_BRANCH"
+      git checkout -q -B "$CI_DEFAULT_BRANCH" FETCH_HEAD
       export GIT_AUTHOR_NAME=statusgen GIT_COMMITTER_NAME=statusgen
       export GIT_AUTHOR_EMAIL="statusgen@${CI_SERVER_HOST}" GIT_COMMITTER_EMAIL="statusgen@${CI_SERVER_HOST}"
       statusgen post-from-issue --event "$TRIGGER_PAYLOAD" --gitlab-member "$work/member.json" \\
         --note "$work/note.json" --outputs "$work/post.env" --commit
       if grep -qx "posted=true" "$work/post.env"; then
-        git remote set-url origin \\
-          "${CI_SERVER_PROTOCOL}://statusgen:${STATUSGEN_GITLAB_TOKEN}@${CI_SERVER_FQDN}/${CI_PROJECT_PATH}.git"
         git push origin "HEAD:refs/heads/$CI_DEFAULT_BRANCH"
       fi
       if [ -s "$work/note.json" ]; then

@@ -299,3 +299,19 @@ def test_each_job_leaves_the_others_payload_alone(site, tmp_path, gitlab):  # no
         assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert api.requests == []
     assert git("for-each-ref", "--format=%(refname:short)", cwd=site.parent / "remote.git").split() == ["main"]
+
+
+def test_a_post_starts_from_the_branch_as_it_is_when_the_job_starts(site, tmp_path, gitlab):  # noqa: F811
+    """A pipeline that waited for another (resource_group) has a checkout of the commit it began with: the job posts
+    on the branch as the other left it, and its push goes through."""
+    server, _ = gitlab
+    other = tmp_path / "other"
+    git("clone", "-q", str(site.parent / "remote.git"), str(other), cwd=tmp_path)
+    (other / "notes.txt").write_text("a change pushed by someone else meanwhile\n")
+    git("-c", "user.name=A", "-c", "user.email=a@example.com", "add", "-A", cwd=other)
+    git("-c", "user.name=A", "-c", "user.email=a@example.com", "commit", "-q", "-m", "Moved meanwhile", cwd=other)
+    git("push", "-q", cwd=other)
+    done = run_job("issue", site, tmp_path, server.server_port, gitlab_issue(site, "Calls fail", ANSWERS))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert git("log", "--format=%s", "main", cwd=site.parent / "remote.git").splitlines() == [
+        "Post 2019-05-15-calls-fail from an issue", "Moved meanwhile", "A status page"]

@@ -156,7 +156,8 @@ def run_job(job: str, site_root: Path, tmp: Path, event: dict, permission: str =
         output.write_text("")
         env = {**os.environ, "GITHUB_EVENT_PATH": str(event_path), "GITHUB_OUTPUT": str(output),
                "RUNNER_TEMP": str(tmp), "PATH": f"{tmp / 'bin'}:{BIN}:{os.environ['PATH']}",
-               "GH_LOG": str(tmp / "gh.log"), "GH_PERMISSION": permission, "GITHUB_REPOSITORY": "northwind/status"}
+               "GH_LOG": str(tmp / "gh.log"), "GH_PERMISSION": permission, "GITHUB_REPOSITORY": "northwind/status",
+               "GITHUB_REF_NAME": "main"}
         for key, value in step.get("env", {}).items():
             value = value.replace("${{ github.token }}", "token")
             value = value.replace("${{ github.event.issue.number }}", str(event.get("issue", {}).get("number")))
@@ -233,10 +234,12 @@ def test_the_issue_job_posts_pushes_starts_the_build_and_answers(site, tmp_path)
         'title: "Calls \\"fail\\" $(touch pwned) `touch pwned` \'; updates: [] # in Millbrook"')
     log = (tmp_path / "gh.log").read_text()
     assert log.startswith(f"""\
+gh auth setup-git
 gh api repos/northwind/status/collaborators/Codertocat/permission --jq .permission
 gh issue comment 1 --repo northwind/status --body-file {tmp_path}/reply.md
 Not posted: only people with write access to this repository post to the status page (expected admin, maintain, \
 write, got read).
+gh auth setup-git
 gh api repos/northwind/status/collaborators/Codertocat/permission --jq .permission
 gh auth setup-git
 gh workflow run status.yml --ref main
@@ -261,3 +264,22 @@ def test_the_one_zizmor_ignore_silences_only_the_issue_comment_trigger(site, tmp
     plain = subprocess.run([str(BIN / "zizmor"), "--offline", "--no-progress", "--color", "never", ".github/"],
                            cwd=tmp_path / "audit", capture_output=True, text=True, timeout=120).stdout
     assert "issue_comment is almost always used insecurely" in plain, plain
+
+
+def test_a_post_starts_from_the_branch_as_it_is_when_the_run_starts(site, tmp_path):  # noqa: F811
+    """A run that waited for another (the concurrency group) has a checkout of the commit of its event: it posts on
+    the branch as the other left it, and its push goes through."""
+    from tests.test_post_from_issue import FORM
+
+    stand_in_gh(tmp_path)
+    other = tmp_path / "other"
+    git("clone", "-q", str(site.parent / "remote.git"), str(other), cwd=tmp_path)
+    (other / "notes.txt").write_text("a change pushed by someone else meanwhile\n")
+    git("-c", "user.name=A", "-c", "user.email=a@example.com", "add", "-A", cwd=other)
+    git("-c", "user.name=A", "-c", "user.email=a@example.com", "commit", "-q", "-m", "Moved meanwhile", cwd=other)
+    git("push", "-q", cwd=other)
+    event = json.loads((DATA / "github" / "issues-opened.json").read_text())
+    event["issue"].update(title="Calls fail", body=FORM)
+    assert run_job("issue", site, tmp_path, event)
+    assert git("log", "--format=%s", "main", cwd=site.parent / "remote.git").splitlines() == [
+        "Post 2019-05-15-calls-fail from an issue", "Moved meanwhile", "A status page"]

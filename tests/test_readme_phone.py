@@ -122,10 +122,11 @@ def test_the_phone_steps(site, tmp_path):  # noqa: F811
     path = f"content/incidents/{ident}.md"
     assert remote(site, "log", "--format=%s", "main").splitlines() == [f"Post {ident} from an issue", "A status page"]
     log = (tmp_path / "gh.log").read_text().splitlines()
-    assert log[:4] == ["gh api repos/northwind/status/collaborators/Codertocat/permission --jq .permission",
+    assert log[:5] == ["gh auth setup-git",
+                       "gh api repos/northwind/status/collaborators/Codertocat/permission --jq .permission",
                        "gh auth setup-git", "gh workflow run status.yml --ref main",
                        f"gh issue comment 1 --repo northwind/status --body-file {tmp_path}/reply.md"]
-    assert log[4] == (f"Posted to the status page: {SITE_URL}/incidents/{ident}/ (it shows after the next build), "
+    assert log[5] == (f"Posted to the status page: {SITE_URL}/incidents/{ident}/ (it shows after the next build), "
                       f"from `{path}`.")
     # 3. the README's comments, word for word
     update, resolve = [e for e in examples(PHONE) if e.startswith("/")]
