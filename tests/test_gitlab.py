@@ -315,3 +315,34 @@ def test_a_post_starts_from_the_branch_as_it_is_when_the_job_starts(site, tmp_pa
     assert done.returncode == 0, done.stdout + done.stderr
     assert git("log", "--format=%s", "main", cwd=site.parent / "remote.git").splitlines() == [
         "Post 2019-05-15-calls-fail from an issue", "Moved meanwhile", "A status page"]
+
+
+@pytest.mark.parametrize("member, permission", [
+    ({"access_level": 50}, "write"), ({"access_level": 30}, "write"), ({"access_level": 20}, "read"),
+    ({"access_level": 10}, "read"), ({"message": "404 Not found"}, "none"), (None, "none"),
+    ({"access_level": True}, "none"), ({"access_level": "40"}, "none"), ([], "none")])
+def test_gitlabs_access_levels_in_githubs_words(member, permission):
+    from statusgen.drafts import gitlab_permission
+
+    assert gitlab_permission(member) == permission
+
+
+def test_comments_elsewhere_and_edited_issues_get_no_answer(site, tmp_path):  # noqa: F811
+    """A comment on a merge request, an issue edited (GitLab sends the Issue Hook again), a comment edited: not
+    posts, and nothing to say."""
+    on_request = gitlab_note("/resolve\nFixed.")
+    on_request["object_attributes"]["noteable_type"] = "MergeRequest"
+    on_request["merge_request"] = on_request.pop("issue")
+    edited_issue = gitlab_issue(site, "Calls fail", ANSWERS)
+    edited_issue["object_attributes"]["action"] = "update"
+    edited_note = gitlab_note("/resolve\nFixed.")
+    edited_note["object_attributes"]["action"] = "update"
+    for body in (on_request, edited_issue, edited_note):
+        path = tmp_path / "event.json"
+        path.write_text(json.dumps(body))
+        (tmp_path / "member.json").write_text('{"access_level": 40}')
+        done = subprocess.run([str(BIN / "statusgen"), "post-from-issue", "--event", str(path), "--gitlab-member",
+                               str(tmp_path / "member.json"), "--note", str(tmp_path / "note.json")], cwd=site,
+                              capture_output=True, text=True)
+        assert (done.returncode, done.stdout, done.stderr, (tmp_path / "note.json").read_text()) == (0, "", "", "")
+    assert git("status", "--porcelain", cwd=site) == ""
