@@ -880,7 +880,12 @@ class Reach:
               help="Write the pull request's body (firing) or the comment for it (resolved) to this file.")
 @click.option("--outputs", type=click.Path(dir_okay=False, path_type=Path),
               help="Append name=value lines (state, path, id, branch, written) to this file, as $GITHUB_OUTPUT wants.")
-def draft_incident(source: str, payload: Path, reply: Path | None, outputs: Path | None) -> None:
+@click.option("--merge-request", "merge_request", type=click.Path(dir_okay=False, path_type=Path),
+              help="GitLab: write the API request body (JSON) for the draft's merge request (firing) or the note for "
+                   "it (resolved) to this file; the texts then say merge request.")
+@click.option("--target", default="main", show_default=True, help="GitLab: the branch the merge request goes into.")
+def draft_incident(source: str, payload: Path, reply: Path | None, outputs: Path | None, merge_request: Path | None,
+                   target: str) -> None:
     """Turn a monitoring tool's webhook payload into a draft incident, with services and areas from
     content/alerts.yml; prints its path and id. A resolved alert changes no file: it prints the comment for the
     draft's pull request. The same alert twice gives the same draft.
@@ -891,13 +896,19 @@ def draft_incident(source: str, payload: Path, reply: Path | None, outputs: Path
     """
     with refusals(Path("."), "text", UNCHANGED):
         site = Reach.find()
-        outcome = drafts.from_payload(site.content, source, payload, site.tz, site.languages)
+        outcome = drafts.from_payload(site.content, source, payload, site.tz, site.languages,
+                                      "merge request" if merge_request else "pull request")
     d, path = outcome.draft, outcome.path
     values = {"state": "firing" if d.firing else "resolved", "path": report.shown(path, site.root)
               if path else "", "id": path.stem if path else "", "branch": d.branch,
               "title": outcome.title, "written": str(outcome.written).lower()}
     if reply:
         reply.write_text(outcome.reply, encoding="utf-8")
+    if merge_request:
+        import json
+
+        merge_request.write_text(json.dumps(drafts.merge_request(outcome, target), ensure_ascii=False) + "\n",
+                                 encoding="utf-8")
     if outputs:
         with outputs.open("a", encoding="utf-8") as file:
             file.writelines(f"{k}={v}\n" for k, v in values.items())
@@ -911,8 +922,9 @@ def draft_incident(source: str, payload: Path, reply: Path | None, outputs: Path
 @main.command("forms")
 @site_option
 def write_forms() -> None:
-    """Write the GitHub issue forms (incident, maintenance) from the catalog, into .github/ISSUE_TEMPLATE/; run it
-    again when the catalog changes (`statusgen check` says when).
+    """Write the issue forms (incident, maintenance) from the catalog: GitHub's into .github/ISSUE_TEMPLATE/, and
+    GitLab's issue templates into .gitlab/issue_templates/; run it again when the catalog changes (`statusgen check`
+    says when).
 
     \b
     Example:
@@ -932,8 +944,13 @@ def write_forms() -> None:
 @click.option("--reply", type=click.Path(dir_okay=False, path_type=Path), help="Write the answer for the issue here.")
 @click.option("--outputs", type=click.Path(dir_okay=False, path_type=Path),
               help="Append posted=true|false and path=... to this file, as $GITHUB_OUTPUT wants.")
+@click.option("--gitlab-member", type=click.Path(dir_okay=False, path_type=Path),
+              help="GitLab: the author's membership as GitLab's API answers it (GET /projects/:id/members/all/"
+                   ":user_id; missing or not JSON: no access); Developer or more posts. Instead of --permission.")
+@click.option("--note", type=click.Path(dir_okay=False, path_type=Path),
+              help="GitLab: write the answer as the API request body (JSON) of a note in the issue.")
 @_options(commit_options)
-def post_from_issue(event_file, permission, reply, outputs, commit, push) -> None:
+def post_from_issue(event_file, permission, reply, outputs, gitlab_member, note, commit, push) -> None:
     """Post what an issue made with the status page's form, or a `/update` or `/resolve` comment in it, asks for:
     writes and checks the file as `statusgen new` and `update` do, and the answer for the issue. An issue or
     comment not meant for the status page gets no answer; a refused one gets the problems, and nothing changes.
@@ -951,6 +968,8 @@ def post_from_issue(event_file, permission, reply, outputs, commit, push) -> Non
             event = json.loads(event_file.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as err:
             raise Refusal(f"{event_file}: not a GitHub event (expected JSON, got {err})") from None
+        if gitlab_member:
+            permission = drafts.gitlab_permission(_json_or_none(gitlab_member))
         answer = drafts.from_issue_event(site.content, event if isinstance(event, dict) else {}, permission,
                                          catalog, site.tz, site.site_url)
         if answer.posted and (commit or push):
@@ -959,10 +978,23 @@ def post_from_issue(event_file, permission, reply, outputs, commit, push) -> Non
             repo.push(answer.path.parent)
     if reply:
         reply.write_text(answer.text, encoding="utf-8")
+    if note:
+        note.write_text(json.dumps({"body": answer.text}, ensure_ascii=False) + "\n" if answer.text else "",
+                        encoding="utf-8")
     if outputs:
         with outputs.open("a", encoding="utf-8") as file:
             file.write(f"posted={str(answer.posted).lower()}\n")
     click.echo(answer.text, nl=False)
+
+
+def _json_or_none(path: Path):
+    """A file's JSON, or None when it is missing or not JSON (an API call that failed)."""
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def entry() -> None:

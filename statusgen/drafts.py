@@ -294,23 +294,24 @@ def key_comment(d: Draft) -> str:
     return f"# alert: {d.source} {d.key}"
 
 
-def pull_request_body(d: Draft, path: str, catalog: Catalog, tz: tzinfo) -> str:
-    """What the pull request says: where the draft came from and how to publish it."""
+def pull_request_body(d: Draft, path: str, catalog: Catalog, tz: tzinfo, request: str = "pull request") -> str:
+    """What the pull request (GitLab: `request` is "merge request") says: where the draft came from and how to
+    publish it."""
     names = _joined(sorted({a.name for a in d.alerts}))
     since = d.starts.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
     return (f"{_NAMES[d.source]} reports {names} firing since {since}.\n\n"
             f"This draft opens an incident on the status page: **{title(d, catalog)}**, in `{path}`.\n"
-            f"Merge this pull request to publish it as it is, or edit the file first. Nothing is published "
+            f"Merge this {request} to publish it as it is, or edit the file first. Nothing is published "
             f"until it is merged.\n")
 
 
-def resolved_comment(d: Draft, tz: tzinfo) -> str:
+def resolved_comment(d: Draft, tz: tzinfo, request: str = "pull request") -> str:
     """The comment for the draft's pull request when the alert resolves: never a resolution by itself."""
     names = _joined(sorted({a.name for a in d.alerts}))
     return (f"{_NAMES[d.source]} reports {names} resolved.\n\n"
             f"Nothing on the status page was changed. If this incident was published, resolve it in words "
             f"readers understand (`statusgen resolve ID -m \"...\"`, or `/resolve` and the message in its issue); "
-            f"if it was never needed, close this pull request.\n")
+            f"if it was never needed, close this {request}.\n")
 
 
 def write_draft(content: Path, d: Draft, catalog: Catalog, tz: tzinfo) -> tuple[Path, bool]:
@@ -346,9 +347,10 @@ class Outcome:
 
 
 def from_payload(content: Path, source: str, payload: Path, tz: tzinfo,
-                 languages: tuple[str, ...] = ("en",)) -> Outcome:
-    """A payload file -> its draft incident written in `content` (firing), or the comment to post (resolved).
-    ContentError for a catalog or alerts.yml that does not pass; Refusal for a payload that does not."""
+                 languages: tuple[str, ...] = ("en",), request: str = "pull request") -> Outcome:
+    """A payload file -> its draft incident written in `content` (firing), or the comment to post (resolved), for
+    a pull `request` (GitLab: "merge request"). ContentError for a catalog or alerts.yml that does not pass;
+    Refusal for a payload that does not."""
     from .load import load_catalog  # the same catalog check as everywhere
 
     problems = Problems()
@@ -357,10 +359,21 @@ def from_payload(content: Path, source: str, payload: Path, tz: tzinfo,
     problems.raise_if_any()
     d = draft(source, read_alerts(source, payload), rules, catalog, payload)
     if not d.firing:
-        return Outcome(d, find_draft(content, d.source, d.key), False, resolved_comment(d, tz), title(d, catalog))
+        return Outcome(d, find_draft(content, d.source, d.key), False, resolved_comment(d, tz, request),
+                       title(d, catalog))
     path, written = write_draft(content, d, catalog, tz)
     shown_path = path.relative_to(content.parent).as_posix()
-    return Outcome(d, path, written, pull_request_body(d, shown_path, catalog, tz), title(d, catalog))
+    return Outcome(d, path, written, pull_request_body(d, shown_path, catalog, tz, request), title(d, catalog))
+
+
+def merge_request(outcome: Outcome, target: str) -> dict:
+    """The body of GitLab's API request for a draft: the merge request to open into `target` (POST
+    /projects/:id/merge_requests) when the alert fires, or the note for it (POST .../merge_requests/:iid/notes)
+    when it resolves. The CI job sends it as it is, so no value from the payload passes through a shell."""
+    if not outcome.draft.firing:
+        return {"body": outcome.reply}
+    return {"source_branch": outcome.draft.branch, "target_branch": target, "title": outcome.title,
+            "description": outcome.reply, "remove_source_branch": True}
 
 
 def check_site(site_folder: Path, content: Path, catalog: Catalog) -> None:
@@ -381,6 +394,7 @@ NO_RESPONSE = "_No response_"  # what GitHub writes for a field left empty
 ISSUE_COMMENT = re.compile(r"^# issue: (?P<key>\d+)[ \t]*\r?$", re.M)
 COMMANDS = re.compile(r"/(update|resolve)\b", re.IGNORECASE)
 _CLOCK_ONLY = re.compile(r"(\d{1,2}):(\d{2})")
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 @dataclass(frozen=True)
@@ -617,13 +631,53 @@ HOW_TO_UPDATE = ("To post an update, comment here with a first line such as `/up
                  "`/resolve` and the message resolve it. Closing this issue changes nothing on the page.\n")
 
 
+GITLAB_WRITER = 30  # GitLab's access level of a Developer: who may push, as GitHub's write
+
+
+def gitlab_permission(member) -> str:
+    """The author's permission in GitHub's words from GitLab's answer to GET /projects/:id/members/all/:user_id
+    (`write` from Developer up; `none` for anything else, a 404 included)."""
+    level = member.get("access_level") if isinstance(member, dict) else None
+    if not isinstance(level, int) or isinstance(level, bool) or level <= 0:
+        return "none"
+    return "write" if level >= GITLAB_WRITER else "read"
+
+
+def _gitlab_time(value) -> str:
+    """GitLab writes `2015-05-17 17:06:40 UTC` in some webhooks and RFC 3339 in others."""
+    text = str(value or "")
+    return text[:-4] + "Z" if text.endswith(" UTC") else text
+
+
+def from_gitlab_event(event: dict) -> dict:
+    """A GitLab Issue Hook or Note Hook body (as a pipeline trigger's $TRIGGER_PAYLOAD holds it) -> the same event
+    in GitHub's shape, which from_issue_event reads; {} for anything else (a comment on a merge request, say)."""
+    attributes = event.get("object_attributes")
+    attributes = attributes if isinstance(attributes, dict) else {}
+    if event.get("object_kind") == "issue":
+        return {"action": "opened" if attributes.get("action") == "open" else str(attributes.get("action")),
+                "issue": {"number": attributes.get("iid"), "title": attributes.get("title"),
+                          "body": attributes.get("description"),
+                          "created_at": _gitlab_time(attributes.get("created_at"))}}
+    issue = event.get("issue")
+    if event.get("object_kind") == "note" and attributes.get("noteable_type") == "Issue" and isinstance(issue, dict):
+        created = attributes.get("action", "create") == "create"  # before GitLab 16.11 only new notes came
+        return {"action": "created" if created else "edited",
+                "issue": {"number": issue.get("iid"), "title": issue.get("title"), "body": issue.get("description")},
+                "comment": {"body": attributes.get("note"), "created_at": _gitlab_time(attributes.get("created_at"))}}
+    return {}
+
+
 def from_issue_event(content: Path, event: dict, permission: str, catalog: Catalog, tz: tzinfo,
                      site_url: str) -> Reply:
-    """An `issues` (opened) or `issue_comment` (created) event -> the post it asks for, and the answer for the
-    issue. Issues and comments not meant for the status page get no answer; people without write access, and
-    forms or commands that would not pass `statusgen check`, get an answer and nothing is written."""
+    """An `issues` (opened) or `issue_comment` (created) event (or GitLab's Issue or Note Hook) -> the post it asks
+    for, and the answer for the issue. Issues and comments not meant for the status page get no answer; people
+    without write access, and forms or commands that would not pass `statusgen check`, get an answer and nothing is
+    written."""
     from .errors import ContentError
 
+    if "object_kind" in event:
+        event = from_gitlab_event(event)
     issue = event.get("issue") if isinstance(event.get("issue"), dict) else {}
     number = issue.get("number")
     if not isinstance(number, int):
@@ -646,7 +700,7 @@ def from_issue_event(content: Path, event: dict, permission: str, catalog: Catal
                                f"build.\n", path)
         if event.get("action") != "opened":
             return Reply(False, "")
-        body = str(issue.get("body") or "")
+        body = HTML_COMMENT.sub("", str(issue.get("body") or ""))  # a GitLab template's hints; hidden on GitHub too
         kind = next((k for k in ("incident", "maintenance") if form_sections(body, form_labels(k, catalog))), None)
         if kind is None:
             return Reply(False, "")

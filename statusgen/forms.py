@@ -1,10 +1,13 @@
 """GitHub issue forms made from the catalog: an incident and a maintenance form whose services and areas are the
-catalog's, so that a post from a phone is a few taps. `statusgen forms` writes them, `init` too, and `check` says
-when they no longer match the catalog.
+catalog's, so that a post from a phone is a few taps; and the same two as GitLab issue templates (GitLab's are
+Markdown to fill in, not forms). `statusgen forms` writes them, `init` too, and `check` says when they no longer
+match the catalog.
 
 The labels of the form's fields are also what drafts.py reads back from the issue GitHub makes of a filled form
-(`### Label`, a blank line, the answer): one table, FIELDS, serves both. The message comes last, so that whatever
-it holds (even a line `### ETA`) cannot be taken for another field.
+(`### Label`, a blank line, the answer): the GitLab template is that very issue text with each field's default
+answer and, in HTML comments (which GitLab does not show and drafts.py drops), what may be answered; so one reader
+serves both. The message comes last, so that whatever it holds (even a line `### ETA`) cannot be taken for another
+field.
 """
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ from .model import Catalog
 
 FOLDER = ".github/ISSUE_TEMPLATE"
 FILES = {"incident": f"{FOLDER}/statusgen-incident.yml", "maintenance": f"{FOLDER}/statusgen-maintenance.yml"}
+GITLAB_FOLDER = ".gitlab/issue_templates"  # GitLab offers each file here by its name when an issue is opened
+GITLAB_FILES = {"incident": f"{GITLAB_FOLDER}/Incident.md", "maintenance": f"{GITLAB_FOLDER}/Maintenance.md"}
 NOT_AFFECTED = "Not affected"
 STATUS_CHOICES = {NOT_AFFECTED: None, "Degraded performance": "degraded_performance",
                   "Partial outage": "partial_outage", "Major outage": "major_outage"}
@@ -99,10 +104,49 @@ def maintenance_form(catalog: Catalog) -> dict:
 FORMS = {"incident": incident_form, "maintenance": maintenance_form}
 
 
+def _comment(text: str) -> str:
+    """An HTML comment holding `text` whole (a name with `-->` in it cannot end it early)."""
+    return f"<!-- {text.replace('--', '- -')} -->"
+
+
+def _hint(element: dict) -> str:
+    """What a GitLab template says, in a comment under a field's heading, may be answered there."""
+    attributes = element["attributes"]
+    words = [attributes.get("description", "")]
+    if element["type"] == "dropdown" and attributes.get("multiple"):
+        words.append(f"Any of: {', '.join(attributes['options'])}, separated by commas.")
+    elif element["type"] == "dropdown":
+        words.append(f"One of: {', '.join(attributes['options'])}.")
+    elif attributes.get("placeholder"):
+        words.append(f"For example: {attributes['placeholder']}")
+    if element["validations"]["required"]:
+        words.append("Required.")
+    return " ".join(w for w in words if w)
+
+
+def markdown_template(form: dict) -> str:
+    """A GitLab issue template of a form: the issue GitHub would make of it, each field's default answer filled in
+    (a dropdown's default, else nothing) and what may be answered in comments, which drafts.py drops."""
+    notes = " ".join(e["attributes"]["value"] for e in form["body"] if e["type"] == "markdown")
+    lines = [_comment(f"{form['name']}. {form['description']} {notes} Replace the answers below each ### heading "
+                      f"and keep the headings as they are. Made by `statusgen forms` from content/components.yml: run "
+                      f"it again when the catalog changes (`statusgen check` says when).")]
+    for element in form["body"]:
+        if element["type"] == "markdown":
+            continue
+        attributes = element["attributes"]
+        answer = attributes["options"][attributes["default"]] if "default" in attributes else ""
+        lines += ["", f"### {attributes['label']}", "", _comment(_hint(element))] + ([answer] if answer else [])
+    return "\n".join(lines) + "\n"
+
+
 def render(catalog: Catalog) -> dict[str, str]:
-    """Each form's file (relative to the site folder) and its text; the same catalog gives the same bytes."""
-    return {FILES[kind]: HEADER + yaml.safe_dump(make(catalog), sort_keys=False, allow_unicode=True, width=1000)
-            for kind, make in FORMS.items()}
+    """Each form's and template's file (relative to the site folder) and its text; the same catalog gives the same
+    bytes."""
+    made = {kind: make(catalog) for kind, make in FORMS.items()}
+    return {**{FILES[kind]: HEADER + yaml.safe_dump(form, sort_keys=False, allow_unicode=True, width=1000)
+               for kind, form in made.items()},
+            **{GITLAB_FILES[kind]: markdown_template(form) for kind, form in made.items()}}
 
 
 def write(site_folder: Path, catalog: Catalog) -> list[Path]:
@@ -118,10 +162,11 @@ def write(site_folder: Path, catalog: Catalog) -> list[Path]:
 
 def check(site_folder: Path, catalog: Catalog, problems: Problems) -> None:
     """A problem for each form the site has that no longer matches its catalog (a site without forms has none)."""
-    if not any((site_folder / name).is_file() for name in FILES.values()):
+    if not any((site_folder / name).is_file() for name in (*FILES.values(), *GITLAB_FILES.values())):
         return  # rendering the forms costs a YAML dump of the catalog: only for a site that has them
     for name, text in render(catalog).items():
         path = site_folder / name
         if path.is_file() and path.read_text(encoding="utf-8-sig") != text:
-            problems.add(path, 1, "issue form out of date (expected the services and areas of content/components.yml"
-                                  ", got an older form: run statusgen forms)")
+            what = "issue template" if name in GITLAB_FILES.values() else "issue form"
+            problems.add(path, 1, f"{what} out of date (expected the services and areas of content/components.yml"
+                                  f", got an older {what.split()[1]}: run statusgen forms)")

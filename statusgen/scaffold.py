@@ -323,9 +323,12 @@ name: post to the status page
 on:
   issues:
     types: [opened]
-  # zizmor calls issue_comment dangerous because a workflow may run a pull request's code with a writing token:
-  # this one checks out only the default branch, reads the comment as data, and posts only for people with write
-  # access, who could push the same change themselves.
+  # zizmor's dangerous-triggers audit reports every issue_comment trigger, whatever the workflow does with it (it
+  # looks at the trigger alone), because such workflows often run a pull request's code with a writing token. This
+  # one is safe, so the finding is silenced here and nowhere else: it ignores comments on pull requests, runs only
+  # for the repository's own people (author_association) and posts only for those GitHub's API says have write
+  # access, who could push the same change themselves; it checks out the default branch alone (never a pull
+  # request's code) and keeps no token in it; the comment reaches statusgen as data (the event file), never a shell.
   issue_comment:  # zizmor: ignore[dangerous-triggers]
     types: [created]
   repository_dispatch:
@@ -342,10 +345,13 @@ env:
 
 jobs:
   issue:
-    # comments on pull requests, and comments that are no command, start nothing
+    # comments on pull requests, comments that are no command, and anyone not of the repository's people (owner,
+    # organisation member, collaborator) start nothing; among those, only write access posts (asked of the API)
     if: >-
       github.event_name != 'repository_dispatch' && !github.event.issue.pull_request &&
-      (github.event_name == 'issues' || startsWith(github.event.comment.body, '/'))
+      (github.event_name == 'issues' || startsWith(github.event.comment.body, '/')) &&
+      contains(fromJSON('["OWNER", "MEMBER", "COLLABORATOR"]'),
+               github.event.comment.author_association || github.event.issue.author_association)
     runs-on: ubuntu-latest
     permissions:
       contents: write  # commit the incident file
@@ -359,6 +365,15 @@ jobs:
         with:
           python-version: "3.11"
       - run: pip install "$STATUSGEN"
+      - name: Start from the branch as it is now
+        env:
+          GH_TOKEN: ${{ github.token }}
+        run: |
+          # the checkout is the commit of the moment the issue or comment was made: a post that ran since (this
+          # run waited for it) has moved the branch, and a post made on the old commit could not be pushed
+          gh auth setup-git
+          git fetch -q origin "$GITHUB_REF_NAME"
+          git reset -q --hard FETCH_HEAD
       - name: Ask GitHub what the author may do
         id: author
         env:
@@ -456,6 +471,10 @@ stages: [test, deploy, notify]
 
 variables:
   STATUSGEN: {install}  # the statusgen that wrote this file; change it to upgrade
+  # What the alert and issue jobs read of a pipeline trigger's payload with Python, as numbers only, or not at all:
+  IS_GITLAB_EVENT: 'import json, sys; sys.exit("object_kind" not in json.load(open(sys.argv[1])))'
+  AUTHOR_ID: 'import json, sys; print(int(json.load(open(sys.argv[1]))["user"]["id"]))'
+  ISSUE_IID: 'import json, sys; e = json.load(open(sys.argv[1])); print(int((e.get("issue") or e["object_attributes"])["iid"]))'
 
 default:
   image: python:3.11
@@ -489,6 +508,8 @@ pages:
     paths:
       - public
   rules:
+    - if: $CI_PIPELINE_SOURCE == "trigger"  # an alert (the alert job below): nothing new to publish
+      when: never
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
 
 # Once the site is published, send each update it newly shows to the channels in STATUSGEN_CHANNELS (Apprise
@@ -520,7 +541,112 @@ notify:
       export STATUSGEN_SITEURL="${STATUSGEN_SITEURL:-$CI_PAGES_URL}"  # links in messages: the published site
       statusgen notify . -s publishconf.py
   rules:
+    - if: $CI_PIPELINE_SOURCE == "trigger"
+      when: never
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+
+# An alert from monitoring becomes a draft incident in a merge request: merging it publishes it. The tool posts its
+# own webhook body to a pipeline trigger (Settings > CI/CD > Pipeline trigger tokens), whose URL names the tool:
+#   https://gitlab.com/api/v4/projects/<id>/ref/main/trigger/pipeline?token=<trigger token>
+#     &variables[STATUSGEN_ALERT_SOURCE]=alertmanager   (or grafana, uptime-kuma)
+# GitLab hands the body to this job as the file $TRIGGER_PAYLOAD. Once (Settings > CI/CD > Variables, masked and
+# protected): STATUSGEN_GITLAB_TOKEN, a project access token (Settings > Access tokens) with the Developer role and
+# the scopes api (open the merge request, comment on it) and write_repository (push the draft's branch). The same
+# alert twice opens one merge request; a resolved alert comments on it and resolves nothing. Every value from the
+# payload stays in files: statusgen writes the API request's body, curl sends it as it is.
+alert:
+  stage: test
+  resource_group: alert  # one at a time: the same alert twice must find the first one's branch
+  variables:
+    GIT_DEPTH: 0
+  script:
+    - |
+      if python3 -c "$IS_GITLAB_EVENT" "$TRIGGER_PAYLOAD"; then
+        exit 0  # an issue or a comment (the issue job's), not an alert
+      fi
+      if [ -z "${STATUSGEN_GITLAB_TOKEN:-}" ]; then
+        echo "statusgen draft: STATUSGEN_GITLAB_TOKEN is not set: no merge request can be opened" >&2
+        exit 1
+      fi
+      work="$(mktemp -d)"
+      statusgen draft --from "${STATUSGEN_ALERT_SOURCE:-alertmanager}" "$TRIGGER_PAYLOAD" \\
+        --outputs "$work/draft.env" --merge-request "$work/request.json" --target "$CI_DEFAULT_BRANCH"
+      value() { sed -n "s/^$1=//p" "$work/draft.env"; }
+      branch="$(value branch)"
+      api="$CI_API_V4_URL/projects/$CI_PROJECT_ID"
+      send() {  # send() PATH: the request statusgen wrote, as it is
+        curl --fail --silent --show-error --header "PRIVATE-TOKEN: $STATUSGEN_GITLAB_TOKEN" \\
+             --header "Content-Type: application/json" --data-binary "@$work/request.json" "$api/$1"
+      }
+      git remote set-url origin \\
+        "${CI_SERVER_PROTOCOL}://statusgen:${STATUSGEN_GITLAB_TOKEN}@${CI_SERVER_FQDN}/${CI_PROJECT_PATH}.git"
+      if git ls-remote --exit-code origin "refs/heads/$branch" > /dev/null; then
+        if [ "$(value state)" = resolved ]; then
+          curl --fail --silent --show-error --get --header "PRIVATE-TOKEN: $STATUSGEN_GITLAB_TOKEN" \\
+               --data state=opened --data-urlencode "source_branch=$branch" "$api/merge_requests" > "$work/open.json"
+          iid="$(python3 -c 'import json, sys; print(next((m["iid"] for m in json.load(open(sys.argv[1]))), ""))' \\
+                 "$work/open.json")"
+          if [ -n "$iid" ]; then send "merge_requests/$iid/notes"; fi
+        fi
+        exit 0  # the same alert again: its merge request is open already
+      fi
+      if [ "$(value state)" = firing ] && [ "$(value written)" = true ]; then  # not written: published already
+        export GIT_AUTHOR_NAME=statusgen GIT_COMMITTER_NAME=statusgen
+        export GIT_AUTHOR_EMAIL="statusgen@${CI_SERVER_HOST}" GIT_COMMITTER_EMAIL="statusgen@${CI_SERVER_HOST}"
+        git switch -c "$branch"
+        git add -- "$(value path)"
+        git commit -q -m "Draft from an alert: $(value title)"
+        git push origin "$branch"
+        send merge_requests
+      fi
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "trigger" && $TRIGGER_PAYLOAD
+
+# An issue opened with a template of .gitlab/issue_templates/ (the issue's title is the incident's), and a comment
+# in it whose first line is /update or /resolve, posted as on GitHub (see the README): through the same code as
+# `statusgen new`, checked, committed and pushed to the default branch, whose pipeline publishes it; answered with a
+# note in the issue. Only authors with the Developer role or more post (asked of GitLab's API). GitLab starts no
+# pipeline for an issue by itself, so, once: Settings > Webhooks: URL the pipeline trigger's above (without the
+# variables), triggered by "Issues events" and "Comments"; its body reaches this job as $TRIGGER_PAYLOAD. It uses
+# STATUSGEN_GITLAB_TOKEN too (api: the author's role and the note; write_repository: the push).
+issue:
+  stage: test
+  resource_group: status-post  # one post at a time: each starts from the branch as the last one left it
+  variables:
+    GIT_DEPTH: 0
+  script:
+    - |
+      if ! python3 -c "$IS_GITLAB_EVENT" "$TRIGGER_PAYLOAD"; then
+        exit 0  # an alert: the alert job's
+      fi
+      if [ -z "${STATUSGEN_GITLAB_TOKEN:-}" ]; then
+        echo "statusgen post-from-issue: STATUSGEN_GITLAB_TOKEN is not set: nothing can be posted" >&2
+        exit 1
+      fi
+      work="$(mktemp -d)"
+      api="$CI_API_V4_URL/projects/$CI_PROJECT_ID"
+      author="$(python3 -c "$AUTHOR_ID" "$TRIGGER_PAYLOAD")"
+      curl --silent --show-error --header "PRIVATE-TOKEN: $STATUSGEN_GITLAB_TOKEN" \\
+           "$api/members/all/$author" > "$work/member.json" || true  # not a member: an error, no access
+      git remote set-url origin \\
+        "${CI_SERVER_PROTOCOL}://statusgen:${STATUSGEN_GITLAB_TOKEN}@${CI_SERVER_FQDN}/${CI_PROJECT_PATH}.git"
+      # from the branch as it is now: a post that ran since this pipeline began (it waited for it) has moved it
+      git fetch -q origin "$CI_DEFAULT_BRANCH"
+      git checkout -q -B "$CI_DEFAULT_BRANCH" FETCH_HEAD
+      export GIT_AUTHOR_NAME=statusgen GIT_COMMITTER_NAME=statusgen
+      export GIT_AUTHOR_EMAIL="statusgen@${CI_SERVER_HOST}" GIT_COMMITTER_EMAIL="statusgen@${CI_SERVER_HOST}"
+      statusgen post-from-issue --event "$TRIGGER_PAYLOAD" --gitlab-member "$work/member.json" \\
+        --note "$work/note.json" --outputs "$work/post.env" --commit
+      if grep -qx "posted=true" "$work/post.env"; then
+        git push origin "HEAD:refs/heads/$CI_DEFAULT_BRANCH"
+      fi
+      if [ -s "$work/note.json" ]; then
+        curl --fail --silent --show-error --header "PRIVATE-TOKEN: $STATUSGEN_GITLAB_TOKEN" \\
+             --header "Content-Type: application/json" --data-binary "@$work/note.json" \\
+             "$api/issues/$(python3 -c "$ISSUE_IID" "$TRIGGER_PAYLOAD")/notes"
+      fi
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "trigger" && $TRIGGER_PAYLOAD
 """
 
 # Dependabot proposes each new release of the actions the workflow pins by commit.

@@ -172,11 +172,18 @@ def test_check_says_when_the_forms_are_out_of_date_and_forms_brings_them_up_to_d
         "content/components.yml, got an older form: run statusgen forms)\n"
         ".github/ISSUE_TEMPLATE/statusgen-maintenance.yml:1: issue form out of date (expected the services and areas "
         "of content/components.yml, got an older form: run statusgen forms)\n"
+        ".gitlab/issue_templates/Incident.md:1: issue template out of date (expected the services and areas of "
+        "content/components.yml, got an older template: run statusgen forms)\n"
+        ".gitlab/issue_templates/Maintenance.md:1: issue template out of date (expected the services and areas of "
+        "content/components.yml, got an older template: run statusgen forms)\n"
         "content/alerts.yml:3: [0].services: unknown service (expected a name or an id of phone, fiber-internet, got "
         "'Fax')\n"
-        "3 problems found; nothing was built.\n"))
+        "5 problems found; nothing was built.\n"))
     assert run("forms", cwd=northwind) == (0, ".github/ISSUE_TEMPLATE/statusgen-incident.yml\n"
-                                              ".github/ISSUE_TEMPLATE/statusgen-maintenance.yml\n", "")
+                                              ".github/ISSUE_TEMPLATE/statusgen-maintenance.yml\n"
+                                              ".gitlab/issue_templates/Incident.md\n"
+                                              ".gitlab/issue_templates/Maintenance.md\n", "")
     assert "label: Status of Telephone\n" in (northwind / ".github/ISSUE_TEMPLATE/statusgen-incident.yml").read_text()
+    assert "\n### Status of Telephone\n" in (northwind / ".gitlab/issue_templates/Incident.md").read_text()
     (northwind / "content/alerts.yml").write_text(ALERTS)
     assert run("check", cwd=northwind)[0] == 0

@@ -40,7 +40,7 @@ def test_init_writes_a_site_that_checks_and_builds(tmp_path):
     assert sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()) == sorted([
         ".github/dependabot.yml", ".github/workflows/status.yml", ".github/workflows/post.yml",
         ".github/ISSUE_TEMPLATE/statusgen-incident.yml", ".github/ISSUE_TEMPLATE/statusgen-maintenance.yml",
-        ".gitignore", ".gitlab-ci.yml",
+        ".gitignore", ".gitlab-ci.yml", ".gitlab/issue_templates/Incident.md", ".gitlab/issue_templates/Maintenance.md",
         ".statusgen/components.schema.json", ".statusgen/incident.schema.json", "content/components.yml",
         "content/incidents/README.md", "pelicanconf.py", "publishconf.py", *kept])
     check = CliRunner().invoke(main, ["check", str(site)])

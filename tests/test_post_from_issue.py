@@ -255,20 +255,3 @@ def test_a_message_of_many_lines_is_taken_whole_whatever_it_holds(site, tmp_path
     assert incident.ticket == "NOC-1 $(touch pwned)"
     assert not list(tmp_path.rglob("pwned"))
 
-
-def test_the_readme_phone_section_as_written(site, tmp_path):
-    """The README's steps: an issue made with the form, then the comment it shows, word for word."""
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
-    section = readme.split("## From a phone: an issue is a post (GitHub)", 1)[1].split("\n## ", 1)[0]
-    assert "**Issues > New issue > Status page: incident**" in section
-    assert "Status page: incident" in (site / ".github/ISSUE_TEMPLATE/statusgen-incident.yml").read_text()
-    comment = "\n".join(line[7:] for line in section.split("message below it:\n\n", 1)[1].split("\n\n", 1)[0]
-                        .splitlines())
-    assert comment.startswith("/update identified ETA 18:00 next 16:30 phone=partial_outage\n")
-    post(site, event("issues-opened.json", tmp_path, issue__title="Calls fail in Millbrook", issue__body=FORM))
-    assert post(site, event("issue-comment-created.json", tmp_path, comment__body=comment))[:2] == (
-        0, "Posted (identified) to https://status.northwind.example/incidents/2019-05-15-calls-fail-in-millbrook/; "
-           "it shows after the next build.\n")
-    update = load_site(site / "content").incidents[0].updates[-1]
-    assert (update.state, update.body) == ("identified", "A construction crew cut a fiber near Ashford. Crews are "
-                                                         "on site.")
