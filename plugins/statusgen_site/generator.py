@@ -30,7 +30,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, subscribe, timing, wording
+from statusgen import api, badges, brand, favicon, feeds, i18n, ics, repo, report, sitefiles, subscribe, timing, wording
 from statusgen.cache import PageStore, code_version, digest, sealed, settings_digest, tree_digest, unsealed, write_whole
 from statusgen.errors import ContentError, Problem
 from statusgen.load import CATALOG_FILE, incident_id, load_site
@@ -152,6 +152,7 @@ class StatusSiteGenerator(Generator):
                                 unconfirmed_hours=UNCONFIRMED_SHOWN // timedelta(hours=1),
                                 brand=self.brand, brand_colors="brand:colors" in self.assets,
                                 csp_meta=sitefiles.POLICY_IN_PAGE)
+        i18n.install(self.env, self.settings)
 
     def hashed_assets(self) -> dict[str, tuple[str, bytes]]:
         """theme/static files, and the site's logo and extra stylesheet, under names that change with their
