@@ -240,3 +240,19 @@ def install(env, settings) -> None:
     env.filters.update(percent=percent, short_percent=short_percent)
     env.globals.update(lang=languages(settings)[0], lang_dir=direction(languages(settings)[0]), translations=None)
     activate(languages(settings)[0])
+
+
+def prefix(lang: str, site_languages: Sequence[str]) -> str:
+    """Where a language's site lives below the root: '' for the default (the first), 'fr/' for the others."""
+    return "" if lang == site_languages[0] else f"{lang}/"
+
+
+def alternates(page_url: str, lang: str, site_languages: Sequence[str]) -> list[tuple[str, str, str, bool]]:
+    """The same page in each of the site's languages, for hreflang links and the language switcher: (code, the
+    language's name in itself, its URL from the site root, whether it is `lang`'s). `page_url`: the page's URL in
+    `lang`'s site. None of it for a site of one language."""
+    if len(site_languages) < 2:
+        return []
+    here = prefix(lang, site_languages)
+    path = page_url[len(here):] if here and page_url.startswith(here) else page_url
+    return [(code, language_name(code), prefix(code, site_languages) + path, code == lang) for code in site_languages]
