@@ -37,14 +37,15 @@ NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", 
 
 # Babel patterns per shipped language (English is written by statusgen.wording's own code, unchanged).
 #   moment: a date and time (the zone's name is added after it), day: a calendar day, month: a month's title,
-#   month_short: a column heading, clock_day: a time on another day in a sentence.
+#   month_short: a column heading, clock_day: a time on another day in a sentence, day_month: a day of the 90-day
+#   bars ('29 août').
 PATTERNS = {
     "fr": {"moment": "d MMM y, HH:mm", "day": "d MMM y", "month": "LLLL y", "month_short": "LLL y",
-           "clock_day": "d MMM, HH:mm"},
+           "clock_day": "d MMM, HH:mm", "day_month": "d MMM"},
     "de": {"moment": "d. MMM y, HH:mm", "day": "d. MMM y", "month": "LLLL y", "month_short": "LLL y",
-           "clock_day": "d. MMM, HH:mm"},
+           "clock_day": "d. MMM, HH:mm", "day_month": "d. MMM"},
     "es": {"moment": "d MMM y, HH:mm", "day": "d MMM y", "month": "LLLL 'de' y", "month_short": "LLL y",
-           "clock_day": "d MMM, HH:mm"},
+           "clock_day": "d MMM, HH:mm", "day_month": "d MMM"},
 }
 
 _active = {"lang": SOURCE, "translations": NullTranslations()}

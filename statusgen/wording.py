@@ -163,3 +163,21 @@ def spoken_duration(delta: timedelta) -> str:
 DAYS = (N_("%(num)d day"), N_("%(num)d days"))
 HOURS = (N_("%(num)d hour"), N_("%(num)d hours"))
 MINUTES = (N_("%(num)d minute"), N_("%(num)d minutes"))
+
+
+# A duration in short units, where a table has little room ('3 h 25 min'): days, hours, minutes.
+SHORT_UNITS = (N_("%(days)d d %(hours)d h"), N_("%(days)d d"), N_("%(hours)d h %(minutes)d min"), N_("%(hours)d h"),
+               N_("%(minutes)d min"))
+
+
+def short_duration(delta: timedelta) -> str:
+    """'3 h 25 min', '2 d 4 h', '12 min' (times.humanize_duration's, in the active language's units)."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = {"days": days, "hours": hours, "minutes": mins}
+    if days:
+        return _(SHORT_UNITS[0] if hours else SHORT_UNITS[1]) % parts
+    if hours:
+        return _(SHORT_UNITS[2] if mins else SHORT_UNITS[3]) % parts
+    return _(SHORT_UNITS[4]) % parts

@@ -39,7 +39,7 @@ from statusgen.markup import to_html
 from statusgen.pages import PAGE_KINDS, PageJob, page_jobs, page_keys, view
 from statusgen.publish import die_with_parent
 from statusgen.status import UNCONFIRMED_SHOWN, is_final
-from statusgen.times import humanize_duration, parse_time
+from statusgen.times import parse_time
 from statusgen.urls import Urls, ticket_url
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ class StatusSiteGenerator(Generator):
             state_words=wording.state_words,
             month_title=lambda ym: wording.month_title(*ym),
             day=wording.day,
-            duration=humanize_duration,
+            duration=wording.short_duration,
             ticket_url=lambda ticket, template: ticket_url(template, ticket),
         )
         self.env.globals.update(STATUS=wording.STATUS, INDICATOR=wording.INDICATOR, IMPACT=wording.IMPACT,
