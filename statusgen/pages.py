@@ -240,7 +240,8 @@ def incident(v: SiteView, item: Incident) -> Page:
     feeds = [v.feeds[SITE], *(v.feeds["component", c] for c in item.all_components()),
              *(v.feeds["area", a] for a in item.areas)]
     tz = v.site.timezone
-    moves = [EtaMove(u, before, after, "ETA moved from {} to {} at {}.".format(*clocks(tz, u.at, before, after, u.at)))
+    moves = [EtaMove(u, before, after, _("ETA moved from %(before)s to %(after)s at %(at)s.") % dict(
+        zip(("before", "after", "at"), clocks(tz, u.at, before, after, u.at))))
              for u, before, after in item.eta_moves() if before is not None]
     figured = figures(item, v.at)
     return Page("incident", item.id, {"incident": item, "timeline": steps(item)[::-1], "feeds": feeds,
