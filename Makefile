@@ -50,7 +50,7 @@ serve: $(STAMP)  ## preview on http://127.0.0.1:8000: rebuilt, and the open page
 # language's .po (translate what is new or marked fuzzy there), and compiled to the .mo files the build reads.
 LOCALES := statusgen/locale
 messages: $(STAMP)  ## extract, update and compile the translation catalogs (statusgen/locale)
-	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k N_plural:1,2 -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output \
 		--project statusgen --copyright-holder "statusgen authors" -o $(LOCALES)/statusgen.pot .
 	$(BIN)/pybabel -q update -i $(LOCALES)/statusgen.pot -d $(LOCALES) -D statusgen --no-fuzzy-matching
 	$(BIN)/pybabel -q compile -d $(LOCALES) -D statusgen --statistics

@@ -18,6 +18,7 @@ from typing import Callable
 
 from .model import Site
 from .status import Snapshot
+from . import i18n
 from .i18n import _
 from .wording import INDICATOR, STATUS, Look
 
@@ -112,10 +113,10 @@ def _shown(site: Site, snapshot: Snapshot, site_name: str | None) -> list[tuple[
     # a badge stands alone, its few words beside the symbol of the status they name (the home page's indicator has
     # its own symbol, to tell it apart from the services' statuses listed under it)
     shown = [("status", site_name or _("status"), _(indicator.badge), STATUS[indicator.looks_like])]
-    shown += [(f"components/{c.id}", c.name, _(STATUS[snapshot.components[c.id]].words).lower(),
+    shown += [(f"components/{c.id}", c.name, i18n.lowercase(_(STATUS[snapshot.components[c.id]].words)),
                STATUS[snapshot.components[c.id]]) for c in site.catalog.components]
-    shown += [(f"areas/{a.id}", a.name, _(STATUS[snapshot.areas[a.id]].words).lower(), STATUS[snapshot.areas[a.id]])
-              for a in site.catalog.areas]
+    shown += [(f"areas/{a.id}", a.name, i18n.lowercase(_(STATUS[snapshot.areas[a.id]].words)),
+               STATUS[snapshot.areas[a.id]]) for a in site.catalog.areas]
     return shown
 
 

@@ -64,7 +64,7 @@ def day_name(day) -> str:
 
 def short_words(day) -> str:
     """What the day's worst was, in words: 'major outage'."""
-    return _(STATUS[day.worst].words).lower()
+    return i18n.lowercase(_(STATUS[day.worst].words))
 
 
 @dataclass(frozen=True)

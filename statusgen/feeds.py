@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 from .model import FINAL_STATES, Incident, Site, Update, concerning
 from .status import as_of_update
 from .markup import to_html
+from . import i18n
 from .i18n import _
 from .wording import human, state_words, status_words
 
@@ -80,7 +81,7 @@ def entry_html(site: Site, incident: Incident, update: Update, tz: tzinfo) -> st
     areas = ", ".join(escape(catalog.area[a].name) for a in incident.areas)
     parts = [to_html(update.body)]
     if affected:
-        words = "; ".join(f"{escape(catalog.component[c].name)}: {status_words(s).lower()}"
+        words = "; ".join(f"{escape(catalog.component[c].name)}: {i18n.lowercase(status_words(s))}"
                           for c, s in sorted(affected.items()))
         parts.append(_("<p>Affected: %(statuses)s.</p>") % {"statuses": words})
     if recovered:

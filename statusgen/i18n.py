@@ -233,6 +233,11 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with a plural for the catalogs where it is written (a table); ngettext(*it, n) shows it."""
+    return singular, plural
+
+
 def install(env, settings) -> None:
     """Jinja's i18n extension on `env`, its gettext calls reading the active language's catalog, and the filters
     that format figures in it; the site's first language active."""
@@ -257,3 +262,12 @@ def alternates(page_url: str, lang: str, site_languages: Sequence[str]) -> list[
     here = prefix(lang, site_languages)
     path = page_url[len(here):] if here and page_url.startswith(here) else page_url
     return [(code, language_name(code), prefix(code, site_languages) + path, code == lang) for code in site_languages]
+
+
+# Languages whose nouns keep their capital inside a sentence ("in Wartung", not "in wartung").
+CAPITALIZED_NOUNS = frozenset({"de"})
+
+
+def lowercase(words: str) -> str:
+    """A status's words inside a sentence ('major outage'), lowercased where the active language does so."""
+    return words if _active["lang"] in CAPITALIZED_NOUNS else words.lower()

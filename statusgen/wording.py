@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
 from . import i18n
-from .i18n import N_, _, ngettext
+from .i18n import N_, N_plural, _, ngettext
 from .model import ENDED_UNCONFIRMED, NOT_POSTED
 
 
@@ -160,9 +160,9 @@ def spoken_duration(delta: timedelta) -> str:
 
 
 # Units of a spoken duration, singular and plural (ngettext picks the language's form for the count).
-DAYS = (N_("%(num)d day"), N_("%(num)d days"))
-HOURS = (N_("%(num)d hour"), N_("%(num)d hours"))
-MINUTES = (N_("%(num)d minute"), N_("%(num)d minutes"))
+DAYS = N_plural("%(num)d day", "%(num)d days")
+HOURS = N_plural("%(num)d hour", "%(num)d hours")
+MINUTES = N_plural("%(num)d minute", "%(num)d minutes")
 
 
 # A duration in short units, where a table has little room ('3 h 25 min'): days, hours, minutes.

@@ -78,7 +78,7 @@ class StatusSiteGenerator(Generator):
         gc.disable()
         # What the pages of closed incidents depend on besides their own file, known before any is read: with the
         # build time given, their placing from the cache starts as soon as the cache's index is read (start_early).
-        self.urls = Urls.configured(self.settings.get("STATUSGEN_URLS"))
+        self.urls = self.root_urls = Urls.configured(self.settings.get("STATUSGEN_URLS"))
         self.languages, self.keeping = i18n.languages(self.settings), True
         self.lang = self.languages[0]
         self.brand = brand.read(self.settings, Path.cwd())  # checked by `statusgen build` before Pelican starts
@@ -272,12 +272,13 @@ class StatusSiteGenerator(Generator):
         goes to the build cache, whose keys are the default language's."""
         i18n.activate(lang)
         self.lang, self.keeping, self.memos = lang, False, {}
-        self.urls = self.urls.in_language(i18n.prefix(lang, self.languages))
+        self.urls = self.root_urls.in_language(i18n.prefix(lang, self.languages))
         self.view = view(self.view.site, self.at, self.view.recent_days, self.view.past_limit, self.urls,
                          first_seen=self.first_seen, subscribing=self.subscribing)
         self.feed_config = replace(self.feed_config, language=lang)
         self.env.globals.update(url=self.urls.url, statusgen=self.view, now=self.view.now, lang=lang,
-                                lang_dir=i18n.direction(lang))
+                                lang_dir=i18n.direction(lang), state_tag=partial(state_tag, self.view),
+                                link_tag=link_tag(self.urls.url))
         pages = [partial(self.write_page, job) for job in page_jobs(self.view)]
         run_in_processes([self.write_feeds, self.write_badges, *batches(pages)], workers, self.phases,
                          files=len(pages))
@@ -640,7 +641,7 @@ def status_tag(look: wording.Look, words: str | None = None) -> Markup:
     """A look (a status's: `m.tag(STATUS[value])`) in words with its symbol, hidden from screen readers (the words
     say it all): the theme's `m.tag(look, words)`."""
     return Markup(f'<span class="status status-{escape(look.css)}"><span class="sym" aria-hidden="true">'
-                  f'{escape(look.symbol)}</span> {escape(words or look.words)}</span>')
+                  f'{escape(look.symbol)}</span> {escape(words or i18n.gettext(look.words))}</span>')
 
 
 def state_tag(view, incident) -> Markup:
