@@ -48,7 +48,7 @@ PATTERNS = {
            "clock_day": "d MMM, HH:mm", "day_month": "d MMM"},
 }
 
-_active = {"lang": SOURCE, "translations": NullTranslations()}
+_active = {"lang": SOURCE, "translations": NullTranslations(), "default": SOURCE}
 
 
 @lru_cache(maxsize=None)
@@ -243,8 +243,9 @@ def install(env, settings) -> None:
     that format figures in it; the site's first language active."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
-    env.filters.update(percent=percent, short_percent=short_percent)
+    env.filters.update(percent=percent, short_percent=short_percent, said=marked)
     env.globals.update(lang=languages(settings)[0], lang_dir=direction(languages(settings)[0]), translations=None)
+    _active["default"] = languages(settings)[0]
     activate(languages(settings)[0])
 
 
@@ -271,3 +272,16 @@ CAPITALIZED_NOUNS = frozenset({"de"})
 def lowercase(words: str) -> str:
     """A status's words inside a sentence ('major outage'), lowercased where the active language does so."""
     return words if _active["lang"] in CAPITALIZED_NOUNS else words.lower()
+
+
+def marked(text: str, render=None, element: str = "span"):
+    """An author's text on a page in the active language: its translation, else the default language's words
+    inside an element saying their `lang`, so that screen readers switch voice (texts.in_language). `render` makes
+    HTML of the words (Markdown); without it they are escaped text. Markup either way."""
+    from markupsafe import Markup, escape
+
+    from .texts import in_language
+
+    words, lang = in_language(text, _active["lang"], _active["default"])
+    html = Markup(render(words)) if render else escape(words)
+    return html if lang == _active["lang"] else Markup(f'<{element} lang="{lang}">{html}</{element}>')

@@ -138,7 +138,7 @@ class StatusSiteGenerator(Generator):
         self.env.globals.update(url=self.urls.url, statusgen=self.view, catalog=site.catalog, now=self.view.now,
                                 build_time=self.view.at)
         self.env.filters.update(
-            markdown=self.phases.timed("markdown", lambda text: Markup(to_html(text))),
+            markdown=self.phases.timed("markdown", lambda text: i18n.marked(text, to_html, "div")),
             human=partial(wording.human, tz=tz),
             iso=partial(wording.iso, tz=tz),
             status_words=wording.status_words,
@@ -656,7 +656,7 @@ def link_tag(url):
     @pass_context
     def link(context, incident) -> Markup:
         return Markup(f'<a href="{escape(context["SITEURL"])}/{escape(url("incident", incident.id))}">'
-                      f'{escape(incident.title)}</a>')
+                      f'{escape(i18n.marked(incident.title))}</a>')
     return link
 
 
