@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
@@ -102,7 +102,7 @@ def direction(lang: str) -> str:
         return "rtl"
     try:
         return "rtl" if Locale.parse(base).character_order == "right-to-left" else "ltr"
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return "ltr"
 
 
@@ -112,7 +112,7 @@ def language_name(lang: str) -> str:
         return NAMES[lang]
     try:
         name = Locale.parse(lang.replace("-", "_")).get_display_name(lang.replace("-", "_"))
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return lang
     return name[:1].upper() + name[1:] if name else lang
 
