@@ -95,6 +95,11 @@ def babel_locale() -> str | None:
     return lang if lang in PATTERNS else None
 
 
+def words_language(lang: str) -> str:
+    """The language statusgen's own words are in on a page in `lang`: its own where a catalog ships, else English."""
+    return lang if lang in SHIPPED else SOURCE
+
+
 def direction(lang: str) -> str:
     """'rtl' for a language written right to left, else 'ltr'."""
     base = lang.split("-")[0].lower()
@@ -244,7 +249,8 @@ def install(env, settings) -> None:
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
     env.filters.update(percent=percent, short_percent=short_percent, said=marked)
-    env.globals.update(lang=languages(settings)[0], lang_dir=direction(languages(settings)[0]), translations=None)
+    first = languages(settings)[0]
+    env.globals.update(lang=first, lang_dir=direction(first), words_lang=words_language(first), translations=None)
     _active["default"] = languages(settings)[0]
     activate(languages(settings)[0])
 

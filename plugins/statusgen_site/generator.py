@@ -277,7 +277,8 @@ class StatusSiteGenerator(Generator):
                          first_seen=self.first_seen, subscribing=self.subscribing)
         self.feed_config = replace(self.feed_config, language=lang)
         self.env.globals.update(url=self.urls.url, statusgen=self.view, now=self.view.now, lang=lang,
-                                lang_dir=i18n.direction(lang), state_tag=partial(state_tag, self.view),
+                                lang_dir=i18n.direction(lang), words_lang=i18n.words_language(lang),
+                                state_tag=partial(state_tag, self.view),
                                 link_tag=link_tag(self.urls.url))
         pages = [partial(self.write_page, job) for job in page_jobs(self.view)]
         run_in_processes([self.write_feeds, self.write_badges, *batches(pages)], workers, self.phases,
