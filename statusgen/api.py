@@ -43,7 +43,7 @@ from . import promises
 from .dates import midnight
 from .model import ENDED_UNCONFIRMED, Component, Incident, Site, Update, by_window, worst
 from .status import Snapshot, phase, posted, snapshot, statuses_set
-from .i18n import N_
+from .i18n import N_, _
 from .wording import INDICATOR
 
 LIMIT = 50  # Statuspage lists the 50 most recent incidents and maintenances
@@ -263,7 +263,7 @@ class _Api:
                 "updated_at": self.time(newest)}
 
     def status(self) -> dict[str, str]:
-        return {"indicator": self.now.indicator, "description": INDICATOR[self.now.indicator].api}
+        return {"indicator": self.now.indicator, "description": _(INDICATOR[self.now.indicator].api)}
 
     # --- components ---------------------------------------------------------------------------------------
 

@@ -33,7 +33,8 @@ SHIPPED = ("en", "fr", "de", "es")  # languages with a complete catalog
 RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
 # A language code as BCP 47 writes one, as <html lang> and feeds' xml:lang accept it: "fr", "pt-BR", "zh-Hant".
 CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "ar": "العربية", "he": "עברית"}
+NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "ar": "العربية",
+         "he": "עברית"}
 
 # Babel patterns per shipped language (English is written by statusgen.wording's own code, unchanged).
 #   moment: a date and time (the zone's name is added after it), day: a calendar day, month: a month's title,

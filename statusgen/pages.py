@@ -288,7 +288,8 @@ def area(v: SiteView, area_id: str) -> Page:
     leaves its bars alone), the area's uptime grid, then its incidents."""
     a = v.site.catalog.area[area_id]
     offered = [(c, v.now.status(c.id, a.id)) for c in v.site.catalog.components_of_area(a.id)]
-    bars = {c.id: strip(_("%(service)s in %(area)s") % {"service": c.name, "area": a.name}, *v.last_days(c.id, area=a.id)) for c, _status in offered}
+    bars = {c.id: strip(_("%(service)s in %(area)s") % {"service": c.name, "area": a.name},
+                        *v.last_days(c.id, area=a.id)) for c, _status in offered}
     return Page("area", a.id, {"area": a, "offered": offered, "area_uptime": area_uptime(v, a.id),
                                "bars": bars, "legend": legend(), "bar_days": BAR_DAYS,
                                "columns": uptime_columns(v), "weights": DEFAULT_WEIGHTS,
@@ -384,7 +385,8 @@ def promise_periods(v: SiteView, months: int = UPTIME_MONTHS) -> list[Period]:
     first = min(recent, midnight(date(*add_months(local.year, local.month, 1 - months), 1), tz))
     # Only what began in a period counts in it: a window announced but not yet begun is in none so far.
     in_reach = [(figures(i, v.at), i.began.astimezone(tz)) for i in v.site.incidents if first <= i.began <= v.at]
-    periods = [Period(_("Last %(days)s days") % {"days": BAR_DAYS}, summary(f for f, _ in in_reach if f.incident.began >= recent))]
+    periods = [Period(_("Last %(days)s days") % {"days": BAR_DAYS},
+                      summary(f for f, _began in in_reach if f.incident.began >= recent))]
     by_month: dict[tuple[int, int], list] = defaultdict(list)
     for f, began in in_reach:
         by_month[began.year, began.month].append(f)

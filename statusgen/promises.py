@@ -334,8 +334,8 @@ def worst_cases(s: Summary) -> list[tuple[str, Incident, str]]:
                     spoken_duration(s.slowest_acknowledged.acknowledged)))
     if s.worst_promise is not None:
         f, p = s.worst_promise
-        out.append((_("Latest update"), f.incident, (_("%(duration)s late") if p.outcome == LATE else
-                                                      _("%(duration)s overdue")) % {"duration": spoken_duration(p.margin)}))
+        late = _("%(duration)s late") if p.outcome == LATE else _("%(duration)s overdue")
+        out.append((_("Latest update"), f.incident, late % {"duration": spoken_duration(p.margin)}))
     if s.worst_eta is not None:
         out.append((_("ETA missed by most"), s.worst_eta.incident,
                     _("missed by %(duration)s") % {"duration": spoken_duration(s.worst_eta.eta.margin)}))

@@ -32,7 +32,7 @@ STATUS = {
 class Indicator(NamedTuple):
     headline: str  # the home page's heading
     badge: str  # a badge's few words: the headline is too long for one
-    api: str  # the description Statuspage's API gives beside it (English: what Statuspage clients expect)
+    api: str  # the description Statuspage's API gives beside it (free text there: in the site's default language)
     looks_like: str  # the component status whose colour it shows
     symbol: str  # its own: the overall "Partial system outage" must not read as one service's "Partial outage"
 
@@ -42,14 +42,15 @@ class Indicator(NamedTuple):
 
 
 INDICATOR = {
-    "none": Indicator(N_("All systems operational"), N_("operational"), "All Systems Operational", "operational",
+    "none": Indicator(N_("All systems operational"), N_("operational"), N_("All Systems Operational"), "operational",
                       "☑"),
-    "minor": Indicator(N_("Minor service disruption"), N_("minor outage"), "Minor Service Outage",
+    "minor": Indicator(N_("Minor service disruption"), N_("minor outage"), N_("Minor Service Outage"),
                        "degraded_performance", "△"),
-    "major": Indicator(N_("Partial system outage"), N_("partial outage"), "Partial System Outage", "partial_outage",
+    "major": Indicator(N_("Partial system outage"), N_("partial outage"), N_("Partial System Outage"), "partial_outage",
                        "◈"),
-    "critical": Indicator(N_("Major system outage"), N_("major outage"), "Major System Outage", "major_outage", "⊗"),
-    "maintenance": Indicator(N_("Service under maintenance"), N_("maintenance"), "Service Under Maintenance",
+    "critical": Indicator(N_("Major system outage"), N_("major outage"), N_("Major System Outage"), "major_outage",
+                          "⊗"),
+    "maintenance": Indicator(N_("Service under maintenance"), N_("maintenance"), N_("Service Under Maintenance"),
                              "under_maintenance", "⚒"),
 }
 IMPACT = {"none": N_("No impact"), "minor": N_("Minor"), "major": N_("Major"), "critical": N_("Critical")}

@@ -84,7 +84,8 @@ def test_pybabel_says_every_message_is_translated(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     said = sorted(line for line in result.stderr.splitlines() if "translated" in line)
-    assert said == [f"272 of 272 messages (100%) translated in {tmp_path}/{lang}/LC_MESSAGES/statusgen.po"
+    count = len([m for m in template() if m.id])
+    assert said == [f"{count} of {count} messages (100%) translated in {tmp_path}/{lang}/LC_MESSAGES/statusgen.po"
                     for lang in sorted(TRANSLATED)], result.stderr
 
 
