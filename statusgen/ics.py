@@ -155,7 +155,7 @@ def render(site: Site, calendar: Calendar, build_time: datetime, url: Callable[[
     head = cal.to_ical()
     if not head.endswith(_END):  # icalendar (pinned) changed how it ends a calendar: fail, never write a broken one
         raise ValueError(f"icalendar wrote a calendar not ending {_END!r}")
-    return head[: -len(_END)] + b"".join(data for _, data in sorted(events)) + _END
+    return head[: -len(_END)] + b"".join(data for _start, data in sorted(events)) + _END
 
 
 def utc_zone() -> Timezone:

@@ -104,7 +104,7 @@ def service_back(incident: Incident, posted: tuple[Update, ...]) -> datetime | N
     in trouble again (every status back to operational, say while it is monitored, or the update closing it)."""
     back = None
     for update in posted:
-        affected, _ = as_of_update(incident, update)
+        affected, _recovered = as_of_update(incident, update)
         back = None if affected else back or update.happened  # its `since`: when service came back
     return back
 

@@ -387,3 +387,27 @@ def test_no_english_word_of_the_catalog_is_left_on_the_french_pages(languages_si
         if left:
             found[path.relative_to(output).as_posix()] = sorted(left)
     assert not found
+
+
+def test_messages_to_subscribers_are_in_the_active_language(site, language):
+    from statusgen.load import load_site
+    from statusgen.messages import Wording, update_messages
+    from tests.conftest import utc
+
+    site.incident("2026-12-01-calls.md", """\
+        ---
+        title: Calls and TV fail
+        components: {phone: major_outage, tv: partial_outage}
+        updates:
+          - {at: 2026-12-01 10:00, state: investigating, body: Calls and TV fail., next_update: 2026-12-01 11:00}
+          - {at: 2026-12-01 10:30, state: identified, components: {tv: operational}, body: TV is back.}
+        ---
+        """)
+    language("fr")
+    words = Wording(site_name="Northwind", site_url="https://status.northwind.example")
+    first, second = update_messages(load_site(site.content), utc("2026-12-02 00:00"), words)
+    assert first.subject == "Perturbations sur Phone et TV partout\u00a0: enquête en cours"
+    assert second.subject == "Phone en panne partout\u00a0: identifié"
+    assert "Concernés\u00a0: Phone: Panne majeure\nRétabli\u00a0: TV\n" in second.text
+    assert "Prochaine mise à jour\u00a0: d’ici 1 déc. 2026, 11:00 UTC" in first.chat
+    assert "Vous recevez ce message parce que vous êtes abonné aux avis de Northwind." in first.text
