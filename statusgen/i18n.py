@@ -22,7 +22,7 @@ from typing import Sequence
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 from babel.support import NullTranslations, Translations
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -68,9 +68,11 @@ def activate(lang: str) -> None:
 
 
 def active() -> str:
+    """The active language's code."""
     return _active["lang"]
 
 
+# gettext and its kin, in the active language (the theme's `_()` and `ngettext()` call these too).
 def gettext(message: str) -> str:
     return _active["translations"].gettext(message)
 
@@ -130,6 +132,7 @@ def code_problem(value: object) -> str | None:
     return f"not a language code (expected a code such as 'en', 'fr' or 'pt-BR', got {value!r})"
 
 
+# The setting and its check: small on purpose, to move into a table of every setting's check as it stands.
 LANGUAGES = "STATUSGEN_LANGUAGES"
 
 
@@ -213,11 +216,6 @@ def _short_percent(lang: str, value: float) -> str:
     pattern = Locale.parse(lang).percent_formats[None].pattern
     pattern = re.sub(r"0(?=[^0-9#,.]*$)", "0.###", pattern, count=1)
     return format_percent(value / 100, pattern, locale=lang)
-
-
-def number(value: float) -> str:
-    lang = _active["lang"]
-    return f"{value:g}" if lang not in PATTERNS else format_decimal(value, locale=lang)
 
 
 def joined(names: Sequence[str]) -> str:
