@@ -53,6 +53,9 @@ messages: $(STAMP)  ## extract, update and compile the translation catalogs (sta
 	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k N_plural:1,2 -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output \
 		--project statusgen --copyright-holder "statusgen authors" -o $(LOCALES)/statusgen.pot .
 	$(BIN)/pybabel -q update -i $(LOCALES)/statusgen.pot -d $(LOCALES) -D statusgen --no-fuzzy-matching
+	# Babel dates the catalogs now: a fixed date instead, so that the same words compile to the same bytes
+	sed -i 's/^"POT-Creation-Date: .*\\n"$$/"POT-Creation-Date: 2026-12-01 00:00+0000\\n"/' \
+		$(LOCALES)/statusgen.pot $(LOCALES)/*/LC_MESSAGES/statusgen.po
 	$(BIN)/pybabel -q compile -d $(LOCALES) -D statusgen --statistics
 
 clean:
