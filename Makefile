@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 OUTPUT ?= output
 
 .DEFAULT_GOAL := html
-.PHONY: html publish check test test-fast fuzz bench serve clean system-deps
+.PHONY: html publish check test test-fast fuzz bench serve clean system-deps messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -45,6 +45,18 @@ bench: $(STAMP)  ## build synthetic sites of 100, 1,000 and 10,000 incidents, co
 
 serve: $(STAMP)  ## preview on http://127.0.0.1:8000: rebuilt, and the open page reloaded, after every change
 	$(BIN)/statusgen serve .
+
+# The catalogs: every word statusgen writes, extracted from statusgen/ and the theme (babel.cfg), merged into each
+# language's .po (translate what is new or marked fuzzy there), and compiled to the .mo files the build reads.
+LOCALES := statusgen/locale
+messages: $(STAMP)  ## extract, update and compile the translation catalogs (statusgen/locale)
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k N_plural:1,2 -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output \
+		--project statusgen --copyright-holder "statusgen authors" -o $(LOCALES)/statusgen.pot .
+	$(BIN)/pybabel -q update -i $(LOCALES)/statusgen.pot -d $(LOCALES) -D statusgen --no-fuzzy-matching
+	# Babel dates the catalogs now: a fixed date instead, so that the same words compile to the same bytes
+	sed -i 's/^"POT-Creation-Date: .*\\n"$$/"POT-Creation-Date: 2026-12-01 00:00+0000\\n"/' \
+		$(LOCALES)/statusgen.pot $(LOCALES)/*/LC_MESSAGES/statusgen.po
+	$(BIN)/pybabel -q compile -d $(LOCALES) -D statusgen --statistics
 
 clean:
 	rm -rf $(OUTPUT) .$(OUTPUT).* bench/out .pytest_cache

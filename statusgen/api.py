@@ -43,13 +43,15 @@ from . import promises
 from .dates import midnight
 from .model import ENDED_UNCONFIRMED, Component, Incident, Site, Update, by_window, worst
 from .status import Snapshot, phase, posted, snapshot, statuses_set
+from .i18n import N_, _
 from .wording import INDICATOR
 
 LIMIT = 50  # Statuspage lists the 50 most recent incidents and maintenances
 # The files the home page points developers to (key in the URL table, words on the page); the rest are one
 # step from these, as on Statuspage.
-LINKED = (("summary", "summary"), ("status", "status"), ("components", "components"), ("incidents", "incidents"),
-          ("scheduled-maintenances", "scheduled maintenance"))
+# (file, its name in the home page's sentence linking to it: words for the catalogs, translated where shown)
+LINKED = (("summary", N_("summary")), ("status", N_("status")), ("components", N_("components")),
+          ("incidents", N_("incidents")), ("scheduled-maintenances", N_("scheduled maintenance")))
 
 # A maintenance's state as the pages show it -> its Statuspage status; None: left out (see the module's notes).
 MAINTENANCE_STATUS = {
@@ -261,7 +263,7 @@ class _Api:
                 "updated_at": self.time(newest)}
 
     def status(self) -> dict[str, str]:
-        return {"indicator": self.now.indicator, "description": INDICATOR[self.now.indicator].api}
+        return {"indicator": self.now.indicator, "description": _(INDICATOR[self.now.indicator].api)}
 
     # --- components ---------------------------------------------------------------------------------------
 

@@ -18,6 +18,8 @@ from typing import Callable
 
 from .model import Site
 from .status import Snapshot
+from . import i18n
+from .i18n import _
 from .wording import INDICATOR, STATUS, Look
 
 # The light theme's colours (theme/static/style.css), by the css class wording.py gives a status. White text on
@@ -110,11 +112,11 @@ def _shown(site: Site, snapshot: Snapshot, site_name: str | None) -> list[tuple[
     indicator = INDICATOR[snapshot.indicator]
     # a badge stands alone, its few words beside the symbol of the status they name (the home page's indicator has
     # its own symbol, to tell it apart from the services' statuses listed under it)
-    shown = [("status", site_name or "status", indicator.badge, STATUS[indicator.looks_like])]
-    shown += [(f"components/{c.id}", c.name, STATUS[snapshot.components[c.id]].words.lower(),
+    shown = [("status", site_name or _("status"), _(indicator.badge), STATUS[indicator.looks_like])]
+    shown += [(f"components/{c.id}", c.name, i18n.lowercase(_(STATUS[snapshot.components[c.id]].words)),
                STATUS[snapshot.components[c.id]]) for c in site.catalog.components]
-    shown += [(f"areas/{a.id}", a.name, STATUS[snapshot.areas[a.id]].words.lower(), STATUS[snapshot.areas[a.id]])
-              for a in site.catalog.areas]
+    shown += [(f"areas/{a.id}", a.name, i18n.lowercase(_(STATUS[snapshot.areas[a.id]].words)),
+               STATUS[snapshot.areas[a.id]]) for a in site.catalog.areas]
     return shown
 
 

@@ -21,18 +21,20 @@ from dataclasses import dataclass
 from html import escape
 from typing import Sequence
 
-from .wording import MONTHS, STATUS, counted
+from . import i18n
+from .i18n import N_, _, ngettext
+from .wording import MONTHS, STATUS
 
 STEP, HEIGHT = 4, 28  # a bar every 4 units (3 wide, a gap of 1), 28 tall
 NORMAL = 10  # the top of a bar of normal height: 18 of 28
 
 # kind -> (the stroke for a bar at x, the words of the legend). In the order the legend lists them.
 KINDS = {
-    "ok": ("M{x} 28V{n}", "No downtime"),
-    "down": ("M{x} 28V0", "Outage (downtime)"),
-    "degraded": ("M{x} 28V17M{x} 13V0", "Slow or degraded"),
-    "maint": ("M{x} 28V{n}", "Maintenance"),
-    "none": ("M{l} 27.5V{m}H{r}V27.5Z", "No data"),
+    "ok": ("M{x} 28V{n}", N_("No downtime")),
+    "down": ("M{x} 28V0", N_("Outage (downtime)")),
+    "degraded": ("M{x} 28V17M{x} 13V0", N_("Slow or degraded")),
+    "maint": ("M{x} 28V{n}", N_("Maintenance")),
+    "none": ("M{l} 27.5V{m}H{r}V27.5Z", N_("No data")),
 }
 SWATCH_CSS = {"ok": "ok", "down": "critical", "degraded": "minor", "maint": "maint", "none": "none"}
 
@@ -49,21 +51,20 @@ def kind(day) -> str:
 def day_words(day) -> str:
     """'Aug 29: major outage, 85.6% up'."""
     if day.uptime is None:
-        return f"{day_name(day)}: no data"
-    return f"{day_name(day)}: {short_words(day)}, {up_words(day)}"
+        return _("%(day)s: no data") % {"day": day_name(day)}
+    return _("%(day)s: %(worst)s, %(up)s up") % {"day": day_name(day), "worst": short_words(day),
+                                                  "up": i18n.percent(day.uptime, 1)}
 
 
 def day_name(day) -> str:
+    if i18n.babel_locale():
+        return i18n.date_words(day.date, "day_month")
     return f"{MONTHS[day.date.month][:3]} {day.date.day}"
 
 
 def short_words(day) -> str:
     """What the day's worst was, in words: 'major outage'."""
-    return STATUS[day.worst].words.lower()
-
-
-def up_words(day) -> str:
-    return f"{day.uptime * 100:.1f}% up"
+    return i18n.lowercase(_(STATUS[day.worst].words))
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class TroubleDay:
     @property
     def short(self) -> str:
         """'Aug 29: major outage': the home page lists many of these, the service's page has the uptime."""
-        return f"{day_name(self.day)}: {short_words(self.day)}"
+        return _("%(day)s: %(worst)s") % {"day": day_name(self.day), "worst": short_words(self.day)}
 
     @property
     def anchor(self) -> str:
@@ -107,10 +108,12 @@ def strip(name: str, days: Sequence, uptime: float | None) -> str:
     """An SVG of `days` (oldest first) with an accessible summary of what the bars show."""
     bad = [d for d in days if kind(d) not in ("ok", "none")]
     down = sum(1 for d in bad if d.uptime < 1)
-    summary = f"{name}, last {counted(len(days), 'day')}: " + (
-        "no data yet" if uptime is None else f"{uptime * 100:.3f}% uptime, "
-        + (f"downtime on {counted(down, 'day')}" if down else "no downtime")
-        + (f", {len(bad) - down} more with trouble" if len(bad) > down else ""))
+    summary = ngettext("%(name)s, last %(num)d day: ", "%(name)s, last %(num)d days: ", len(days)) % {
+        "name": name, "num": len(days)} + (
+        _("no data yet") if uptime is None else _("%(uptime)s uptime, ") % {"uptime": i18n.percent(uptime)}
+        + (ngettext("downtime on %(num)d day", "downtime on %(num)d days", down) % {"num": down} if down
+           else _("no downtime"))
+        + (_(", %(more)s more with trouble") % {"more": len(bad) - down} if len(bad) > down else ""))
     strokes: dict[tuple[str, str], list[str]] = defaultdict(list)
     for i, day in enumerate(days):
         k = kind(day)

@@ -102,7 +102,7 @@ def code_version() -> str:
             return f"{name} -"
 
     return digest(FORMAT, sys.version, installed("statusgen"), *map(installed, MAKERS),
-                  tree_digest(Path(__file__).parent, (".py", ".json")))
+                  tree_digest(Path(__file__).parent, (".py", ".json", ".mo")))  # .mo: the catalogs
 
 
 def settings_digest(settings: Mapping[str, Any], ignore: Iterable[str] = ()) -> str:

@@ -753,6 +753,9 @@ def notify_settings(config: dict, lease: float | None) -> notify_module.Settings
     from .messages import Wording
     from .urls import Urls
 
+    from . import i18n
+
+    i18n.activate(i18n.languages(config)[0])  # messages are in the site's default language
     site_url = str(config.get("SITEURL") or "").rstrip("/")
     contact = config.get("STATUSGEN_CONTACT")
     words = Wording(site_name=config.get("SITENAME") or "Status", site_url=site_url,

@@ -16,6 +16,8 @@ from typing import Callable, Iterable
 from .model import FINAL_STATES, Incident, Site, Update, concerning
 from .status import as_of_update
 from .markup import to_html
+from . import i18n
+from .i18n import _
 from .wording import human, state_words, status_words
 
 DEFAULT_LIMIT = 50
@@ -41,11 +43,11 @@ def site_feeds(site: Site, url: Callable[[str, str | None], str]) -> list[Feed]:
     """The site-wide feed, then one per component and one per area, in catalog order. `url(kind, key)` is where an
     output is, relative to the site root (urls.Urls.url)."""
     catalog = site.catalog
-    return [_feed(url, "all", "All updates", "Every incident and maintenance update", ("home", None)),
-            *(_feed(url, f"components/{c.id}", c.name, f"Incidents and maintenance affecting {c.name}",
-                    ("component", c.id)) for c in catalog.components),
-            *(_feed(url, f"areas/{a.id}", a.name, f"Incidents and maintenance in {a.name}", ("area", a.id))
-              for a in catalog.areas)]
+    return [_feed(url, "all", _("All updates"), _("Every incident and maintenance update"), ("home", None)),
+            *(_feed(url, f"components/{c.id}", c.name, _("Incidents and maintenance affecting %(service)s") % {
+                "service": c.name}, ("component", c.id)) for c in catalog.components),
+            *(_feed(url, f"areas/{a.id}", a.name, _("Incidents and maintenance in %(area)s") % {"area": a.name},
+                    ("area", a.id)) for a in catalog.areas)]
 
 
 def _feed(url: Callable[[str, str | None], str], key: str, title: str, subtitle: str,
@@ -79,19 +81,21 @@ def entry_html(site: Site, incident: Incident, update: Update, tz: tzinfo) -> st
     areas = ", ".join(escape(catalog.area[a].name) for a in incident.areas)
     parts = [to_html(update.body)]
     if affected:
-        words = "; ".join(f"{escape(catalog.component[c].name)}: {status_words(s).lower()}"
+        words = "; ".join(f"{escape(catalog.component[c].name)}: {i18n.lowercase(status_words(s))}"
                           for c, s in sorted(affected.items()))
-        parts.append(f"<p>Affected: {words}.</p>")
+        parts.append(_("<p>Affected: %(statuses)s.</p>") % {"statuses": words})
     if recovered:
-        parts.append(f"<p>Recovered: {', '.join(escape(catalog.component[c].name) for c in recovered)}.</p>")
-    parts.append(f"<p>Where: {areas}.</p>")
+        parts.append(_("<p>Recovered: %(services)s.</p>") % {
+            "services": ", ".join(escape(catalog.component[c].name) for c in recovered)})
+    parts.append(_("<p>Where: %(areas)s.</p>") % {"areas": areas})
     if incident.window:
-        parts.append(f"<p>Window: {human(incident.window.start, tz)} to {human(incident.window.end, tz)}.</p>")
+        parts.append(_("<p>Window: %(start)s to %(end)s.</p>") % {"start": human(incident.window.start, tz),
+                                                                   "end": human(incident.window.end, tz)})
     eta = incident.eta_after(update)
     if eta and update.state not in FINAL_STATES:
-        parts.append(f"<p>Expected resolution: {human(eta, tz)}.</p>")
+        parts.append(_("<p>Expected resolution: %(time)s.</p>") % {"time": human(eta, tz)})
     if update.next_update:
-        parts.append(f"<p>Next update by {human(update.next_update, tz)}.</p>")
+        parts.append(_("<p>Next update by %(time)s.</p>") % {"time": human(update.next_update, tz)})
     return "\n".join(parts)
 
 

@@ -29,19 +29,33 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Iterable, Mapping, Sequence
 
+from . import i18n
+from .i18n import N_, _, ngettext
 from .model import IMPACT_RANK, STATUS_RANK, Catalog, Incident, chronological, worst
 from .status import Snapshot, impact_now
-from .wording import clocks, counted
+from .wording import clocks
 
-ALL_WELL = "All services operational"
-# The plain word for each trouble status; maintenance is told apart, operational is no trouble.
-DOWN_WORDS = {"major_outage": "down", "partial_outage": "partly down", "degraded_performance": "degraded"}
+ALL_WELL = N_("All services operational")
+# The sentence for each trouble status when every service named has it, with the plain word for the status (a major
+# outage is "down"...); maintenance is told apart, operational is no trouble. Whole sentences with placeholders, so
+# that each language puts the words where its grammar wants them ("Telefon in Cedar Falls ausgefallen").
+DOWN_WORDS = {"major_outage": N_("%(services)s down %(where)s"),
+              "partial_outage": N_("%(services)s partly down %(where)s"),
+              "degraded_performance": N_("%(services)s degraded %(where)s")}
+MIXED = N_("Trouble with %(services)s %(where)s")  # services whose words differ
+# Maintenance in progress: of services named or not, due to end or running past its end.
+MAINTENANCE = {(True, True): N_("Maintenance of %(services)s %(where)s until %(time)s"),
+               (False, True): N_("Maintenance %(where)s until %(time)s"),
+               (True, False): N_("Maintenance of %(services)s %(where)s running past its planned end, %(time)s"),
+               (False, False): N_("Maintenance %(where)s running past its planned end, %(time)s")}
+# Languages whose second clause starts in lower case after the semicolon (German nouns keep their capital).
+LOWER_AFTER_SEMICOLON = {"en", "fr", "es"}
 MOST_NAMES = 3  # names listed at most; more are counted
 
 
 def joined(names: Sequence[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    """'A', 'A and B', 'A, B and C' (in the active language: 'A, B et C')."""
+    return i18n.joined(names)
 
 
 def where(catalog: Catalog, areas: Iterable[str], everywhere: bool = True) -> str:
@@ -50,8 +64,10 @@ def where(catalog: Catalog, areas: Iterable[str], everywhere: bool = True) -> st
     hit = set(areas)
     names = [a.name for a in catalog.areas if a.id in hit]
     if len(names) == len(catalog.areas) > 1 and everywhere:
-        return "everywhere"
-    return f"in {joined(names)}" if len(names) <= MOST_NAMES else f"in {counted(len(names), 'area')}"
+        return _("everywhere")
+    if len(names) <= MOST_NAMES:
+        return _("in %(places)s") % {"places": joined(names)}
+    return ngettext("in %(num)d area", "in %(num)d areas", len(names)) % {"num": len(names)}
 
 
 def service_names(catalog: Catalog, statuses: Mapping[str, str]) -> list[str]:
@@ -87,19 +103,21 @@ def cells_words(catalog: Catalog, cells: Mapping[tuple[str, str], str]) -> str |
             areas.add(area)
     if not statuses:
         return None
-    words = {DOWN_WORDS[s] for s in statuses.values()}
-    what = named(service_names(catalog, statuses))
-    said = f"{what} {words.pop()}" if len(words) == 1 else f"Trouble with {what}"
+    sentences = {DOWN_WORDS[s] for s in statuses.values()}
+    sentence = sentences.pop() if len(sentences) == 1 else MIXED
     # "everywhere" only where each of them is in trouble in every area it is offered in
     whole = all((c, a) in cells for c in statuses for a in catalog.component[c].areas)
-    return f"{said} {where(catalog, areas, everywhere=whole)}"
+    return _(sentence) % {"services": named(service_names(catalog, statuses)),
+                          "where": where(catalog, areas, everywhere=whole)}
 
 
 def named(names: Sequence[str]) -> str:
     """'A', 'A, B and C', 'A, B, C and 2 more services': the first MOST_NAMES named, the rest counted."""
     if len(names) <= MOST_NAMES:
         return joined(names)
-    return f"{', '.join(names[:MOST_NAMES])} and {counted(len(names) - MOST_NAMES, 'more service')}"
+    more = len(names) - MOST_NAMES
+    return ngettext("%(names)s and %(num)d more service", "%(names)s and %(num)d more services", more) % {
+        "names": ", ".join(names[:MOST_NAMES]), "num": more}
 
 
 def maintenance_words(catalog: Catalog, now: Snapshot, tz: tzinfo) -> str | None:
@@ -109,11 +127,10 @@ def maintenance_words(catalog: Catalog, now: Snapshot, tz: tzinfo) -> str | None
     areas = {a for item in now.active_maintenance for a in item.areas}
     worked_on = {c: "under_maintenance" for item in now.active_maintenance
                  for c, status in item.statuses_at(now.at).items() if status == "under_maintenance"}
-    of = f" of {named(service_names(catalog, worked_on))}" if worked_on else ""
     end = max(item.window.end for item in now.active_maintenance)
-    when = clock(end, now.at, tz)
-    until = f"until {when}" if end > now.at else f"running past its planned end, {when}"
-    return f"Maintenance{of} {where(catalog, areas)} {until}"
+    sentence = _(MAINTENANCE[bool(worked_on), end > now.at])
+    return sentence % {"services": named(service_names(catalog, worked_on)) if worked_on else "",
+                       "where": where(catalog, areas), "time": clock(end, now.at, tz)}
 
 
 def clock(moment: datetime, reference: datetime, tz: tzinfo) -> str:
@@ -128,8 +145,9 @@ def headline(catalog: Catalog, now: Snapshot, tz: tzinfo) -> str:
     """What is wrong and where, in plain words, as of the snapshot's time (see the module's rules)."""
     parts = [p for p in (trouble_words(catalog, now), maintenance_words(catalog, now, tz)) if p]
     if not parts:
-        return ALL_WELL
-    return "; ".join([parts[0], *(p[0].lower() + p[1:] for p in parts[1:])])
+        return _(ALL_WELL)
+    lower = i18n.active() not in i18n.SHIPPED or i18n.active() in LOWER_AFTER_SEMICOLON
+    return "; ".join([parts[0], *(p[0].lower() + p[1:] if lower else p for p in parts[1:])])
 
 
 def worst_first(incidents: Iterable[Incident], at: datetime) -> list[Incident]:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .model import Incident, Site, Update, concerning
 from .markup import to_html
+from .i18n import _
 from .wording import human, state_words
 
 if TYPE_CHECKING:
@@ -67,10 +68,11 @@ def calendars(site: Site, url: Callable[[str, str | None], str]) -> list[Calenda
     """All maintenance, then one calendar per component and one per area, in catalog order. `url(kind, key)` is
     where an output is, relative to the site root (urls.Urls.url)."""
     catalog = site.catalog
-    return [_calendar(url, "maintenance", "All maintenance", ("home", None)),
-            *(_calendar(url, f"components/{c.id}", f"{c.name} maintenance", ("component", c.id))
-              for c in catalog.components),
-            *(_calendar(url, f"areas/{a.id}", f"Maintenance in {a.name}", ("area", a.id)) for a in catalog.areas)]
+    return [_calendar(url, "maintenance", _("All maintenance"), ("home", None)),
+            *(_calendar(url, f"components/{c.id}", _("%(service)s maintenance") % {"service": c.name},
+                        ("component", c.id)) for c in catalog.components),
+            *(_calendar(url, f"areas/{a.id}", _("Maintenance in %(area)s") % {"area": a.name}, ("area", a.id))
+              for a in catalog.areas)]
 
 
 def _calendar(url: Callable[[str, str | None], str], key: str, title: str, about: tuple[str, str | None]) -> Calendar:
@@ -153,7 +155,7 @@ def render(site: Site, calendar: Calendar, build_time: datetime, url: Callable[[
     head = cal.to_ical()
     if not head.endswith(_END):  # icalendar (pinned) changed how it ends a calendar: fail, never write a broken one
         raise ValueError(f"icalendar wrote a calendar not ending {_END!r}")
-    return head[: -len(_END)] + b"".join(data for _, data in sorted(events)) + _END
+    return head[: -len(_END)] + b"".join(data for _start, data in sorted(events)) + _END
 
 
 def utc_zone() -> Timezone:
@@ -214,13 +216,14 @@ def description(site: Site, incident: Incident, posted: tuple[Update, ...], url:
     touched = incident.statuses_after(latest)  # as that update left them: later updates never reach back
     what = ", ".join(c.name for c in site.catalog.components if c.id in touched)
     said = [_update_text(first, site.timezone)] + ([_update_text(latest, site.timezone)] if latest is not first else [])
-    parts = [*said, f"Affected: {what}. Where: {areas_named(site, incident)}."] + ([url] if _absolute(url) else [])
+    where = _("Affected: %(services)s. Where: %(areas)s.") % {"services": what, "areas": areas_named(site, incident)}
+    parts = [*said, where] + ([url] if _absolute(url) else [])
     return "\n\n".join(p for p in parts if p)
 
 
 def _update_text(update: Update, tz) -> str:
     """'Scheduled (Nov 20, 2026, 10:30 CST):' over the update's words; a body that says nothing leaves the heading."""
-    heading = f"{state_words(update.state)} ({human(update.at, tz)}):"
+    heading = _("%(state)s (%(time)s):") % {"state": state_words(update.state), "time": human(update.at, tz)}
     body = plain_text(update.body)
     return f"{heading}\n{body}" if body else heading
 

@@ -23,7 +23,9 @@ from datetime import datetime, timedelta, tzinfo
 from functools import cached_property, partial
 from typing import Callable, NamedTuple
 
+from . import i18n
 from .headline import cells_words, clock, joined, service_names, where
+from .i18n import N_, _, ngettext
 from .markup import to_html
 from .model import FINAL_STATES, Catalog, Incident, Site, Update
 from .status import areas_hit, as_of_update, is_open, is_upcoming
@@ -31,8 +33,8 @@ from .urls import Urls, ticket_url
 from .wording import STATUS, human, spoken_duration, state_words
 
 # What a maintenance update's state means for the people it is sent to (the first "scheduled" announces it).
-MAINTENANCE_EVENTS = {"scheduled": "updated", "in_progress": "started", "verifying": "verifying", "completed": "ended",
-                      "cancelled": "cancelled"}
+MAINTENANCE_EVENTS = {"scheduled": N_("updated"), "in_progress": N_("started"), "verifying": N_("verifying"),
+                      "completed": N_("ended"), "cancelled": N_("cancelled")}
 REPEATED = "(possibly repeated)"  # the mark of a message sent again after a run stopped before recording it
 CHAT_BODY_LIMIT = 600  # characters of an update's text in a chat message: the page has the rest
 
@@ -58,8 +60,9 @@ class Wording:
         return f"{self.site_name} <notices.{self.authority}>"
 
     def footer(self) -> str:
-        how = self.unsubscribe or "reply to this message and ask to be taken off the list"
-        return f"You receive this because you subscribed to notices from {self.site_name}. To stop receiving them, {how}."
+        how = self.unsubscribe or _("reply to this message and ask to be taken off the list")
+        return _("You receive this because you subscribed to notices from %(site)s. To stop receiving them, "
+                 "%(how)s.") % {"site": self.site_name, "how": how}
 
 
 class Rendered(NamedTuple):
@@ -130,14 +133,15 @@ def update_key(incident: Incident, update: Update) -> str:
 def event_words(incident: Incident, update: Update) -> str:
     """What the update does, in a word or two: the state ("identified"), or for maintenance the event."""
     if incident.is_maintenance:
-        return "announced" if update.number == 1 and update.state == "scheduled" else MAINTENANCE_EVENTS[update.state]
-    return state_words(update.state).lower()
+        return _("announced") if update.number == 1 and update.state == "scheduled" else _(
+            MAINTENANCE_EVENTS[update.state])
+    return i18n.lowercase(state_words(update.state))
 
 
 def what_and_where(catalog: Catalog, incident: Incident, update: Update) -> str:
     """'Phone down in Millbrook and Ashford' as the update left things (the home page's headline words, for this
     incident alone); once nothing is in trouble, the services it touched and where ('Phone in Millbrook')."""
-    affected, _ = as_of_update(incident, update)
+    affected, _recovered = as_of_update(incident, update)
     if not incident.is_maintenance:
         cells = {(c, a): status for c, status in affected.items() for a in areas_hit(catalog, incident, c)}
         said = cells_words(catalog, cells)
@@ -145,9 +149,10 @@ def what_and_where(catalog: Catalog, incident: Incident, update: Update) -> str:
             return said
     touched = {c: "major_outage" for c in incident.all_components()}  # a rank for each: names in catalog order
     names = service_names(catalog, touched)
-    names_text = joined(names) if len(names) <= 3 else f"{len(names)} services"
-    prefix = "Maintenance on " if incident.is_maintenance else ""
-    return f"{prefix}{names_text} {where(catalog, incident.areas)}"
+    names_text = joined(names) if len(names) <= 3 else ngettext("%(num)d service", "%(num)d services",
+                                                                len(names)) % {"num": len(names)}
+    sentence = _("Maintenance on %(services)s %(where)s") if incident.is_maintenance else _("%(services)s %(where)s")
+    return sentence % {"services": names_text, "where": where(catalog, incident.areas)}
 
 
 def update_message(catalog: Catalog, incident: Incident, update: Update, tz: tzinfo, words: Wording) -> Message:
@@ -160,50 +165,54 @@ def update_message(catalog: Catalog, incident: Incident, update: Update, tz: tzi
 
 def render_update(catalog: Catalog, incident: Incident, update: Update, tz: tzinfo, words: Wording) -> Rendered:
     """What the message of `update` says: the subject, the email's two parts, the chat form, the link."""
-    subject = f"{what_and_where(catalog, incident, update)}: {event_words(incident, update)}"
+    subject = _("%(what)s: %(event)s") % {"what": what_and_where(catalog, incident, update),
+                                          "event": event_words(incident, update)}
     facts = update_facts(catalog, incident, update, tz, words)
     link = words.link(incident, update)
     lines = [incident.title, f"{state_words(update.state)}, {human(update.at, tz)}", ""]
-    lines += [f"{label}: {value}" for label, value, _ in facts]
-    lines += ["", update.body.strip(), "", f"Details: {link}", "", "-- ", words.footer()]
+    lines += [_("%(label)s: %(value)s") % {"label": label, "value": value} for _key, label, value, _html in facts]
+    lines += ["", update.body.strip(), "", _("Details: %(link)s") % {"link": link}, "", "-- ", words.footer()]
     text = "\n".join(lines) + "\n"
-    rows = "".join(f"<dt>{html.escape(label)}</dt><dd>{value_html}</dd>" for label, _, value_html in facts)
+    rows = "".join(f"<dt>{html.escape(label)}</dt><dd>{value_html}</dd>" for _key, label, _text, value_html in facts)
     body_html = (f'<h1>{html.escape(incident.title)}</h1>\n<p>{html.escape(state_words(update.state))}, '
                  f'{html.escape(human(update.at, tz))}</p>\n<dl>{rows}</dl>\n{to_html(update.body)}\n'
-                 f'<p><a href="{html.escape(link)}">Details on the status page</a></p>\n'
+                 f'<p><a href="{html.escape(link)}">{html.escape(_("Details on the status page"))}</a></p>\n'
                  f'<hr>\n<p><small>{html.escape(words.footer())}</small></p>\n')
-    promised = [f"{label}: {value}" for label, value, _ in facts if label in ("Expected resolution", "Next update")]
+    promised = [_("%(label)s: %(value)s") % {"label": label, "value": value} for key, label, value, _html in facts
+                if key in ("Expected resolution", "Next update")]
     chat = "\n".join([incident.title, _clipped(update.body.strip()), *promised, link])
     return Rendered(subject, text, body_html, chat, link)
 
 
 def update_facts(catalog: Catalog, incident: Incident, update: Update, tz: tzinfo,
-                 words: Wording) -> list[tuple[str, str, str]]:
-    """(label, text, HTML) of what the incident's card shows, as `update` left it: what is affected, where, since
+                 words: Wording) -> list[tuple[str, str, str, str]]:
+    """(key, label, text, HTML) of what the incident's card shows, as `update` left it: what is affected, where, since
     when (the window, for maintenance), the expected resolution, the next update promised, the ticket."""
     affected, recovered = as_of_update(incident, update)
     facts = []
     if affected:
-        said = "; ".join(f"{catalog.component[c].name}: {STATUS[s].words}" for c, s in sorted(affected.items()))
+        said = "; ".join(f"{catalog.component[c].name}: {_(STATUS[s].words)}" for c, s in sorted(affected.items()))
         facts.append(("Will affect" if update.state == "scheduled" else "Affected", said))
     if recovered:
         facts.append(("Recovered", ", ".join(catalog.component[c].name for c in recovered)))
     facts.append(("Where", ", ".join(catalog.area[a].name for a in incident.areas)))
     if incident.window:
-        facts.append(("Window", f"{human(incident.window.start, tz)} to {human(incident.window.end, tz)}"))
+        facts.append(("Window", _("%(start)s to %(end)s") % {"start": human(incident.window.start, tz),
+                                                              "end": human(incident.window.end, tz)}))
     else:
         facts.append(("Since", human(incident.began, tz)))
     eta = incident.eta_after(update) if update.state not in FINAL_STATES else None
     if eta:
         facts.append(("Expected resolution", human(eta, tz)))
     if update.next_update and update.state not in FINAL_STATES:
-        facts.append(("Next update", f"by {human(update.next_update, tz)}"))
-    out = [(label, value, html.escape(value)) for label, value in facts]
+        facts.append(("Next update", _("by %(time)s") % {"time": human(update.next_update, tz)}))
+    # the key is the English label (what the chat form picks by), the label its words in the active language
+    out = [(label, _(label), value, html.escape(value)) for label, value in facts]
     if incident.ticket:
         ticket = html.escape(incident.ticket)
         linked = (f'<a href="{html.escape(ticket_url(words.ticket_url, incident.ticket))}">{ticket}</a>'
                   if words.ticket_url else ticket)
-        out.append(("Ticket", incident.ticket, linked))
+        out.append(("Ticket", _("Ticket"), incident.ticket, linked))
     return out
 
 

@@ -12,6 +12,7 @@ from .bars import legend, strip, trouble_days
 from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
 from .headline import headline, worst_first
+from .i18n import N_, _
 from .ics import Calendar, calendars
 from .model import FINAL_STATES, STATUS_RANK, Component, Incident, Site, Update
 from .promises import Summary, figures, sentences, share_words, summary, worst_cases
@@ -239,7 +240,8 @@ def incident(v: SiteView, item: Incident) -> Page:
     feeds = [v.feeds[SITE], *(v.feeds["component", c] for c in item.all_components()),
              *(v.feeds["area", a] for a in item.areas)]
     tz = v.site.timezone
-    moves = [EtaMove(u, before, after, "ETA moved from {} to {} at {}.".format(*clocks(tz, u.at, before, after, u.at)))
+    moves = [EtaMove(u, before, after, _("ETA moved from %(before)s to %(after)s at %(at)s.") % dict(
+        zip(("before", "after", "at"), clocks(tz, u.at, before, after, u.at))))
              for u, before, after in item.eta_moves() if before is not None]
     figured = figures(item, v.at)
     return Page("incident", item.id, {"incident": item, "timeline": steps(item)[::-1], "feeds": feeds,
@@ -253,13 +255,13 @@ def began_label(item: Incident, at: datetime) -> str:
     it began was to start; one begun per schedule, with no update since "scheduled" to say the work started, was
     scheduled to start (the schedule is not a fact)."""
     if not item.is_maintenance:
-        return "Began"
+        return N_("Began")
     if item.ended is not None:  # closed: the same words whenever the page is built
-        return "Started" if item.began < item.ended else "Was to start"
+        return N_("Started") if item.began < item.ended else N_("Was to start")
     if item.began > at:
-        return "Starts"
+        return N_("Starts")
     confirmed = any(u.state != "scheduled" for u in item.updates_until(at))
-    return "Started" if confirmed else "Scheduled to start"
+    return N_("Started") if confirmed else N_("Scheduled to start")
 
 
 def last_statuses(item: Incident) -> list[tuple[str, str]]:
@@ -286,7 +288,8 @@ def area(v: SiteView, area_id: str) -> Page:
     leaves its bars alone), the area's uptime grid, then its incidents."""
     a = v.site.catalog.area[area_id]
     offered = [(c, v.now.status(c.id, a.id)) for c in v.site.catalog.components_of_area(a.id)]
-    bars = {c.id: strip(f"{c.name} in {a.name}", *v.last_days(c.id, area=a.id)) for c, _ in offered}
+    bars = {c.id: strip(_("%(service)s in %(area)s") % {"service": c.name, "area": a.name},
+                        *v.last_days(c.id, area=a.id)) for c, _status in offered}
     return Page("area", a.id, {"area": a, "offered": offered, "area_uptime": area_uptime(v, a.id),
                                "bars": bars, "legend": legend(), "bar_days": BAR_DAYS,
                                "columns": uptime_columns(v), "weights": DEFAULT_WEIGHTS,
@@ -382,7 +385,8 @@ def promise_periods(v: SiteView, months: int = UPTIME_MONTHS) -> list[Period]:
     first = min(recent, midnight(date(*add_months(local.year, local.month, 1 - months), 1), tz))
     # Only what began in a period counts in it: a window announced but not yet begun is in none so far.
     in_reach = [(figures(i, v.at), i.began.astimezone(tz)) for i in v.site.incidents if first <= i.began <= v.at]
-    periods = [Period(f"Last {BAR_DAYS} days", summary(f for f, _ in in_reach if f.incident.began >= recent))]
+    periods = [Period(_("Last %(days)s days") % {"days": BAR_DAYS},
+                      summary(f for f, _began in in_reach if f.incident.began >= recent))]
     by_month: dict[tuple[int, int], list] = defaultdict(list)
     for f, began in in_reach:
         by_month[began.year, began.month].append(f)

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta, tzinfo
 from statistics import median
 from typing import Any, Callable, Iterable
 
+from . import i18n
+from .i18n import _, ngettext
 from .model import FINAL_STATES, Incident, Update
 from .status import as_of_update
 from .wording import clocks, spoken_duration
@@ -102,7 +104,7 @@ def service_back(incident: Incident, posted: tuple[Update, ...]) -> datetime | N
     in trouble again (every status back to operational, say while it is monitored, or the update closing it)."""
     back = None
     for update in posted:
-        affected, _ = as_of_update(incident, update)
+        affected, _recovered = as_of_update(incident, update)
         back = None if affected else back or update.happened  # its `since`: when service came back
     return back
 
@@ -143,65 +145,76 @@ def acknowledged_words(f: Figures, tz: tzinfo) -> str | None:
         return None
     if f.acknowledged is None:
         first = clocks(tz, f.incident.began, f.incident.updates[0].at)[0]
-        return f"Start not given: first update {first}; no time to acknowledge is counted."
+        return _("Start not given: first update %(first)s; no time to acknowledge is counted.") % {"first": first}
     began, first = clocks(tz, f.incident.began, f.incident.began, f.incident.updates[0].at)
     if f.acknowledged < timedelta(minutes=1):
-        return f"First update at {first}, as it began."
-    return f"Began {began}, first update {first}: {spoken_duration(f.acknowledged)} to acknowledge."
+        return _("First update at %(first)s, as it began.") % {"first": first}
+    return _("Began %(began)s, first update %(first)s: %(duration)s to acknowledge.") % {
+        "began": began, "first": first, "duration": spoken_duration(f.acknowledged)}
 
 
 def next_update_words(p: NextUpdate, tz: tzinfo, at: datetime) -> str:
     ref = p.promised_in.at
     if p.outcome == PENDING:
-        return f"Update promised by {clocks(tz, ref, p.due)[0]}: not due yet."
+        return _("Update promised by %(due)s: not due yet.") % {"due": clocks(tz, ref, p.due)[0]}
     if p.outcome == OVERDUE:
         due, now = clocks(tz, ref, p.due, at)
-        return f"Update promised by {due}, none posted by {now}: {spoken_duration(p.margin)} overdue."
+        return _("Update promised by %(due)s, none posted by %(now)s: %(duration)s overdue.") % {
+            "due": due, "now": now, "duration": spoken_duration(p.margin)}
     due, posted = clocks(tz, ref, p.due, p.posted)
-    return _judged(f"Update promised by {due}, posted {posted}", p.outcome == LATE, p.margin,
-                   "{} late", "on time", "kept, {} early")
+    said = _("Update promised by %(due)s, posted %(posted)s") % {"due": due, "posted": posted}
+    return _judged(said, p.outcome == LATE, p.margin, _("%(duration)s late"), _("on time"),
+                   _("kept, %(duration)s early"))
 
 
 def eta_words(e: Eta, tz: tzinfo, ref: datetime, at: datetime) -> str:
     last, first, end = clocks(tz, ref, e.last, e.first, e.back or at)  # end: service back, else now
-    moved = {0: "never moved", 1: "moved once", 2: "moved twice"}.get(e.moves, f"moved {e.moves} times")
-    history = f"The ETA {moved}" + (f" (first {first})." if e.moves else ".")
+    if not e.moves:
+        history = _("The ETA never moved.")
+    else:
+        history = {1: _("The ETA moved once (first %(first)s)."), 2: _("The ETA moved twice (first %(first)s).")}.get(
+            e.moves) or ngettext("The ETA moved %(num)d time (first %(first)s).",
+                                 "The ETA moved %(num)d times (first %(first)s).", e.moves)
+        history = history % {"num": e.moves, "first": first}
     if e.outcome == PENDING:
-        return f"Expected resolution {last}: not reached yet. {history}"
+        return _("Expected resolution %(last)s: not reached yet. %(history)s") % {"last": last, "history": history}
     if e.back is None:
-        return (f"Expected resolution {last}, still not back at {end}: missed by {spoken_duration(e.margin)} so far. "
-                f"{history}")
-    return _judged(f"Expected resolution {last}, service back {end}", e.outcome == MISSED, e.margin,
-                   "missed by {}", "met to the minute", "met, {} early", f" {history}")
+        return _("Expected resolution %(last)s, still not back at %(end)s: missed by %(duration)s so far. "
+                 "%(history)s") % {"last": last, "end": end, "duration": spoken_duration(e.margin), "history": history}
+    said = _("Expected resolution %(last)s, service back %(end)s") % {"last": last, "end": end}
+    return _judged(said, e.outcome == MISSED, e.margin, _("missed by %(duration)s"), _("met to the minute"),
+                   _("met, %(duration)s early"), f" {history}")
 
 
 def _judged(said: str, missed: bool, margin: timedelta, late: str, on_time: str, early: str, tail: str = "") -> str:
     """`said`, then the verdict on a promise: missed (by how much), kept to the minute, or kept early (by how
-    much); `late` and `early` take the duration."""
+    much); `late` and `early` take the duration (%(duration)s)."""
     if missed:
-        verdict = late.format(spoken_duration(margin))
+        verdict = late % {"duration": spoken_duration(margin)}
     elif margin < timedelta(minutes=1):
         verdict = on_time
     else:
-        verdict = early.format(spoken_duration(margin))
-    return f"{said}: {verdict}.{tail}"
+        verdict = early % {"duration": spoken_duration(margin)}
+    return _("%(said)s: %(verdict)s.") % {"said": said, "verdict": verdict} + tail
 
 
 def schedule_words(s: Schedule, incident: Incident, tz: tzinfo) -> list[str]:
     ref = incident.window.start
     ahead = spoken_duration(abs(s.announced_ahead))
-    lines = [f"Announced {ahead} ahead of its window." if s.announced_ahead >= timedelta(0)
-             else f"Announced {ahead} after its window began."]
-    for label, late, planned in (("Started", s.started_late, incident.window.start),
-                                 ("Ended", s.ended_late, incident.window.end)):
+    lines = [(_("Announced %(duration)s ahead of its window.") if s.announced_ahead >= timedelta(0)
+              else _("Announced %(duration)s after its window began.")) % {"duration": ahead}]
+    for label, late, planned in ((_("Started %(actual)s, planned %(plan)s"), s.started_late, incident.window.start),
+                                 (_("Ended %(actual)s, planned %(plan)s"), s.ended_late, incident.window.end)):
         if late is None:
             continue
         actual, plan = clocks(tz, ref, planned + late, planned)
-        said = f"{label} {actual}, planned {plan}"
+        said = label % {"actual": actual, "plan": plan}
         if abs(late) < timedelta(minutes=1):
-            lines.append(f"{said}: on time.")
+            verdict = _("on time")
         else:
-            lines.append(f"{said}: {spoken_duration(abs(late))} {'late' if late > timedelta(0) else 'early'}.")
+            verdict = (_("%(duration)s late") if late > timedelta(0) else _("%(duration)s early")) % {
+                "duration": spoken_duration(abs(late))}
+        lines.append(_("%(said)s: %(verdict)s.") % {"said": said, "verdict": verdict})
     return lines
 
 
@@ -307,18 +320,23 @@ def _inside(s: Schedule) -> bool:
 
 def share_words(part: int, whole: int) -> str:
     """'5 of 6 (83%)'; '—' when nothing came due: no figure, never a flattering 100%."""
-    return f"{part} of {whole} ({round(100 * part / whole)}%)" if whole else "—"
+    if not whole:
+        return "—"
+    return _("%(part)s of %(whole)s (%(share)s)") % {"part": part, "whole": whole,
+                                                      "share": i18n.short_percent(round(100 * part / whole))}
 
 
 def worst_cases(s: Summary) -> list[tuple[str, Incident, str]]:
     """(what, incident, how bad) for the worst case of each figure in a period, to link from the uptime page."""
     out = []
     if s.slowest_acknowledged is not None:
-        out.append(("Slowest acknowledgement", s.slowest_acknowledged.incident,
+        out.append((_("Slowest acknowledgement"), s.slowest_acknowledged.incident,
                     spoken_duration(s.slowest_acknowledged.acknowledged)))
     if s.worst_promise is not None:
         f, p = s.worst_promise
-        out.append(("Latest update", f.incident, f"{spoken_duration(p.margin)} {p.outcome}"))
+        late = _("%(duration)s late") if p.outcome == LATE else _("%(duration)s overdue")
+        out.append((_("Latest update"), f.incident, late % {"duration": spoken_duration(p.margin)}))
     if s.worst_eta is not None:
-        out.append(("ETA missed by most", s.worst_eta.incident, f"missed by {spoken_duration(s.worst_eta.eta.margin)}"))
+        out.append((_("ETA missed by most"), s.worst_eta.incident,
+                    _("missed by %(duration)s") % {"duration": spoken_duration(s.worst_eta.eta.margin)}))
     return out

@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import brand, subscribe
+from . import brand, i18n, subscribe
 from .errors import ContentError, Problem
 
 DEFAULT_FILE = "pelicanconf.py"
@@ -133,7 +133,8 @@ def _line_of(path: Path, key: str) -> int:
 def page_setting_problems(path: Path, settings: dict[str, Any], content: Path | None = None) -> list[Problem]:
     """Every problem of the settings the pages show (links, brand and subscribe), at its line of the settings file:
     the build refuses them, and `check` reports them, so that a passing check means the build succeeds."""
-    problems = [Problem(str(path), _line_of(path, key), message) for key, message in link_problems(settings)]
+    problems = [Problem(str(path), _line_of(path, key), message)
+                for key, message in link_problems(settings) + i18n.languages_problems(settings)]
     try:
         brand.read(settings, path.parent)
     except brand.BrandError as err:

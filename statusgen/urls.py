@@ -54,6 +54,13 @@ class Urls:
         """The file it is written to, relative to the output folder."""
         return _file(self.table[kind]).format(id=key)
 
+    def in_language(self, prefix: str) -> Urls:
+        """The table for a language's site under `prefix` ('fr/'): every output below it but those the languages
+        share at the root (SHARED: the Statuspage API, the theme's files, the site files)."""
+        if not prefix:
+            return self
+        return Urls({kind: entry if kind in SHARED else _prefixed(entry, prefix) for kind, entry in self.table.items()})
+
     def page_folder(self, kind: str) -> tuple[str, str] | None:
         """(folder, file name) when every page of `kind` is saved as `<folder>/<its id>/<file name>` and no other
         output can be saved under `<folder>/`: a folder holding those pages' folders and nothing else."""
@@ -67,6 +74,16 @@ class Urls:
             if other != kind and (fixed.startswith(prefix) or prefix.startswith(fixed)):
                 return None
         return folder, name
+
+
+# What every language shares, at the root: the Statuspage API (in the default language, as its clients expect one),
+# the theme's files, the favicon and the files a host reads.
+SHARED = frozenset({"api", "history_json", "asset", "not_found", "robots", "sitemap", "headers", "favicon_svg",
+                    "favicon_ico"})
+
+
+def _prefixed(entry: str | tuple[str, str], prefix: str) -> str | tuple[str, str]:
+    return prefix + entry if isinstance(entry, str) else (prefix + entry[0], prefix + entry[1])
 
 
 def _file(entry: str | tuple[str, str]) -> str:

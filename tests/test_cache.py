@@ -256,7 +256,8 @@ def test_a_change_to_a_plugin_of_the_site_s_own_is_seen_by_the_next_warm_build(e
     plugin.write_text(TAGLINE.format(words="first words"))
     edit(example / "pelicanconf.py", 'PLUGIN_PATHS = ["plugins"]', f'PLUGIN_PATHS = ["plugins", "{folder}"]')
     edit(example / "pelicanconf.py", 'PLUGINS = ["statusgen_site"]', 'PLUGINS = ["statusgen_site", "tagline"]')
-    edit(example / "theme" / "templates" / "base.html", "Skip to content", "Skip to content{{ tagline }}")
+    edit(example / "theme" / "templates" / "base.html", '{{ _("Skip to content") }}',
+         '{{ _("Skip to content") }}{{ tagline }}')
     build(example, tmp_path / "first")
     assert b"Skip to content (first words)" in (tmp_path / "first" / "incidents" / "2025-12-09-email-delays" /
                                                  "index.html").read_bytes()

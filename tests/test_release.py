@@ -208,3 +208,16 @@ def test_the_wheel_builds_a_site_from_content_and_settings_alone(dist, clean_env
     text = " ".join(lxml.html.fromstring(page).text_content().split())
     assert "All systems operational" in text and "Phone" in text and "Millbrook" in text
     assert str(ROOT) not in page
+
+
+def test_the_wheel_brings_its_catalogs(dist, clean_env, tmp_path):
+    """The compiled catalogs ship in the wheel: a fresh install builds the French site in French."""
+    user = clean_env(tmp_path / "user")
+    run([user / "bin" / "pip", "install", "--no-index", "--no-deps", dist / WHEEL], cwd=tmp_path)
+    run([user / "bin" / "statusgen", "init", "mysite", *NAMES], cwd=tmp_path)
+    with open(tmp_path / "mysite" / "pelicanconf.py", "a", encoding="utf-8") as f:
+        f.write('\nSTATUSGEN_LANGUAGES = ["en", "fr"]\n')
+    run([user / "bin" / "statusgen", "build", ".", "--build-time", "2026-11-26 12:00Z"], cwd=tmp_path / "mysite")
+    page = (tmp_path / "mysite" / "output" / "fr" / "index.html").read_text()
+    text = " ".join(lxml.html.fromstring(page).text_content().split())
+    assert "Tous les services sont opérationnels" in text and "Historique" in text

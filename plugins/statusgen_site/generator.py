@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import traceback
+from dataclasses import replace
 from datetime import date, timedelta, timezone
 from functools import partial
 from pathlib import Path
@@ -30,7 +31,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from statusgen import api, badges, brand, favicon, feeds, ics, repo, report, sitefiles, subscribe, timing, wording
+from statusgen import api, badges, brand, favicon, feeds, i18n, ics, repo, report, sitefiles, subscribe, timing, wording
 from statusgen.cache import PageStore, code_version, digest, sealed, settings_digest, tree_digest, unsealed, write_whole
 from statusgen.errors import ContentError, Problem
 from statusgen.load import CATALOG_FILE, incident_id, load_site
@@ -38,7 +39,7 @@ from statusgen.markup import to_html
 from statusgen.pages import PAGE_KINDS, PageJob, page_jobs, page_keys, view
 from statusgen.publish import die_with_parent
 from statusgen.status import UNCONFIRMED_SHOWN, is_final
-from statusgen.times import humanize_duration, parse_time
+from statusgen.times import parse_time
 from statusgen.urls import Urls, ticket_url
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,9 @@ class StatusSiteGenerator(Generator):
         gc.disable()
         # What the pages of closed incidents depend on besides their own file, known before any is read: with the
         # build time given, their placing from the cache starts as soon as the cache's index is read (start_early).
-        self.urls = Urls.configured(self.settings.get("STATUSGEN_URLS"))
+        self.urls = self.root_urls = Urls.configured(self.settings.get("STATUSGEN_URLS"))
+        self.languages, self.keeping = i18n.languages(self.settings), True
+        self.lang = self.languages[0]
         self.brand = brand.read(self.settings, Path.cwd())  # checked by `statusgen build` before Pelican starts
         self.assets = self.hashed_assets()
         self.output_settings()
@@ -123,6 +126,7 @@ class StatusSiteGenerator(Generator):
         undated = [c.id for c in site.catalog.components if not c.since]  # dated by the catalog's git history
         first_seen = {key: date.fromisoformat(day) for key, day in
                       repo.first_seen(Path(self.path, CATALOG_FILE), undated).items()} if undated else {}
+        self.first_seen = first_seen
         with self.phases("derive"):
             self.view = view(site, when, int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)),
                              int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)), self.urls, first_seen=first_seen,
@@ -134,14 +138,14 @@ class StatusSiteGenerator(Generator):
         self.env.globals.update(url=self.urls.url, statusgen=self.view, catalog=site.catalog, now=self.view.now,
                                 build_time=self.view.at)
         self.env.filters.update(
-            markdown=self.phases.timed("markdown", lambda text: Markup(to_html(text))),
+            markdown=self.phases.timed("markdown", lambda text: i18n.marked(text, to_html, "div")),
             human=partial(wording.human, tz=tz),
             iso=partial(wording.iso, tz=tz),
             status_words=wording.status_words,
             state_words=wording.state_words,
             month_title=lambda ym: wording.month_title(*ym),
             day=wording.day,
-            duration=humanize_duration,
+            duration=wording.short_duration,
             ticket_url=lambda ticket, template: ticket_url(template, ticket),
         )
         self.env.globals.update(STATUS=wording.STATUS, INDICATOR=wording.INDICATOR, IMPACT=wording.IMPACT,
@@ -152,6 +156,7 @@ class StatusSiteGenerator(Generator):
                                 unconfirmed_hours=UNCONFIRMED_SHOWN // timedelta(hours=1),
                                 brand=self.brand, brand_colors="brand:colors" in self.assets,
                                 csp_meta=sitefiles.POLICY_IN_PAGE)
+        i18n.install(self.env, self.settings)
 
     def hashed_assets(self) -> dict[str, tuple[str, bytes]]:
         """theme/static files, and the site's logo and extra stylesheet, under names that change with their
@@ -256,8 +261,28 @@ class StatusSiteGenerator(Generator):
                              workers, self.phases, files=len(failed))
         self.say_damaged()
         self.pages.prune([key for key in self.reuse_keys.values() if key])
+        for lang in self.languages[1:]:
+            self.write_language(lang, workers)
         if self.settings.get("STATUSGEN_TIMINGS"):
             self.phases.save(self.settings["STATUSGEN_TIMINGS"], time.perf_counter() - self.began)
+
+    def write_language(self, lang: str, workers: int) -> None:
+        """The site again in `lang` under /<lang>/ (i18n.prefix), with the same paths below it: its pages, feeds,
+        calendars and badges, the words and figures in `lang`; the Statuspage API stays at the root. None of it
+        goes to the build cache, whose keys are the default language's."""
+        i18n.activate(lang)
+        self.lang, self.keeping, self.memos = lang, False, {}
+        self.urls = self.root_urls.in_language(i18n.prefix(lang, self.languages))
+        self.view = view(self.view.site, self.at, self.view.recent_days, self.view.past_limit, self.urls,
+                         first_seen=self.first_seen, subscribing=self.subscribing)
+        self.feed_config = replace(self.feed_config, language=lang)
+        self.env.globals.update(url=self.urls.url, statusgen=self.view, now=self.view.now, lang=lang,
+                                lang_dir=i18n.direction(lang), words_lang=i18n.words_language(lang),
+                                state_tag=partial(state_tag, self.view),
+                                link_tag=link_tag(self.urls.url))
+        pages = [partial(self.write_page, job) for job in page_jobs(self.view)]
+        run_in_processes([self.write_feeds, self.write_badges, *batches(pages)], workers, self.phases,
+                         files=len(pages))
 
     def say_damaged(self) -> None:
         """One note for the stored files that failed their check in this build (each was made again instead)."""
@@ -294,7 +319,8 @@ class StatusSiteGenerator(Generator):
         self.write_bytes(self.urls.save_as("robots"), robots.encode("utf-8"))
         self.write_bytes(self.urls.save_as("headers"), sitefiles.HEADERS.encode("utf-8"))
         if site_url:
-            pages = [f"{site_url}/{self.urls.url(kind, key)}" for kind, key in page_keys(self.view)]
+            pages = [f"{site_url}/{i18n.prefix(lang, self.languages)}{self.urls.url(kind, key)}"
+                     for lang in self.languages for kind, key in page_keys(self.view)]
             self.write_bytes(self.urls.save_as("sitemap"), sitefiles.sitemap(pages))
 
     def reuse_key(self, job: PageJob) -> str | None:
@@ -452,11 +478,12 @@ class StatusSiteGenerator(Generator):
         """A page rendered (those the cache holds were put in place by start_early), and kept in the cache if it is
         a closed incident's."""
         save_as = self.urls.save_as(job.kind, job.key)
-        key = self.reuse_key(job)
+        key = self.reuse_key(job) if self.keeping else None
         target = Path(self.output_path, save_as)
         with self.phases("derive"):
             page = job()
-        self.rows = self.pages.fragments(rows_of(page.kind, page.key)) if page.kind in ROW_KINDS else None
+        self.rows = (self.pages.fragments(rows_of(page.kind, page.key)) if page.kind in ROW_KINDS and self.keeping
+                     else None)
         with self.phases("render"):
             html = self.render(self.get_template(page.kind), save_as, page_kind=page.kind,
                                page_url=self.urls.url(page.kind, page.key), **page.context)
@@ -507,6 +534,7 @@ class StatusSiteGenerator(Generator):
         if self.settings["RELATIVE_URLS"]:
             local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(save_as))
         local["output_file"] = save_as
+        local["translations"] = i18n.alternates(kwargs.get("page_url", ""), self.lang, self.languages)
         local.update(kwargs)
         return template.render(local)
 
@@ -522,7 +550,8 @@ class StatusSiteGenerator(Generator):
         for feed in self.view.feeds.values():
             with self.phases("feeds"):
                 self.write_feed(feed, pairs)
-        self.pages.prune([f"{key}-{n}" for _, key in self.picks.values() for n in range(2)], made=True)
+        if self.keeping:
+            self.pages.prune([f"{key}-{n}" for _, key in self.picks.values() for n in range(2)], made=True)
 
     def pick(self, pairs) -> None:
         """What each feed and calendar shows, and the cache key of its files. A feed's bytes depend on its entries
@@ -550,6 +579,10 @@ class StatusSiteGenerator(Generator):
     def made_or_kept(self, key: str, files: list[str], make) -> None:
         """Files (paths in the site) whose bytes depend on `key` alone: put in place from the cache when a build
         before made them, else made (make() gives their bytes, in order) and kept."""
+        if not self.keeping:
+            for save_as, data in zip(files, make()):
+                self.write_bytes(save_as, data)
+            return
         stored = [(f"{key}-{n}", save_as, Path(self.output_path, save_as)) for n, save_as in enumerate(files)]
         with self.phases("reuse"):
             if all(self.pages.place(name, target, save_as) for name, save_as, target in stored):
@@ -609,7 +642,7 @@ def status_tag(look: wording.Look, words: str | None = None) -> Markup:
     """A look (a status's: `m.tag(STATUS[value])`) in words with its symbol, hidden from screen readers (the words
     say it all): the theme's `m.tag(look, words)`."""
     return Markup(f'<span class="status status-{escape(look.css)}"><span class="sym" aria-hidden="true">'
-                  f'{escape(look.symbol)}</span> {escape(words or look.words)}</span>')
+                  f'{escape(look.symbol)}</span> {escape(words or i18n.gettext(look.words))}</span>')
 
 
 def state_tag(view, incident) -> Markup:
@@ -624,7 +657,7 @@ def link_tag(url):
     @pass_context
     def link(context, incident) -> Markup:
         return Markup(f'<a href="{escape(context["SITEURL"])}/{escape(url("incident", incident.id))}">'
-                      f'{escape(incident.title)}</a>')
+                      f'{escape(i18n.marked(incident.title))}</a>')
     return link
 
 

@@ -1,0 +1,292 @@
+"""The site's languages: which it publishes, which one the words of the moment are in, and how numbers, dates and
+lists read in it.
+
+Every word statusgen writes goes through `gettext`/`ngettext` here, against the catalogs in statusgen/locale/
+(`make messages` extracts, updates and compiles them). One language is active at a time (`activate`): a build
+renders the default language, then each other one, and the processes that write pages are forked after the
+language is chosen, so they inherit it. English is the source text: with English (or a language no catalog
+ships, such as Arabic or Hebrew: their pages say their own `lang` and `dir`, their words are English) the
+functions give back the very strings statusgen wrote before it had catalogs, byte for byte.
+
+Numbers, dates and lists in a shipped language other than English are Babel's, with the patterns below (per
+locale, as a table, so that a Babel update cannot silently change a page), each distinct value formatted once.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime
+from babel.lists import format_list
+from babel.numbers import format_percent
+from babel.support import NullTranslations, Translations
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "statusgen"
+SOURCE = "en"  # the language of the source text (the catalogs' msgids)
+SHIPPED = ("en", "fr", "de", "es")  # languages with a complete catalog
+# Languages written right to left (where Babel does not know the code, the table decides).
+RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
+# A language code as BCP 47 writes one, as <html lang> and feeds' xml:lang accept it: "fr", "pt-BR", "zh-Hant".
+CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "ar": "العربية",
+         "he": "עברית"}
+
+# Babel patterns per shipped language (English is written by statusgen.wording's own code, unchanged).
+#   moment: a date and time (the zone's name is added after it), day: a calendar day, month: a month's title,
+#   month_short: a column heading, clock_day: a time on another day in a sentence, day_month: a day of the 90-day
+#   bars ('29 août').
+PATTERNS = {
+    "fr": {"moment": "d MMM y, HH:mm", "day": "d MMM y", "month": "LLLL y", "month_short": "LLL y",
+           "clock_day": "d MMM, HH:mm", "day_month": "d MMM"},
+    "de": {"moment": "d. MMM y, HH:mm", "day": "d. MMM y", "month": "LLLL y", "month_short": "LLL y",
+           "clock_day": "d. MMM, HH:mm", "day_month": "d. MMM"},
+    "es": {"moment": "d MMM y, HH:mm", "day": "d MMM y", "month": "LLLL 'de' y", "month_short": "LLL y",
+           "clock_day": "d MMM, HH:mm", "day_month": "d MMM"},
+}
+
+_active = {"lang": SOURCE, "translations": NullTranslations(), "default": SOURCE}
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalog of `lang`; for English and languages no catalog ships, the source text itself."""
+    if lang == SOURCE or lang not in SHIPPED:
+        return NullTranslations()
+    return Translations.load(str(LOCALE_DIR), [lang.replace("-", "_")], domain=DOMAIN)
+
+
+def activate(lang: str) -> None:
+    """Make `lang` the language of every word and figure formatted from now on (in this process and those it
+    forks)."""
+    _active["lang"] = lang
+    _active["translations"] = translations(lang)
+
+
+def active() -> str:
+    """The active language's code."""
+    return _active["lang"]
+
+
+# gettext and its kin, in the active language (the theme's `_()` and `ngettext()` call these too).
+def gettext(message: str) -> str:
+    return _active["translations"].gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _active["translations"].ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return _active["translations"].pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return _active["translations"].npgettext(context, singular, plural, n)
+
+
+_ = gettext
+
+
+def babel_locale() -> str | None:
+    """The Babel locale of the active language, or None when statusgen writes it as English (its own code)."""
+    lang = _active["lang"]
+    return lang if lang in PATTERNS else None
+
+
+def words_language(lang: str) -> str:
+    """The language statusgen's own words are in on a page in `lang`: its own where a catalog ships, else English."""
+    return lang if lang in SHIPPED else SOURCE
+
+
+def direction(lang: str) -> str:
+    """'rtl' for a language written right to left, else 'ltr'."""
+    base = lang.split("-")[0].lower()
+    if base in RIGHT_TO_LEFT:
+        return "rtl"
+    try:
+        return "rtl" if Locale.parse(base).character_order == "right-to-left" else "ltr"
+    except (ValueError, LookupError, UnknownLocaleError):
+        return "ltr"
+
+
+def language_name(lang: str) -> str:
+    """The language's name in itself ('Français'), for the language switcher."""
+    if lang in NAMES:
+        return NAMES[lang]
+    try:
+        name = Locale.parse(lang.replace("-", "_")).get_display_name(lang.replace("-", "_"))
+    except (ValueError, LookupError, UnknownLocaleError):
+        return lang
+    return name[:1].upper() + name[1:] if name else lang
+
+
+def code_problem(value: object) -> str | None:
+    """Why `value` is not a language code, or None if it is one."""
+    if isinstance(value, str) and CODE.fullmatch(value):
+        return None
+    return f"not a language code (expected a code such as 'en', 'fr' or 'pt-BR', got {value!r})"
+
+
+# The setting and its check: small on purpose, to move into a table of every setting's check as it stands.
+LANGUAGES = "STATUSGEN_LANGUAGES"
+
+
+def languages(settings) -> list[str]:
+    """The site's languages, the default first: STATUSGEN_LANGUAGES, else DEFAULT_LANG alone."""
+    given = settings.get(LANGUAGES)
+    if given:
+        return list(dict.fromkeys(given))
+    return [settings.get("DEFAULT_LANG") or SOURCE]
+
+
+def languages_problems(settings) -> list[tuple[str, str]]:
+    """(setting, message) for a STATUSGEN_LANGUAGES that is not a list of language codes."""
+    given = settings.get(LANGUAGES)
+    if given is None:
+        return []
+    if isinstance(given, str) or not isinstance(given, (list, tuple)) or not given:
+        return [(LANGUAGES, f"{LANGUAGES}: not a list of languages (expected a list such as ['en', 'fr'], "
+                            f"got {given!r})")]
+    return [(LANGUAGES, f"{LANGUAGES}: {problem}") for code in given if (problem := code_problem(code))]
+
+
+# Figures and dates in the active language: each distinct value formatted once per language.
+
+@lru_cache(maxsize=None)
+def _moment(lang: str, local: datetime) -> str:
+    return format_datetime(local, PATTERNS[lang]["moment"], locale=lang)
+
+
+def moment_words(local: datetime) -> str:
+    """'29 août 2026, 09:05' for a local time (without its zone) in the active language."""
+    return _moment(_active["lang"], local.replace(tzinfo=None))
+
+
+@lru_cache(maxsize=None)
+def _date(lang: str, kind: str, value: date) -> str:
+    words = format_date(value, PATTERNS[lang][kind], locale=lang)
+    return words[:1].upper() + words[1:] if kind == "month" else words
+
+
+def date_words(value: date, kind: str = "day") -> str:
+    """A day, a month ('month', 'month_short') in the active language, by its pattern of PATTERNS."""
+    return _date(_active["lang"], kind, value)
+
+
+@lru_cache(maxsize=None)
+def _clock_day(lang: str, local: datetime) -> str:
+    return format_datetime(local, PATTERNS[lang]["clock_day"], locale=lang)
+
+
+def clock_day_words(local: datetime) -> str:
+    return _clock_day(_active["lang"], local.replace(tzinfo=None))
+
+
+@lru_cache(maxsize=None)
+def _percent(lang: str, fraction: float, digits: int) -> str:
+    pattern = Locale.parse(lang).percent_formats[None].pattern
+    # the locale's own pattern ("#,##0 %" in French: the sign after a space) with `digits` decimals
+    pattern = re.sub(r"0(?=[^0-9#,.]*$)", "0." + "0" * digits, pattern, count=1) if digits else pattern
+    return format_percent(fraction, pattern, locale=lang)
+
+
+def percent(fraction: float, digits: int = 3) -> str:
+    """'99.535%' (English, as statusgen always wrote it), '99,535 %' in French."""
+    lang = _active["lang"]
+    if lang not in PATTERNS:
+        return f"{fraction * 100:.{digits}f}%"
+    return _percent(lang, fraction, digits)
+
+
+def short_percent(value: float) -> str:
+    """A target as given ('99.9%', English as '%g' wrote it; '99,9 %' in French): no more decimals than needed."""
+    lang = _active["lang"]
+    if lang not in PATTERNS:
+        return f"{value:g}%"
+    return _short_percent(lang, value)
+
+
+@lru_cache(maxsize=None)
+def _short_percent(lang: str, value: float) -> str:
+    pattern = Locale.parse(lang).percent_formats[None].pattern
+    pattern = re.sub(r"0(?=[^0-9#,.]*$)", "0.###", pattern, count=1)
+    return format_percent(value / 100, pattern, locale=lang)
+
+
+def joined(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C' (in French 'A, B et C'), the list's words in the active language."""
+    names = list(names)
+    lang = _active["lang"]
+    if lang not in PATTERNS:
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return _joined(lang, tuple(names))
+
+
+@lru_cache(maxsize=4096)
+def _joined(lang: str, names: tuple[str, ...]) -> str:
+    return format_list(list(names), locale=lang)
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogs where it is written (a table); it is translated where it is shown."""
+    return message
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with a plural for the catalogs where it is written (a table); ngettext(*it, n) shows it."""
+    return singular, plural
+
+
+def install(env, settings) -> None:
+    """Jinja's i18n extension on `env`, its gettext calls reading the active language's catalog, and the filters
+    that format figures in it; the site's first language active."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
+    env.filters.update(percent=percent, short_percent=short_percent, said=marked)
+    first = languages(settings)[0]
+    env.globals.update(lang=first, lang_dir=direction(first), words_lang=words_language(first), translations=None)
+    _active["default"] = languages(settings)[0]
+    activate(languages(settings)[0])
+
+
+def prefix(lang: str, site_languages: Sequence[str]) -> str:
+    """Where a language's site lives below the root: '' for the default (the first), 'fr/' for the others."""
+    return "" if lang == site_languages[0] else f"{lang}/"
+
+
+def alternates(page_url: str, lang: str, site_languages: Sequence[str]) -> list[tuple[str, str, str, bool]]:
+    """The same page in each of the site's languages, for hreflang links and the language switcher: (code, the
+    language's name in itself, its URL from the site root, whether it is `lang`'s). `page_url`: the page's URL in
+    `lang`'s site. None of it for a site of one language."""
+    if len(site_languages) < 2:
+        return []
+    here = prefix(lang, site_languages)
+    path = page_url[len(here):] if here and page_url.startswith(here) else page_url
+    return [(code, language_name(code), prefix(code, site_languages) + path, code == lang) for code in site_languages]
+
+
+# Languages whose nouns keep their capital inside a sentence ("in Wartung", not "in wartung").
+CAPITALIZED_NOUNS = frozenset({"de"})
+
+
+def lowercase(words: str) -> str:
+    """A status's words inside a sentence ('major outage'), lowercased where the active language does so."""
+    return words if _active["lang"] in CAPITALIZED_NOUNS else words.lower()
+
+
+def marked(text: str, render=None, element: str = "span"):
+    """An author's text on a page in the active language: its translation, else the default language's words
+    inside an element saying their `lang`, so that screen readers switch voice (texts.in_language). `render` makes
+    HTML of the words (Markdown); without it they are escaped text. Markup either way."""
+    from markupsafe import Markup, escape
+
+    from .texts import in_language
+
+    words, lang = in_language(text, _active["lang"], _active["default"])
+    html = Markup(render(words)) if render else escape(words)
+    return html if lang == _active["lang"] else Markup(f'<{element} lang="{lang}">{html}</{element}>')
