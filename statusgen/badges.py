@@ -113,9 +113,9 @@ def _shown(site: Site, snapshot: Snapshot, site_name: str | None) -> list[tuple[
     # a badge stands alone, its few words beside the symbol of the status they name (the home page's indicator has
     # its own symbol, to tell it apart from the services' statuses listed under it)
     shown = [("status", site_name or _("status"), _(indicator.badge), STATUS[indicator.looks_like])]
-    shown += [(f"components/{c.id}", c.name, i18n.lowercase(_(STATUS[snapshot.components[c.id]].words)),
+    shown += [(f"components/{c.id}", i18n.words(c.name), i18n.lowercase(_(STATUS[snapshot.components[c.id]].words)),
                STATUS[snapshot.components[c.id]]) for c in site.catalog.components]
-    shown += [(f"areas/{a.id}", a.name, i18n.lowercase(_(STATUS[snapshot.areas[a.id]].words)),
+    shown += [(f"areas/{a.id}", i18n.words(a.name), i18n.lowercase(_(STATUS[snapshot.areas[a.id]].words)),
                STATUS[snapshot.areas[a.id]]) for a in site.catalog.areas]
     return shown
 

@@ -44,9 +44,9 @@ def site_feeds(site: Site, url: Callable[[str, str | None], str]) -> list[Feed]:
     output is, relative to the site root (urls.Urls.url)."""
     catalog = site.catalog
     return [_feed(url, "all", _("All updates"), _("Every incident and maintenance update"), ("home", None)),
-            *(_feed(url, f"components/{c.id}", c.name, _("Incidents and maintenance affecting %(service)s") % {
-                "service": c.name}, ("component", c.id)) for c in catalog.components),
-            *(_feed(url, f"areas/{a.id}", a.name, _("Incidents and maintenance in %(area)s") % {"area": a.name},
+            *(_feed(url, f"components/{c.id}", i18n.words(c.name), _("Incidents and maintenance affecting %(service)s") % {
+                "service": i18n.words(c.name)}, ("component", c.id)) for c in catalog.components),
+            *(_feed(url, f"areas/{a.id}", i18n.words(a.name), _("Incidents and maintenance in %(area)s") % {"area": i18n.words(a.name)},
                     ("area", a.id)) for a in catalog.areas)]
 
 
@@ -78,15 +78,15 @@ def entry_html(site: Site, incident: Incident, update: Update, tz: tzinfo) -> st
     update left them: a later update never changes an entry already published."""
     catalog = site.catalog
     affected, recovered = as_of_update(incident, update)
-    areas = ", ".join(escape(catalog.area[a].name) for a in incident.areas)
-    parts = [to_html(update.body)]
+    areas = ", ".join(escape(i18n.words(catalog.area[a].name)) for a in incident.areas)
+    parts = [to_html(i18n.words(update.body))]
     if affected:
-        words = "; ".join(f"{escape(catalog.component[c].name)}: {i18n.lowercase(status_words(s))}"
+        words = "; ".join(f"{escape(i18n.words(catalog.component[c].name))}: {i18n.lowercase(status_words(s))}"
                           for c, s in sorted(affected.items()))
         parts.append(_("<p>Affected: %(statuses)s.</p>") % {"statuses": words})
     if recovered:
         parts.append(_("<p>Recovered: %(services)s.</p>") % {
-            "services": ", ".join(escape(catalog.component[c].name) for c in recovered)})
+            "services": ", ".join(escape(i18n.words(catalog.component[c].name)) for c in recovered)})
     parts.append(_("<p>Where: %(areas)s.</p>") % {"areas": areas})
     if incident.window:
         parts.append(_("<p>Window: %(start)s to %(end)s.</p>") % {"start": human(incident.window.start, tz),
@@ -146,7 +146,7 @@ def render(site: Site, feed: Feed, pairs: list[tuple[Incident, Update]], setting
     for incident, update in shown:
         fe = fg.add_entry(order="append")
         fe.id(entry_id(settings.authority, incident, update))
-        fe.title(f"{state_words(update.state)}: {incident.title}")
+        fe.title(f"{state_words(update.state)}: {i18n.words(incident.title)}")
         fe.published(update.at)
         fe.updated(update.at)
         html = cache.get((incident.id, update.number))

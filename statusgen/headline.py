@@ -62,7 +62,7 @@ def where(catalog: Catalog, areas: Iterable[str], everywhere: bool = True) -> st
     """'in Cedar Falls', 'in Cedar Falls and Lake City', 'in 5 areas', 'everywhere' (when every area is hit and
     `everywhere`: each service named is in trouble in each area it is offered in)."""
     hit = set(areas)
-    names = [a.name for a in catalog.areas if a.id in hit]
+    names = [i18n.words(a.name) for a in catalog.areas if a.id in hit]
     if len(names) == len(catalog.areas) > 1 and everywhere:
         return _("everywhere")
     if len(names) <= MOST_NAMES:
@@ -79,10 +79,10 @@ def service_names(catalog: Catalog, statuses: Mapping[str, str]) -> list[str]:
             continue
         members = [m.id for m in catalog.components_in(c.group)] if c.group else [c.id]
         if c.group and len(members) > 1 and all(m in statuses for m in members):
-            named.append((catalog.group[c.group].name, worst(statuses[m] for m in members)))
+            named.append((i18n.words(catalog.group[c.group].name), worst(statuses[m] for m in members)))
             done.update(members)
         else:
-            named.append((c.name, statuses[c.id]))
+            named.append((i18n.words(c.name), statuses[c.id]))
             done.add(c.id)
     return [name for name, status in sorted(named, key=lambda n: STATUS_RANK[n[1]], reverse=True)]
 

@@ -32,7 +32,6 @@ SHIPPED = ("en", "fr", "de", "es")  # languages with a complete catalog
 # Languages written right to left (where Babel does not know the code, the table decides).
 RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
 # A language code as BCP 47 writes one, as <html lang> and feeds' xml:lang accept it: "fr", "pt-BR", "zh-Hant".
-CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "ar": "العربية",
          "he": "עברית"}
 
@@ -125,34 +124,12 @@ def language_name(lang: str) -> str:
     return name[:1].upper() + name[1:] if name else lang
 
 
-def code_problem(value: object) -> str | None:
-    """Why `value` is not a language code, or None if it is one."""
-    if isinstance(value, str) and CODE.fullmatch(value):
-        return None
-    return f"not a language code (expected a code such as 'en', 'fr' or 'pt-BR', got {value!r})"
-
-
-# The setting and its check: small on purpose, to move into a table of every setting's check as it stands.
-LANGUAGES = "STATUSGEN_LANGUAGES"
-
-
 def languages(settings) -> list[str]:
-    """The site's languages, the default first: STATUSGEN_LANGUAGES, else DEFAULT_LANG alone."""
-    given = settings.get(LANGUAGES)
-    if given:
-        return list(dict.fromkeys(given))
-    return [settings.get("DEFAULT_LANG") or SOURCE]
+    """The site's languages, the default first: STATUSGEN_LANGUAGES, else DEFAULT_LANG alone (checked where the
+    settings are: settings.languages)."""
+    from . import settings as site_settings  # one reading of the setting: the loader's
 
-
-def languages_problems(settings) -> list[tuple[str, str]]:
-    """(setting, message) for a STATUSGEN_LANGUAGES that is not a list of language codes."""
-    given = settings.get(LANGUAGES)
-    if given is None:
-        return []
-    if isinstance(given, str) or not isinstance(given, (list, tuple)) or not given:
-        return [(LANGUAGES, f"{LANGUAGES}: not a list of languages (expected a list such as ['en', 'fr'], "
-                            f"got {given!r})")]
-    return [(LANGUAGES, f"{LANGUAGES}: {problem}") for code in given if (problem := code_problem(code))]
+    return list(site_settings.languages(settings))
 
 
 # Figures and dates in the active language: each distinct value formatted once per language.
@@ -247,7 +224,7 @@ def install(env, settings) -> None:
     that format figures in it; the site's first language active."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
-    env.filters.update(percent=percent, short_percent=short_percent, said=marked)
+    env.filters.update(percent=percent, short_percent=short_percent, said=marked, words=words)
     first = languages(settings)[0]
     env.globals.update(lang=first, lang_dir=direction(first), words_lang=words_language(first), translations=None)
     _active["default"] = languages(settings)[0]
@@ -272,6 +249,14 @@ def alternates(page_url: str, lang: str, site_languages: Sequence[str]) -> list[
 
 # Languages whose nouns keep their capital inside a sentence ("in Wartung", not "in wartung").
 CAPITALIZED_NOUNS = frozenset({"de"})
+
+
+def words(text: str) -> str:
+    """An author's text (a title, a name, a body) in the active language: its translation, else the default
+    language's words, as plain text (for sentences, titles and attributes, where no element can mark them)."""
+    from .texts import in_language
+
+    return in_language(text, _active["lang"], _active["default"])[0]
 
 
 def lowercase(words: str) -> str:

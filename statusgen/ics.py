@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .model import Incident, Site, Update, concerning
 from .markup import to_html
+from . import i18n
 from .i18n import _
 from .wording import human, state_words
 
@@ -69,9 +70,9 @@ def calendars(site: Site, url: Callable[[str, str | None], str]) -> list[Calenda
     where an output is, relative to the site root (urls.Urls.url)."""
     catalog = site.catalog
     return [_calendar(url, "maintenance", _("All maintenance"), ("home", None)),
-            *(_calendar(url, f"components/{c.id}", _("%(service)s maintenance") % {"service": c.name},
+            *(_calendar(url, f"components/{c.id}", _("%(service)s maintenance") % {"service": i18n.words(c.name)},
                         ("component", c.id)) for c in catalog.components),
-            *(_calendar(url, f"areas/{a.id}", _("Maintenance in %(area)s") % {"area": a.name}, ("area", a.id))
+            *(_calendar(url, f"areas/{a.id}", _("Maintenance in %(area)s") % {"area": i18n.words(a.name)}, ("area", a.id))
               for a in catalog.areas)]
 
 
@@ -187,7 +188,7 @@ def event(site: Site, incident: Incident, posted: tuple[Update, ...], url: str, 
     ev.add("sequence", len(posted) - 1)
     ev.add("dtstart", utc(incident.window.start))
     ev.add("dtend", utc(incident.window.end))
-    ev.add("summary", f"{SUMMARY_PREFIX[status]}: {incident.title}")
+    ev.add("summary", f"{SUMMARY_PREFIX[status]}: {i18n.words(incident.title)}")
     ev.add("description", description(site, incident, posted, url))
     where = areas_named(site, incident)
     if where:
@@ -206,7 +207,7 @@ def _absolute(url: str) -> bool:
 
 def areas_named(site: Site, incident: Incident) -> str:
     """The names of the areas a maintenance touches, in catalog order: 'North Valley, Cedar Falls'."""
-    return ", ".join(a.name for a in site.catalog.areas if a.id in incident.areas)
+    return ", ".join(i18n.words(a.name) for a in site.catalog.areas if a.id in incident.areas)
 
 
 def description(site: Site, incident: Incident, posted: tuple[Update, ...], url: str) -> str:
@@ -214,7 +215,7 @@ def description(site: Site, incident: Incident, posted: tuple[Update, ...], url:
     it, each headed by its state and time; then what and where, then the page with the whole timeline."""
     first, latest = posted[0], posted[-1]
     touched = incident.statuses_after(latest)  # as that update left them: later updates never reach back
-    what = ", ".join(c.name for c in site.catalog.components if c.id in touched)
+    what = ", ".join(i18n.words(c.name) for c in site.catalog.components if c.id in touched)
     said = [_update_text(first, site.timezone)] + ([_update_text(latest, site.timezone)] if latest is not first else [])
     where = _("Affected: %(services)s. Where: %(areas)s.") % {"services": what, "areas": areas_named(site, incident)}
     parts = [*said, where] + ([url] if _absolute(url) else [])
@@ -224,7 +225,7 @@ def description(site: Site, incident: Incident, posted: tuple[Update, ...], url:
 def _update_text(update: Update, tz) -> str:
     """'Scheduled (Nov 20, 2026, 10:30 CST):' over the update's words; a body that says nothing leaves the heading."""
     heading = _("%(state)s (%(time)s):") % {"state": state_words(update.state), "time": human(update.at, tz)}
-    body = plain_text(update.body)
+    body = plain_text(i18n.words(update.body))
     return f"{heading}\n{body}" if body else heading
 
 

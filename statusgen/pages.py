@@ -12,6 +12,7 @@ from .bars import legend, strip, trouble_days
 from .dates import add_months, midnight
 from .feeds import Feed, site_feeds
 from .headline import headline, worst_first
+from . import i18n
 from .i18n import N_, _
 from .ics import Calendar, calendars
 from .model import FINAL_STATES, STATUS_RANK, Component, Incident, Site, Update
@@ -191,7 +192,7 @@ def home(v: SiteView) -> Page:
     bars, trouble = {}, {}
     for c in catalog.components:
         days, uptime = v.last_days(c.id)
-        bars[c.id] = strip(c.name, days, uptime)
+        bars[c.id] = strip(i18n.words(c.name), days, uptime)
         trouble[c.id] = trouble_days(days)
     return Page("home", None, {"headline": headline(catalog, v.now, v.site.timezone),
                                 "happening": worst_first(v.now.open, v.at),
@@ -278,7 +279,7 @@ def component(v: SiteView, component_id: str) -> Page:
     per_area = [(v.site.catalog.area[a], v.now.status(c.id, a)) for a in c.areas]
     days, uptime = v.last_days(c.id)
     trouble = [(t, [v.by_id[i] for i in t.incidents]) for t in trouble_days(days)]
-    return Page("component", c.id, {"component": c, "per_area": per_area, "bars": strip(c.name, days, uptime),
+    return Page("component", c.id, {"component": c, "per_area": per_area, "bars": strip(i18n.words(c.name), days, uptime),
                                     "trouble": trouble, "legend": legend(), "bar_days": BAR_DAYS,
                                     **_gathered(v, ("component", c.id))})
 
@@ -288,7 +289,7 @@ def area(v: SiteView, area_id: str) -> Page:
     leaves its bars alone), the area's uptime grid, then its incidents."""
     a = v.site.catalog.area[area_id]
     offered = [(c, v.now.status(c.id, a.id)) for c in v.site.catalog.components_of_area(a.id)]
-    bars = {c.id: strip(_("%(service)s in %(area)s") % {"service": c.name, "area": a.name},
+    bars = {c.id: strip(_("%(service)s in %(area)s") % {"service": i18n.words(c.name), "area": i18n.words(a.name)},
                         *v.last_days(c.id, area=a.id)) for c, _status in offered}
     return Page("area", a.id, {"area": a, "offered": offered, "area_uptime": area_uptime(v, a.id),
                                "bars": bars, "legend": legend(), "bar_days": BAR_DAYS,

@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import brand, i18n, subscribe
+from . import brand, subscribe
 from .errors import ContentError, Problem
 
 DEFAULT_FILE = "pelicanconf.py"
@@ -134,7 +134,7 @@ def page_setting_problems(path: Path, settings: dict[str, Any], content: Path | 
     """Every problem of the settings the pages show (links, brand and subscribe), at its line of the settings file:
     the build refuses them, and `check` reports them, so that a passing check means the build succeeds."""
     problems = [Problem(str(path), _line_of(path, key), message)
-                for key, message in link_problems(settings) + i18n.languages_problems(settings)]
+                for key, message in link_problems(settings)]
     try:
         brand.read(settings, path.parent)
     except brand.BrandError as err:

@@ -91,7 +91,8 @@ class StatusSiteGenerator(Generator):
         try:
             with self.phases("load"):
                 site = load_site(Path(self.path), self.settings.get("TIMEZONE") or "UTC", cache=self.cache,
-                                 early=partial(self.start_early_from_index, given) if given is not None else None)
+                                 early=partial(self.start_early_from_index, given) if given is not None else None,
+                                 languages=tuple(self.languages))
         except ContentError as err:
             self.cancel_early()
             if found:
