@@ -697,7 +697,7 @@ def zygote():
 
 
 def _check_content(build: Build) -> None:
-    from . import settings
+    from . import config, settings
 
-    zone = build.timezone or settings.timezone_name(settings.read(build.settings, required=False))
+    zone = build.timezone or config.timezone(settings.read(build.settings, required=False), build.settings)
     load_site(build.content, zone)
