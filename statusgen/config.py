@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 from . import brand as branding, names, subscribe as subscription
 from .errors import ContentError, Problem, printable
-from .times import parse_time, zone
+from .times import TIME_FORMAT, parse_time, zone
 from .urls import DEFAULT as URL_DEFAULTS, Urls
 
 PREFIX = "STATUSGEN_"
@@ -90,6 +90,7 @@ class Text(Option):
 
     expected: str = "text on one line"
     pattern: str | None = None
+    form: str = ""  # what `pattern` asks for, in words
 
     def check(self, name, value, base):
         if not isinstance(value, str):
@@ -97,7 +98,7 @@ class Text(Option):
         elif printable(value) != value:
             wrong = "no line breaks or control characters"
         elif self.pattern is not None and value and not re.fullmatch(self.pattern, value):
-            wrong = "letters, digits, dots and dashes"
+            wrong = self.form
         else:
             return value
         raise Invalid(f"{name} must be {self.expected} (expected {wrong}, got {_shown(value)})")
@@ -155,10 +156,12 @@ class Moment(Option):
     """A time as the files write it, with its offset (given by `statusgen build`)."""
 
     def check(self, name, value, base):
+        if value == "":
+            return None
         try:
             return parse_time(str(value).replace("+00:00", "Z"), zone("UTC"))
-        except ValueError as err:
-            raise Invalid(f"{name} must be a time ({err})") from None
+        except ValueError:
+            raise Invalid(f"{name} must be a time (expected {TIME_FORMAT}, got {_shown(value)})") from None
 
 
 @dataclass(frozen=True)
@@ -166,23 +169,23 @@ class Names(Option):
     """A list of text items (paths, plugin names, language codes); `pattern` each must match; modules allowed
     where `modules` (PLUGINS may name a plugin by its module object)."""
 
-    expected: str = "a list of names"
+    expected: str = "a list of folders"
     pattern: str | None = None
     modules: bool = False
+    one: bool = False  # a single name is taken as a list of it (as Pelican takes PLUGIN_PATHS)
+    example: str = '"name"'
 
     def check(self, name, value, base):
+        if self.one and isinstance(value, str):
+            value = [value]
         if isinstance(value, (list, tuple)):
             good = [item for item in value if isinstance(item, str) and printable(item) == item and
                     (self.pattern is None or re.fullmatch(self.pattern, item))
                     or self.modules and hasattr(item, "__name__")]
             if len(good) == len(value):
                 return tuple(value)
-        raise Invalid(f"{name} must be {self.expected} (expected a list such as [{self.default_example}], got "
+        raise Invalid(f"{name} must be {self.expected} (expected a list such as [{self.example}], got "
                       f"{_shown(value)})")
-
-    @property
-    def default_example(self) -> str:
-        return {"a list of language codes": '"en", "fr"'}.get(self.expected, '"name"')
 
 
 @dataclass(frozen=True)
@@ -200,9 +203,9 @@ class UrlTable(Option):
             page = isinstance(URL_DEFAULTS[kind], tuple)
             parts = list(place) if page and isinstance(place, (list, tuple)) and len(place) == 2 else [place]
             if page != (len(parts) == 2) or not all(_relative_path(part) for part in parts):
-                shape = '(URL, file), such as ("i/{id}/", "i/{id}/index.html")' if page else \
-                    'a path in the site, such as "news/{id}.xml"'
-                raise Invalid(f"{name}[{kind!r}] must be {shape} (expected that, got {_shown(place)})")
+                what, shape = ("a page's URL and file", 'a pair such as ("i/{id}/", "i/{id}/index.html")') if page \
+                    else ("a path in the site", 'a path such as "news/{id}.xml"')
+                raise Invalid(f"{name}[{kind!r}] must be {what} (expected {shape}, got {_shown(place)})")
         return dict(value)
 
 
@@ -229,7 +232,7 @@ class SubscribePart(Option):
     catalog (see `validate`)."""
 
 
-LANGUAGE = r"[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*"
+LANGUAGE = r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*"
 HOST = r"([^\s@/]+@)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*"
 ONE_LINE = "text on one line"
 
@@ -241,20 +244,20 @@ OPTIONS: dict[str, Option] = {
     "SITEURL": WebAddress("where readers find the site; feeds, calendars and the sitemap use it", "",
                           example="https://status.example.com"),
     "TIMEZONE": Zone("the zone of times written without an offset, and of times shown", "UTC"),
-    "DEFAULT_LANG": Text("the language of the pages and feeds", "en", expected="a language code such as \"en\"",
-                         pattern=LANGUAGE),
+    "DEFAULT_LANG": Text("the language of the pages and feeds", "en", expected="a language code",
+                         pattern=LANGUAGE, form="a code such as en or pt-BR"),
     "RELATIVE_URLS": Flag("pages link relatively (output/ works from any folder)", False),
     "THEME": Text("the theme's folder (default: statusgen's own)", None, expected="a folder name"),
-    "THEME_TEMPLATES_OVERRIDES": Names("folders of templates that override the theme's", ()),
+    "THEME_TEMPLATES_OVERRIDES": Names("folders of templates that override the theme's", (), example='"overrides"'),
     "PLUGINS": Names("the Pelican plugins loaded (statusgen_site is added)", (), expected="a list of plugin names",
-                     modules=True),
-    "PLUGIN_PATHS": Names("folders Pelican finds plugins in", ()),
+                     modules=True, example='"statusgen_site"'),
+    "PLUGIN_PATHS": Names("folders Pelican finds plugins in", (), one=True, example='"plugins"'),
     "OUTPUT_PATH": Text("where Pelican writes (`statusgen build` sets it)", "output", expected="a folder name"),
     # statusgen's, written by authors
     "STATUSGEN_ORGANIZATION": Text("who runs the services (default: SITENAME)", None),
     "STATUSGEN_CONTACT": Text("how to reach them, in every footer", None),
     "STATUSGEN_ID_AUTHORITY": Text("the domain in feed and calendar ids (tag URIs): set once, never changed", None,
-                                   expected="a domain name such as status.example.com", pattern=HOST),
+                                   expected="a domain name", pattern=HOST, form="a name such as status.example.com"),
     "STATUSGEN_TICKET_URL": WebAddress("the link of a ticket, {ticket} replaced", "",
                                        example="https://tickets.example.com/browse/{ticket}"),
     "STATUSGEN_RECENT_DAYS": Whole("how long resolved incidents stay on the home page", 14, unit="days", low=1,
@@ -279,7 +282,7 @@ OPTIONS: dict[str, Option] = {
     "STATUSGEN_SUBSCRIBE": SubscribePart("ways to subscribe besides the feeds", None),
     "STATUSGEN_WEBSUB_HUB": SubscribePart("the WebSub hub every feed announces and notify pings", None),
     "STATUSGEN_LANGUAGES": Names("the site's languages, the first the default", (),
-                                 expected="a list of language codes", pattern=LANGUAGE),
+                                 expected="a list of language codes", pattern=LANGUAGE, example='"en", "fr"'),
     "STATUSGEN_REMINDER_MINUTES": Number("how long before a promise falls due the team is reminded", 10.0,
                                          unit="minutes", low=0, high=10_080),
     "STATUSGEN_NOTIFY_RATE_SECONDS": Number("seconds between two messages on one channel (default: Apprise's)", None,
