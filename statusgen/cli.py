@@ -268,11 +268,13 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
         found = find_site(path)
         root = found.root
         settings = settings or root / settings_file.DEFAULT_FILE
-        # The file's own values checked, as `check` checks them (Pelican's reader would drop or choke on some), then
-        # read by Pelican's reader for the build. A file that cannot load is one line, not a traceback.
-        values = settings_file.checked(settings, read_settings(found, settings, tz, values_only=True), found.content,
-                                       given=("TIMEZONE",) if tz else ())
+        # The file's own values checked, as `check` checks them (Pelican's reader would drop or choke on some); then
+        # as Pelican's reader makes them (paths absolute), for the build. A file that cannot load is one line.
+        on_command_line = ("TIMEZONE",) if tz else ()
+        settings_file.checked(settings, read_settings(found, settings, tz, values_only=True), found.content,
+                              on_command_line)
         raw = read_settings(found, settings, tz)
+        values = settings_file.checked(settings, raw, given=on_command_line)
         when = given(build_time, "--build-time", now, values.zone)
         when = when and when.astimezone(timezone.utc)  # the build time is shown and passed on in UTC, as ever
         job = publish.Build(site=root, content=found.content, settings=settings, timezone=tz,

@@ -2,7 +2,8 @@
 
 `check` and `build` read the same values the build's Pelican will, so settings that compute `TIMEZONE` or import
 another file (publishconf.py imports pelicanconf.py) mean the same thing to both. This module is the edge where
-statusgen meets Pelican's settings; the rest of the library gets plain values.
+statusgen meets Pelican's settings; statusgen.config checks the values read here, and the rest of the library gets
+its checked Config.
 """
 from __future__ import annotations
 
