@@ -35,8 +35,9 @@ BAD = [
                                          "['call us'])"),
     ("STATUSGEN_ID_AUTHORITY", '"status example com"', "STATUSGEN_ID_AUTHORITY must be a domain name (expected a name "
                                                        "such as status.example.com, got 'status example com')"),
-    ("STATUSGEN_TICKET_URL", '"vbscript:x"', "STATUSGEN_TICKET_URL: not a web address (expected "
-                                             "https://tickets.example.com/browse/{ticket}, or empty, got 'vbscript:x')"),
+    ("STATUSGEN_TICKET_URL", '"vbscript:x"',
+     "STATUSGEN_TICKET_URL: not a web address (expected https://tickets.example.com/browse/{ticket}, or empty, got "
+     "'vbscript:x')"),
     ("STATUSGEN_RECENT_DAYS", '"two weeks"', "STATUSGEN_RECENT_DAYS must be a whole number of days from 1 to 3650 "
                                              "(expected an integer, got 'two weeks')"),
     ("STATUSGEN_PAST_LIMIT", "0", "STATUSGEN_PAST_LIMIT must be a whole number of incidents from 1 to 100000 "
@@ -82,8 +83,8 @@ BAD = [
                                           "got 1)"),
     ("STATUSGEN_BUILD_TIME", '"yesterday"', "STATUSGEN_BUILD_TIME must be a time (expected YYYY-MM-DD "
                                             "HH:MM[:SS[.fff]][Z|+HH:MM], got 'yesterday')"),
-    ("STATUSGEN_CLOCK", '"2026-11-22"', "STATUSGEN_CLOCK must be a time (expected YYYY-MM-DD HH:MM[:SS[.fff]][Z|+HH:MM], "
-                                        "got '2026-11-22')"),
+    ("STATUSGEN_CLOCK", '"2026-11-22"', "STATUSGEN_CLOCK must be a time (expected YYYY-MM-DD "
+                                        "HH:MM[:SS[.fff]][Z|+HH:MM], got '2026-11-22')"),
     ("STATUSGEN_REPORT", "1", "STATUSGEN_REPORT must be a file path (expected text, got 1)"),
     ("STATUSGEN_CACHE", "1", "STATUSGEN_CACHE must be a folder path (expected text, got 1)"),
     ("STATUSGEN_TIMINGS", "1", "STATUSGEN_TIMINGS must be a file path (expected text, got 1)"),

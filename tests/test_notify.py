@@ -24,6 +24,8 @@ from click.testing import CliRunner
 from statusgen.cli import main
 from tests.conftest import SiteFactory
 
+pytestmark = pytest.mark.slow  # git ledgers with remotes, SMTP and HTTP receivers on loopback: left to `make test`
+
 INCIDENT = "2026-12-01-calls-fail-in-the-north"
 MAINTENANCE = "2026-12-01-tv-upgrade"
 SETTINGS = """\

@@ -39,7 +39,7 @@ from statusgen.pages import PAGE_KINDS, PageJob, page_jobs, page_keys, view
 from statusgen.publish import die_with_parent
 from statusgen.status import UNCONFIRMED_SHOWN, is_final
 from statusgen.times import humanize_duration, parse_time
-from statusgen.urls import Urls, ticket_url
+from statusgen.urls import ticket_url
 
 log = logging.getLogger(__name__)
 
