@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from . import brand as branding, names, subscribe as subscription
@@ -122,16 +123,17 @@ _NOT_IN_A_LINK = re.compile(r"[\s\"'<>\\`\x00-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class WebAddress(Option):
-    """An http(s) address or a path, or empty; `example` is shown in the message."""
+    """An address of one of `schemes`, or a path, or empty; `example` is shown in the message."""
 
     example: str = ""
+    schemes: tuple[str, ...] = ("http", "https")
 
     def check(self, name, value, base):
         if value == "":
             return value
         scheme = _SCHEME.match(value) if isinstance(value, str) else None
         if (not isinstance(value, str) or _NOT_IN_A_LINK.search(value)
-                or (scheme and scheme[1].lower() not in ("http", "https"))):
+                or (scheme and scheme[1].lower() not in self.schemes)):
             raise Invalid(f"{name}: not a web address (expected {self.example}, or empty, got {value!r})")
         return value
 
@@ -234,11 +236,10 @@ class SubscribePart(Option):
 
 LANGUAGE = r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*"
 HOST = r"([^\s@/]+@)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*"
-ONE_LINE = "text on one line"
 
 # Every setting statusgen reads: the name, the option that checks it (type, range, allowed values) and its meaning.
 # Config's fields are these names without STATUSGEN_, in lower case.
-OPTIONS: dict[str, Option] = {
+OPTIONS: Mapping[str, Option] = MappingProxyType({
     # Pelican's own, read by statusgen too
     "SITENAME": Text("the site's name, in titles, feeds and calendars (Pelican's default: A Pelican Blog)", None),
     "SITEURL": WebAddress("where readers find the site; feeds, calendars and the sitemap use it", "",
@@ -297,7 +298,7 @@ OPTIONS: dict[str, Option] = {
     "STATUSGEN_REPORT": Text("where the plugin records what it found", None, expected="a file path"),
     "STATUSGEN_CACHE": Text("the build cache's folder", None, expected="a folder path"),
     "STATUSGEN_TIMINGS": Text("where the plugin records its timings", None, expected="a file path"),
-}
+})
 
 
 def attribute(setting: str) -> str:
