@@ -724,6 +724,7 @@ def test_a_card_shows_each_services_status_now_beside_the_authors_title(site):
     assert cards_of(output / "areas" / "millbrook" / "index.html")[0][1] == cards_of(output / "index.html")[0][1]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("count", [1, 2, 4, 8])
 def test_on_a_phone_the_headline_and_the_first_card_fit_the_first_screen(site, browser, count, tmp_path):
     several(site, count)

@@ -320,6 +320,7 @@ def test_the_hub_adds_one_line_to_an_rss_feed_and_changes_nothing_else(example_o
 
 # --- in a real browser: the links by their accessible names, and axe ---------------------------------------------
 
+@pytest.mark.build
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_ways_are_links_named_for_what_they_are_and_pass_axe(browser, output, scheme):
     from axe_playwright_python.sync_playwright import Axe
