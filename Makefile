@@ -30,8 +30,12 @@ system-deps:
 test: $(STAMP) system-deps  ## unit, build, feed and browser tests
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)  ## the library tests alone: no Pelican build, no browser (seconds)
-	$(BIN)/python -m pytest -m "not build and not browser" --ignore tests/test_fuzz.py
+# Tests declare their kind (markers build, browser, slow: see tests/conftest.py); test-fast leaves those out. Byte
+# code is kept, even where the environment says PYTHONDONTWRITEBYTECODE, in a folder of its own (no __pycache__
+# beside a test site's settings file): else pytest rewrites and compiles every test module again at each run, 5 of
+# the run's CPU seconds, and each `statusgen` process compiles statusgen again.
+test-fast: $(STAMP)  ## the library tests alone: no Pelican build, no browser, no git remotes (seconds)
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache $(BIN)/python -m pytest -m "not build and not browser and not slow" --ignore tests/test_fuzz.py
 
 # `make test` runs tests/test_fuzz.py too, with 400 derandomized cases; this is the long run, 10,000 fresh ones.
 fuzz: $(STAMP)  ## fuzz `statusgen check` with 10,000 generated incident files (hypothesis)

@@ -16,7 +16,7 @@ import click
 from . import drafts, edit, forms, publish, repo, report, scaffold
 from . import install as install_  # `install` is init's option
 from . import notify as notify_module
-from . import settings as settings_file
+from . import config as config_module, settings as settings_file
 from .errors import ContentError, Problem, Problems, Refusal
 from .cache import CACHE_DIR
 from .cache import prepare as prepare_cache
@@ -116,24 +116,28 @@ def read_settings(site: SiteFolder, settings: Path | None, tz: str | None, value
                               overrides=overrides, values_only=values_only)
 
 
-def page_setting_problems(site: SiteFolder, settings: Path | None, config: dict) -> list[Problem]:
-    """The problems of the settings the pages show (settings.page_setting_problems), for the commands that do not
-    build: what the build would refuse, they report."""
+def settings_path(site: SiteFolder, settings: Path | None) -> Path | None:
+    """The settings file a command reads (-s, else the site's pelicanconf.py), or None when there is none."""
     path = (settings or site.root / settings_file.DEFAULT_FILE).resolve()
-    return settings_file.page_setting_problems(path, config, site.content) if path.is_file() else []
+    return path if path.is_file() else None
 
 
-def site_languages(site: SiteFolder, settings: Path | None, config: dict) -> tuple[str, ...]:
-    """The site's languages, the default first (settings.languages); ContentError at the settings' line."""
-    return settings_file.languages(config, (settings or site.root / settings_file.DEFAULT_FILE).resolve())
+def site_languages(site: SiteFolder, settings: Path | None, raw: dict) -> tuple[str, ...]:
+    """The site's languages alone, the default first (config.languages); ContentError at the settings' line."""
+    return config_module.languages(raw, settings_path(site, settings))
 
 
-def site_zone(config: dict):
-    """The zone of the settings' TIMEZONE; ContentError (the check's problem) when it is not one."""
-    try:
-        return zone(settings_file.timezone_name(config))
-    except ValueError as err:
-        raise ContentError([Problem("TIMEZONE", 1, str(err))]) from None
+def checked_settings(site: SiteFolder, settings: Path | None, raw: dict, tz: str | None = None
+                     ) -> tuple[config_module.Config, list[Problem]]:
+    """The settings checked (statusgen.config) and their problems, for the commands that do not build: what the
+    build would refuse, they report; they go on with the defaults in place of bad values."""
+    return config_module.validate(raw, settings_path(site, settings), content=site.content,
+                                  given=("TIMEZONE",) if tz else ())
+
+
+def site_zone(site: SiteFolder, settings: Path | None, raw: dict, tz: str | None = None):
+    """The zone of the settings' TIMEZONE alone; ContentError (the check's problem) when it is not one."""
+    return zone(config_module.timezone(raw, settings_path(site, settings), given=("TIMEZONE",) if tz else ()))
 
 
 class Commands(click.Group):
@@ -207,16 +211,12 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
     now = clock()
     with refusals(path, fmt):
         found = find_site(path)
-        config = read_settings(found, settings, tz, values_only=True)
-        wrong = page_setting_problems(found, settings, config)
+        values, wrong = checked_settings(found, settings, read_settings(found, settings, tz, values_only=True), tz)
         try:
-            languages = site_languages(found, settings, config)
-        except ContentError as err:  # reported with the content's problems, checked in the default language
-            wrong, languages = wrong + err.problems, settings_file.languages({})
-        try:
-            site = load_site(found.content, settings_file.timezone_name(config),
+            site = load_site(found.content, values.timezone,
                              cache=prepare_cache(cache_folder(found, cache, no_cache),
-                                                 lambda note: click.echo(note, err=True)), languages=languages)
+                                                 lambda note: click.echo(note, err=True)),
+                             languages=values.site_languages)
         except ContentError as err:
             raise ContentError(wrong + list(err.problems)) from None
         if wrong:
@@ -226,7 +226,7 @@ def check(path: Path, settings: Path | None, tz: str | None, fmt: str, cache: Pa
         ahead = site.dated_ahead(now)
         if ahead:
             raise ContentError([Problem(*found_) for found_ in ahead])
-        when = given(build_time, "--build-time", now, site_zone(config))
+        when = given(build_time, "--build-time", now, values.zone)
         when = repo.build_time(when and when.astimezone(timezone.utc), now=now)  # what `build` would show
     later = [Problem(path_, 1, note) for path_, note in site.unposted(when)] + [
         Problem(*found_) for found_ in site.starts_not_given()]
@@ -278,13 +278,19 @@ def build(path: Path, settings: Path | None, output: Path | None, build_time: st
         found = find_site(path)
         root = found.root
         settings = settings or root / settings_file.DEFAULT_FILE
-        config = read_settings(found, settings, tz)  # a settings file that cannot load is one line, not a traceback
-        when = given(build_time, "--build-time", now, site_zone(config))
+        # The file's own values checked, as `check` checks them (Pelican's reader would drop or choke on some); then
+        # as Pelican's reader makes them (paths absolute), for the build. A file that cannot load is one line.
+        on_command_line = ("TIMEZONE",) if tz else ()
+        settings_file.checked(settings, read_settings(found, settings, tz, values_only=True), found.content,
+                              on_command_line)
+        raw = read_settings(found, settings, tz)
+        values = settings_file.checked(settings, raw, given=on_command_line)
+        when = given(build_time, "--build-time", now, values.zone)
         when = when and when.astimezone(timezone.utc)  # the build time is shown and passed on in UTC, as ever
         job = publish.Build(site=root, content=found.content, settings=settings, timezone=tz,
                             output=(output or root / "output").resolve(),
                             when=repo.build_time(when, now=now), clock=now,
-                            overrides=settings_file.build_overrides(settings, config, found.content),
+                            overrides=settings_file.build_overrides(settings, raw, found.content, values),
                             cache=cache_folder(found, cache, no_cache), timings=timings)
         notes = publish.run(job, force, say=lambda message: click.echo(message, err=True))
     report.notes(notes, root, fmt, click.echo)
@@ -308,13 +314,12 @@ def due(path: Path, settings: Path | None, since: str, now_text: str | None) -> 
     now = clock()
     with refusals(path, "text"):
         place = find_site(path)
-        config = read_settings(place, settings, None)
-        tz = site_zone(config)
+        values = config_module.load(read_settings(place, settings, None), settings_path(place, settings))
+        tz = values.zone
         start = given(since, "--since", now, tz)
         end = given(now_text, "--now", now, tz) if now_text else now
-        site = load_site(place.content, settings_file.timezone_name(config),
-                         languages=site_languages(place, settings, config))
-        found = due_moments(site, start, end, int(config.get("STATUSGEN_RECENT_DAYS", 14)))
+        site = load_site(place.content, values.timezone, languages=values.site_languages)
+        found = due_moments(site, start, end, values.recent_days)
     for moment in found:
         click.echo(f"{moment.at.isoformat()}: {moment.what}")
     if not found:
@@ -384,9 +389,9 @@ class Posting:
     def __init__(self, at_text: str = "now"):
         self.site = find_site(Path("."))
         self.content = self.site.content
-        config = read_settings(self.site, None, None)
-        self.tz = site_zone(config)
-        self.languages = site_languages(self.site, None, config)
+        raw = read_settings(self.site, None, None)
+        self.tz = site_zone(self.site, None, raw)
+        self.languages = site_languages(self.site, None, raw)
         catalog = load_catalog(self.content / CATALOG_FILE, Problems(), self.site.root, self.languages)
         self.asked = edit.Asked(catalog if catalog is not None and catalog.components and catalog.areas else None)
         self.now = clock().replace(second=0)  # posts are timed to the minute
@@ -673,16 +678,14 @@ def notify(path: Path, settings: Path | None, build_time: str | None, channels_f
     with refusals(path, "text", "nothing was sent"):
         found = find_site(path)
         root = found.root
-        config = read_settings(found, settings, None, values_only=True)
-        site = load_site(found.content, settings_file.timezone_name(config),
-                         languages=site_languages(found, settings, config))
-        wrong = page_setting_problems(found, settings, config)
+        values, wrong = checked_settings(found, settings, read_settings(found, settings, None, values_only=True))
+        site = load_site(found.content, values.timezone, languages=values.site_languages)
         if wrong:
             raise ContentError(wrong)
         routes = notify_module.load_routes(found.content, site.catalog)
         text, source = _channels_text(channels_file, root)
         channels = notify_module.read_channels(text, source, site.catalog, routes)
-        when = (given(build_time, "--build-time", now, site_zone(config)) or now).astimezone(timezone.utc)
+        when = (given(build_time, "--build-time", now, values.zone) or now).astimezone(timezone.utc)
         top = repo.repo_root(root, fallback=None)
         if top is None and not dry_run:
             raise Refusal(f"{root}: not in a git repository (the ledger of what was sent is kept in the site's "
@@ -694,35 +697,34 @@ def notify(path: Path, settings: Path | None, build_time: str | None, channels_f
         # next run neither repeats what was sent nor calls it uncertain.
         before = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
         try:
-            outcome = notify_module.run(site, when, channels, ledger, notify_settings(config, lease),
+            outcome = notify_module.run(site, when, channels, ledger, notify_settings(values, lease),
                                         dry_run=dry_run, say=click.echo, stopping=stop.is_set)
         finally:
             signal.signal(signal.SIGTERM, before)
     for note in notify_module.unrouted(routes, channels, Path(report.shown(found.content, Path.cwd()))):
         click.echo(f"note: {note}", err=True)
-    if "://" not in str(config.get("SITEURL") or ""):
+    if values.absolute_url is None:
         click.echo("note: SITEURL is not an absolute URL: links in messages lead nowhere (set it, or give -s "
                    "publishconf.py)", err=True)
-    pinged = [] if dry_run else _ping_hub(site, config, outcome)
+    pinged = [] if dry_run else _ping_hub(site, values, outcome)
     for failure in pinged:
         click.echo(f"failed: WebSub hub: {failure} (pinged again when the next update is sent)", err=True)
     _notify_report(outcome, when, dry_run, failed=bool(pinged))
 
 
-def _ping_hub(site, config: dict, outcome) -> list:
+def _ping_hub(site, values: config_module.Config, outcome) -> list:
     """Tell the site's WebSub hub (STATUSGEN_WEBSUB_HUB) which feeds the updates just sent are in; the pings that
     failed. Reminders are not in any feed."""
-    from . import subscribe, websub
+    from . import websub
     from .feeds import site_feeds
-    from .urls import Urls
 
-    hub = subscribe.read(config).hub
+    hub = values.subscribing.hub
     incidents = {plan.message.incident.id: plan.message.incident for plan in outcome.sent
                  if plan.message.kind != "reminder"}
     if not hub or not incidents:
         return []
-    feeds = site_feeds(site, Urls.configured(config.get("STATUSGEN_URLS")).url)
-    return websub.ping(hub, websub.topics(feeds, incidents.values(), str(config.get("SITEURL") or "")))
+    feeds = site_feeds(site, values.urls.url)
+    return websub.ping(hub, websub.topics(feeds, incidents.values(), values.siteurl))
 
 
 def _channels_text(channels_file: Path | None, root: Path) -> tuple[str, str]:
@@ -745,40 +747,22 @@ def _channels_text(channels_file: Path | None, root: Path) -> tuple[str, str]:
         raise click.BadParameter(f"{channels_file}: {err.strerror}", param_hint="--channels") from None
 
 
-def notify_settings(config: dict, lease: float | None) -> notify_module.Settings:
+def notify_settings(values: config_module.Config, lease: float | None) -> notify_module.Settings:
     """What notify reads from the settings: the site's name and URL for links, List-Id and footers, the reminder's
     warning time, the lease, and the rate of messages on one channel."""
-    from urllib.parse import urlparse
-
     from .messages import Wording
-    from .urls import Urls
 
     from . import i18n
 
-    i18n.activate(i18n.languages(config)[0])  # messages are in the site's default language
-    site_url = str(config.get("SITEURL") or "").rstrip("/")
-    contact = config.get("STATUSGEN_CONTACT")
-    words = Wording(site_name=config.get("SITENAME") or "Status", site_url=site_url,
-                    urls=Urls.configured(config.get("STATUSGEN_URLS")),
-                    ticket_url=config.get("STATUSGEN_TICKET_URL") or "",
-                    authority=config.get("STATUSGEN_ID_AUTHORITY") or urlparse(site_url).hostname or "statusgen.invalid",
-                    unsubscribe=config.get("STATUSGEN_NOTIFY_UNSUBSCRIBE") or (f"tell us: {contact}" if contact else ""))
-    rate = _number(config, "STATUSGEN_NOTIFY_RATE_SECONDS", None, "seconds")
+    i18n.activate(values.site_languages[0])  # messages are in the site's default language
+    contact = values.contact
+    words = Wording(site_name=values.sitename or "Status", site_url=values.siteurl.rstrip("/"), urls=values.urls,
+                    ticket_url=values.ticket_url, authority=values.authority,
+                    unsubscribe=values.notify_unsubscribe or (f"tell us: {contact}" if contact else ""))
     return notify_module.Settings(
-        words=words, warning=timedelta(minutes=_number(config, "STATUSGEN_REMINDER_MINUTES", 10, "minutes")),
-        lease=timedelta(minutes=lease if lease is not None else
-                        _number(config, "STATUSGEN_NOTIFY_LEASE_MINUTES", 5, "minutes")),
-        rate=rate)
-
-
-def _number(config: dict, key: str, default: float | None, unit: str) -> float | None:
-    """A setting that is a number of `unit` (0 or more); Refusal (one line) for anything else."""
-    value = config.get(key, default)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise Refusal(f"{key}: not a number of {unit} (expected 0 or more, got {value!r})")
-    return float(value)
+        words=words, warning=timedelta(minutes=values.reminder_minutes),
+        lease=timedelta(minutes=lease if lease is not None else values.notify_lease_minutes),
+        rate=values.notify_rate_seconds)
 
 
 def _notify_report(outcome, when: datetime, dry_run: bool, failed: bool = False) -> None:
@@ -862,9 +846,8 @@ class Reach:
     @classmethod
     def find(cls) -> "Reach":
         found = find_site(Path("."))
-        config = read_settings(found, None, None)
-        return cls(found.root, found.content, site_zone(config), str(config.get("SITEURL") or ""),
-                   site_languages(found, None, config))
+        values = config_module.load(read_settings(found, None, None), settings_path(found, None))
+        return cls(found.root, found.content, values.zone, values.siteurl, values.site_languages)
 
     def catalog(self):
         """The catalog; ContentError with its problems when it does not pass."""

@@ -697,8 +697,8 @@ def zygote():
 
 
 def _check_content(build: Build) -> None:
-    from . import settings
+    from . import config, settings
 
-    config = settings.read(build.settings, required=False)
-    zone = build.timezone or settings.timezone_name(config)
-    load_site(build.content, zone, languages=settings.languages(config, build.settings))
+    raw = settings.read(build.settings, required=False)
+    zone = build.timezone or config.timezone(raw, build.settings)
+    load_site(build.content, zone, languages=config.languages(raw, build.settings))

@@ -2,7 +2,8 @@
 
 `check` and `build` read the same values the build's Pelican will, so settings that compute `TIMEZONE` or import
 another file (publishconf.py imports pelicanconf.py) mean the same thing to both. This module is the edge where
-statusgen meets Pelican's settings; the rest of the library gets plain values.
+statusgen meets Pelican's settings; statusgen.config checks the values read here, and the rest of the library gets
+its checked Config.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import brand, subscribe
+from . import config
 from .errors import ContentError, Problem
 
 DEFAULT_FILE = "pelicanconf.py"
@@ -38,8 +39,8 @@ def _failure(path: Path, err: BaseException) -> Problem:
     """A settings file that failed to load, as one problem at the line that failed."""
     theme = re.fullmatch(r"Could not find the theme (.*)", str(err))
     if theme:  # Pelican's own check of THEME
-        return Problem(str(path), _line_of(path, "THEME"), f"THEME: theme not found (expected a folder with "
-                                                           f"templates/ in it, got {theme[1]!r})")
+        return config.Lines(path).problem("THEME", f"THEME: theme not found (expected a folder with templates/ in "
+                                                   f"it, got {theme[1]!r})")
     if isinstance(err, SyntaxError) and err.filename and Path(err.filename).resolve() == path:
         return Problem(str(path), err.lineno or 1, f"not valid Python (expected settings Pelican can read, got: "
                                                    f"{err.msg})")
@@ -120,43 +121,26 @@ def packaged_folder(package: str) -> Path | None:
     return Path(locations[0]) if locations else None
 
 
-def _line_of(path: Path, key: str) -> int:
-    """The line of the settings file that last sets `key`, for a problem with its value."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return 1
-    matches = list(re.finditer(rf"^{key}\s*=", text, re.M))  # the last: the value the settings end with
-    return text.count("\n", 0, matches[-1].start()) + 1 if matches else 1
+def checked(path: Path, settings: dict[str, Any], content: Path | None = None,
+            given: tuple[str, ...] = ()) -> config.Config:
+    """The settings of the file `path` checked (statusgen.config): the build refuses every problem, and `check`
+    reports them, so that a passing check means the build succeeds. The ids the settings name are checked against
+    the catalog in `content`, when it is given and can be read."""
+    return config.load(settings, path.resolve(), content=content, given=given)
 
 
-def page_setting_problems(path: Path, settings: dict[str, Any], content: Path | None = None) -> list[Problem]:
-    """Every problem of the settings the pages show (links, brand and subscribe), at its line of the settings file:
-    the build refuses them, and `check` reports them, so that a passing check means the build succeeds."""
-    problems = [Problem(str(path), _line_of(path, key), message)
-                for key, message in link_problems(settings)]
-    try:
-        brand.read(settings, path.parent)
-    except brand.BrandError as err:
-        problems.append(Problem(str(path), _line_of(path, err.key), str(err)))
-    try:
-        subscribe.read(settings, _catalog(content) if settings.get(subscribe.SUBSCRIBE) else None)
-    except subscribe.SubscribeError as err:
-        problems += [Problem(str(path), _line_of(path, key.split("[")[0]), f"{key}: {message}")
-                     for key, message in err.problems]
-    return problems
-
-
-def build_overrides(path: Path, settings: dict[str, Any], content: Path | None = None) -> dict[str, Any]:
+def build_overrides(path: Path, settings: dict[str, Any], content: Path | None = None,
+                    values: config.Config | None = None) -> dict[str, Any]:
     """What the build adds to the settings file: the packaged theme and plugin where it names none, and Pelican's
     own pipeline off where it does not say. ContentError (one line) when the theme or plugin cannot be found, or
-    with every problem of the brand and subscribe settings (the ids these name are checked against the catalog
-    in `content`, when it is given and can be read)."""
+    with every problem of the settings (`checked`, unless they are given checked as `values`)."""
     path = path.resolve()
     from pelican.settings import DEFAULT_THEME
 
+    values = values or checked(path, settings, content)
+    # Pelican's settings statusgen sets (compared, not read: a file that says the same is left as it is)
     overrides = {key: value for key, value in PIPELINE_OFF.items() if settings.get(key) != value}
-    theme = settings.get("THEME")
+    theme = values.theme
     if theme in (None, DEFAULT_THEME):
         packaged = packaged_folder(THEME_PACKAGE)
         if packaged is None:
@@ -164,82 +148,19 @@ def build_overrides(path: Path, settings: dict[str, Any], content: Path | None =
                                                       "statusgen installed with its theme; got neither)")])
         overrides["THEME"] = str(packaged)
     elif not Path(theme, "templates").is_dir():
-        raise ContentError([Problem(str(path), _line_of(path, "THEME"), f"THEME: theme not found (expected a "
-                                    f"folder with templates/ in it, got {theme!r})")])
-    problems = page_setting_problems(path, settings, content)
-    if problems:
-        raise ContentError(problems)
-    plugins = [p if isinstance(p, str) else getattr(p, "__name__", "") for p in settings.get("PLUGINS") or []]
+        raise ContentError([config.Lines(path).problem("THEME", f"THEME: theme not found (expected a folder with "
+                                                               f"templates/ in it, got {theme!r})")])
+    plugins = [p if isinstance(p, str) else getattr(p, "__name__", "") for p in values.plugins]
     if PLUGIN not in plugins:
         overrides["PLUGINS"] = plugins + [PLUGIN]
-    on_paths = any(Path(folder, PLUGIN).is_dir() for folder in settings.get("PLUGIN_PATHS") or [])
+    on_paths = any(Path(folder, PLUGIN).is_dir() for folder in values.plugin_paths)
     if not on_paths and packaged_folder(PLUGIN) is None:
-        raise ContentError([Problem(str(path), _line_of(path, "PLUGIN_PATHS"), f"plugin not found (expected "
-                                    f"{PLUGIN} in PLUGIN_PATHS or installed with statusgen, got neither)")])
+        raise ContentError([config.Lines(path).problem("PLUGIN_PATHS", f"plugin not found (expected {PLUGIN} in "
+                                                       f"PLUGIN_PATHS or installed with statusgen, got neither)")])
     return overrides
 
 
-def _catalog(content: Path | None):
-    """The catalog in `content`, or None when there is none to check against (its own problems are the build's to
-    report, with the content's)."""
-    from .errors import Problems
-    from .load import CATALOG_FILE, load_catalog
-
-    return load_catalog(content / CATALOG_FILE, Problems()) if content is not None else None
-
-
-# Settings that become links on every page: web addresses only. A javascript: or data: address would run in a
-# reader's browser when followed; an address with a space or a quote would not be one link.
-LINK_SETTINGS = {"SITEURL": "https://status.example.com, or empty", "STATUSGEN_TICKET_URL":
-                 "https://tickets.example.com/browse/{ticket}, or empty"}
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_NOT_IN_A_LINK = re.compile(r"[\s\"'<>\\`\x00-\x1f\x7f]")
-
-
-def link_problems(settings: dict[str, Any]) -> list[tuple[str, str]]:
-    """(setting, message) for each setting of LINK_SETTINGS that is not an http(s) address or a path."""
-    found = []
-    for key, expected in LINK_SETTINGS.items():
-        value = settings.get(key)
-        if value in (None, ""):
-            continue
-        scheme = _SCHEME.match(value) if isinstance(value, str) else None
-        if (not isinstance(value, str) or _NOT_IN_A_LINK.search(value)
-                or (scheme and scheme[1].lower() not in ("http", "https"))):
-            found.append((key, f"{key}: not a web address (expected {expected}, got {value!r})"))
-    return found
-
-
-def timezone_name(settings: dict[str, Any]) -> str:
-    """The zone of times written without an offset."""
-    return settings.get("TIMEZONE") or "UTC"
-
-
-LANGUAGES = "STATUSGEN_LANGUAGES"
-
-
 def languages(settings: dict[str, Any], path: Path | None = None) -> tuple[str, ...]:
-    """The site's languages, the default first: STATUSGEN_LANGUAGES, else Pelican's DEFAULT_LANG alone (else
-    English). ContentError with every problem of the list, at its line of the settings file `path`."""
-    from .texts import DEFAULT_LANGUAGES, LANGUAGE_CODE
-
-    value = settings.get(LANGUAGES)
-    if value is None:
-        return (settings.get("DEFAULT_LANG") or DEFAULT_LANGUAGES[0],)
-    where, line = str(path or "settings"), _line_of(path, LANGUAGES) if path else 1
-    expected = 'a list of language codes, the default first, such as ["en", "fr"]'
-    if not isinstance(value, (list, tuple)) or not value:
-        shown = "an empty list" if isinstance(value, (list, tuple)) else repr(value)
-        raise ContentError([Problem(where, line, f"{LANGUAGES}: not a list of languages (expected {expected}, "
-                                                 f"got {shown})")])
-    problems = []
-    for n, code in enumerate(value):
-        if not isinstance(code, str) or not LANGUAGE_CODE.fullmatch(code):
-            problems.append(Problem(where, line, f"{LANGUAGES}[{n}]: not a language code (expected a code such as "
-                                                 f"fr, pt-BR or zh-Hant, got {code!r})"))
-        elif code in value[:n]:
-            problems.append(Problem(where, line, f"{LANGUAGES}[{n}]: duplicate language (expected each code once, "
-                                                 f"got {code!r} again)"))
-    if problems:
-        raise ContentError(problems)
-    return tuple(value)
+    """The site's languages, the default first: STATUSGEN_LANGUAGES, else Pelican's DEFAULT_LANG alone (checked by
+    statusgen.config; ContentError at the setting's line of the settings file `path`)."""
+    return config.languages(settings, path)

@@ -1,7 +1,6 @@
 """Shared fixtures: small sites written into tmp_path, and the example site built once with the real Pelican."""
 from __future__ import annotations
 
-import inspect
 import re
 import shutil
 import subprocess
@@ -143,30 +142,77 @@ def example_output(tmp_path_factory) -> Path:
 
 
 # --- kinds of test: `make test-fast` runs the library tests alone ----------------------------------------------
+# A test that runs a real Pelican build is marked `build`, one that drives Chromium `browser` (the markers are
+# registered in pyproject.toml, with --strict-markers). The mark is declared, never guessed from a test's source:
+# by the module (`pytestmark = pytest.mark.build`) or the test (`@pytest.mark.build`), or here, by a fixture of this
+# file the test asks for (item.fixturenames holds every fixture it uses, through other fixtures too). A test that
+# builds without saying so fails at the build (`declared_kind` below).
 
-# A test builds a site with the real Pelican when it (or a fixture it uses) runs `statusgen build`.
-_BUILDS = re.compile(r'"build"|\bbuild\(|build_command|run_build|served_site|example_output|with_theme|buildable|"-m", "pelican"')
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "build: builds a site with the real Pelican (seconds each)")
-    config.addinivalue_line("markers", "browser: drives a headless Chromium")
+KIND_OF_FIXTURE = {"example_output": "build", "browser": "browser"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if item.path.name == "test_browser.py" or "browser" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.browser)
-        elif any(name in _BUILD_FIXTURES for name in getattr(item, "fixturenames", ())) or _builds(item):
-            item.add_marker(pytest.mark.build)
+        for kind in sorted({KIND_OF_FIXTURE[name] for name in getattr(item, "fixturenames", ()) if name in
+                            KIND_OF_FIXTURE}):
+            item.add_marker(kind)
 
 
-_BUILD_FIXTURES = {"example_output", "buildable", "project"}
+def _runs_a_build(args) -> bool:
+    """Whether a command line starts a Pelican build: `statusgen build`, `python -m statusgen.cli build`, `pelican`
+    (alone or inside a shell script)."""
+    words = [args] if isinstance(args, (str, bytes)) else list(args)
+    text = " ".join(str(word) for word in words)
+    return bool(re.search(r"\bstatusgen(\.cli)?\b[^\n;&|]*?\bbuild\b|(^|[\s/])pelican(\s|$)|-m pelican\b", text))
 
 
-def _builds(item) -> bool:
-    function = getattr(item, "function", None)
-    try:
-        return function is not None and bool(_BUILDS.search(inspect.getsource(function)))
-    except (OSError, TypeError):
-        return False
+_running: dict = {"item": None}  # the test being set up, run or torn down (its module's fixtures included)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _running["item"] = item
+
+
+def _undeclared(what: str, kind: str = "build") -> None:
+    """Fails the running test when it starts a build (or Chromium) without its marker."""
+    item = _running["item"]
+    if item is not None and item.get_closest_marker(kind) is None:
+        pytest.fail(f"{item.nodeid} runs {what} but is not marked `{kind}` (add @pytest.mark.{kind}, or pytestmark = "
+                    f"pytest.mark.{kind} in its module)", pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def declared_kind():
+    """A test without the `build` marker that starts a real Pelican build (in this process, through
+    statusgen.publish, or as a command), from the test or any fixture it uses, fails there: otherwise
+    `make test-fast` would run it. The same for Chromium (Playwright's launch) without `browser`."""
+    from statusgen import publish
+
+    started = subprocess.Popen.__init__
+
+    def popen(self, args, *rest, **kwargs):
+        if _runs_a_build(args):
+            _undeclared(f"a build command ({args!r})")
+        started(self, args, *rest, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(subprocess.Popen, "__init__", popen)
+        if hasattr(publish, "_run_pelican"):  # where a build starts Pelican
+            run_pelican = publish._run_pelican
+
+            def checked(*args, **kwargs):
+                _undeclared("a Pelican build")
+                return run_pelican(*args, **kwargs)
+
+            patch.setattr(publish, "_run_pelican", checked)
+        from playwright.sync_api import BrowserType
+
+        launch = BrowserType.launch
+
+        def launched(self, *args, **kwargs):
+            _undeclared("Chromium", "browser")
+            return launch(self, *args, **kwargs)
+
+        patch.setattr(BrowserType, "launch", launched)
+        yield

@@ -56,6 +56,7 @@ def output(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.build
 def test_logo_colours_stylesheet_and_footer_links(output):
     home = lxml.html.parse(str(output / "index.html")).getroot()
     (logo,) = home.xpath("//a[@class='brand']/img[@class='logo']")
@@ -76,6 +77,7 @@ def test_logo_colours_stylesheet_and_footer_links(output):
     assert links == [("Our website", "https://northwind.example"), ("Write to us", "mailto:noc@northwind.example")]
 
 
+@pytest.mark.build
 def test_a_single_template_is_overridden(output):
     page = lxml.html.parse(str(output / "404.html")).getroot()
     assert page.xpath("//main//p")[-1].text == "Custom 404 of Northwind."
@@ -210,10 +212,14 @@ def axe_violations(output: Path, schemes=("light", "dark")) -> dict[str, list[st
     return found
 
 
+@pytest.mark.build
+@pytest.mark.browser  # drives Chromium itself (axe_violations)
 def test_custom_colours_keep_the_contrast(output):
     assert axe_violations(output) == {"light": [], "dark": []}
 
 
+@pytest.mark.build
+@pytest.mark.browser  # drives Chromium itself (axe_violations)
 def test_a_colour_without_contrast_is_caught(tmp_path):
     site = branded(tmp_path, '\nSTATUSGEN_COLORS = {"link": "#c8c8c8"}\n')
     assert build(site, tmp_path / "out").exit_code == 0

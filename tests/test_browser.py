@@ -328,6 +328,7 @@ def first_screen_facts(page) -> dict[str, object]:
             "since": fact("Since"), "eta": fact("Expected resolution"), "next update": fact("Next update")}
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("variant, since, eta, next_update", [
     ("on-time", "1 h 20 min", "Aug 29, 2026, 18:00 UTC", "by Aug 29, 2026, 12:00 UTC"),

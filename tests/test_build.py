@@ -199,6 +199,7 @@ def test_maintenance_calendar_of_the_example(example_output, model):
     assert str(upcoming["STATUS"]) == "CONFIRMED" and int(upcoming["SEQUENCE"]) == 0
 
 
+@pytest.mark.build
 def test_history_shows_quiet_months_too(site):
     from tests.test_cli import GOOD, run, with_theme
 
@@ -366,6 +367,7 @@ def test_the_uptime_page_sums_up_promises_by_month_as_computed_by_hand(example_o
     assert worst["July 2026"].xpath(".//a/@href") == ["../incidents/2026-07-08-pine-ridge-lightning-strike/"] * 3
 
 
+@pytest.mark.build
 def test_an_ended_incident_reads_the_same_whatever_the_build_time_and_other_incidents(site):
     """Its article (header, services, timeline, figures) is a function of its own file and the catalog: a later
     build, with another incident open on the same service, changes nothing in it."""
@@ -391,6 +393,7 @@ def test_an_ended_incident_reads_the_same_whatever_the_build_time_and_other_inci
     assert "Phone: ✓ Recovered" in " ".join(lxml.html.fromstring(articles[1]).text_content().split())
 
 
+@pytest.mark.build
 def test_the_home_page_lists_a_services_newest_days_with_trouble_and_links_to_all_of_them(site):
     """Under the bars, the newest TROUBLE_LIMIT days in words; the service's page lists every one (a dense site's
     home page stays small)."""

@@ -103,6 +103,7 @@ def stored_feeds(site: Path) -> int:
     return sum(p.stem.endswith(("-0", "-1")) for p in (site / ".statusgen-cache" / "pages").rglob("*.html"))
 
 
+@pytest.mark.build
 def test_a_warm_build_writes_the_same_bytes_as_a_cold_one_and_reuses_closed_incidents(example, tmp_path):
     first = tmp_path / "first"
     build(example, first)  # fills the cache
@@ -125,6 +126,7 @@ def test_a_warm_build_writes_the_same_bytes_as_a_cold_one_and_reuses_closed_inci
     assert feeds + calendars == stored_feeds(example)
 
 
+@pytest.mark.build
 def test_a_feed_is_made_again_when_an_entry_in_it_changes_or_when_an_empty_one_is_built_later(example, tmp_path):
     build(example, tmp_path / "first")
     mark_stored(example)
@@ -141,6 +143,7 @@ def test_a_feed_is_made_again_when_an_entry_in_it_changes_or_when_an_empty_one_i
     assert unmarked(warm) == cold
 
 
+@pytest.mark.build
 def test_the_history_made_from_stored_months_shows_every_incident_once_and_as_it_now_is(example, tmp_path):
     """A month of closed incidents is kept whole (one look-up for its rows): an edit to one of them, or another
     month of as many incidents, never brings back rows that are not this build's."""
@@ -155,6 +158,7 @@ def test_the_history_made_from_stored_months_shows_every_incident_once_and_as_it
     assert len(ids) > 10 and shown == ids
 
 
+@pytest.mark.build
 def test_the_rows_of_closed_incidents_on_the_home_service_and_area_pages_come_from_each_pages_own_table(
         example, tmp_path):
     """Each page listing past incidents keeps the rows of those closed for good in a table of its own, used as it
@@ -180,6 +184,7 @@ def test_the_rows_of_closed_incidents_on_the_home_service_and_area_pages_come_fr
     assert sum(b"data-from" in data for data in second.values()) == len(pages)
 
 
+@pytest.mark.build
 def test_what_a_killed_build_left_in_the_cache_is_dropped_by_the_next(example, tmp_path):
     build(example, tmp_path / "first")
     sets = [p for p in (example / ".statusgen-cache" / "pages").iterdir() if p.is_dir()]
@@ -191,6 +196,7 @@ def test_what_a_killed_build_left_in_the_cache_is_dropped_by_the_next(example, t
     assert not any(path.exists() for path in left)
 
 
+@pytest.mark.build
 def test_a_calendar_is_made_again_when_its_maintenance_changes_or_more_of_it_is_posted(example, tmp_path):
     build(example, tmp_path / "first")
     edit(example / "content" / "incidents" / "2026-11-20-lake-city-hub-switch-replacement.md",
@@ -223,6 +229,7 @@ CHANGES = {
 }
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_a_change_to_any_input_is_seen_by_the_next_warm_build(example, tmp_path, change):
     before = tmp_path / "before"
@@ -247,6 +254,7 @@ def register():
 """
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("folder", ["plugins", "more-plugins"])
 def test_a_change_to_a_plugin_of_the_site_s_own_is_seen_by_the_next_warm_build(example, tmp_path, folder):
     """A plugin the settings load may change every page (here: a Jinja global a template shows); the pages of closed
@@ -267,6 +275,7 @@ def test_a_change_to_a_plugin_of_the_site_s_own_is_seen_by_the_next_warm_build(e
     assert b"Skip to content (second words)" in warm["incidents/2025-12-09-email-delays/index.html"]
 
 
+@pytest.mark.build
 def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_nothing_else_is(example, tmp_path):
     """The site a build replaces is kept in the cache; the next build moves the folders of pages that still hold
     the very bytes the cache holds out of it (a rename, not a new folder), puts a copy of the stored page in a
@@ -300,6 +309,7 @@ def test_unchanged_pages_are_moved_from_the_site_the_last_build_replaced_and_not
         assert not (out / crowded / "notes.txt").exists()
 
 
+@pytest.mark.build
 def test_nothing_the_replaced_sites_incident_folder_held_besides_checked_pages_is_published(example, tmp_path):
     """The next build takes the replaced site's incidents/ folder whole: what it holds that is no page of this build
     (a stray file, the folder of an incident removed since, a link in place of a page's folder, an extra file beside
@@ -331,6 +341,7 @@ def test_nothing_the_replaced_sites_incident_folder_held_besides_checked_pages_i
     assert (out / "incidents" / kept).stat().st_ino == kept_inode  # taken, not made anew
 
 
+@pytest.mark.build
 def test_a_replaced_site_built_without_the_cache_gives_the_pages_that_hold_the_stored_bytes(example, tmp_path):
     """What is taken from it is checked by its bytes, wherever they came from: the build is a cold one's bytes, and
     the folders of unchanged pages are taken. (A build takes from the site before the one it replaces.)"""
@@ -365,6 +376,7 @@ def test_the_folder_of_incident_pages_is_taken_whole_only_where_nothing_else_can
     assert Urls.configured({"history_json": "incidents/history.json"}).page_folder("incident") is None
 
 
+@pytest.mark.build
 def test_the_time_zone_given_on_the_command_line_is_part_of_the_key(example, tmp_path):
     build(example, tmp_path / "chicago")
     cold, warm = tmp_path / "utc-cold", tmp_path / "utc-warm"
@@ -373,6 +385,7 @@ def test_the_time_zone_given_on_the_command_line_is_part_of_the_key(example, tmp
     assert tree(warm) == tree(cold) != tree(tmp_path / "chicago")
 
 
+@pytest.mark.build
 def test_a_closed_incidents_page_is_the_same_whenever_it_is_built(example, tmp_path):
     build(example, tmp_path / "now", "--no-cache")
     build(example, tmp_path / "later", "--no-cache", when=LATER)
@@ -387,6 +400,7 @@ def test_a_closed_incidents_page_is_the_same_whenever_it_is_built(example, tmp_p
         later["incidents/2026-11-22-cedar-falls-fixed-wireless-outage/index.html"]
 
 
+@pytest.mark.build
 def test_a_damaged_or_deleted_cache_only_makes_the_build_slower(example, tmp_path):
     build(example, tmp_path / "first")
     cache = example / ".statusgen-cache"
@@ -404,6 +418,7 @@ def test_a_damaged_or_deleted_cache_only_makes_the_build_slower(example, tmp_pat
     assert warm == cold
 
 
+@pytest.mark.build
 def test_a_byte_changed_in_the_stored_incidents_is_never_published(example, tmp_path):
     """The stored incidents are checked against their hash before use: a change that still unpickles (here, in a
     title) is a store started over, and the site is what a cold build makes."""
@@ -430,6 +445,7 @@ def aged(site: Path) -> Path:
     return site
 
 
+@pytest.mark.build
 def test_a_page_placed_from_the_index_before_its_incident_was_read_is_made_again_if_the_incident_differs(
         example, tmp_path):
     """The pages of closed incidents are put in place from the cache's index, before the incidents are read. Should
@@ -455,6 +471,7 @@ def test_a_page_placed_from_the_index_before_its_incident_was_read_is_made_again
     assert sum(p.read_bytes() in stored for p in (tmp_path / "second").rglob("*.html")) > 5
 
 
+@pytest.mark.build
 def test_a_build_that_fails_on_its_content_leaves_the_site_as_it_was_and_nothing_beside_it(example, tmp_path):
     """The early work (pages of closed incidents put in place as the incidents are read) is stopped when the
     content turns out wrong: the site stays as it was and no half-built folder is left."""
@@ -474,6 +491,7 @@ def test_a_build_that_fails_on_its_content_leaves_the_site_as_it_was_and_nothing
     assert warm == cold == before
 
 
+@pytest.mark.build
 def test_the_cache_is_never_a_folder_of_the_users(example, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -489,6 +507,7 @@ def test_the_cache_is_never_a_folder_of_the_users(example, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("left", ["no tag", "a half tag", "only a .gitignore", "pages only"])
 def test_a_cache_without_its_tag_is_made_again_with_a_note(example, tmp_path, left):
     """A cache deleted while a build ran (its writes make the folder again, without the tag), or first made on a full
@@ -514,6 +533,7 @@ def test_a_cache_without_its_tag_is_made_again_with_a_note(example, tmp_path, le
     assert "note:" not in again.stderr and tree(tmp_path / "again") == tree(tmp_path / "cold")
 
 
+@pytest.mark.build
 def test_a_cache_on_a_full_disk_is_not_used_and_the_build_goes_on(example, tmp_path, mount):
     full = mount(tmp_path / "small", "-t", "tmpfs", "-o", "size=64k", "statusgen-test")
     fd = os.open(full / "filler", os.O_WRONLY | os.O_CREAT)
@@ -548,6 +568,7 @@ def test_check_uses_the_cache_and_still_reports_every_problem(example, tmp_path)
     assert "2025-12-09-email-delays.md:" in said and "fixed" in said, said
 
 
+@pytest.mark.build
 def test_timings_say_where_the_cpu_time_went(example, tmp_path):
     build(aged(example), tmp_path / "out")  # the next build's early work is forked as the incidents are loaded
     result = build(example, tmp_path / "out", "--timings")
@@ -581,6 +602,7 @@ def test_a_phase_entered_inside_another_is_taken_out_of_it():
     assert sum(phases.seconds.values()) == pytest.approx(total, abs=0.01)
 
 
+@pytest.mark.build
 def test_a_cache_on_another_file_system_is_copied_from_not_linked(example, tmp_path):
     """A cache on another file system than the site works as one beside it: the same bytes."""
     import tempfile
@@ -678,6 +700,7 @@ def files_written(output: Path) -> int:
                for _, _, files in os.walk(folder))
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("moment", MOMENTS)
 def test_deleting_the_cache_while_a_build_runs_leaves_a_correct_site_and_a_usable_next_build(example, tmp_path,
                                                                                               moment):
@@ -709,6 +732,7 @@ def test_deleting_the_cache_while_a_build_runs_leaves_a_correct_site_and_a_usabl
     assert again.stderr == "" and tree(tmp_path / "again") == cold
 
 
+@pytest.mark.build
 def test_editing_or_cutting_a_published_page_in_place_changes_nothing_the_next_build_publishes(example, tmp_path):
     """A step after the build that adds a tag to pages in place, or cuts one short, works on the published files
     alone: none is a file of the cache, so the next warm build publishes what a cold build does."""
@@ -735,6 +759,7 @@ def test_editing_or_cutting_a_published_page_in_place_changes_nothing_the_next_b
         assert "build cache" not in result.stderr
 
 
+@pytest.mark.build
 def test_a_stored_page_changed_in_the_cache_is_made_again_with_one_note(example, tmp_path):
     """A stored page, feed, table of rows or compiled template that is not the bytes stored (its hash says so) is
     never used: it is made again, and the build says so once, in one line."""

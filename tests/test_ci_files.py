@@ -17,6 +17,8 @@ from statusgen import actions
 from statusgen.cli import main
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # zizmor, actionlint and check-jsonschema run on every CI file: left to `make test`
+
 BIN = Path(sys.executable).parent
 NAMES = ["--name", "Northwind Fiber", "--area", "Millbrook", "--service", "Phone"]
 PINNED = re.compile(r"^(?P<action>[\w.-]+/[\w.-]+)@(?P<commit>[0-9a-f]{40}) # (?P<tag>v\d+\.\d+\.\d+)$")

@@ -78,6 +78,7 @@ def test_example_content_is_clean():
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.build
 def test_build_then_broken_content_leaves_the_site_as_it_was(site):
     with_theme(site)
     site.incident("2026-08-29-calls.md", GOOD)
@@ -98,6 +99,7 @@ def test_build_then_broken_content_leaves_the_site_as_it_was(site):
     assert (site.root / ".statusgen-cache" / ".gitignore").read_text().splitlines()[-1] == "*"
 
 
+@pytest.mark.build
 def test_same_input_same_bytes(site, tmp_path):
     with_theme(site)
     site.incident("2026-08-29-calls.md", GOOD)
@@ -109,6 +111,7 @@ def test_same_input_same_bytes(site, tmp_path):
     assert outputs[0] == outputs[1]
 
 
+@pytest.mark.build
 def test_author_html_is_sanitized_and_text_escaped(site):
     with_theme(site)
     site.incident("2026-08-29-calls.md", GOOD)
@@ -123,6 +126,7 @@ def test_author_html_is_sanitized_and_text_escaped(site):
     assert root.xpath('//section[@class="summary"]//a/@href') == ["https://example.org/"]
 
 
+@pytest.mark.build
 def test_late_promise_is_said_plainly(site):
     with_theme(site)
     site.incident("2026-08-29-calls.md", GOOD)
@@ -139,6 +143,7 @@ def git_init(folder: Path) -> None:
     subprocess.run(["git", "init", "-q", str(folder)], check=True)
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_format_github_annotates_lines_relative_to_the_repo_root(tmp_path, monkeypatch, command):
     # The site sits in a sub-folder of the repository whose name needs escaping; the command runs from elsewhere.
@@ -181,6 +186,7 @@ def test_github_command_escapes_as_the_toolkit_does():
     assert github_command("notice", "plain") == "::notice::plain"
 
 
+@pytest.mark.build
 def test_format_github_build_notes_updates_after_the_build_time(site, monkeypatch):
     with_theme(site)
     git_init(site.root)
@@ -223,6 +229,7 @@ def test_check_warns_of_updates_the_next_build_will_not_show_yet(site, monkeypat
     assert "the first appears with the first build after 2999-01-01T09:20:00+00:00" in result.output
 
 
+@pytest.mark.build
 def test_build_from_another_folder_with_relative_paths(site, monkeypatch):
     with_theme(site)
     site.incident("2026-08-29-calls.md", GOOD)
@@ -233,6 +240,7 @@ def test_build_from_another_folder_with_relative_paths(site, monkeypatch):
     assert (site.root.parent / "out/incidents/2026-08-29-calls/index.html").is_file()
 
 
+@pytest.mark.build
 def test_the_build_machines_locale_does_not_change_the_bytes(site, tmp_path):
     """Pelican applies the machine's locale (LOCALE = ['']): month names must not follow it."""
     import os

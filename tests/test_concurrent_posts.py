@@ -21,6 +21,8 @@ import pytest
 from statusgen.load import load_site
 from tests.conftest import SiteFactory
 
+pytestmark = pytest.mark.slow  # many posting processes at once, over git: seconds each, left to `make test`
+
 LONG = os.environ.get("STATUSGEN_LONG_TESTS") == "1"
 ROUNDS = 50
 ROUNDS_OF_FIVE = 50 if LONG else 10

@@ -114,6 +114,7 @@ def test_the_headers_carry_the_policy_and_the_pages_its_meta(example_output):
         assert meta == policy.removesuffix("; frame-ancestors 'none'")  # ignored (and complained of) in a <meta>
 
 
+@pytest.mark.build
 def test_a_site_with_its_own_colours_breaks_no_policy_either(browser, tmp_path):
     site = branded(tmp_path)
     output = tmp_path / "out"

@@ -121,6 +121,7 @@ def build(site, when: str = "2026-08-30 12:00Z") -> Path:
     return out
 
 
+@pytest.mark.build
 def test_escaping_survives_intact_and_safe(site):
     with_theme(site)
     site.incident("2026-08-29-tricky.md", TRICKY + "---\n")
@@ -135,6 +136,7 @@ def test_escaping_survives_intact_and_safe(site):
         assert "<script" not in html
 
 
+@pytest.mark.build
 def test_a_new_update_is_a_new_entry_on_top_and_old_ids_stay(site):
     with_theme(site)
     path = site.incident("2026-08-29-tricky.md", TRICKY + "---\n")
@@ -145,6 +147,7 @@ def test_a_new_update_is_a_new_entry_on_top_and_old_ids_stay(site):
     assert after[0].title.startswith("Resolved: ") and after[0].link.endswith("#update-2")
 
 
+@pytest.mark.build
 def test_entry_limit_is_configurable(site):
     with_theme(site)
     updates = "".join(f"  - at: 2026-08-29 09:{m:02d}\n    state: investigating\n    body: Update {m}.\n" for m in range(10))
@@ -175,6 +178,7 @@ def test_pages_link_their_feeds(example_output, page, keys):
     assert all((base / a.get("href")).is_file() for a in visible)
 
 
+@pytest.mark.build
 def test_an_update_at_the_same_time_as_an_earlier_one_leaves_its_id_alone(site):
     with_theme(site)
     path = site.incident("2026-08-29-tricky.md", TRICKY + "---\n")

@@ -84,6 +84,7 @@ def test_the_build_time_is_the_clock_unless_one_is_asked_for(monkeypatch):
     assert build_time("now") >= before  # `now` asked for explicitly wins over the environment
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("where", ["parent", "inside", "sub-folder", "absolute"])
 def test_an_uncommitted_incident_is_shown_whatever_folder_the_build_runs_from(site, where, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
@@ -104,6 +105,7 @@ def test_an_uncommitted_incident_is_shown_whatever_folder_the_build_runs_from(si
     assert summary["status"]["indicator"] == "critical"
 
 
+@pytest.mark.build
 def test_a_late_push_is_built_as_of_its_build_not_its_commit(site, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     now = clock()
@@ -126,6 +128,7 @@ def test_a_late_push_is_built_as_of_its_build_not_its_commit(site, monkeypatch):
         "Switch upgrade"]
 
 
+@pytest.mark.build
 def test_build_time_now_is_accepted(site, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     output = site.root.parent / "out"
@@ -152,6 +155,7 @@ def chicago(site) -> None:
     (site.root / "pelicanconf.py").write_text('TIMEZONE = "America/Chicago"\n')
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_a_first_update_dated_in_the_future_is_a_problem_at_its_line(site, command):
     chicago(site)
@@ -187,6 +191,7 @@ def test_a_few_minutes_ahead_is_a_clock_difference_not_a_problem(site):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.build
 def test_a_build_as_of_an_earlier_time_leaves_out_what_came_later(site):
     site.incident("2026-08-29-phone-down.md", OUTAGE.format(at="2026-08-29 09:20Z"))
     output = site.root.parent / "out"
@@ -230,6 +235,7 @@ def review_shown(output: Path, ident: str) -> bool:
     return any(section.get("class") == "summary" for section in page.iter("section"))
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("reviewed, shown", [
     ("reviewed: 2026-09-02 10:00\n", {"2026-08-29 09:45Z": False, "2026-08-30 12:00Z": False,
                                       "2026-09-02 10:00Z": True}),
@@ -254,6 +260,7 @@ def test_the_example_fiber_cut_shows_its_review_once_published(example_output):
     assert review_shown(example_output, "2026-08-29-fiber-cut-phone-outage")  # as of 2026-11-22: published
 
 
+@pytest.mark.build
 def test_the_example_fiber_cut_at_0930_shows_no_review(tmp_path):
     import shutil
 
@@ -276,6 +283,7 @@ def text_of(path: Path) -> str:
     return " ".join(" ".join(page.find("body").itertext()).split())
 
 
+@pytest.mark.build
 def test_a_window_that_passed_unconfirmed_is_never_completed_anywhere(site):
     site.incident("2026-11-30-switch-upgrade.md", WINDOW.format(at="2026-11-30 12:00Z", start="2026-12-03 01:00Z",
                                                                 end="2026-12-03 03:00Z"))
@@ -341,6 +349,7 @@ components:
 """
 
 
+@pytest.mark.build
 def test_the_example_in_git_counts_voicemails_may_outage(tmp_path):
     """Built from a repository whose catalog git first saw on Nov 22 (as the example's): May still counts."""
     import shutil
@@ -637,6 +646,7 @@ def several(site, count: int) -> None:
                                                              areas=areas, n=n))
 
 
+@pytest.mark.build
 def test_the_first_screen_names_what_is_down_and_where(site):
     several(site, 4)
     output = build_at(site, "2026-03-10 09:00Z")
@@ -653,6 +663,7 @@ def test_the_first_screen_names_what_is_down_and_where(site):
     assert cards[:4] == ["DSL down", "TV down", "Phone down", "Email slow"]
 
 
+@pytest.mark.build
 def test_maintenance_in_the_headline_says_of_what(site):
     site.catalog(TOWNS)
     site.incident("2026-03-01-work.md", WINDOW.format(at="2026-03-01 10:00Z", start="2026-03-10 01:00Z",
@@ -694,6 +705,7 @@ def cards_of(path: Path) -> list[tuple[str, str | None]]:
     return found
 
 
+@pytest.mark.build
 def test_a_card_shows_each_services_status_now_beside_the_authors_title(site):
     """The title was written when the phone was down; an update made it partial and brought email back: the card
     says so beside the title, in words with a symbol, as the headline does. Maintenance not begun affects nothing
@@ -712,6 +724,7 @@ def test_a_card_shows_each_services_status_now_beside_the_authors_title(site):
     assert cards_of(output / "areas" / "millbrook" / "index.html")[0][1] == cards_of(output / "index.html")[0][1]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("count", [1, 2, 4, 8])
 def test_on_a_phone_the_headline_and_the_first_card_fit_the_first_screen(site, browser, count, tmp_path):
     several(site, count)

@@ -75,6 +75,7 @@ def unfolded(data: bytes) -> bytes:
     return data.replace(b"\r\n ", b"").replace(b"\r\n\t", b"")
 
 
+@pytest.mark.build
 @settings(max_examples=3, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(sites())

@@ -231,11 +231,13 @@ def files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.build
 def test_the_same_build_twice_is_the_same_bytes(languages_site):
     _, one, two = languages_site
     assert files(one) == files(two)
 
 
+@pytest.mark.build
 def test_each_language_has_the_same_paths_under_its_prefix_and_the_api_stays_at_the_root(output):
     root = {path for path in files(output) if not path.split("/")[0] in LANGUAGES}
     shared = {p for p in root if p.startswith(("api/", "theme/")) or "/" not in p and not p.endswith(".html")}
@@ -252,6 +254,7 @@ def parse(path: Path):
     return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(path.read_bytes())
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("lang", ["fr", "de"])
 def test_every_page_of_a_language_is_valid_html_in_that_language(output, lang):
     pages = sorted((output / lang).rglob("*.html"))
@@ -262,12 +265,14 @@ def test_every_page_of_a_language_is_valid_html_in_that_language(output, lang):
         assert root.get("dir") is None, path
 
 
+@pytest.mark.build
 def test_the_arabic_site_is_right_to_left_with_english_words(output):
     root = parse(output / "ar" / "index.html")
     assert (root.get("lang"), root.get("dir")) == ("ar", "rtl")
     assert root.find(".//h2[@id='components-h']").text == "Services"
 
 
+@pytest.mark.build
 def test_alternates_and_a_language_switcher_on_every_page(output):
     page = "incidents/2026-11-22-cedar-falls-fixed-wireless-outage/index.html"
     root = parse(output / "fr" / page)
@@ -291,6 +296,7 @@ def test_one_language_has_no_switcher_nor_alternates(example_output):
     assert 'hreflang' not in text and 'class="languages"' not in text
 
 
+@pytest.mark.build
 def test_the_sitemap_lists_every_language(output):
     names = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     urls = [loc.text for loc in etree.parse(str(output / "sitemap.xml")).getroot().findall("s:url/s:loc", names)]
@@ -301,6 +307,7 @@ def test_the_sitemap_lists_every_language(output):
                                               u.split("/")[3] not in LANGUAGES])
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("lang, title", [("fr", "Toutes les mises à jour"), ("de", "Alle Updates")])
 def test_feeds_of_a_language_are_valid_and_in_it(output, lang, title):
     atoms = sorted((output / lang / "feeds").rglob("*.atom.xml"))
@@ -316,6 +323,7 @@ def test_feeds_of_a_language_are_valid_and_in_it(output, lang, title):
         assert result.returncode == 0, result.stdout
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("lang, name", [("fr", "Toutes les maintenances"), ("de", "Alle Wartungen")])
 def test_calendars_of_a_language_are_valid_and_in_it(output, lang, name):
     for path in sorted((output / lang / "calendar").rglob("*.ics")):
@@ -358,6 +366,7 @@ def visible_text(root) -> str:
     return " ".join(out)
 
 
+@pytest.mark.build
 def test_no_english_word_of_the_catalog_is_left_on_the_french_pages(languages_site):
     work, output, _ = languages_site
     english = set()

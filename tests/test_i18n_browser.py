@@ -18,6 +18,8 @@ if shutil.which(CHROMIUM) is None:
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 
+pytestmark = pytest.mark.build  # every test here builds a site first
+
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
                "resultTypes": ["violations"]}
 OUTAGE = "incidents/2026-11-22-cedar-falls-fixed-wireless-outage/"

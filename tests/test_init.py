@@ -30,6 +30,7 @@ def home_text(output: Path) -> str:
     return " ".join(lxml.html.parse(str(output / "index.html")).getroot().text_content().split())
 
 
+@pytest.mark.build
 def test_init_writes_a_site_that_checks_and_builds(tmp_path):
     site = tmp_path / "mysite"
     result = init(site, *NAMES)
@@ -165,6 +166,7 @@ def test_missing_pieces_are_one_line(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.build
 def test_a_service_without_since_has_records_from_its_first_commit(tmp_path):
     """No `since`: the day the service first appeared in the catalog's git history, not 90 made-up green days."""
     site = tmp_path / "s"

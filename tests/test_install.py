@@ -57,6 +57,7 @@ def test_a_local_wheel_is_kept_in_the_site(tmp_path):
                           f"site)", Wheel("statusgen-0.1.0-py3-none-any.whl", b"PK wheel bytes"))
 
 
+@pytest.mark.build
 def test_a_folder_pip_cannot_build_is_one_line(tmp_path):
     (tmp_path / "src").mkdir()  # no pyproject.toml, no setup.py: nothing to build
     with pytest.raises(Refusal) as refused:

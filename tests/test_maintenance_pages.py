@@ -37,6 +37,7 @@ def home_and_pages(out):
     return parse("index.html"), parse("components/phone/index.html"), parse("incidents/2026-11-20-switch/index.html")
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("when, label, phone_north, section, start", [
     ("2026-11-25 12:00Z", "Scheduled", "✓ Operational", "upcoming-h", "Starts"),
     # No update said the work started: its start is the schedule's, not a fact.
@@ -60,6 +61,7 @@ def test_states_follow_the_build_time(site, when, label, phone_north, section, s
         assert past and label in past[0] and "Completed" not in past[0]
 
 
+@pytest.mark.build
 def test_completed_and_cancelled_are_shown_as_the_author_said(site):
     with_theme(site)
     done = WINDOW + "  - at: 2026-12-03 04:10\n    state: completed\n    body: Done.\n---\n"
@@ -78,6 +80,7 @@ def test_completed_and_cancelled_are_shown_as_the_author_said(site):
     assert "Cancelled" in rows["Voicemail move"] and "Completed" not in rows["Voicemail move"]
 
 
+@pytest.mark.build
 def test_an_update_after_the_build_time_is_not_shown_anywhere_yet(site):
     with_theme(site)
     site.incident("2026-11-20-switch.md", WINDOW + "  - at: 2026-12-03 01:05\n    state: in_progress\n    body: Started.\n---\n")

@@ -220,6 +220,7 @@ def test_a_link_to_outside_the_site_is_never_read(site, monkeypatch, tmp_path):
         f"it was not read)"]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_a_link_to_outside_the_site_is_named_as_the_author_sees_it(site, monkeypatch, tmp_path, command):
     """Run from the folder the link points into, the message still names the link in content/incidents/, not the
@@ -267,6 +268,7 @@ def test_an_unreadable_file_is_reported_and_the_others_still_checked(site):
         "2 problems found; nothing was built."]
 
 
+@pytest.mark.build
 def test_a_ticket_in_the_ticket_url_is_percent_encoded(site, tmp_path):
     shutil.copytree(ROOT / "theme", site.root / "theme")
     shutil.copytree(ROOT / "plugins", site.root / "plugins")
@@ -299,6 +301,7 @@ EDGES = {
 }
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("front", EDGES.values(), ids=EDGES.keys())
 def test_what_check_accepts_at_the_edges_builds(site, tmp_path, monkeypatch, front):
     shutil.copytree(ROOT / "theme", site.root / "theme")

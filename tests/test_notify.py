@@ -24,6 +24,8 @@ from click.testing import CliRunner
 from statusgen.cli import main
 from tests.conftest import SiteFactory
 
+pytestmark = pytest.mark.slow  # git ledgers with remotes, SMTP and HTTP receivers on loopback: left to `make test`
+
 INCIDENT = "2026-12-01-calls-fail-in-the-north"
 MAINTENANCE = "2026-12-01-tv-upgrade"
 SETTINGS = """\
@@ -461,6 +463,7 @@ def test_a_failing_receiver_is_reported_and_retried_while_the_others_still_get_t
     assert hook.titles == ["Phone down in North: identified"] and mailbox.subjects == hook.titles
 
 
+@pytest.mark.build
 def test_a_run_killed_between_sending_and_recording_is_reported_and_sent_again_with_the_same_message_id(
         notify_site, mailbox, hook):
     env = channels(f"business,incidents={mail_url(mailbox)}", f"chat,incidents=json://127.0.0.1:{hook.port}/hook")
@@ -489,6 +492,7 @@ def test_a_run_killed_between_sending_and_recording_is_reported_and_sent_again_w
     assert run(notify_site, "2026-12-01 10:30", env)[1] == "notify as of 2026-12-01T10:30:00+00:00: 0 sent, 0 failed\n"
 
 
+@pytest.mark.build
 def test_a_run_stopped_by_sigterm_records_what_it_sent_and_leaves_the_rest_to_the_next(notify_site, mailbox):
     env = channels(f"business,everything={mail_url(mailbox)}")
     mailbox.hold = True
@@ -544,6 +548,7 @@ def test_a_fresh_claim_of_another_run_is_left_to_it(notify_site, hook, tmp_path)
     assert hook.titles == ["Phone down in North: investigating"]
 
 
+@pytest.mark.build
 def test_two_runs_at_once_never_both_send_an_update(notify_site, hook, tmp_path):
     other = SiteFactory.__new__(SiteFactory)
     other.root = tmp_path / "other"

@@ -6,6 +6,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # many notify runs over git and loopback receivers: left to `make test`
+
 
 def test_many_runs_with_a_failing_receiver_send_each_update_once_per_channel():
     path = Path(__file__).resolve().parent.parent / "bench" / "notify_bench.py"

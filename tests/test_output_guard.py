@@ -74,6 +74,7 @@ CACHE_CLASHES = [
 ]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("target, cache, reason", CACHE_CLASHES, ids=["holds", "is", "inside"])
 def test_an_output_folder_that_is_holds_or_is_inside_the_cache_folder_is_refused(project, target, cache, reason):
     """Each build replaces its output folder whole: a cache inside it would be thrown away with the old site at every
@@ -109,6 +110,7 @@ def test_a_file_is_not_an_output_folder(project):
     assert target.read_text() == "mine\n"
 
 
+@pytest.mark.build
 def test_a_non_empty_folder_statusgen_did_not_build_needs_force(project, tmp_path):
     foreign = tmp_path / "photos"
     (foreign / "2019").mkdir(parents=True)
@@ -129,6 +131,7 @@ def test_a_non_empty_folder_statusgen_did_not_build_needs_force(project, tmp_pat
     assert not (foreign / "cat.jpg").exists()
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("state", ["missing", "empty", "built"])
 def test_a_missing_empty_or_statusgen_folder_is_built_into(project, tmp_path, state):
     output = tmp_path / "site-out"
@@ -143,6 +146,7 @@ def test_a_missing_empty_or_statusgen_folder_is_built_into(project, tmp_path, st
     assert not (output / "stale.html").exists()
 
 
+@pytest.mark.build
 def test_leftovers_that_statusgen_did_not_mark_are_never_removed(project):
     """Only marked (or empty) staging and old folders are cleaned up: a user's folder with a similar name stays."""
     (project / ".output.building-mine").mkdir()
@@ -202,6 +206,7 @@ def test_a_repository_s_data_is_never_an_output_folder(project, case, force):
     assert tree(top) == before
 
 
+@pytest.mark.build
 def test_a_site_statusgen_built_is_refused_once_it_holds_a_repository(project, tmp_path):
     """A site's folder made a clone after it was built (to push it somewhere by hand) is not replaced: the build
     would take the clone's history with the old site."""
@@ -245,6 +250,7 @@ MOUNT_CASES = {
 }
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("case", list(MOUNT_CASES))
 @pytest.mark.parametrize("force", [False, True], ids=["", "force"])
 def test_a_folder_holding_another_file_system_is_refused(project, tmp_path, mount, case, force):
@@ -357,6 +363,7 @@ def wait_gone(pids: set[int], seconds: float = 10) -> set[int]:
 needs_proc = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to see processes")
 
 
+@pytest.mark.build
 @needs_proc
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name)
 def test_a_stopped_build_takes_pelican_with_it(project, tmp_path, sig):
@@ -388,6 +395,7 @@ def test_a_stopped_build_takes_pelican_with_it(project, tmp_path, sig):
     assert leftovers == []
 
 
+@pytest.mark.build
 def test_ctrl_c_before_the_build_is_under_way_exits_130(project, tmp_path):
     """SIGINT while the settings are being read (here: a settings file that waits, having said it started) ends the
     command as a stop during the build does: 128 + 2, one line, no "Aborted!" and no traceback."""
@@ -412,6 +420,7 @@ def test_ctrl_c_before_the_build_is_under_way_exits_130(project, tmp_path):
     assert not output.exists()
 
 
+@pytest.mark.build
 def test_a_second_build_into_the_same_folder_waits_for_the_first(project, tmp_path):
     """While one build holds the output's lock (held here, as a build in progress holds it), another waits and
     writes nothing; once the lock is free it runs, and the newer site is the one in place."""

@@ -18,6 +18,8 @@ from statusgen.edit import when
 from statusgen.errors import Refusal
 from statusgen.load import load_site
 
+pytestmark = pytest.mark.slow  # git sites with bare remotes, posting commands as processes: `make test`
+
 DATA = Path(__file__).parent / "data" / "github"
 try:  # what edit.when (the times `statusgen new` takes) says of a time it cannot read
     when("soon", datetime(2019, 5, 15, tzinfo=timezone.utc), timezone.utc)

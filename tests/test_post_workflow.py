@@ -16,10 +16,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.test_drafts import ALERTS
 from tests.test_post_from_issue import git, site  # noqa: F401  (the fixture: a site with a bare remote)
+
+pytestmark = pytest.mark.slow  # the workflow's steps run as processes over git remotes: left to `make test`
 
 DATA = Path(__file__).parent / "data"
 BIN = Path(sys.executable).parent

@@ -167,6 +167,7 @@ def test_wall_clock_and_combined_relative_times(text, expected):
     assert given_time(text, now, ZoneInfo("America/Chicago")).isoformat() == expected
 
 
+@pytest.mark.build
 def test_build_time_now_and_a_wall_clock_time_from_inside_the_content_folder(site, monkeypatch, tmp_path):
     with_theme(site)
     (site.root / "pelicanconf.py").write_text((site.root / "pelicanconf.py").read_text()
@@ -217,6 +218,7 @@ def test_every_command_works_from_any_folder_inside_the_site(chicago, monkeypatc
     assert sorted(p.name for p in chicago.root.iterdir()) == [".statusgen-cache", "content", "pelicanconf.py"]
 
 
+@pytest.mark.build
 def test_a_failed_run_inside_content_leaves_no_cache_there(chicago, monkeypatch):
     chicago.incident(f"{ID}.md", "---\ntitle: [unclosed\n---\n")
     monkeypatch.chdir(chicago.content / "incidents")

@@ -112,6 +112,7 @@ def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in settled(parent).iterdir() if p.name.startswith(".output."))
 
 
+@pytest.mark.build
 def test_a_killed_build_leaves_the_published_site_whole(tmp_path):
     site = copy_project(tmp_path / "site")
     output = site / "output"
@@ -165,6 +166,7 @@ def test_a_killed_build_leaves_the_published_site_whole(tmp_path):
     assert (site / ".public.building-other").is_dir()
 
 
+@pytest.mark.build
 def test_a_swap_killed_between_its_two_renames_is_undone_by_the_next_build(tmp_path):
     """Where folders cannot trade places in one step, the old site waits as .output.old during the swap; if the
     build dies right then, the next build puts it back before anything else (and here fails on bad content)."""
@@ -178,6 +180,7 @@ def test_a_swap_killed_between_its_two_renames_is_undone_by_the_next_build(tmp_p
     assert leftovers(site) == []
 
 
+@pytest.mark.build
 def test_the_swap_without_an_atomic_exchange(tmp_path, monkeypatch):
     """Where the system cannot swap two folders in one step, two renames do, and nothing is left behind."""
     monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
@@ -290,6 +293,7 @@ def served_site(tmp_path: Path, urls: str, prefix: str):
 SERVED = [("relative", "/"), ("relative", "/status/"), ("absolute", "/status/"), ("absolute", "/")]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("urls, prefix", SERVED)
 def test_every_link_works_served_from_the_root_or_a_subpath(tmp_path, urls, prefix):
     with served_site(tmp_path, urls, prefix) as (address, output):
@@ -306,6 +310,7 @@ def test_every_link_works_served_from_the_root_or_a_subpath(tmp_path, urls, pref
         assert home.xpath("//header//a[@class='brand']/@href") == [address]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("urls, prefix", SERVED)
 def test_the_404_page_works_at_any_missing_address(tmp_path, urls, prefix):
     """A host serves 404.html in place of any missing page, at that page's address: its links must work there."""
@@ -322,6 +327,7 @@ def test_the_404_page_works_at_any_missing_address(tmp_path, urls, prefix):
 
 # --- same input, same bytes -------------------------------------------------------------------------------
 
+@pytest.mark.build
 @pytest.mark.parametrize("settings", ["pelicanconf.py", "publishconf.py"])
 def test_the_example_site_builds_to_the_same_bytes(tmp_path, settings):
     outputs = []

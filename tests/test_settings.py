@@ -43,6 +43,7 @@ def buildable(site, monkeypatch):
     return site
 
 
+@pytest.mark.build
 def test_check_and_build_agree_on_a_computed_timezone(buildable):
     # chicago.py imports the site's settings and computes TIMEZONE: both commands read it as Pelican does.
     (buildable.root / "chicago.py").write_text("from pelicanconf import *  # noqa\n" + COMPUTED)

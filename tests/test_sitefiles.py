@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 
 import lxml.html
+import pytest
 from lxml import etree
 
 from tests.test_cli import GOOD, run, with_theme
@@ -23,6 +24,7 @@ def build(site, extra_settings: str = ""):
     return out
 
 
+@pytest.mark.build
 def test_absolute_siteurl_gets_a_sitemap_of_every_page(site):
     out = build(site, 'SITEURL = "https://status.example.org/sub"\nRELATIVE_URLS = False\n')
     locs = [e.text for e in etree.parse(str(out / "sitemap.xml")).getroot().iter(f"{SITEMAP_NS}loc")]
@@ -37,6 +39,7 @@ def test_absolute_siteurl_gets_a_sitemap_of_every_page(site):
     assert home.xpath('//main//a/@href') == ["https://status.example.org/sub/"]
 
 
+@pytest.mark.build
 def test_site_without_siteurl_has_no_sitemap(site):
     out = build(site, 'SITEURL = ""\n')
     assert not (out / "sitemap.xml").exists()
@@ -65,6 +68,7 @@ def test_the_policy_in_a_page_is_the_header_s_without_what_a_page_cannot_say():
     assert POLICY_IN_PAGE == POLICY.removesuffix("; frame-ancestors 'none'")
 
 
+@pytest.mark.build
 def test_assets_are_named_by_their_content(site):
     out = build(site)
     css = (site.root / "theme/static/style.css").read_bytes()

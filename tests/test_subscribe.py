@@ -82,10 +82,12 @@ SITE_WIDE = ("Every update by email: sign up", "https://lists.northwind.example/
              "Every update by email: sign up")
 
 
+@pytest.mark.build
 def test_the_home_page_shows_the_site_wide_ways(output):
     assert ways(output / "index.html") == [SITE_WIDE]
 
 
+@pytest.mark.build
 def test_a_service_page_shows_its_own_ways_then_the_site_wide_ones(output):
     assert ways(output / "components/phone/index.html") == [
         ("Phone outages in our Matrix room: join", "https://matrix.to/#/#phone:northwind.example",
@@ -93,6 +95,7 @@ def test_a_service_page_shows_its_own_ways_then_the_site_wide_ones(output):
     assert ways(output / "components/tv/index.html") == [SITE_WIDE]
 
 
+@pytest.mark.build
 def test_an_area_page_shows_its_mailing_list_with_its_address(output):
     assert ways(output / "areas/north/index.html") == [
         ("Email updates for North: sign up by email", "mailto:north-join@lists.northwind.example?subject=join",
@@ -100,6 +103,7 @@ def test_an_area_page_shows_its_mailing_list_with_its_address(output):
     assert ways(output / "areas/south/index.html") == [SITE_WIDE]
 
 
+@pytest.mark.build
 def test_the_ways_are_in_the_get_updates_section_after_the_feeds(output):
     section = lxml.html.parse(str(output / "areas/north/index.html")).getroot().xpath(
         "//section[@class='subscribe']")[0]
@@ -118,6 +122,7 @@ def feeds(output: Path) -> list[Path]:
     return sorted((output / "feeds").rglob("*.xml"))
 
 
+@pytest.mark.build
 def test_every_feed_announces_the_hub_beside_its_self_link(output):
     assert len(feeds(output)) == 2 * (1 + 2 + 2)  # the site's, two services', two areas'
     for path in feeds(output):
@@ -130,6 +135,7 @@ def test_every_feed_announces_the_hub_beside_its_self_link(output):
         assert [link.get("rel") for link in where.findall(f"{ATOM}link")][:2] == ["self", "hub"]
 
 
+@pytest.mark.build
 @pytest.mark.skipif(not shutil.which("jing"), reason="jing not installed: run scripts/install-system-deps.sh as root")
 def test_atom_feeds_with_a_hub_are_valid_rfc4287(output):
     files = [str(p) for p in feeds(output) if p.name.endswith(".atom.xml")]
@@ -142,6 +148,7 @@ def test_no_hub_link_where_none_is_configured(example_output):
         assert not [link for link in feedparser.parse(path.read_bytes()).feed.links if link.rel == "hub"], path
 
 
+@pytest.mark.build
 def test_the_same_settings_give_the_same_bytes(output, tmp_path):
     again = tmp_path / "again"
     assert build(configured(tmp_path), again).exit_code == 0
@@ -313,6 +320,7 @@ def test_the_hub_adds_one_line_to_an_rss_feed_and_changes_nothing_else(example_o
 
 # --- in a real browser: the links by their accessible names, and axe ---------------------------------------------
 
+@pytest.mark.build
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_ways_are_links_named_for_what_they_are_and_pass_axe(browser, output, scheme):
     from axe_playwright_python.sync_playwright import Axe

@@ -31,7 +31,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from statusgen import api, badges, brand, favicon, feeds, i18n, ics, repo, report, sitefiles, subscribe, timing, wording
+from statusgen import api, badges, config, favicon, feeds, i18n, ics, repo, report, sitefiles, timing, wording
 from statusgen.cache import PageStore, code_version, digest, sealed, settings_digest, tree_digest, unsealed, write_whole
 from statusgen.errors import ContentError, Problem
 from statusgen.load import CATALOG_FILE, incident_id, load_site
@@ -39,8 +39,8 @@ from statusgen.markup import to_html
 from statusgen.pages import PAGE_KINDS, PageJob, page_jobs, page_keys, view
 from statusgen.publish import die_with_parent
 from statusgen.status import UNCONFIRMED_SHOWN, is_final
-from statusgen.times import parse_time
-from statusgen.urls import Urls, ticket_url
+from statusgen.times import humanize_duration, parse_time
+from statusgen.urls import ticket_url
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +49,23 @@ PER_BUILD_SETTINGS = ("OUTPUT_PATH", "STATUSGEN_BUILD_TIME", "STATUSGEN_REPORT",
                       "STATUSGEN_JOBS", "STATUSGEN_CLOCK")
 
 
+def checked_settings(settings) -> config.Config:
+    """Pelican's settings checked by statusgen.config (`statusgen build` checked them already; a bare `pelican` run
+    did not): every problem said, one line each, and the build stopped, as for content."""
+    try:
+        return config.load(settings, base=Path.cwd())
+    except ContentError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        raise SystemExit(1) from None
+
+
 class StatusSiteGenerator(Generator):
     """Loads content/ through statusgen and writes every status page."""
 
     def given_build_time(self):
         """The build time the settings give (`statusgen build` always does), or None."""
-        raw = self.settings.get("STATUSGEN_BUILD_TIME")
-        return parse_time(str(raw).replace("+00:00", "Z"), timezone.utc) if raw else None
+        return self.config.build_time
 
     def build_time(self, site):
         given = self.given_build_time()
@@ -68,8 +78,9 @@ class StatusSiteGenerator(Generator):
 
     def generate_context(self):
         self.began, self.phases = time.perf_counter(), timing.Phases()
-        found = self.settings.get("STATUSGEN_REPORT")  # where `statusgen build` reads what was found
-        cache = self.settings.get("STATUSGEN_CACHE")  # the build cache's folder (statusgen.cache), if any
+        self.config = checked_settings(self.settings)
+        found = self.config.report  # where `statusgen build` reads what was found
+        cache = self.config.cache  # the build cache's folder (statusgen.cache), if any
         self.cache = Path(cache) if cache else None
         # What is loaded lives as long as the build: out of the cycle collector's way from the start (enabled
         # again after the load, it would first walk every object just made, a tenth of a second at 10,000), and
@@ -78,10 +89,10 @@ class StatusSiteGenerator(Generator):
         gc.disable()
         # What the pages of closed incidents depend on besides their own file, known before any is read: with the
         # build time given, their placing from the cache starts as soon as the cache's index is read (start_early).
-        self.urls = self.root_urls = Urls.configured(self.settings.get("STATUSGEN_URLS"))
-        self.languages, self.keeping = i18n.languages(self.settings), True
+        self.urls = self.root_urls = self.config.urls
+        self.languages, self.keeping = list(self.config.site_languages), True
         self.lang = self.languages[0]
-        self.brand = brand.read(self.settings, Path.cwd())  # checked by `statusgen build` before Pelican starts
+        self.brand = self.config.brand
         self.assets = self.hashed_assets()
         self.output_settings()
         self.site_key_, self.rows = self.site_key(), None
@@ -90,7 +101,7 @@ class StatusSiteGenerator(Generator):
         given = self.given_build_time()
         try:
             with self.phases("load"):
-                site = load_site(Path(self.path), self.settings.get("TIMEZONE") or "UTC", cache=self.cache,
+                site = load_site(Path(self.path), self.config.timezone, cache=self.cache,
                                  early=partial(self.start_early_from_index, given) if given is not None else None,
                                  languages=tuple(self.languages))
         except ContentError as err:
@@ -109,8 +120,7 @@ class StatusSiteGenerator(Generator):
             if collecting:
                 gc.enable()
         when = self.build_time(site)
-        clock = self.settings.get("STATUSGEN_CLOCK")  # the present, given by `statusgen build`
-        clock = parse_time(str(clock).replace("+00:00", "Z"), timezone.utc) if clock else None
+        clock = self.config.clock  # the present, given by `statusgen build`
         ahead = [Problem(*item) for item in site.dated_ahead(clock)] if clock else []
         if ahead:
             self.cancel_early()
@@ -129,8 +139,8 @@ class StatusSiteGenerator(Generator):
                       repo.first_seen(Path(self.path, CATALOG_FILE), undated).items()} if undated else {}
         self.first_seen = first_seen
         with self.phases("derive"):
-            self.view = view(site, when, int(self.settings.get("STATUSGEN_RECENT_DAYS", 14)),
-                             int(self.settings.get("STATUSGEN_PAST_LIMIT", 50)), self.urls, first_seen=first_seen,
+            self.view = view(site, when, self.config.recent_days,
+                             self.config.past_limit, self.urls, first_seen=first_seen,
                              subscribing=self.subscribing)
         gc.freeze()  # the view too
         tz = site.timezone
@@ -153,7 +163,7 @@ class StatusSiteGenerator(Generator):
                                 TARGET=wording.TARGET, time_tag=partial(time_tag, tz=tz), status_tag=status_tag,
                                 state_tag=partial(state_tag, self.view), link_tag=link_tag(self.urls.url))
         self.env.globals.update(asset=lambda name: self.assets[name][0],
-                                stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)),
+                                stale_minutes=self.config.stale_after_minutes,
                                 unconfirmed_hours=UNCONFIRMED_SHOWN // timedelta(hours=1),
                                 brand=self.brand, brand_colors="brand:colors" in self.assets,
                                 csp_meta=sitefiles.POLICY_IN_PAGE)
@@ -187,27 +197,26 @@ class StatusSiteGenerator(Generator):
 
     def output_settings(self) -> None:
         """What the feed, calendar and API writers share, worked out once per build from the settings."""
-        name = self.settings["SITENAME"]
-        organization = self.settings.get("STATUSGEN_ORGANIZATION") or name
+        name = self.config.sitename
+        organization = self.config.organization_name
         # Checked, ids and all, by `statusgen build` before Pelican starts.
-        self.subscribing = subscribe.read(self.settings)
-        authority = (self.settings.get("STATUSGEN_ID_AUTHORITY") or urlparse(self.settings.get("SITEURL", "")).hostname
-                     or "statusgen.invalid")
+        self.subscribing = self.config.subscribing
+        authority = self.config.authority
         self.feed_config = feeds.FeedSettings(
-            site_name=name, author=organization, authority=authority, language=self.settings.get("DEFAULT_LANG", "en"),
-            limit=int(self.settings.get("STATUSGEN_FEED_LIMIT", feeds.DEFAULT_LIMIT)), hub=self.subscribing.hub)
+            site_name=name, author=organization, authority=authority, language=self.config.default_lang,
+            limit=self.config.feed_limit, hub=self.subscribing.hub)
         self.calendar_config = ics.CalendarSettings(
             site_name=name, organization=organization, authority=authority,
-            keep_days=int(self.settings.get("STATUSGEN_CALENDAR_KEEP_DAYS", ics.DEFAULT_KEEP_DAYS)))
+            keep_days=self.config.calendar_keep_days)
         site_url = self.absolute_site_url()
         self.api_config = api.ApiSettings(page_id=authority, name=name, url=f"{site_url}/" if site_url else "",
-                                          time_zone=self.settings.get("TIMEZONE") or "UTC")
+                                          time_zone=self.config.timezone)
 
     def site_key(self) -> str:
         """Everything a closed incident's page depends on besides its own file: statusgen's code, the theme (and
         any template overrides), this plugin and every other the settings load (any may change how a page is made:
         a Jinja filter, a signal), the settings, the catalog and the assets' names."""
-        overrides = [tree_digest(Path(folder)) for folder in self.settings.get("THEME_TEMPLATES_OVERRIDES") or []]
+        overrides = [tree_digest(Path(folder)) for folder in self.config.theme_templates_overrides]
         return digest(code_version(), tree_digest(Path(self.theme)), tree_digest(Path(__file__).parent, (".py",)),
                       *overrides, *self.plugins_digests(), settings_digest(self.settings, PER_BUILD_SETTINGS),
                       Path(self.path, CATALOG_FILE).read_bytes(), *sorted(url for url, _ in self.assets.values()))
@@ -215,9 +224,9 @@ class StatusSiteGenerator(Generator):
     def plugins_digests(self) -> list[str]:
         """Every file of each folder plugins are loaded from (PLUGIN_PATHS, and the site's plugins/), and the code
         of each plugin PLUGINS names wherever it is installed."""
-        folders = [Path(folder) for folder in self.settings.get("PLUGIN_PATHS") or []] + [Path("plugins")]
+        folders = [Path(folder) for folder in self.config.plugin_paths] + [Path("plugins")]
         found = {str(folder.resolve()): tree_digest(folder) for folder in folders if folder.is_dir()}
-        for plugin in self.settings.get("PLUGINS") or []:
+        for plugin in self.config.plugins:
             name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", repr(plugin))
             source = plugin_source(name)
             found[f"plugin {name}"] = (tree_digest(source) if source is not None and source.is_dir() else
@@ -245,7 +254,7 @@ class StatusSiteGenerator(Generator):
         jobs += [partial(self.write_bytes, name, data) for name, data in self.assets.values()]
         jobs += [partial(self.write_favicons), partial(self.write_site_files, writer)]
         incident_pages = [job for job in rendered if job.incident is not None]
-        workers = int(self.settings.get("STATUSGEN_JOBS") or os.cpu_count() or 1)
+        workers = self.config.jobs or os.cpu_count() or 1
         run_in_processes(jobs + batches([partial(self.write_page, job) for job in incident_pages]),
                          workers, self.phases, files=len(jobs) + len(rendered) + len(placed)
                          + 2 * len(self.view.feeds) + len(self.view.calendars))
@@ -264,8 +273,8 @@ class StatusSiteGenerator(Generator):
         self.pages.prune([key for key in self.reuse_keys.values() if key])
         for lang in self.languages[1:]:
             self.write_language(lang, workers)
-        if self.settings.get("STATUSGEN_TIMINGS"):
-            self.phases.save(self.settings["STATUSGEN_TIMINGS"], time.perf_counter() - self.began)
+        if self.config.timings:
+            self.phases.save(self.config.timings, time.perf_counter() - self.began)
 
     def write_language(self, lang: str, workers: int) -> None:
         """The site again in `lang` under /<lang>/ (i18n.prefix), with the same paths below it: its pages, feeds,
@@ -287,7 +296,7 @@ class StatusSiteGenerator(Generator):
 
     def say_damaged(self) -> None:
         """One note for the stored files that failed their check in this build (each was made again instead)."""
-        count, found = self.pages.damaged(), self.settings.get("STATUSGEN_REPORT")
+        count, found = self.pages.damaged(), self.config.report
         if count and found:
             report.add_note(found, str(self.cache), f"{count} file(s) in the build cache were not the bytes stored "
                             "(changed since); they were not used, and were made again")
@@ -300,8 +309,7 @@ class StatusSiteGenerator(Generator):
         self.write_bytes(self.urls.save_as("favicon_ico"), favicon.ico(self.view.now.indicator))
 
     def absolute_site_url(self) -> str | None:
-        site_url = self.settings.get("SITEURL", "")
-        return site_url.rstrip("/") if "://" in site_url else None
+        return self.config.absolute_url
 
     def write_site_files(self, writer):
         """404.html, robots.txt, _headers and (with an absolute SITEURL, which sitemaps require) sitemap.xml."""
@@ -532,7 +540,7 @@ class StatusSiteGenerator(Generator):
         RELATIVE_URLS says), without its per-file bookkeeping."""
         local = self.context.copy()
         local["localsiteurl"] = local.get("localsiteurl")
-        if self.settings["RELATIVE_URLS"]:
+        if self.config.relative_urls:
             local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(save_as))
         local["output_file"] = save_as
         local["translations"] = i18n.alternates(kwargs.get("page_url", ""), self.lang, self.languages)
@@ -610,7 +618,7 @@ class StatusSiteGenerator(Generator):
         """Each badge as SVG, and beside it as a shields.io endpoint."""
         for make in (badges.badges, badges.endpoints):
             for name, data in make(self.view.site, self.view.now, self.urls.url,
-                                   site_name=self.settings["SITENAME"]).items():
+                                   site_name=self.config.sitename).items():
                 self.write_bytes(name, data)
 
     def write_api(self):
