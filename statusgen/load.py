@@ -6,7 +6,6 @@ import os
 import pickle
 import re
 import sys
-import threading
 from functools import lru_cache
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any, Callable
 
 import yaml
 
-from . import names, source
+from . import names, processes, source
 from .cache import IncidentStore, code_version, digest, no_gc
 from .errors import Problems
 from .fields import CATALOG, incident_tables
@@ -496,33 +495,20 @@ def _load_all(paths: list[str], catalog: Catalog | None, tz: tzinfo, problems: P
         return load_incident(Path(paths[n]), catalog, tz, into, site_folder, kept)
 
     todo = [n for n in range(len(paths)) if n not in known]
-    if len(todo) < PARALLEL_FROM or not hasattr(os, "fork") or threading.active_count() > 1:
+    if len(todo) < PARALLEL_FROM or not processes.can_fork():
         return [known[n] if n in known else read(n) for n in range(len(paths))]
     theirs = set(todo[1::2])
-    read_end, write_end = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: its share, sent back whole, then gone without running the parent's clean-up
-        code = 1
-        try:
-            from .publish import die_with_parent
 
-            die_with_parent(parent)
-            os.close(read_end)
-            found, mine = Problems(), IncidentStore(None, "")
-            loaded = {n: read(n, found, mine) for n in sorted(theirs)}
-            data = pickle.dumps((loaded, found.items, found.lines, found._count, mine.used),
-                                protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
+    def their_share() -> bytes:  # in the child: its share, sent back whole
+        found, mine = Problems(), IncidentStore(None, "")
+        loaded = {n: read(n, found, mine) for n in sorted(theirs)}
+        return pickle.dumps((loaded, found.items, found.lines, found._count, mine.used),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+
+    helper = processes.Child(their_share)
     ours = [known[n] if n in known else None if n in theirs else read(n) for n in range(len(paths))]
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    if os.waitpid(pid, 0)[1] != 0 or not data:  # the helper failed: do its share here
+    data = helper.result()
+    if not data:  # the helper failed: do its share here
         return [read(n) if n in theirs else item for n, item in enumerate(ours)]
     loaded, items, lines, counts, used = pickle.loads(data)
     problems.items += items
