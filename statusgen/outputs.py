@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Mapping
+from urllib.parse import urlparse
 
 from markupsafe import Markup
 
@@ -26,13 +27,32 @@ ROW_KINDS = frozenset({"history", "home", "component", "area"})
 
 @dataclass
 class Settings:
-    """What the writers here take from the site's settings (read by the plugin)."""
+    """What the writers here take from the site's settings."""
 
     site_name: str
     site_url: str | None  # absolute (with a scheme) or None: feeds and sitemaps need absolute URLs
     feed: feeds.FeedSettings
     calendar: ics.CalendarSettings
     api: api.ApiSettings
+
+    @classmethod
+    def read(cls, settings: Mapping[str, Any], hub: str | None) -> "Settings":
+        """From Pelican's settings (checked by `statusgen build` before Pelican starts); `hub`: the WebSub hub."""
+        name = settings["SITENAME"]
+        organization = settings.get("STATUSGEN_ORGANIZATION") or name
+        site_url = settings.get("SITEURL", "")
+        authority = settings.get("STATUSGEN_ID_AUTHORITY") or urlparse(site_url).hostname or "statusgen.invalid"
+        absolute = site_url.rstrip("/") if "://" in site_url else None
+        return cls(
+            site_name=name, site_url=absolute,
+            feed=feeds.FeedSettings(site_name=name, author=organization, authority=authority,
+                                    language=settings.get("DEFAULT_LANG", "en"), hub=hub,
+                                    limit=int(settings.get("STATUSGEN_FEED_LIMIT", feeds.DEFAULT_LIMIT))),
+            calendar=ics.CalendarSettings(site_name=name, organization=organization, authority=authority,
+                                          keep_days=int(settings.get("STATUSGEN_CALENDAR_KEEP_DAYS",
+                                                                     ics.DEFAULT_KEEP_DAYS))),
+            api=api.ApiSettings(page_id=authority, name=name, url=f"{absolute}/" if absolute else "",
+                                time_zone=settings.get("TIMEZONE") or "UTC"))
 
 
 def hashed_assets(files: list[tuple[str, Path]], extra: list[tuple[str, str, str, bytes]],

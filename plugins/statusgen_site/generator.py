@@ -25,9 +25,10 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from statusgen import (api, brand, feeds, ics, keys, outputs, repo, report, schedule, sitefiles, subscribe, tags,
+from statusgen import (brand, keys, outputs, repo, report, schedule, sitefiles, subscribe, tags,
                        timing, wording)
-from statusgen.cache import PageStore, sealed, unsealed, write_whole
+from statusgen.cache import PageStore, sealed, unsealed
+from statusgen.files import write_whole
 from statusgen.errors import ContentError, Problem
 from statusgen.load import CATALOG_FILE, load_site
 from statusgen.markup import to_html
@@ -95,7 +96,8 @@ class StatusSiteGenerator(Generator):
                              subscribing=self.subscribing)
         gc.freeze()  # the view too
         self.out = outputs.Outputs(self.view, self.urls, self.output_path, self.pages, self.site_key,
-                                   self.output_settings(), self.phases, self.placing.reuse_keys, self.assets)
+                                   outputs.Settings.read(self.settings, self.subscribing.hub), self.phases,
+                                   self.placing.reuse_keys, self.assets)
         self.set_up_templates(site.timezone)
 
     def fail(self, problems) -> None:
@@ -109,8 +111,8 @@ class StatusSiteGenerator(Generator):
         raise SystemExit(1)
 
     def set_up_templates(self, tz) -> None:
-        """What the templates see besides each page's context: statusgen's filters and globals."""
-        self.env.autoescape = True  # Pelican's default is off; every author string here is text, not HTML
+        """statusgen's filters and globals. Pelican's default is no escaping; every author string here is text."""
+        self.env.autoescape = True
         self.env.globals.update(url=self.urls.url, statusgen=self.view, catalog=self.view.site.catalog,
                                 now=self.view.now, build_time=self.view.at)
         self.env.filters.update(
@@ -138,24 +140,6 @@ class StatusSiteGenerator(Generator):
                   if path]  # keyed apart from the theme's own: a site's "style.css" is not the theme's
         colors = [("brand:colors", "colors", ".css", self.brand.css().encode("utf-8"))] if self.brand.css() else []
         return outputs.hashed_assets(files, colors, self.urls.url)
-
-    def output_settings(self) -> outputs.Settings:
-        """What the feed, calendar and API writers share, from the settings."""
-        name = self.settings["SITENAME"]
-        organization = self.settings.get("STATUSGEN_ORGANIZATION") or name
-        site_url = self.settings.get("SITEURL", "")
-        authority = self.settings.get("STATUSGEN_ID_AUTHORITY") or urlparse(site_url).hostname or "statusgen.invalid"
-        absolute = site_url.rstrip("/") if "://" in site_url else None
-        return outputs.Settings(
-            site_name=name, site_url=absolute,
-            feed=feeds.FeedSettings(site_name=name, author=organization, authority=authority,
-                                    language=self.settings.get("DEFAULT_LANG", "en"), hub=self.subscribing.hub,
-                                    limit=int(self.settings.get("STATUSGEN_FEED_LIMIT", feeds.DEFAULT_LIMIT))),
-            calendar=ics.CalendarSettings(site_name=name, organization=organization, authority=authority,
-                                          keep_days=int(self.settings.get("STATUSGEN_CALENDAR_KEEP_DAYS",
-                                                                          ics.DEFAULT_KEEP_DAYS))),
-            api=api.ApiSettings(page_id=authority, name=name, url=f"{absolute}/" if absolute else "",
-                                time_zone=self.settings.get("TIMEZONE") or "UTC"))
 
     def generate_output(self, writer):
         if self.pages.templates() is not None:  # compiled once, not at every build (Jinja checks their source)
