@@ -65,7 +65,7 @@ class StatusSiteGenerator(Generator):
         self.placing = EarlyPlacing(self.pages, self.urls, self.output_path, self.site_key, self.phases)
         given = self.setting_time("STATUSGEN_BUILD_TIME")
         try:
-            with self.phases("load"):
+            with self.phases("load"), self.phases.children("load"):
                 site = load_site(Path(self.path), self.settings.get("TIMEZONE") or "UTC", cache=self.cache,
                                  early=partial(self.placing.from_index, given) if given is not None else None)
         except ContentError as err:
