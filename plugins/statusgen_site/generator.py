@@ -35,7 +35,7 @@ from statusgen.markup import to_html
 from statusgen.pages import PAGE_KINDS, PageJob, view
 from statusgen.placing import EarlyPlacing
 from statusgen.status import UNCONFIRMED_SHOWN
-from statusgen.times import humanize_duration, parse_time
+from statusgen.times import parse_time
 from statusgen.urls import Urls, ticket_url
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ class StatusSiteGenerator(Generator):
             markdown=self.phases.timed("markdown", lambda text: Markup(to_html(text))),
             human=partial(wording.human, tz=tz), iso=partial(wording.iso, tz=tz), status_words=wording.status_words,
             state_words=wording.state_words, month_title=lambda ym: wording.month_title(*ym), day=wording.day,
-            duration=humanize_duration, ticket_url=lambda ticket, template: ticket_url(template, ticket))
+            duration=tags.duration, ticket_url=lambda ticket, template: ticket_url(template, ticket))
         self.env.globals.update(
             STATUS=wording.STATUS, INDICATOR=wording.INDICATOR, IMPACT=wording.IMPACT, TARGET=wording.TARGET,
             time_tag=partial(tags.time_tag, tz=tz), status_tag=tags.status_tag,
