@@ -124,7 +124,8 @@ class StatusSiteGenerator(Generator):
             STATUS=wording.STATUS, INDICATOR=wording.INDICATOR, IMPACT=wording.IMPACT, TARGET=wording.TARGET,
             time_tag=partial(tags.time_tag, tz=tz), status_tag=tags.status_tag,
             state_tag=partial(tags.state_tag, self.view),
-            link_tag=pass_context(lambda context, item: tags.link_tag(self.urls.url, context["SITEURL"], item)),
+            link_tag=pass_context(lambda context, item, site=None: tags.link_tag(
+                self.urls.url, context["SITEURL"] if site is None else site, item)),
             asset=lambda name: self.assets[name][0],
             stale_minutes=int(self.settings.get("STATUSGEN_STALE_AFTER_MINUTES", 60)),
             unconfirmed_hours=UNCONFIRMED_SHOWN // timedelta(hours=1), brand=self.brand,
