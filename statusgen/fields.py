@@ -15,7 +15,8 @@ import yaml
 
 from . import source
 from .model import IMPACTS, KINDS, STATES, STATUSES
-from .source import SLUG, Document, Field, Invalid, choice, got, line_text, scalar, slug, slug_list, text, ticket_text
+from .source import (SLUG, Document, Field, Invalid, Table, choice, got, line_text, scalar, slug, slug_list, text,
+                     ticket_text)
 from .times import DATE_FORMAT, TIME_FORMAT, parse_date, parse_time
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
@@ -138,25 +139,25 @@ def _list_of(table: dict[str, Field], what: str, at_least_one: bool = True):
 
 # --- the catalog ---------------------------------------------------------------------------------------------
 
-NAMED = {
+NAMED = Table({
     "id": Field(slug, "an id", required=True, schema=Schema.ID),
     "name": Field(line_text, "text", required=True, schema=Schema.TEXT),
     "description": Field(text, "text", schema=Schema.TEXT),
-}
-COMPONENT = {
+})
+COMPONENT = Table({
     **NAMED,
     "group": Field(slug, "a group id", schema=Schema.ID),
     "areas": Field(slug_list, "a list of area ids", schema=Schema.IDS),
     "sla": Field(_percent, "a number from 0 to 100", schema=Schema.PERCENT),
     "since": Field(_date, f"a date ({DATE_FORMAT})", schema=Schema.DATE),
-}
-CATALOG = {
+})
+CATALOG = Table({
     "areas": Field(_list_of(NAMED, "area"), "a list of areas", required=True, schema=Schema.items(NAMED)),
     "groups": Field(_list_of(NAMED, "group", at_least_one=False), "a list of groups",
                     schema=Schema.items(NAMED, at_least_one=False)),
     "components": Field(_list_of(COMPONENT, "component"), "a list of components", required=True,
                         schema=Schema.items(COMPONENT)),
-}
+})
 
 
 # --- incidents -----------------------------------------------------------------------------------------------
@@ -166,7 +167,7 @@ def incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
     """The front matter's field table for one kind (None: the kind is invalid, so accept any kind's states)."""
     time = _time(tz)
     states = STATES[kind] if kind else ANY_STATE
-    update = {
+    update = Table({
         "at": Field(time, "a date and time", required=True, schema=Schema.TIME),
         "state": Field(choice(states, f"{kind} state" if kind else "state"), f"one of {', '.join(states)}",
                        required=True, schema=Schema.one_of(states)),
@@ -175,10 +176,10 @@ def incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
         "since": Field(time, "a date and time", schema=Schema.TIME),
         "eta": Field(time, "a date and time", schema=Schema.TIME),
         "components": Field(_statuses(STATUSES), "a mapping of component: status", schema=Schema.statuses(STATUSES)),
-    }
-    window = {"start": Field(time, "a date and time", required=True, schema=Schema.TIME),
-              "end": Field(time, "a date and time", required=True, schema=Schema.TIME)}
-    return {
+    })
+    window = Table({"start": Field(time, "a date and time", required=True, schema=Schema.TIME),
+                    "end": Field(time, "a date and time", required=True, schema=Schema.TIME)})
+    return Table({
         "title": Field(line_text, "text", required=True, schema=Schema.TEXT),
         "kind": Field(choice(KINDS, "kind"), f"one of {', '.join(KINDS)}", schema=Schema.one_of(KINDS)),
         "impact": Field(choice(IMPACTS, "impact"), f"one of {', '.join(IMPACTS)}", schema=Schema.one_of(IMPACTS)),
@@ -192,4 +193,4 @@ def incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
                         required=kind == "maintenance", schema=Schema.mapping(window)),
         "updates": Field(_list_of(update, "update"), "a list of updates", required=True, schema=Schema.items(update)),
         "reviewed": Field(time, "a date and time", schema=Schema.TIME),
-    }
+    })
