@@ -838,8 +838,7 @@ def main(argv: list[str] | None = None) -> int:
     print("processes); 1 changed: the same build after one closed incident's title was edited, with the cache the")
     print("build before filled; check: `statusgen check` with the cache warm; check cold: with --no-cache; MB tree:")
     print("peak memory of the build's processes together, each counted by its proportional share (PSS, sampled every")
-    print("50 ms), with MB peak")
-    print("(the largest single process's max RSS) beside it;")
+    print("50 ms), with MB peak (the largest single process's max RSS) beside it;")
     print("home KB gz: index.html plus the stylesheets it links, each gzip -9; pelican: Pelican's default article")
     print("pipeline and theme on as many plain Markdown articles.")
     if results and results[0].css:
