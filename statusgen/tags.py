@@ -34,6 +34,8 @@ def state_tag(view, incident) -> Markup:
 
 
 duration = lru_cache(maxsize=1 << 14)(humanize_duration)  # a duration in words: the theme's `|duration`
+human = lru_cache(maxsize=1 << 16)(wording.human)  # a moment for people, in a zone: the theme's `|human`
+iso = lru_cache(maxsize=1 << 16)(wording.iso)  # and for machines: `|iso`
 
 
 def link_tag(url, site_url: str, incident) -> Markup:

@@ -117,7 +117,7 @@ class StatusSiteGenerator(Generator):
                                 now=self.view.now, build_time=self.view.at)
         self.env.filters.update(
             markdown=self.phases.timed("markdown", lambda text: Markup(to_html(text))),
-            human=partial(wording.human, tz=tz), iso=partial(wording.iso, tz=tz), status_words=wording.status_words,
+            human=partial(tags.human, tz=tz), iso=partial(tags.iso, tz=tz), status_words=wording.status_words,
             state_words=wording.state_words, month_title=lambda ym: wording.month_title(*ym), day=wording.day,
             duration=tags.duration, ticket_url=lambda ticket, template: ticket_url(template, ticket))
         self.env.globals.update(
