@@ -42,7 +42,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from functools import lru_cache
@@ -50,6 +49,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from . import remove
+from .files import write_whole
 
 CACHE_DIR = ".statusgen-cache"
 # The Cache Directory Tagging Specification's tag (https://bford.info/cachedir/): backup tools skip the folder, and
@@ -185,19 +185,6 @@ def no_gc():
     finally:
         if enabled:
             gc.enable()
-
-
-def write_whole(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole: a reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _renamed(item, path: str):

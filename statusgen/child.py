@@ -6,7 +6,7 @@ from __future__ import annotations
 import runpy
 import sys
 
-from .publish import die_with_parent
+from .processes import die_with_parent
 
 
 def main() -> None:

@@ -21,7 +21,8 @@ from .errors import ContentError, Problem, Problems, Refusal
 from .cache import CACHE_DIR
 from .cache import prepare as prepare_cache
 from .due import due as due_moments
-from .load import CATALOG_FILE, OPEN_STATUSES, load_catalog, load_site
+from .fields import OPEN_STATUSES
+from .load import CATALOG_FILE, load_catalog, load_site
 from .locate import SiteFolder, find_site
 from .model import IMPACTS, STATES, STATUSES
 from .texts import untranslated_notes

@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - Windows: no flock; posts there do not 
     fcntl = None
 
 from .errors import Problems, Refusal
+from .files import write_whole
 from .load import CATALOG_FILE, FRONT_MATTER_END, INCIDENTS_DIR, incident_files, load_catalog, load_incident
 from .model import FINAL_STATES, Catalog, Site, chronological
 from .report import shown
@@ -546,17 +547,7 @@ def _umask() -> int:
 
 def write(path: Path, text: str) -> None:
     """Replace the file in one step: a reader (or a crash) sees the old file or the new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(text.encode("utf-8"))
-        if path.exists():
-            os.chmod(scratch, path.stat().st_mode & 0o7777)
-        os.replace(scratch, path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
+    write_whole(path, text.encode("utf-8"), prefix=f".{path.name}.", keep_mode=True)
 
 
 def open_and_upcoming(site: Site, now: datetime) -> list[str]:

@@ -6,7 +6,6 @@ import os
 import pickle
 import re
 import sys
-import threading
 from functools import lru_cache
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -14,9 +13,10 @@ from typing import Any, Callable
 
 import yaml
 
-from . import names, schema, source
+from . import names, processes, source
 from .cache import IncidentStore, code_version, digest, no_gc
 from .errors import Problems
+from .fields import CATALOG, incident_tables
 from .model import (FINAL_STATES, IMPACTS, KINDS, STATES, STATUSES, Area, Catalog, Component, Group, Incident, Site,
                     Update, Window, chronological, implied_impact)
 from .source import (Document, Field, Invalid, choice, got, scalar, slug, slug_list, ticket_text, translatable_line,
@@ -29,10 +29,6 @@ INCIDENTS_DIR = "incidents"
 _INCIDENT_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)\.md", re.ASCII)
 # A front matter's closing line; `\r?` for callers that keep the author's CRLF line ends (edit.py).
 FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*\r?$", re.M)
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
-OPEN_STATUSES = tuple(s for s in STATUSES if s != "operational")
-# Every state of any kind, for checking updates when the kind itself is wrong (one problem, not one per update).
-ANY_STATE = tuple(dict.fromkeys(s for states in STATES.values() for s in states))
 
 
 def _quoted(value: str) -> str:
@@ -40,100 +36,7 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-# --- values --------------------------------------------------------------------------------------------------
-
-def _time(tz: tzinfo):
-    def parse(doc: Document, node: yaml.Node, where: str) -> datetime:
-        raw = scalar(node, f"a date and time ({TIME_FORMAT})")
-        try:
-            return parse_time(raw, tz)
-        except ValueError as err:
-            raise Invalid(str(err).replace(repr(raw), got(node))) from None
-
-    return parse
-
-
-def _date(doc: Document, node: yaml.Node, where: str) -> date:
-    raw = scalar(node, f"a date ({DATE_FORMAT})")
-    try:
-        return parse_date(raw)
-    except ValueError as err:
-        raise Invalid(str(err).replace(repr(raw), got(node))) from None
-
-
-def _percent(doc: Document, node: yaml.Node, where: str) -> float:
-    """A plain decimal number from 0 to 100: not YAML's guesses (`0x10`, `1_0`, `.inf`), not Python's (`nan`)."""
-    expected = "a number from 0 to 100"
-    raw = scalar(node, expected).strip()
-    if not _NUMBER.fullmatch(raw):
-        raise Invalid(f"not a number (expected {expected}, got {got(node)})")
-    value = float(raw)
-    if not 0 <= value <= 100:
-        raise Invalid(f"out of range (expected {expected}, got {source.clip(raw)})")
-    return value
-
-
-def _statuses(allowed: tuple[str, ...]):
-    """A mapping component id -> status; keys checked against the catalog later (with their lines)."""
-
-    def parse(doc: Document, node: yaml.Node, where: str) -> dict[str, tuple[str, int]]:
-        result: dict[str, tuple[str, int]] = {}
-        pairs = doc.pairs(node)
-        if not pairs:
-            raise Invalid("empty (expected at least one component: status, got an empty mapping)")
-        for key_node, value_node in pairs:
-            try:
-                key = slug(doc, key_node, where)
-            except Invalid as err:
-                doc.report(key_node, f"{where}: {err}")
-                continue
-            if key in result:
-                doc.report(key_node, f"{where}: duplicate key (expected each component once, got {got(key_node)} "
-                                     f"again; first at line {result[key][1]})")
-                continue
-            try:
-                result[key] = (choice(allowed, "status")(doc, value_node, where), doc.line(key_node))
-            except Invalid as err:
-                doc.report(value_node, f"{where}.{key}: {err}")
-        return result
-
-    return parse
-
-
-def _list_of(table: dict[str, Field], what: str, at_least_one: bool = True):
-    """A list of mappings, each checked against `table`."""
-
-    def parse(doc: Document, node: yaml.Node, where: str) -> list[tuple[int, dict[str, Any] | None, yaml.Node]]:
-        items = doc.items(node)
-        if at_least_one and not items:
-            raise Invalid(f"empty (expected at least one {what}, got an empty list)")
-        return [(i, doc.fields(item, f"{where}[{i}]", table), item) for i, item in items]
-
-    return parse
-
-
 # --- the catalog ---------------------------------------------------------------------------------------------
-
-_NAMED = {
-    "id": Field(slug, "an id", required=True, schema=schema.ID),
-    "name": Field(translatable_line, "text", required=True, schema=schema.TRANSLATABLE),
-    "description": Field(translatable_text, "text", schema=schema.TRANSLATABLE),
-}
-_COMPONENT = {
-    **_NAMED,
-    "group": Field(slug, "a group id", schema=schema.ID),
-    "areas": Field(slug_list, "a list of area ids", schema=schema.IDS),
-    "sla": Field(_percent, "a number from 0 to 100", schema=schema.PERCENT),
-    "since": Field(_date, f"a date ({DATE_FORMAT})", schema=schema.DATE),
-}
-_CATALOG = {
-    "areas": Field(_list_of(_NAMED, "area"), "a list of areas", required=True, schema=schema.items(_NAMED)),
-    "groups": Field(_list_of(_NAMED, "group", at_least_one=False), "a list of groups",
-                    schema=schema.items(_NAMED, at_least_one=False)),
-    "components": Field(_list_of(_COMPONENT, "component"), "a list of components", required=True,
-                        schema=schema.items(_COMPONENT)),
-}
-
 
 def load_catalog(path: Path, problems: Problems, site_folder: Path | None = None,
                  languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> Catalog | None:
@@ -152,7 +55,7 @@ def load_catalog(path: Path, problems: Problems, site_folder: Path | None = None
         if len(problems.items) == before:
             problems.add(path, 1, "empty catalog (expected areas and components, got an empty file)")
         return None
-    values = doc.fields(root, "", _CATALOG)
+    values = doc.fields(root, "", CATALOG)
     if values is None:
         return None
     areas = [Area(id=f["id"], name=f.get("name", f["id"]), description=f.get("description"))
@@ -212,40 +115,6 @@ def _value_node(mapping: yaml.MappingNode, key: str) -> yaml.Node:
 
 
 # --- incidents -----------------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=64)
-def _incident_tables(tz: tzinfo, kind: str | None) -> dict[str, Field]:
-    """The front matter's field table for one kind (None: the kind is invalid, so accept any kind's states)."""
-    time = _time(tz)
-    states = STATES[kind] if kind else ANY_STATE
-    update = {
-        "at": Field(time, "a date and time", required=True, schema=schema.TIME),
-        "state": Field(choice(states, f"{kind} state" if kind else "state"), f"one of {', '.join(states)}",
-                       required=True, schema=schema.one_of(states)),
-        "body": Field(translatable_text, "text", required=True, schema=schema.TRANSLATABLE),
-        "next_update": Field(time, "a date and time", schema=schema.TIME),
-        "since": Field(time, "a date and time", schema=schema.TIME),
-        "eta": Field(time, "a date and time", schema=schema.TIME),
-        "components": Field(_statuses(STATUSES), "a mapping of component: status", schema=schema.statuses(STATUSES)),
-    }
-    window = {"start": Field(time, "a date and time", required=True, schema=schema.TIME),
-              "end": Field(time, "a date and time", required=True, schema=schema.TIME)}
-    return {
-        "title": Field(translatable_line, "text", required=True, schema=schema.TRANSLATABLE),
-        "kind": Field(choice(KINDS, "kind"), f"one of {', '.join(KINDS)}", schema=schema.one_of(KINDS)),
-        "impact": Field(choice(IMPACTS, "impact"), f"one of {', '.join(IMPACTS)}", schema=schema.one_of(IMPACTS)),
-        "started": Field(time, "a date and time", schema=schema.TIME),
-        "components": Field(_statuses(OPEN_STATUSES), "a mapping of component: status", required=True,
-                            schema=schema.statuses(OPEN_STATUSES)),
-        "areas": Field(slug_list, "a list of area ids", schema=schema.IDS),
-        "ticket": Field(ticket_text, "text", schema=schema.TEXT),
-        "eta": Field(time, "a date and time", schema=schema.TIME),
-        "window": Field(lambda d, n, w: d.fields(n, w, window), "a mapping with start and end",
-                        required=kind == "maintenance", schema=schema.mapping(window)),
-        "updates": Field(_list_of(update, "update"), "a list of updates", required=True, schema=schema.items(update)),
-        "reviewed": Field(time, "a date and time", schema=schema.TIME),
-    }
-
 
 def split_front_matter(content: str, doc: Document) -> tuple[str, str, int] | None:
     """(front matter, body, first line of the body) or None with a problem reported."""
@@ -351,7 +220,7 @@ def load_incident(path: Path, catalog: Catalog | None, tz: tzinfo, problems: Pro
             problems.add(path, 1, "empty front matter (expected title, components and updates, got nothing)")
         return None
     kind = _kind(root)
-    values = doc.fields(root, "", _incident_tables(tz, kind))
+    values = doc.fields(root, "", incident_tables(tz, kind))
     clean = values is not None and len(problems.items) == before
     _check_references(doc, root, values or {}, catalog, kind)
     if not clean or catalog is None or len(problems.items) > before:
@@ -690,33 +559,20 @@ def _load_all(paths: list[str], catalog: Catalog | None, tz: tzinfo, problems: P
         return load_incident(Path(paths[n]), catalog, tz, into, site_folder, kept, languages)
 
     todo = [n for n in range(len(paths)) if n not in known]
-    if len(todo) < PARALLEL_FROM or not hasattr(os, "fork") or threading.active_count() > 1:
+    if len(todo) < PARALLEL_FROM or not processes.can_fork():
         return [known[n] if n in known else read(n) for n in range(len(paths))]
     theirs = set(todo[1::2])
-    read_end, write_end = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: its share, sent back whole, then gone without running the parent's clean-up
-        code = 1
-        try:
-            from .publish import die_with_parent
 
-            die_with_parent(parent)
-            os.close(read_end)
-            found, mine = Problems(), IncidentStore(None, "")
-            loaded = {n: read(n, found, mine) for n in sorted(theirs)}
-            data = pickle.dumps((loaded, found.items, found.lines, found._count, mine.used),
-                                protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
+    def their_share() -> bytes:  # in the child: its share, sent back whole
+        found, mine = Problems(), IncidentStore(None, "")
+        loaded = {n: read(n, found, mine) for n in sorted(theirs)}
+        return pickle.dumps((loaded, found.items, found.lines, found._count, mine.used),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+
+    helper = processes.Child(their_share)
     ours = [known[n] if n in known else None if n in theirs else read(n) for n in range(len(paths))]
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    if os.waitpid(pid, 0)[1] != 0 or not data:  # the helper failed: do its share here
+    data = helper.result()
+    if not data:  # the helper failed: do its share here
         return [read(n) if n in theirs else item for n, item in enumerate(ours)]
     loaded, items, lines, counts, used = pickle.loads(data)
     problems.items += items

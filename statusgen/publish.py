@@ -17,16 +17,16 @@ import subprocess
 import sys
 import tempfile
 import threading
-import traceback
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NoReturn
 
 from . import cache, remove, report, timing
 from .errors import ContentError, Problem, Refusal
 from .load import load_site
+from .processes import die_with_parent, exit_after
 from .repo import repo_root
 
 try:
@@ -377,18 +377,6 @@ def signals_deferred():
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
-def die_with_parent(parent: int | None = None) -> None:
-    """Linux: a process that calls this is killed when its parent dies (PR_SET_PDEATHSIG), so a build killed
-    outright (SIGKILL) does not leave Pelican writing into a folder nobody will use. `parent`: the pid it expects
-    as parent; if that one already died before the call, the caller ends at once."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if parent is not None and os.getppid() != parent:
-        os._exit(1)
-
-
 # --- a whole build ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -495,10 +483,9 @@ def _run_pelican(build: Build, say: Callable[[str], None]) -> list[Problem]:
         return notes
 
 
-def _pelican_in_child(args: list[str], cwd: Path | str, log_fd: int, parent: int) -> None:
+def _pelican_in_child(args: list[str], cwd: Path | str, log_fd: int, parent: int) -> NoReturn:
     """Run Pelican in this forked process, saying everything into `log_fd`, and leave: never returns."""
-    code = 1
-    try:
+    def run() -> None:
         die_with_parent(parent)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         for stop in STOP_SIGNALS:
@@ -515,17 +502,7 @@ def _pelican_in_child(args: list[str], cwd: Path | str, log_fd: int, parent: int
         # its output goes to the log.
         pelican.console.status = lambda *args, **kwargs: nullcontext()
         pelican.main(args)
-        code = 0
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    except BaseException:  # noqa: BLE001 - said in the log, which the build shows when it fails
-        traceback.print_exc()
-    finally:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
+    exit_after(run)
 
 
 class _Started:
@@ -584,17 +561,13 @@ class Zygote:
         if self.pid:
             theirs.close()
             return
-        code = 0
-        try:  # the zygote: never returns into the caller's code
+        def serve() -> None:  # the zygote; if it fails, its end is seen as a closed socket: builds start as before
             self.socket.close()
             die_with_parent(parent)
             for stop in STOP_SIGNALS:
                 signal.signal(stop, signal.SIG_DFL)
             self._serve(theirs)
-        except BaseException:  # noqa: BLE001 - its end is seen as a closed socket; builds then start as before
-            code = 1
-        finally:
-            os._exit(code)
+        exit_after(serve)
 
     @staticmethod
     def _serve(sock) -> None:

@@ -8,60 +8,20 @@ from __future__ import annotations
 
 import json
 from datetime import timezone
-from typing import Any
 
-from .source import SLUG, Field
-from .texts import LANGUAGE_CODE
-from .times import DATE_FORMAT, TIME_FORMAT
+from .fields import CATALOG, Schema, incident_tables
+from .source import Field
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-TIME = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$",
-        "description": f"a date and time, {TIME_FORMAT}; without an offset, in the site's TIMEZONE"}
-DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": f"a date, {DATE_FORMAT}"}
-TEXT = {"type": "string", "minLength": 1}
-ID = {"type": "string", "pattern": f"^{SLUG.pattern}$", "description": "lowercase letters, digits, single hyphens"}
-IDS = {"type": "array", "items": ID, "minItems": 1, "uniqueItems": True}
-# A text in the default language, or by language code (the site's languages are `check`'s to know).
-TRANSLATABLE = {"anyOf": [TEXT, {"type": "object", "minProperties": 1, "propertyNames": {
-    "pattern": f"^{LANGUAGE_CODE.pattern}$"}, "additionalProperties": TEXT,
-    "description": "the text by language code, the site's default language among them"}]}
-PERCENT = {"type": "number", "minimum": 0, "maximum": 100}
-
-
-def one_of(values: tuple[str, ...]) -> dict:
-    return {"type": "string", "enum": list(values)}
-
-
-def statuses(values: tuple[str, ...]) -> dict:
-    """A mapping component id -> status."""
-    return {"type": "object", "minProperties": 1, "propertyNames": ID, "additionalProperties": one_of(values)}
-
-
-def mapping(table: dict[str, Field]) -> dict:
-    """A mapping checked against a field table: its keys, the required ones, and nothing else."""
-    result: dict[str, Any] = {"type": "object", "additionalProperties": False,
-                              "properties": {key: {**(field.schema or {}), "description": field.expected}
-                                             if "description" not in (field.schema or {}) else field.schema
-                                             for key, field in table.items()}}
-    required = [key for key, field in table.items() if field.required]
-    if required:
-        result["required"] = required
-    return result
-
-
-def items(table: dict[str, Field], at_least_one: bool = True) -> dict:
-    return {"type": "array", "items": mapping(table), **({"minItems": 1} if at_least_one else {})}
 
 
 def document(title: str, table: dict[str, Field], **extra) -> dict:
-    return {"$schema": DIALECT, "title": title, **mapping(table), **extra}
+    return {"$schema": DIALECT, "title": title, **Schema.mapping(table), **extra}
 
 
 def incident() -> dict:
     """The front matter of an incident or maintenance file."""
-    from .load import _incident_tables
-
-    table = _incident_tables(timezone.utc, None)
+    table = incident_tables(timezone.utc, None)
     # A maintenance needs its window: the one rule between keys a schema can state.
     return document("statusgen incident or maintenance (front matter)", table,
                     **{"if": {"properties": {"kind": {"const": "maintenance"}}, "required": ["kind"]},
@@ -70,9 +30,7 @@ def incident() -> dict:
 
 def catalog() -> dict:
     """content/components.yml."""
-    from .load import _CATALOG
-
-    return document("statusgen catalog (components.yml)", _CATALOG)
+    return document("statusgen catalog (components.yml)", CATALOG)
 
 
 SCHEMAS = {"incident.schema.json": incident, "components.schema.json": catalog}

@@ -375,28 +375,31 @@ class Document:
         if not isinstance(node, yaml.MappingNode):
             self.report(node, f"{where or self.name}: wrong type (expected a mapping, got {got(node)})")
             return None
+        if not isinstance(table, Table):
+            table = Table(table)
+        parsers = table.parsers
         values: dict[str, Any] = {}
-        seen: dict[str, int] = {}  # key -> line of its first occurrence
+        seen: dict[str, yaml.Node] = {}  # key -> its first key node (its line is worked out only if repeated)
         prefix = f"{where}." if where else ""
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key in seen:
                 self.report(key_node, f"{prefix}{key}: duplicate key (expected each key once, got {got(key_node)} "
-                                      f"again; first at line {seen[key]})")
+                                      f"again; first at line {self.line(seen[key])})")
                 continue
-            if key not in table:
-                known = ", ".join(table)
+            parse = parsers.get(key)
+            if parse is None:
                 self.report(key_node, f"{where or self.name}: unknown key "
-                                      f"(expected one of {known}, got {got(key_node)})")
+                                      f"(expected one of {table.known}, got {got(key_node)})")
                 continue
-            seen[key] = self.line(key_node)
+            seen[key] = key_node
             try:
-                values[key] = table[key].parse(self, value_node, prefix + key)
+                values[key] = parse(self, value_node, prefix + key)
             except Invalid as err:
                 self.report(err.node or value_node, f"{prefix}{key}: {err}")
-        for key, spec in table.items():
-            if spec.required and key not in seen:
-                self.report(node, f"{where or self.name}: missing key (expected {key}: {spec.expected}, got no {key})")
+        for key, expected in table.required:
+            if key not in seen:
+                self.report(node, f"{where or self.name}: missing key (expected {key}: {expected}, got no {key})")
         return values
 
     def items(self, node: yaml.Node) -> list[tuple[int, yaml.Node]]:
@@ -591,3 +594,15 @@ def choice(values: tuple[str, ...], what: str) -> Callable[[Document, yaml.Node,
         return value
 
     return parse
+
+
+class Table(dict):
+    """A field table (key -> Field) compiled once: each key's parser, the required keys and the list of keys a
+    message names, looked up for each mapping checked (a build of 10,000 incidents checks some 50,000) instead of
+    worked out again. Document.fields compiles a plain dict on the spot."""
+
+    def __init__(self, fields=(), **more):
+        super().__init__(fields, **more)
+        self.parsers = {key: field.parse_value for key, field in self.items()}
+        self.required = tuple((key, field.expected) for key, field in self.items() if field.required)
+        self.known = ", ".join(self)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import resource
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 # The phases, in the order a build meets them.
@@ -52,6 +54,16 @@ class Phases:
                 leave()
         return run
 
+    @contextmanager
+    def children(self, phase: str):
+        """Count in `phase` the CPU seconds of the processes forked and waited for meanwhile that send no phases of
+        their own (the helper that reads half of a cold build's files): every process's work counts."""
+        before = _children_seconds()
+        try:
+            yield
+        finally:
+            self.seconds[phase] += _children_seconds() - before
+
     def restart(self) -> None:
         """In a forked process: its own share only, counted from now (its CPU clock starts at zero), in the phases
         it was forked in."""
@@ -64,6 +76,11 @@ class Phases:
 
     def save(self, path: str | Path, wall: float) -> None:
         Path(path).write_text(json.dumps({"wall": wall, "cpu": self.seconds}), encoding="utf-8")
+
+
+def _children_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 class _Entry:
