@@ -28,7 +28,7 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 test: $(STAMP) system-deps  ## unit, build, feed and browser tests
-	$(BIN)/python -m pytest
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python -m pytest  # no __pycache__ beside the test sites' settings files
 
 # Tests declare their kind (markers build, browser, slow: see tests/conftest.py); test-fast leaves those out. Byte
 # code is kept, even where the environment says PYTHONDONTWRITEBYTECODE, in a folder of its own (no __pycache__

@@ -89,3 +89,33 @@ def test_an_update_after_the_build_time_is_not_shown_anywhere_yet(site):
     assert len(page.xpath('//ol[@class="timeline"]/li')) == 1
     assert b"Started." not in (out / "feeds/all.atom.xml").read_bytes()
     assert b"Started." not in (out / "calendar/maintenance.ics").read_bytes()
+
+
+@pytest.mark.build
+def test_an_incident_with_no_impact_says_so_once(site):
+    """impact: none reads "No impact" on its page, its card and its row: never "No impact impact"."""
+    with_theme(site)
+    site.incident("2026-11-20-slow.md", """\
+---
+title: Voicemail greetings slow to load
+impact: none
+components:
+  phone: degraded_performance
+areas: [north]
+updates:
+  - at: 2026-11-20 10:30
+    state: investigating
+    body: Greetings take a few seconds to start.
+  - at: 2026-11-20 11:30
+    state: resolved
+    body: Greetings start at once again.
+---
+""")
+    out = build(site, "2026-11-20 12:00Z")
+    page = lxml.html.parse(str(out / "incidents/2026-11-20-slow/index.html")).getroot()
+    assert text(page.xpath('//p[@class="meta"]')[0]).endswith("· No impact")
+    for path in ("index.html", "history/index.html", "incidents/2026-11-20-slow/index.html"):
+        words = text(lxml.html.parse(str(out / path)).getroot())
+        assert "No impact impact" not in words, path
+    history = lxml.html.parse(str(out / "history/index.html")).getroot()
+    assert "No impact," in text(history.xpath('//ul[@class="rows"]/li')[0])
