@@ -266,19 +266,23 @@ def reminder(promise: Promise, which: str, falls_due: datetime, at: datetime, tz
     posted since 15:30 CST"."""
     incident, due = promise.incident, promise.due
     when = clock(due, at, tz)
-    said = (f"Next update for '{incident.title}' promised by {when}" if promise.what == "next"
-            else f"Expected resolution of '{incident.title}' given as {when}")
+    title = str(incident.title)  # the team's words: the site's default language, as the messages are
     if which == "before":
-        subject = f"{said}: {spoken_duration(due - at)} left"
+        subject = (_("Next update for '%(title)s' promised by %(time)s: %(left)s left") if promise.what == "next"
+                   else _("Expected resolution of '%(title)s' given as %(time)s: %(left)s left")) % {
+            "title": title, "time": when, "left": spoken_duration(due - at)}
     elif promise.what == "next":
-        subject = f"{said}: missed, nothing posted since {clock(promise.since.at, at, tz)}"
+        subject = _("Next update for '%(title)s' promised by %(time)s: missed, nothing posted since %(since)s") % {
+            "title": title, "time": when, "since": clock(promise.since.at, at, tz)}
     else:
-        subject = f"{said}: passed, and it is still open"
+        subject = _("Expected resolution of '%(title)s' given as %(time)s: passed, and it is still open") % {
+            "title": title, "time": when}
     link = words.link(incident)
     post = f"statusgen update {incident.id} --state {promise.since.state} -m \"...\" --next-update +30m"
-    text = f"{subject}\n\nPost an update, for example:\n  {post}\n\n{link}\n"
-    body_html = (f"<p>{html.escape(subject)}</p>\n<p>Post an update, for example:</p>\n<pre>{html.escape(post)}</pre>\n"
-                 f'<p><a href="{html.escape(link)}">{html.escape(incident.title)}</a></p>\n')
+    example = _("Post an update, for example:")
+    text = f"{subject}\n\n{example}\n  {post}\n\n{link}\n"
+    body_html = (f"<p>{html.escape(subject)}</p>\n<p>{html.escape(example)}</p>\n<pre>{html.escape(post)}</pre>\n"
+                 f'<p><a href="{html.escape(link)}">{html.escape(title)}</a></p>\n')
     key = f"remind/{incident.id}/{promise.what}/{due.astimezone(tz).isoformat()}/{which}"
     said = Rendered(subject, text, body_html, f"{subject}\n{link}", link)
     return Message(key=key, kind="reminder", incident=incident, at=falls_due, make=lambda: said,

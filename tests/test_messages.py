@@ -123,3 +123,32 @@ def test_reminders_fall_due_before_and_at_a_promise_and_not_once_it_is_kept(site
     assert before.key == "remind/2026-12-01-calls/next/2026-12-01T16:00:00+00:00/before"
     assert missed.key == "remind/2026-12-01-calls/next/2026-12-01T16:00:00+00:00/missed"
     assert before.kind == "reminder"
+
+
+def test_reminders_are_in_the_site_language(site):
+    """A site whose default language is French reminds its team in French (notify activates it)."""
+    from statusgen import i18n
+
+    site.incident("2026-12-01-calls.md", """\
+        ---
+        title: Calls fail in Millbrook
+        components: {phone: major_outage}
+        eta: 2026-12-01 18:00
+        updates:
+          - {at: 2026-12-01 15:30, state: investigating, next_update: 2026-12-01 16:00, body: Calls fail.}
+        ---
+        """)
+    loaded = load_site(site.content)
+    i18n.activate("fr")
+    try:
+        before, = reminders(loaded, utc("2026-12-01 15:50"), timedelta(minutes=10), WORDS)
+        missed, passed = reminders(loaded, utc("2026-12-01 18:05"), timedelta(minutes=10), WORDS)
+    finally:
+        i18n.activate("en")
+    assert before.subject == ("Prochaine mise à jour de « Calls fail in Millbrook » promise pour 16:00 UTC : "
+                              "encore 10 minutes")
+    assert missed.subject == ("Prochaine mise à jour de « Calls fail in Millbrook » promise pour 16:00 UTC : "
+                              "manquée, rien de publié depuis 15:30 UTC")
+    assert passed.subject == ("Résolution de « Calls fail in Millbrook » annoncée pour 18:00 UTC : l'heure est "
+                              "passée et l'incident est toujours ouvert")
+    assert "Publiez une mise à jour, par exemple :" in before.make().text
