@@ -403,8 +403,11 @@ def test_ctrl_c_before_the_build_is_under_way_exits_130(project, tmp_path):
     with open(project / "pelicanconf.py", "a", encoding="utf-8") as settings:
         settings.write(f"\nimport pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(60)\n")
     output = tmp_path / "out"
+    # As from a terminal: SIGINT at its default in the command, even when the tests run where it is ignored (a
+    # job started in the background by a non-interactive shell), which Python would keep ignoring.
     proc = subprocess.Popen(build_command(project, output, LATER), cwd=project, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
