@@ -21,6 +21,8 @@ from tests.test_drafts import ALERTS
 from tests.test_post_from_issue import FORM, event, git, post, site  # noqa: F401  (site: the fixture)
 from tests.test_post_workflow import BIN, DATA
 
+pytestmark = pytest.mark.slow  # the CI jobs' steps run as processes over git remotes: left to `make test`
+
 TOKEN = "glpat-secret"
 PUSH_URL = f"http://statusgen:{TOKEN}@gitlab.test/northwind/status.git"  # what the job sets origin to
 BRANCH = "statusgen/alert-alertmanager-fbab788ec4c1018b"

@@ -17,6 +17,7 @@ import textwrap
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -25,6 +26,8 @@ from statusgen.load import load_site
 from tests.conftest import ROOT
 from tests.test_post_from_issue import git, site  # noqa: F401  (the fixture: a site with a bare remote)
 from tests.test_post_workflow import BIN, DATA, run_job, stand_in_gh
+
+pytestmark = pytest.mark.slow  # the post workflow's jobs run as processes over git remotes: left to `make test`
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 ISSUE_TIME = "2019-05-15T15:20:18Z"  # the documented event's own time
