@@ -136,14 +136,6 @@ def language_name(lang: str) -> str:
     return name[:1].upper() + name[1:] if name else lang
 
 
-def languages(settings) -> list[str]:
-    """The site's languages, the default first: STATUSGEN_LANGUAGES, else DEFAULT_LANG alone (checked where the
-    settings are: settings.languages)."""
-    from . import settings as site_settings  # one reading of the setting: the loader's
-
-    return list(site_settings.languages(settings))
-
-
 # Figures and dates in the active language: each distinct value formatted once per language.
 
 @lru_cache(maxsize=None)
@@ -231,9 +223,9 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
-def install(env, settings) -> None:
+def install(env, default: str) -> None:
     """Jinja's i18n extension on `env`, its gettext calls reading the active language's catalog, and the filters
-    that format figures in it; the site's first language active."""
+    that format figures in it; `default` (the site's first language) active."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
     # Jinja's newstyle callables look gettext up in the page's context and call it through the context at every
@@ -241,10 +233,10 @@ def install(env, settings) -> None:
     # formatted, as newstyle does, so a literal % is written %%).
     env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
     env.filters.update(percent=percent, short_percent=short_percent, said=marked, words=words)
-    first = languages(settings)[0]
-    env.globals.update(lang=first, lang_dir=direction(first), words_lang=words_language(first), translations=None)
-    _active["default"] = languages(settings)[0]
-    activate(languages(settings)[0])
+    env.globals.update(lang=default, lang_dir=direction(default), words_lang=words_language(default),
+                       translations=None)
+    _active["default"] = default
+    activate(default)
 
 
 def prefix(lang: str, site_languages: Sequence[str]) -> str:

@@ -499,7 +499,7 @@ def load_site(content_dir: Path, timezone_name: str = "UTC", cache: Path | None 
     """Load and validate a site's content folder; raises ContentError with every problem found. `cache`: the
     build cache's folder (statusgen.cache), where incidents validated before are found by their file's text.
     `early`: called once the files are listed and checked against the cache's index, before anything is read.
-    `languages`: the site's (settings.languages), the default first: texts may be given in each."""
+    `languages`: the site's (config.languages, Config.site_languages), the default first: texts may be given in each."""
     # Loading makes hundreds of thousands of objects that stay, and hardly a cycle among them: the cycle collector
     # would walk all those made so far again and again (at 30,000 files, a third of the time it takes).
     with no_gc():

@@ -158,9 +158,3 @@ def build_overrides(path: Path, settings: dict[str, Any], content: Path | None =
         raise ContentError([config.Lines(path).problem("PLUGIN_PATHS", f"plugin not found (expected {PLUGIN} in "
                                                        f"PLUGIN_PATHS or installed with statusgen, got neither)")])
     return overrides
-
-
-def languages(settings: dict[str, Any], path: Path | None = None) -> tuple[str, ...]:
-    """The site's languages, the default first: STATUSGEN_LANGUAGES, else Pelican's DEFAULT_LANG alone (checked by
-    statusgen.config; ContentError at the setting's line of the settings file `path`)."""
-    return config.languages(settings, path)

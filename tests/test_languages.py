@@ -14,7 +14,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from statusgen import settings as settings_file
+from statusgen import config
 from statusgen.cache import prepare
 from statusgen.cli import main
 from statusgen.errors import ContentError
@@ -267,10 +267,10 @@ def test_bad_languages_in_the_settings_are_problems_at_their_line(site, value, e
 
 
 def test_the_languages_are_the_list_else_the_default_language_alone():
-    assert settings_file.languages({"STATUSGEN_LANGUAGES": ["fr", "en", "pt-BR", "zh-Hant", "es-419"]}) == (
+    assert config.languages({"STATUSGEN_LANGUAGES": ["fr", "en", "pt-BR", "zh-Hant", "es-419"]}) == (
         "fr", "en", "pt-BR", "zh-Hant", "es-419")
-    assert settings_file.languages({"DEFAULT_LANG": "de"}) == ("de",)
-    assert settings_file.languages({}) == ("en",)
+    assert config.languages({"DEFAULT_LANG": "de"}) == ("de",)
+    assert config.languages({}) == ("en",)
 
 
 # --- check's notes -------------------------------------------------------------------------------------------

@@ -134,7 +134,7 @@ class StatusSiteGenerator(Generator):
             brand_colors="brand:colors" in self.assets, csp_meta=sitefiles.POLICY_IN_PAGE,
             reuse=lambda *key, caller: self.out.reuse(*key, caller=caller),
             memo=lambda *key, caller: self.out.memo(*key, caller=caller))
-        i18n.install(self.env, self.settings)
+        i18n.install(self.env, self.languages[0])
 
     def hashed_assets(self) -> dict[str, tuple[str, bytes]]:
         """theme/static files, and the site's logo, extra stylesheet and colours (a stylesheet: the policy allows
@@ -174,7 +174,7 @@ class StatusSiteGenerator(Generator):
     def write_page(self, job: PageJob) -> None:
         """A page rendered with its kind's template, and kept in the cache if it is a closed incident's."""
         save_as = self.urls.save_as(job.kind, job.key)
-        key = self.out.reuse_key_of(job.incident) if job.incident is not None and self.out.keeping else None
+        key = self.out.reuse_key_of(job.incident) if job.incident is not None else None
         with self.phases("derive"):
             page = job()
         self.out.open_rows(page.kind, page.key)
