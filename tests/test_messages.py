@@ -95,16 +95,20 @@ def test_nothing_said_before_it_is_posted(site):
     assert [m.key for m in messages(site, "2026-12-01 10:29")] == ["update/2026-12-01-calls/1"]
 
 
+# An open incident that promised its next update by 16:00 and a resolution by 18:00.
+PROMISED = """\
+    ---
+    title: Calls fail in Millbrook
+    components: {phone: major_outage}
+    eta: 2026-12-01 18:00
+    updates:
+      - {at: 2026-12-01 15:30, state: investigating, next_update: 2026-12-01 16:00, body: Calls fail.}
+    ---
+    """
+
+
 def test_reminders_fall_due_before_and_at_a_promise_and_not_once_it_is_kept(site):
-    site.incident("2026-12-01-calls.md", """\
-        ---
-        title: Calls fail in Millbrook
-        components: {phone: major_outage}
-        eta: 2026-12-01 18:00
-        updates:
-          - {at: 2026-12-01 15:30, state: investigating, next_update: 2026-12-01 16:00, body: Calls fail.}
-        ---
-        """)
+    site.incident("2026-12-01-calls.md", PROMISED)
     loaded = load_site(site.content)
 
     def said(at: str) -> list[str]:
@@ -129,15 +133,7 @@ def test_reminders_are_in_the_site_language(site):
     """A site whose default language is French reminds its team in French (notify activates it)."""
     from statusgen import i18n
 
-    site.incident("2026-12-01-calls.md", """\
-        ---
-        title: Calls fail in Millbrook
-        components: {phone: major_outage}
-        eta: 2026-12-01 18:00
-        updates:
-          - {at: 2026-12-01 15:30, state: investigating, next_update: 2026-12-01 16:00, body: Calls fail.}
-        ---
-        """)
+    site.incident("2026-12-01-calls.md", PROMISED)
     loaded = load_site(site.content)
     i18n.activate("fr")
     try:
