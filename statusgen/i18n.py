@@ -23,8 +23,10 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.numbers import format_percent
-from markupsafe import Markup
 from babel.support import NullTranslations, Translations
+from markupsafe import Markup, escape
+
+from .texts import in_language
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "statusgen"
@@ -49,7 +51,7 @@ PATTERNS = {
            "clock_day": "d MMM, HH:mm", "day_month": "d MMM"},
 }
 
-_active = {"lang": SOURCE, "translations": NullTranslations(), "default": SOURCE}
+_active = {"lang": SOURCE, "translations": NullTranslations(), "default": SOURCE, "words": {}, "done": {}}
 
 
 @lru_cache(maxsize=None)
@@ -65,6 +67,13 @@ def activate(lang: str) -> None:
     forks)."""
     _active["lang"] = lang
     _active["translations"] = translations(lang)
+    _active["words"], _active["done"] = _template_words(lang)
+
+
+@lru_cache(maxsize=None)
+def _template_words(lang: str) -> tuple[dict[str, Markup], dict[str, Markup]]:
+    """The template's words in `lang` as Markup, each made when first asked for: as given, and formatted."""
+    return {}, {}
 
 
 def active() -> str:
@@ -93,8 +102,17 @@ _ = gettext
 
 
 def template_gettext(message: str, **variables) -> Markup:
-    """`_("...", name=value)` in a template: the words in the active language, the values escaped into them."""
-    return Markup(_active["translations"].gettext(message)) % variables
+    """`_("...", name=value)` in a template: the words in the active language, the values escaped into them. A
+    page asks for dozens of the same few words: each is looked up, and made Markup, once per language."""
+    words = _active["words"].get(message)
+    if words is None:
+        words = _active["words"][message] = Markup(_active["translations"].gettext(message))
+    if variables:
+        return words % variables
+    done = _active["done"].get(message)
+    if done is None:  # formatted all the same (a literal % is written %%), as Jinja's newstyle gettext does
+        done = _active["done"][message] = words % variables
+    return done
 
 
 def template_ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
@@ -262,8 +280,6 @@ CAPITALIZED_NOUNS = frozenset({"de"})
 def words(text: str) -> str:
     """An author's text (a title, a name, a body) in the active language: its translation, else the default
     language's words, as plain text (for sentences, titles and attributes, where no element can mark them)."""
-    from .texts import in_language
-
     return in_language(text, _active["lang"], _active["default"])[0]
 
 
@@ -276,10 +292,6 @@ def marked(text: str, render=None, element: str = "span"):
     """An author's text on a page in the active language: its translation, else the default language's words
     inside an element saying their `lang`, so that screen readers switch voice (texts.in_language). `render` makes
     HTML of the words (Markdown); without it they are escaped text. Markup either way."""
-    from markupsafe import Markup, escape
-
-    from .texts import in_language
-
     words, lang = in_language(text, _active["lang"], _active["default"])
     html = Markup(render(words)) if render else escape(words)
     return html if lang == _active["lang"] else Markup(f'<{element} lang="{lang}">{html}</{element}>')

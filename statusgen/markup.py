@@ -34,12 +34,32 @@ _SPECIAL = re.compile(r"[\\`*_\[\]<>!#&|~{}\t\r\x0b\x0c\xa0]|^(?:[-+=]|\d+[.)]|[
 _BLANK = re.compile(r"\n[ ]*\n(?:[ ]*\n)*")
 
 
+# The Markdown updates use most, inside plain prose: **strong**, *emphasis*, `code` and [a link](https://...), each
+# whole on one line, its words plain (none of the characters above), its address plain ASCII. Such text needs no
+# engine either: what Python-Markdown and the sanitizer make of it is known (tests/test_markup.py checks it too).
+_PLAIN = r"[^\\`*_\[\]<>!#&|~{}\t\r\n\x0b\x0c\xa0\s](?:[^\\`*_\[\]<>!#&|~{}\t\r\n\x0b\x0c\xa0]*" \
+         r"[^\\`*_\[\]<>!#&|~{}\t\r\n\x0b\x0c\xa0\s])?"
+_INLINE = re.compile(rf"(?<![*`])(?:\*\*(?P<strong>{_PLAIN})\*\*|\*(?P<em>{_PLAIN})\*|`(?P<code>{_PLAIN})`"
+                     rf"|\[(?P<text>{_PLAIN})\]\((?P<href>https?://[A-Za-z0-9/:.~%+=?#-]+)\))(?![*`])")
+
+
+def _inline(found: re.Match) -> str:
+    kind = found.lastgroup
+    if kind == "href":
+        return f'<a href="{found["href"]}" rel="noopener noreferrer">{found["text"]}</a>'
+    return f"<{kind}>{found[kind]}</{kind}>"
+
+
 def plain_paragraphs(text: str) -> str | None:
-    """The HTML Markdown would make of plain prose, or None when `text` is not plain prose."""
+    """The HTML Markdown would make of plain prose (with the inline pieces above), or None when `text` is not."""
     text = text.strip("\n")
     lines_blank_stripped = _BLANK.sub("\n\n", text)
-    if not text or _SPECIAL.search(lines_blank_stripped):
+    if not text:
         return None
+    if _SPECIAL.search(lines_blank_stripped):
+        if _SPECIAL.search(_INLINE.sub("x", lines_blank_stripped)):
+            return None
+        lines_blank_stripped = _INLINE.sub(_inline, lines_blank_stripped)
     return "\n".join(f"<p>{para}</p>" for para in lines_blank_stripped.split("\n\n"))
 
 

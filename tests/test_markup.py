@@ -37,6 +37,38 @@ def test_plain_prose_shortcut_matches_the_markdown_engine():
     assert 1000 < taken < 3900  # both the shortcut and the engine are really exercised
 
 
+# Pieces of the inline Markdown the shortcut also makes (markup._INLINE), written well and badly, among prose.
+WELL = ["**911 calls are not affected.**", "*do not*", "`NOC-4471`", "[outage map](https://status.example/map)",
+        "[a](http://x.y/p?q=1#f)", "[x](https://e.org/~a%20b+c=d:8)", "**a**", "*b*", "`c`"]
+BADLY = ["**", "*", "`", "[", "]", "(", ")", "***a***", "*a**", "**a*b**", "* a*", "*a *", "[x]", "[x](ftp://y)",
+         "[x](https://a b)", "[x](https://a&b)", "**a**b", "a**b**", "_e_", "__f__", "[*x*](https://e.org)", "`a*b`",
+         "[`c`](https://e.org)", "é", "'", '"', "1. ", "- ", "\n", "\n\n", " ", "  \n", "!", "<b>", "&", "\\"]
+
+
+def test_inline_shortcut_matches_the_markdown_engine():
+    rng = random.Random(1122)
+    taken = inline = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(WELL) if (r := rng.random()) < 0.2 else rng.choice(BADLY) if r < 0.25
+                       else rng.choice(PROSE[:-4]) for _ in range(rng.randint(1, 40)))
+        fast = markup.plain_paragraphs(text)
+        if fast is not None:
+            taken += 1
+            inline += "<" in fast.replace("<p>", "").replace("</p>", "")
+            assert fast == engine(text), repr(text)
+    assert inline > 300 and taken < 3900  # the inline pieces are really exercised, and so is the engine
+
+
+@pytest.mark.parametrize("text", [
+    "Our [outage map](https://status.example/map) shows the affected streets.",
+    "**911 calls are not affected.** If you are affected, please *do not* reset your equipment yet.",
+    "The ticket for this is `NOC-4471` if you call support.\n\nNext update by 4 pm.",
+])
+def test_inline_examples(text):
+    assert markup.plain_paragraphs(text) == engine(text)
+    assert "<p>" in markup.plain_paragraphs(text)
+
+
 @pytest.mark.parametrize("text", [
     "Calls fail.\n\nCrews are on site.\n",
     "Line one\nline two\n\n\n\nNew paragraph.",
@@ -46,7 +78,7 @@ def test_plain_prose_examples(text):
     assert markup.plain_paragraphs(text) == engine(text)
 
 
-@pytest.mark.parametrize("text", ["- a list", "1. one", "# heading", "a *b*", "x  \ny", " indented", "a & b",
+@pytest.mark.parametrize("text", ["- a list", "1. one", "# heading", "a *b* & c", "***a***", "x  \ny", " indented", "a & b",
                                   "see <https://example.org>", "Setext\n===", "code\n\n    block"])
 def test_markdown_is_left_to_the_engine(text):
     assert markup.plain_paragraphs(text) is None
