@@ -10,6 +10,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Callable, Mapping
 
+from .texts import NOTES_PER_RUN
+
 # Component statuses, best first: a table, so "worst" is a comparison of ranks.
 STATUSES = ("operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage")
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
@@ -335,12 +337,20 @@ class Site:
                               f"until then; a wrong time zone or a mistyped date?"))
         return found
 
-    def starts_not_given(self) -> list[tuple[str, int, str]]:
-        """(path, line, note) for each incident without `started`: its figures say "start not given" and it is left
-        out of the time to acknowledge (its first update is not when it began: that would flatter)."""
-        return [(i.path, 2, "started: not given, so no time to acknowledge is counted for it (\"start not given\"); "
-                            "add `started:` with when it began, if known")
-                for i in self.incidents if not i.is_maintenance and i.started is None]
+    def starts_not_given(self, most: int = NOTES_PER_RUN) -> list[tuple[str, int, str]]:
+        """(path, line, note) for the incidents without `started`, newest first: its figures say "start not given"
+        and it is left out of the time to acknowledge (its first update is not when it began: that would flatter).
+        At most `most` lines: a history imported without starts would bury everything else; the last line counts
+        the rest."""
+        missing = [i.path for i in reversed(self.incidents) if not i.is_maintenance and i.started is None]
+        listed = missing if len(missing) <= most else missing[:most - 1]
+        notes = [(path, 2, "started: not given, so no time to acknowledge is counted for it (\"start not given\"); "
+                           "add `started:` with when it began, if known") for path in listed]
+        if len(missing) > len(listed):
+            rest = len(missing) - len(listed)
+            notes.append((missing[len(listed)], 2, f"started: not given here either, nor in {rest - 1:,} older "
+                                                   f"incident{'s' if rest != 2 else ''} (not listed)"))
+        return notes
 
     def untranslated(self) -> list[tuple[str, int, str, tuple[str, ...]]]:
         """(path, line, where, languages missing) for each text not given in every language of the site: the

@@ -419,6 +419,21 @@ def test_check_notes_an_incident_without_a_start(site):
         "counted for it (\"start not given\"); add `started:` with when it began, if known"]
 
 
+def test_check_lists_the_newest_incidents_without_a_start_and_counts_the_rest(site):
+    for day in range(1, 26):  # 25 incidents, none with `started`
+        site.incident(f"2026-07-{day:02d}-tv-down.md", NO_START.replace("2026-08-29", f"2026-07-{day:02d}"))
+    result = statusgen("check", ".", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 20
+    assert [line.split(":")[1].strip() for line in lines] == [f"content/incidents/2026-07-{day:02d}-tv-down.md"
+                                                              for day in range(25, 5, -1)]  # newest first
+    assert lines[0] == ("warning: content/incidents/2026-07-25-tv-down.md:2: started: not given, so no time to "
+                        "acknowledge is counted for it (\"start not given\"); add `started:` with when it began, if known")
+    assert lines[-1] == ("warning: content/incidents/2026-07-06-tv-down.md:2: started: not given here either, nor in 5 "
+                         "older incidents (not listed)")
+
+
 def test_since_must_not_be_after_its_update(site):
     site.incident("2026-08-29-tv-down.md", NO_START.replace("since: 2026-08-29 15:20", "since: 2026-08-29 15:40"))
     result = statusgen("check", ".", cwd=site.root)
