@@ -1,7 +1,5 @@
 """The statusgen Pelican generator: settings in, the templates and Pelican's environment, each page rendered with
-its template and written.
-
-All knowledge of incidents lives in `statusgen`: what each page shows (pages), which files a build makes and on
+its template and written. All knowledge of incidents lives in `statusgen`: what each page shows (pages), which files a build makes and on
 how many processes (schedule), the cache and its keys (cache, keys, placing), every file no template makes
 (outputs). This module reads the settings, owns the URL table (the defaults of statusgen.urls with STATUSGEN_URLS
 over them) and renders with the theme's templates, one per page kind, each one a theme may override.
@@ -19,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
+import jinja2.runtime
 from jinja2 import FileSystemBytecodeCache, pass_context
 from pelican import signals
 from pelican.generators import Generator
@@ -114,7 +113,7 @@ class StatusSiteGenerator(Generator):
 
     def set_up_templates(self, tz) -> None:
         """statusgen's filters and globals. Pelican's default is no escaping; every author string here is text."""
-        self.env.autoescape = True
+        self.env.autoescape, jinja2.runtime.escape = True, tags.escape_output  # what each `{{ }}` is written with
         self.env.globals.update(url=self.urls.url, statusgen=self.view, catalog=self.view.site.catalog,
                                 now=self.view.now, build_time=self.view.at)
         self.env.filters.update(
@@ -151,6 +150,7 @@ class StatusSiteGenerator(Generator):
             self.env.bytecode_cache = TemplateCache(self.pages)
         for kind in (*PAGE_KINDS, "404"):  # compiled before the page writers fork, so that none compiles them again
             self.get_template(kind)
+        self.env.auto_reload = False  # nor looks at their files again at each page that extends or imports one
         workers = self.config.jobs or os.cpu_count() or 1
         damaged = schedule.write_site(self.out, self.placing, self.write_page, [partial(self.write_404, writer)],
                                       workers)
