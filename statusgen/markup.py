@@ -63,7 +63,7 @@ def plain_paragraphs(text: str) -> str | None:
     return "\n".join(f"<p>{para}</p>" for para in lines_blank_stripped.split("\n\n"))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the bodies of the pages made lately (a feed shows them again), not of the whole site
 def to_html(text: str, shift_headings: int = 1) -> str:
     """Sanitized HTML of Markdown `text`. Headings are shifted down so `#` in a summary sits under the page's h1."""
     plain = plain_paragraphs(text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from markupsafe import Markup
 
@@ -81,9 +81,15 @@ class Outputs:
                        {key: None for key in self.reuse_keys}, self.assets, self.languages, keeping=False)
 
     def write_bytes(self, save_as: str, data: bytes) -> None:
+        self.write_parts(save_as, (data,))
+
+    def write_parts(self, save_as: str, parts: Iterable[bytes]) -> None:
+        """A file written part by part as `parts` makes them (the output is a staging folder: no reader sees it
+        before the build ends)."""
         path = Path(self.output_path, save_as)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        with open(path, "wb") as f:
+            f.writelines(parts)
 
     def link_from(self, save_as: str):
         """Makes a site path into a URL for the feed or calendar `save_as`: absolute whenever SITEURL is (RSS,
@@ -222,10 +228,10 @@ class Outputs:
     def write_history(self) -> None:
         """Our own full history, with every promise and its figures: Statuspage's lists stop at 50."""
         reused = self.pages.fragments("history")  # the entries of closed incidents, as an earlier build made them
-        self.write_bytes(self.urls.save_as("history_json"),
-                         api.history(self.view.site, self.view.at, self.settings.api, self.urls.url,
-                                     self.link_from(self.urls.url("history_json")), reused, self.reuse_key_of,
-                                     uptime=self.view.uptime))
+        self.write_parts(self.urls.save_as("history_json"),
+                         api.history_parts(self.view.site, self.view.at, self.settings.api, self.urls.url,
+                                           self.link_from(self.urls.url("history_json")), reused,
+                                           self.reuse_key_of, uptime=self.view.uptime))
         reused.save()
 
     def write_favicons(self) -> None:
