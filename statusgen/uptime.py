@@ -327,7 +327,10 @@ class Uptime:
                     n += 1
         result = []
         for n in range(count):
-            uptime, downtime = self._period(component, bounds[n], bounds[n + 1], area)
+            # A day no incident touched is up all of its part with data (most days: no downtime to weigh).
+            uptime, downtime = self._period(component, bounds[n], bounds[n + 1], area) if orders[n] else (
+                None if self._clip(component, bounds[n], bounds[n + 1]) is None
+                or (area is not None and area not in component.areas) else 1.0, timedelta(0))
             result.append(Day(date=first + timedelta(days=n), uptime=uptime, downtime=downtime,
                               worst=STATUSES[worst[n]], incidents=tuple(self._ids[o] for o in sorted(orders[n]))))
         return result
