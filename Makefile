@@ -33,9 +33,10 @@ test: $(STAMP) system-deps  ## unit, build, feed and browser tests
 # Tests declare their kind (markers build, browser, slow: see tests/conftest.py); test-fast leaves those out. Byte
 # code is kept, even where the environment says PYTHONDONTWRITEBYTECODE, in a folder of its own (no __pycache__
 # beside a test site's settings file): else pytest rewrites and compiles every test module again at each run, 5 of
-# the run's CPU seconds, and each `statusgen` process compiles statusgen again.
+# the run's CPU seconds, and each `statusgen` process compiles statusgen again. STATUSGEN_TEST_TIER=fast: the
+# property tests draw fewer cases (tests/conftest.py, cases); `make test` draws them all.
 test-fast: $(STAMP)  ## the library tests alone: no Pelican build, no browser, no git remotes (seconds)
-	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache $(BIN)/python -m pytest -m "not build and not browser and not slow" --ignore tests/test_fuzz.py
+	STATUSGEN_TEST_TIER=fast PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache $(BIN)/python -m pytest -m "not build and not browser and not slow" --ignore tests/test_fuzz.py
 
 # `make test` runs tests/test_fuzz.py too, with 400 derandomized cases; this is the long run, 10,000 fresh ones.
 fuzz: $(STAMP)  ## fuzz `statusgen check` with 10,000 generated incident files (hypothesis)

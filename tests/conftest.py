@@ -1,6 +1,7 @@
 """Shared fixtures: small sites written into tmp_path, and the example site built once with the real Pelican."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -39,6 +40,16 @@ components:
     name: TV
     areas: [south]
 """
+
+
+# `make test-fast` sets STATUSGEN_TEST_TIER=fast: there the property tests (hypothesis, or seeded random texts) draw
+# fewer cases, the same way each time; `make test`, and pytest run by hand, draw the full number.
+FAST_TIER = os.environ.get("STATUSGEN_TEST_TIER") == "fast"
+
+
+def cases(full: int, fast: int) -> int:
+    """How many generated cases a property test draws: `full`, or `fast` in `make test-fast`."""
+    return fast if FAST_TIER else full
 
 
 def utc(text: str) -> datetime:

@@ -106,20 +106,22 @@ def test_a_terminal_is_asked_for_what_is_missing(tmp_path):
     try:
         proc = subprocess.Popen([sys.executable, "-m", "statusgen.cli", "init", str(tmp_path / "s")], stdin=slave,
                                 stdout=slave, stderr=slave, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        os.close(slave)  # the child's copy alone stays open: once it has exited, reading ends (EIO), not a wait
+    try:
         os.write(master, b"Northwind\nMillbrook, Ashford\nPhone\n")
         proc.wait(timeout=60)
         said = b""
-        while True:  # the terminal's output: the questions and the answers echoed
+        while _readable(master):  # the terminal's output: the questions and the answers echoed
             try:
-                chunk = os.read(master, 65536) if _readable(master) else b""
-            except OSError:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the terminal is closed and all it held has been read
                 break
             if not chunk:
                 break
             said += chunk
     finally:
         os.close(master)
-        os.close(slave)
     assert proc.returncode == 0, said
     assert b"Areas served (separate them with commas): " in said
     check = CliRunner().invoke(main, ["check", str(tmp_path / "s")])
@@ -128,7 +130,7 @@ def test_a_terminal_is_asked_for_what_is_missing(tmp_path):
 
 def _readable(fd: int) -> bool:
     import select
-    return bool(select.select([fd], [], [], 0.2)[0])
+    return bool(select.select([fd], [], [], 10)[0])  # a bound never reached: the closed terminal ends the reading
 
 
 @pytest.mark.parametrize("args, message", [

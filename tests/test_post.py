@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from statusgen.cli import main
 from statusgen.edit import Post, Source, append_update, when
 from statusgen.load import load_site
+from tests.conftest import cases
 
 CHICAGO = ZoneInfo("America/Chicago")
 ID = "2026-11-26-calls-fail-in-the-north"
@@ -213,7 +214,7 @@ def formatted_files(draw) -> str:
     return draw(st.sampled_from(["", "\ufeff"])) + text
 
 
-@settings(max_examples=150, deadline=None, database=None, derandomize=True,
+@settings(max_examples=cases(150, fast=50), deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=formatted_files(), body=st.text(st.characters(exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp")),
                                           min_size=1, max_size=40).filter(lambda b: b.strip()))

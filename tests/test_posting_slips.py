@@ -17,7 +17,7 @@ from statusgen.cli import main
 from statusgen.edit import Post, Source, append_update, new_file, short_slug
 from statusgen.load import load_site
 from statusgen.times import given_time
-from tests.conftest import SiteFactory
+from tests.conftest import SiteFactory, cases
 from tests.test_cli import with_theme
 
 NOW = "2026-11-26T02:00:00-06:00"  # 02:00 in Chicago: the site's zone in these tests
@@ -267,7 +267,7 @@ lines_of_text = st.lists(st.text(st.characters(exclude_categories=("Cc", "Cs", "
                          min_size=2, max_size=5).map("\n".join).filter(lambda t: "\n" in t.strip())
 
 
-@settings(max_examples=150, deadline=None, database=None, derandomize=True,
+@settings(max_examples=cases(150, fast=50), deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=lines_of_text, crlf=st.booleans())
 def test_any_message_of_several_lines_reads_back_as_written(site, body, crlf):

@@ -3,6 +3,7 @@ stage reads only the stages before it: docs/architecture.md), and the Pelican pl
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import statusgen
@@ -26,6 +27,7 @@ def imported(path: Path) -> set[str]:
     return found
 
 
+@functools.cache  # parsing the package is half a second: once for the tests that read the graph (none changes it)
 def graph() -> dict[str, set[str]]:
     modules = {path.stem: path for path in PACKAGE.glob("*.py")}
     return {name: imported(path) & modules.keys() - {name} for name, path in modules.items()}

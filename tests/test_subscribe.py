@@ -256,7 +256,7 @@ def hub():
     """(server, its URL): set server.status for its answers; server.received holds what it was sent."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), Hub)
     server.received, server.status = [], 204
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
         yield server, f"http://127.0.0.1:{server.server_address[1]}/hub"
