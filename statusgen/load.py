@@ -522,10 +522,15 @@ def _load_site(content_dir: Path, timezone_name: str, cache: Path | None, early:
     store = IncidentStore(cache, _generation(content_dir, timezone_name, languages)) if cache is not None else None
     incidents = []
     first_of: dict[str, Path] = {}
-    paths = _incident_paths(content_dir, problems)
-    known = store.unchanged(paths) if store is not None else {}  # unchanged since stored: not read again
-    if early is not None:
-        early(paths, {n: store.index[key][::2] for n, key in known.items()} if store is not None else {})
+    try:
+        paths = _incident_paths(content_dir, problems)
+        known = store.unchanged(paths) if store is not None else {}  # unchanged since stored: not read again
+        if early is not None:
+            early(paths, {n: store.index[key][::2] for n, key in known.items()} if store is not None else {})
+    except BaseException:
+        if store is not None:
+            store.close()
+        raise
     if store is not None:
         store.load()
     for path, incident in zip(paths, _load_all(paths, usable, tz, problems, site_folder, store, known, languages)):

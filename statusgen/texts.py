@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from types import MappingProxyType
+from typing import Iterable, Mapping
 
 import yaml
+
+_NONE: Mapping[str, str] = MappingProxyType({})  # the translations of most texts: one empty mapping, not one each
 
 
 class Text(str):
@@ -21,7 +24,7 @@ class Text(str):
 
     def __new__(cls, default: str, translations: dict[str, str] | None = None) -> Text:
         text = super().__new__(cls, default)
-        text.translations = dict(translations or {})
+        text.translations = dict(translations) if translations else _NONE
         return text
 
     def __reduce__(self):
