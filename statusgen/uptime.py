@@ -170,6 +170,7 @@ class _Timeline:
 
 
 _NOTHING = _Timeline([])
+_NO_TIME = timedelta(0)
 
 
 def _check_weights(weights: Mapping[str, float]) -> None:
@@ -261,6 +262,8 @@ class Uptime:
         self._ids = tuple(i.id for i in shown)
         self._timelines = {key: _Timeline(items) for key, items in
                            _raw(site, shown, at, weights, horizon).items()}
+        self._windows: dict[str, tuple[float, float] | None] = {}  # by component: see _window
+        self._bounds: dict[tuple[date, int], list[float]] = {}  # the midnights of a run of days, asked again and again
 
     def start(self, component_id: str) -> date | None:
         """The first day with records for the component (its `since`, first appearance or the first incident)."""
@@ -271,14 +274,31 @@ class Uptime:
     def _component(self, component_id: str) -> Component:
         return self.site.catalog.component[component_id]
 
+    def _window(self, component: Component) -> tuple[float, float] | None:
+        """When the component has data: from its first day's midnight (and the horizon) to the build time; None
+        without a first day or an area."""
+        if component.id not in self._windows:
+            start = self._start[component.id]
+            self._windows[component.id] = (max(_midnight(start, self.site.timezone), self._horizon), self._at) \
+                if start is not None and component.areas else None
+        return self._windows[component.id]
+
     def _clip(self, component: Component, a: float, b: float) -> tuple[float, float] | None:
         """The part of [a, b) with data: from `since` to the build time; None when nothing is left."""
-        start = self._start[component.id]
-        if start is None:
+        window = self._window(component)
+        if window is None:
             return None
-        a = max(a, _midnight(start, self.site.timezone), self._horizon)
-        b = min(b, self._at)
-        return (a, b) if b > a and component.areas else None
+        a, b = max(a, window[0]), min(b, window[1])
+        return (a, b) if b > a else None
+
+    def _midnights(self, first: date, count: int) -> list[float]:
+        """The midnights starting `count` days from `first` on, and ending the last: every service's bars ask for
+        the same run of days."""
+        key = (first, count)
+        if key not in self._bounds:
+            tz = self.site.timezone
+            self._bounds[key] = [_midnight(first + timedelta(days=n), tz) for n in range(count + 1)]
+        return self._bounds[key]
 
     def _weighted(self, component: Component, a: float, b: float, area: str | None = None) -> float:
         """Weighted downtime within [a, b), in seconds, averaged over the component's areas (or in `area` alone)."""
@@ -311,8 +331,7 @@ class Uptime:
     def days(self, component_id: str, first: date, count: int, area: str | None = None) -> list[Day]:
         """`count` calendar days in the site's time zone from `first` on, oldest first; in `area` alone if given."""
         component = self._component(component_id)
-        tz = self.site.timezone
-        bounds = [_midnight(first + timedelta(days=n), tz) for n in range(count + 1)]
+        bounds = self._midnights(first, count)
         # Each day's part with data is [cut[n], cut[n + 1]): an empty one has none.
         lo, hi = self._clip(component, bounds[0], bounds[-1]) or (bounds[0], bounds[0])
         cut = [min(max(bound, lo), hi) for bound in bounds]
@@ -326,11 +345,11 @@ class Uptime:
                         orders[n].add(item.order)
                     n += 1
         result = []
+        served = area is None or area in component.areas
         for n in range(count):
             # A day no incident touched is up all of its part with data (most days: no downtime to weigh).
             uptime, downtime = self._period(component, bounds[n], bounds[n + 1], area) if orders[n] else (
-                None if self._clip(component, bounds[n], bounds[n + 1]) is None
-                or (area is not None and area not in component.areas) else 1.0, timedelta(0))
+                1.0 if served and cut[n] < cut[n + 1] else None, _NO_TIME)
             result.append(Day(date=first + timedelta(days=n), uptime=uptime, downtime=downtime,
                               worst=STATUSES[worst[n]], incidents=tuple(self._ids[o] for o in sorted(orders[n]))))
         return result
