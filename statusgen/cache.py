@@ -216,6 +216,7 @@ class IncidentStore:
         self.found: dict[str, tuple[str, tuple, Any]] = {}  # absolute path -> (text hash, stat, incident): load()
         self.used: dict[str, tuple[str, tuple, Any]] = {}
         self.saved_ns = 0
+        self.racy = 0  # files as stored, but changed too close to the store's writing to be trusted by their stat
         # The incidents, as stored, until load(): the open file and where they start in it (read then, not held
         # in memory beside what they become: 15 MB at 10,000 incidents, at the build's peak).
         self._rest: tuple[BinaryIO, int] | None = None
@@ -301,7 +302,10 @@ class IncidentStore:
             if entry is None:
                 continue
             signature = self.stat(path)
-            if signature is None or entry[1] != signature or max(signature[3], signature[4]) >= racy:
+            if signature is None or entry[1] != signature:
+                continue
+            if max(signature[3], signature[4]) >= racy:
+                self.racy += 1
                 continue
             known[n] = key
         return known
@@ -337,7 +341,9 @@ class IncidentStore:
             return
         fresh = sum(1 for key, entry in self.used.items() if self.found.get(key) is not entry)
         gone = len(self.found.keys() - self.used.keys())
-        if self.saved_ns and (fresh + gone) * 50 < max(len(self.used), 1):
+        # Racy files count as changed: written again now, the store trusts them from the next build on (else a
+        # site made just before its first build has them read again at every build).
+        if self.saved_ns and (fresh + gone + self.racy) * 50 < max(len(self.used), 1):
             return
         index = {key: (text_hash, signature, self.closed_at(item))
                  for key, (text_hash, signature, item) in self.used.items()}

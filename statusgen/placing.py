@@ -36,6 +36,7 @@ class EarlyPlacing:
         self.keys: dict[str, str] | None = None  # id -> key of each page it places
         self.index_keys: dict[tuple[str, str], str] = {}  # (path, text hash) -> key, worked out from the index
         self.wrong: set[str] = set()
+        self.missed: set[str] = set()  # those start() placed itself and did not find
         self.reuse_keys: dict[str, str | None] = {}
 
     def from_index(self, at, paths: list[str], unchanged: dict[int, tuple[str, float | None]]) -> None:
@@ -62,6 +63,14 @@ class EarlyPlacing:
                            if is_final(item, at) else None for item in site.incidents}
         if self.keys is not None:  # begun from the index: those read otherwise are put right by finish()
             self.wrong = {ident for ident, key in self.keys.items() if self.reuse_keys.get(ident) != key}
+            # Closed for good, but read again (their stat changed, or fell within the store's racy window): found
+            # the same, their stored pages are put in place here, not made again. The placing process leaves their
+            # folders alone (each is one of the build's incidents), so both can write at once.
+            stored = self.pages.stored()
+            more = [(item.id, key) for item in site.incidents
+                    if item.id not in self.keys and (key := self.reuse_keys[item.id]) is not None and key in stored]
+            self.missed = {ident for ident, key in more if not self.place_page(ident, key)}
+            self.keys.update(more)
             return
         stored = self.pages.stored()
         closed = [(item.id, key) for item in site.incidents if (key := self.reuse_keys[item.id]) in stored]
@@ -102,7 +111,7 @@ class EarlyPlacing:
             failed, seconds = json.loads(sent)
             self.phases.add(seconds)
             failed = set(failed)
-        failed |= self.wrong
+        failed |= self.wrong | self.missed
         for ident in failed:  # what was placed there is not this incident's page: it is written as a new one
             Path(self.output_path, self.urls.save_as("incident", ident)).unlink(missing_ok=True)
         return failed

@@ -662,9 +662,12 @@ updates:
 """
 
 
-def test_one_edited_file_is_read_again_rather_than_the_whole_store_rewritten(site, tmp_path):
+def test_one_edited_file_is_read_again_rather_than_the_whole_store_rewritten(site, tmp_path, monkeypatch):
+    from statusgen.cache import IncidentStore
     from statusgen.load import load_site
 
+    # Files written long before the store (here, just before it: no racy window, as if they were older than it).
+    monkeypatch.setattr(IncidentStore, "RACY_NS", 0)
     cache = tmp_path / "cache"
     for n in range(100):
         site.incident(f"2026-01-01-calls-{n}.md", INCIDENT.format(n=n))
@@ -681,6 +684,56 @@ def test_one_edited_file_is_read_again_rather_than_the_whole_store_rewritten(sit
     third = load_site(site.content, "UTC", cache=cache)  # four in 100 changed: the store is rewritten
     assert store.stat().st_mtime_ns != written
     assert third == load_site(site.content, "UTC", cache=cache) == load_site(site.content, "UTC")
+
+
+def test_files_too_new_to_trust_by_their_stat_have_the_store_written_again(site, tmp_path):
+    """Files changed within the racy window of the store's writing are read again; with many of them, the store is
+    written again, so that a later build trusts them (a site made just before its first build, as a preview's)."""
+    from statusgen.load import _generation, load_site
+
+    cache = tmp_path / "cache"
+    for n in range(100):
+        site.incident(f"2026-01-01-calls-{n}.md", INCIDENT.format(n=n))
+    load_site(site.content, "UTC", cache=cache)  # the files were written just now: all within the window
+    store = cache / "incidents.pickle"
+    written = store.stat().st_mtime_ns
+    again = IncidentStore(cache, _generation(site.content, "UTC"))  # what the next load sees of them
+    assert again.unchanged([str(p) for p in sorted((site.content / "incidents").iterdir())]) == {}
+    assert len(again.index) == again.racy == 100
+    again.close()
+    second = load_site(site.content, "UTC", cache=cache)  # every file read again, found the same: written again
+    assert store.stat().st_mtime_ns != written
+    assert second == load_site(site.content, "UTC")
+
+
+def test_closed_incidents_read_again_have_their_pages_placed_from_the_store_too(tmp_path):
+    """A build that began placing pages from the index (files trusted by their stat) also places, once the incidents
+    are read, the stored pages of closed incidents whose files it read again (touched since, or too new to trust)."""
+    from datetime import timedelta
+
+    from statusgen import keys, timing
+    from statusgen.cache import PageStore
+    from statusgen.load import load_site
+    from statusgen.placing import EarlyPlacing
+    from statusgen.status import is_final
+
+    site = load_site(ROOT / "content", "America/Chicago")
+    at = max(u.at for i in site.incidents for u in i.updates) + timedelta(days=30)
+    closed = [i for i in site.incidents if is_final(i, at)]
+    assert len(closed) > 5
+    pages, urls, out = PageStore(tmp_path / "cache", "site"), Urls(), tmp_path / "out"
+    for item in closed:
+        pages.keep(keys.made_key("site", item.path, item.digest), f"<p>{item.id}</p>".encode())
+    out.mkdir()
+    placing = EarlyPlacing(pages, urls, str(out), "site", timing.Phases())
+    first = site.incidents.index(closed[0])  # the one file trusted by its stat
+    placing.from_index(at, [i.path for i in site.incidents],
+                       {first: (closed[0].digest, IncidentStore.closed_at(closed[0]))})
+    assert list(placing.keys) == [closed[0].id]
+    placing.start(site, at)
+    assert placing.finish() == set() and set(placing.keys) == {i.id for i in closed}
+    for item in closed:
+        assert (out / urls.save_as("incident", item.id)).read_bytes() == f"<p>{item.id}</p>".encode()
 
 
 def test_a_stored_incident_named_from_another_folder_is_the_same_incident_with_that_path():
