@@ -380,8 +380,8 @@ def sealed(data: bytes) -> bytes:
 
 def unsealed(stored: bytes) -> bytes | None:
     """The bytes `stored` holds after its hash line, if they are the bytes that line names; None otherwise."""
-    data = stored[HASH_LINE:]
-    return data if stored[:HASH_LINE] == _hash(data) + b"\n" else None
+    data = unsealed_view(stored)
+    return None if data is None else data.tobytes()
 
 
 def unsealed_view(stored: bytes) -> memoryview | None:
