@@ -61,21 +61,20 @@ class EarlyPlacing:
         self.reuse_keys = {item.id: known.get((item.path, item.digest)) or keys.made_key(self.site_key, item.path,
                                                                                           item.digest)
                            if is_final(item, at) else None for item in site.incidents}
-        if self.keys is not None:  # begun from the index: those read otherwise are put right by finish()
-            self.wrong = {ident for ident, key in self.keys.items() if self.reuse_keys.get(ident) != key}
-            # Closed for good, but read again (their stat changed, or fell within the store's racy window): found
-            # the same, their stored pages are put in place here, not made again. The placing process leaves their
-            # folders alone (each is one of the build's incidents), so both can write at once.
-            stored = self.pages.stored()
-            more = [(item.id, key) for item in site.incidents
-                    if item.id not in self.keys and (key := self.reuse_keys[item.id]) is not None and key in stored]
-            self.missed = {ident for ident, key in more if not self.place_page(ident, key)}
-            self.keys.update(more)
+        stored, begun = self.pages.stored(), self.keys or {}
+        closed = [(item.id, key) for item in site.incidents
+                  if item.id not in begun and (key := self.reuse_keys[item.id]) in stored]
+        if self.keys is None:
+            self.keys = dict(closed)
+            self.begin(closed, [item.id for item in site.incidents])
             return
-        stored = self.pages.stored()
-        closed = [(item.id, key) for item in site.incidents if (key := self.reuse_keys[item.id]) in stored]
-        self.keys = dict(closed)
-        self.begin(closed, [item.id for item in site.incidents])
+        # Begun from the index: those read otherwise are put right by finish(). Those closed for good but read again
+        # (their stat changed, or fell within the store's racy window) and found the same have their stored pages
+        # put in place here, not made again; the placing process leaves their folders alone (each is one of the
+        # build's incidents), so both can write at once.
+        self.wrong = {ident for ident, key in self.keys.items() if self.reuse_keys.get(ident) != key}
+        self.missed = {ident for ident, key in closed if not self.place_page(ident, key)}
+        self.keys.update(closed)
 
     def begin(self, closed: list[tuple[str, str]], ids: list[str]) -> None:
         """place_pages for `closed` ((id, key) of each) in a forked process where one is safe, else here; `ids`:
