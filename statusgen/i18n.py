@@ -157,13 +157,13 @@ def language_name(lang: str) -> str:
 # Figures and dates in the active language: each distinct value formatted once per language.
 
 @lru_cache(maxsize=None)
-def _moment(lang: str, local: datetime) -> str:
-    return format_datetime(local, PATTERNS[lang]["moment"], locale=lang)
+def _datetime(lang: str, kind: str, local: datetime) -> str:
+    return format_datetime(local, PATTERNS[lang][kind], locale=lang)
 
 
 def moment_words(local: datetime) -> str:
     """'29 août 2026, 09:05' for a local time (without its zone) in the active language."""
-    return _moment(_active["lang"], local.replace(tzinfo=None))
+    return _datetime(_active["lang"], "moment", local.replace(tzinfo=None))
 
 
 @lru_cache(maxsize=None)
@@ -177,13 +177,8 @@ def date_words(value: date, kind: str = "day") -> str:
     return _date(_active["lang"], kind, value)
 
 
-@lru_cache(maxsize=None)
-def _clock_day(lang: str, local: datetime) -> str:
-    return format_datetime(local, PATTERNS[lang]["clock_day"], locale=lang)
-
-
 def clock_day_words(local: datetime) -> str:
-    return _clock_day(_active["lang"], local.replace(tzinfo=None))
+    return _datetime(_active["lang"], "clock_day", local.replace(tzinfo=None))
 
 
 @lru_cache(maxsize=None)
