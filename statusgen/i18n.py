@@ -154,9 +154,13 @@ def language_name(lang: str) -> str:
     return name[:1].upper() + name[1:] if name else lang
 
 
-# Figures and dates in the active language: each distinct value formatted once per language.
+# Figures and dates in the active language: each distinct value formatted once per language, of those met lately.
+# The most recent RECENT are kept (statusgen.tags keeps its pieces so too): a value recurs within a page and its
+# neighbours, not across the site, and 10,000 incidents' moments kept all held 35 MB more at a build's peak.
+RECENT = 1024
 
-@lru_cache(maxsize=None)
+
+@lru_cache(maxsize=RECENT)
 def _datetime(lang: str, kind: str, local: datetime) -> str:
     return format_datetime(local, PATTERNS[lang][kind], locale=lang)
 
@@ -166,7 +170,7 @@ def moment_words(local: datetime) -> str:
     return _datetime(_active["lang"], "moment", local.replace(tzinfo=None))
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=RECENT)
 def _date(lang: str, kind: str, value: date) -> str:
     words = format_date(value, PATTERNS[lang][kind], locale=lang)
     return words[:1].upper() + words[1:] if kind == "month" else words
@@ -181,7 +185,7 @@ def clock_day_words(local: datetime) -> str:
     return _datetime(_active["lang"], "clock_day", local.replace(tzinfo=None))
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=RECENT)
 def _percent(lang: str, fraction: float, digits: int) -> str:
     pattern = Locale.parse(lang).percent_formats[None].pattern
     # the locale's own pattern ("#,##0 %" in French: the sign after a space) with `digits` decimals
@@ -205,7 +209,7 @@ def short_percent(value: float) -> str:
     return _short_percent(lang, value)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=RECENT)
 def _short_percent(lang: str, value: float) -> str:
     pattern = Locale.parse(lang).percent_formats[None].pattern
     pattern = re.sub(r"0(?=[^0-9#,.]*$)", "0.###", pattern, count=1)
@@ -221,7 +225,7 @@ def joined(names: Sequence[str]) -> str:
     return _joined(lang, tuple(names))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=RECENT)
 def _joined(lang: str, names: tuple[str, ...]) -> str:
     return format_list(list(names), locale=lang)
 

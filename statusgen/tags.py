@@ -12,14 +12,10 @@ from . import i18n, wording
 # Made once per distinct value (and language: a site in several is written one language after the other) in each
 # process: the same moments and statuses recur on a page and the pages made after it (an incident's times on its
 # page, its row in the history, the home page; a status on every service), and the pieces are immutable strings.
-# The most recent 1,024 are kept: kept all, 10,000 incidents' moments held 35 MB more at the build's peak (make
-# bench), for no time saved (a moment recurs within a page and its neighbours, not across the site).
-RECENT = 1024
-
-
+# The most recent i18n.RECENT are kept, as i18n keeps the figures and dates it formats.
 def per_language(make):
     """`make(*args)` cached by its arguments and the language active when it is called."""
-    cached = lru_cache(maxsize=RECENT)(lambda lang, *args, **kwargs: make(*args, **kwargs))
+    cached = lru_cache(maxsize=i18n.RECENT)(lambda lang, *args, **kwargs: make(*args, **kwargs))
     return lambda *args, **kwargs: cached(i18n.active(), *args, **kwargs)
 
 
