@@ -24,8 +24,9 @@ repository is (CI restores it only from the repository's own cache); what it ret
   publishes it.
 
 Nothing published is ever a file of the cache: a stored page is put in place as a new file of its checked bytes,
-and a page of the site the last build replaced is taken only when its bytes hash to the stored page's hash. So a
-step that edits or truncates a published page in place changes nothing a later build publishes. Hard links to the
+and a page of the site the last build replaced is taken only when it still has the stat the build that published it
+recorded (PageStore.record), else when its bytes hash to the stored page's hash. So a step that edits or truncates a
+published page in place changes nothing a later build publishes. Hard links to the
 stored files were used before. Measured on this machine (2 cores, ext4, no reflink; load 1-5, wide spread): placing
 10,000 10-KB pages in folders of their own took 0.7-6 s by link and 3-12 s by any copy (copyfile,
 copy_file_range, writing bytes held); but a warm build places few: it takes the replaced site's folders whole and
@@ -62,6 +63,13 @@ KEEP_PAGE_SETS = 3  # site keys whose pages are kept
 # The site the last build replaced, kept here instead of deleted: the next build moves the folders of unchanged
 # pages out of it (one rename instead of making a folder, which costs ten times as much) and deletes the rest.
 SPARE_SITE = "previous-site"
+# What a build recorded of the pages it published (PageStore.record), one file per site folder, in its page set;
+# three: the site being built, the one in place and the spare site.
+RECORD_PREFIX = ".published-"
+RECORDS_KEPT = 3
+# A file's times are read to the tick of a clock: what changed within two seconds of their reading (a coarse file
+# system's tick, with room) may still show the times read. Such a file is not trusted by its stat.
+RACY_NS = 2_000_000_000
 
 
 def digest(*parts: str | bytes) -> str:
@@ -206,7 +214,7 @@ class IncidentStore:
     good, see closed_at), then the incidents: what a build does with the index alone (put the pages of closed
     incidents in place) can start before the incidents are read (load()), a third of a second at 10,000."""
 
-    RACY_NS = 2_000_000_000
+    RACY_NS = RACY_NS
     FORMAT = "statusgen incidents 3"
 
     def __init__(self, folder: Path | None, generation: str):
@@ -362,6 +370,23 @@ def _sole(folder: str, name: str) -> os.stat_result | None:
         return os.lstat(f"{folder}/{name}") if os.listdir(folder) == [name] else None
     except OSError:
         return None
+
+
+def _as_recorded(folder: str, name: str, recorded: tuple, trusted_before: int) -> bool:
+    """Whether `folder` and its page `name` have the stat PageStore.record noted, set before `trusted_before`: the
+    same inodes, size and times to the nanosecond. Any write or truncation sets the page's times, a new entry in
+    the folder (or one removed or renamed) the folder's, a new name for the page its ctime, and no ctime can be set;
+    what changed within the tick of the clock the times were read in is left to the bytes' check (RACY_NS)."""
+    _key, folder_ino, folder_mtime, folder_ctime, ino, size, mtime, ctime = recorded
+    if max(folder_mtime, folder_ctime, mtime, ctime) >= trusted_before:
+        return False
+    try:
+        held, page = os.lstat(folder), os.lstat(f"{folder}/{name}")
+    except OSError:
+        return False
+    return (stat.S_ISDIR(held.st_mode) and stat.S_ISREG(page.st_mode)
+            and (held.st_ino, held.st_mtime_ns, held.st_ctime_ns) == (folder_ino, folder_mtime, folder_ctime)
+            and (page.st_ino, page.st_size, page.st_mtime_ns, page.st_ctime_ns) == (ino, size, mtime, ctime))
 
 
 # A stored page or file is its bytes after a line giving their hash: whatever is read back is checked against it
@@ -521,12 +546,15 @@ class PageStore:
         except OSError:
             return False
 
-    def adopt(self, folder: str, name: str, key: str) -> bool:
+    def adopt(self, folder: str, name: str, key: str, recorded: tuple | None = None, trusted_before: int = 0) -> bool:
         """Make `folder` (a real folder, from the spare site) hold the stored page `key` as `name`, and nothing else:
-        as it is when it holds those very bytes (holds); with a new file of the stored bytes in place of the file
-        there when it holds nothing but a file of that name (a page edited since, or made without the cache), which
-        costs less than a new folder. False (the folder is the caller's to remove) when it holds anything else, or
-        the stored page fails its check."""
+        as it is when it holds those very bytes (holds, or as `recorded` when the build that published it left it,
+        unchanged since: see record); with a new file of the stored bytes in place of the file there when it holds
+        nothing but a file of that name (a page edited since, or made without the cache), which costs less than a
+        new folder. False (the folder is the caller's to remove) when it holds anything else, or the stored page
+        fails its check."""
+        if recorded is not None and recorded[0] == key and _as_recorded(folder, name, recorded, trusted_before):
+            return True
         there = _sole(folder, name)
         if there is None or not stat.S_ISREG(there.st_mode):
             return False
@@ -567,6 +595,55 @@ class PageStore:
             write_whole(Path(self.path(key)), sealed(data))
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
+
+    # --- what a build published: a page taken back from the spare site is checked by its stat, not its bytes -----
+
+    def _record_path(self, site: str) -> str | None:
+        """Where what was published in the site folder `site` is recorded (by its inode, which the folder keeps when
+        it is swapped in and then kept as the spare site: both are renames)."""
+        try:
+            return f"{self.folder}/{RECORD_PREFIX}{os.lstat(site).st_ino}.pickle"
+        except OSError:
+            return None
+
+    def record(self, site: str, pages: Iterable[tuple[str, str]], name: str) -> None:
+        """Note each page `site`/folder/`name` that holds the stored page key's bytes ((folder, key) pairs: the
+        pages of incidents closed for good, as this build leaves them) with its folder's and its own stat, for the
+        build that takes them back from the spare site (recorded). Kept: the newest RECORDS_KEPT records."""
+        if self.folder is None:
+            return
+        path = self._record_path(site)
+        if path is None:
+            return
+        at, seen = time.time_ns(), {}
+        for folder, key in pages:
+            try:
+                held, page = os.lstat(f"{site}/{folder}"), os.lstat(f"{site}/{folder}/{name}")
+            except OSError:
+                continue
+            seen[folder] = (key, held.st_ino, held.st_mtime_ns, held.st_ctime_ns,
+                            page.st_ino, page.st_size, page.st_mtime_ns, page.st_ctime_ns)
+        try:
+            write_whole(Path(path), sealed(pickle.dumps((at, seen), protocol=pickle.HIGHEST_PROTOCOL)))
+            records = sorted((e for e in os.scandir(self.folder) if e.name.startswith(RECORD_PREFIX)),
+                             key=lambda e: e.stat().st_mtime_ns, reverse=True)
+            for old in records[RECORDS_KEPT:]:
+                os.unlink(old.path)
+        except OSError:
+            pass  # without a record, the next builds check those pages by their bytes
+
+    def recorded(self) -> tuple[dict[str, tuple], int]:
+        """What the build that published the spare site recorded of its pages (record), by folder, and the time
+        before which a stat it recorded can be trusted (RACY_NS before it recorded them); ({}, 0) when nothing was
+        recorded, or the record fails its check."""
+        path = self._record_path(self.spare) if self.folder is not None and self.spare is not None else None
+        try:
+            with open(path, "rb") as f:
+                data = unsealed_view(f.read())
+            at, seen = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - none, damaged (unsealed gave None), or from another version
+            return {}, 0
+        return seen, at - RACY_NS
 
     def stored(self) -> set[str]:
         """The keys of the pages this set holds now."""

@@ -143,6 +143,8 @@ class EarlyPlacing:
             return [ident for ident, key in closed if not self.place_page(ident, key)]
         target, name, ids = taken
         with self.phases("reuse"):
+            recorded, trusted_before = self.pages.recorded()
+            prefix = f"{os.path.relpath(target, self.output_path)}/"
             folders = set()
             with os.scandir(target) as listing:
                 entries = list(listing)  # read whole before any is removed
@@ -154,10 +156,22 @@ class EarlyPlacing:
             redo = []
             for ident, key in closed:
                 where = os.path.join(target, ident)
-                if ident not in folders or not self.pages.adopt(where, name, key):
+                if ident not in folders or not self.pages.adopt(where, name, key, recorded.get(prefix + ident),
+                                                                trusted_before):
                     _remove(where)
                     redo.append((ident, key))
         return [ident for ident, key in redo if not self.place_page(ident, key)]
+
+    def record(self) -> None:
+        """Once every page is written: note the pages of incidents closed for good as this build leaves them, so
+        that the build taking them back from the spare site checks each by its stat (PageStore.record)."""
+        layout = self.urls.page_folder("incident")
+        if layout is None:
+            return
+        folder, name = layout
+        with self.phases("reuse"):
+            self.pages.record(self.output_path, [(f"{folder}/{ident}", key) for ident, key in self.reuse_keys.items()
+                                                 if key], name)
 
     def place_page(self, ident: str, key: str) -> bool:
         """An incident's page, as an earlier build with the same inputs wrote it, from the cache."""

@@ -43,6 +43,7 @@ def write_site(out: Outputs, placing: EarlyPlacing, write_page: Callable[[PageJo
              if job.incident is not None and job.incident.id in failed]), workers, out.phases, files=len(failed))
     damaged = out.pages.damaged()  # before pruning, which drops the list of them
     out.pages.prune([key for key in placing.reuse_keys.values() if key])
+    placing.record()
     return damaged
 
 

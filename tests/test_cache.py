@@ -850,3 +850,105 @@ def test_a_stored_page_changed_in_the_cache_is_made_again_with_one_note(example,
                      "stored (changed since); they were not used, and were made again"], result.stderr
     again = build(example, tmp_path / "again")  # made again and stored whole: nothing more to say
     assert tree(tmp_path / "again") == tree(cold) and "build cache" not in again.stderr
+
+
+# --- the pages a build published, checked by their stat when taken back -------------------------------------------
+
+def _published(tmp_path: Path, pages: dict[str, bytes]):
+    """A page set with `pages` stored (by key), a spare site holding each as incidents/<key>/index.html, and the
+    record of it, made a little after the files (so that, with no racy window, their stat is trusted)."""
+    from statusgen.cache import PageStore, SPARE_SITE
+
+    cache = tmp_path / "cache"
+    store = PageStore(cache, "k" * 64)
+    spare = cache / SPARE_SITE
+    for key, data in pages.items():
+        store.keep(key, data)
+        (spare / "incidents" / key).mkdir(parents=True)
+        (spare / "incidents" / key / "index.html").write_bytes(data)
+    time.sleep(0.05)
+    store.record(str(spare), [(f"incidents/{key}", key) for key in pages], "index.html")
+    return store, spare / "incidents"
+
+
+def test_a_page_taken_back_as_its_build_left_it_is_trusted_by_its_stat_and_any_change_is_seen(tmp_path, monkeypatch):
+    """PageStore.record notes each published page's stat and its folder's; the build that takes the page back from
+    the spare site checks those (not its bytes) and finds every way the folder or the page can have changed since:
+    a write in place of the same size, a file beside it, a new name for it. Each of those falls back to the bytes'
+    check, which puts the stored page in place or gives the folder up."""
+    from statusgen import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    pages = {name: f"<p>{name} {'x' * 40}</p>".encode() for name in ("same", "edited", "crowded", "linked")}
+    store, incidents = _published(tmp_path, pages)
+    recorded, trusted_before = store.recorded()
+    assert set(recorded) == {f"incidents/{key}" for key in pages}
+    checked = []
+    real_same = cache.PageStore._same
+    monkeypatch.setattr(cache.PageStore, "_same", lambda self, page, key: checked.append(key) or real_same(
+        self, page, key))
+
+    def adopt(key: str) -> bool:
+        return store.adopt(str(incidents / key), "index.html", key, recorded.get(f"incidents/{key}"), trusted_before)
+
+    with open(incidents / "edited" / "index.html", "r+b") as f:  # in place, the same size
+        f.write(b"<P>")
+    (incidents / "crowded" / "notes.txt").write_text("not a page of ours")
+    os.link(incidents / "linked" / "index.html", tmp_path / "elsewhere.html")
+    assert adopt("same") and checked == []  # trusted by its stat: its bytes not even read
+    assert adopt("edited") and checked == ["edited"]
+    assert (incidents / "edited" / "index.html").read_bytes() == pages["edited"]  # the stored page again
+    assert not adopt("crowded")  # the caller removes the folder
+    assert adopt("linked") and checked[-1] == "linked"  # the same bytes, but its stat changed: checked by them
+    # Another key (the incident changed since), or no record, is checked by the bytes.
+    assert not store.adopt(str(incidents / "same"), "index.html", "other", recorded["incidents/same"], trusted_before)
+    assert store.adopt(str(incidents / "same"), "index.html", "same") and checked[-1] == "same"
+
+
+def test_a_page_changed_within_the_racy_window_of_its_record_or_a_damaged_record_is_checked_by_its_bytes(
+        tmp_path, monkeypatch):
+    """A time is read to a clock's tick: a page whose times fall within RACY_NS of the record may have changed
+    after it with the same times, so its bytes are checked. A record that fails its own check is not used."""
+    from statusgen import cache
+
+    store, incidents = _published(tmp_path, {"page": b"<p>stored</p>"})
+    checked = []
+    monkeypatch.setattr(cache.PageStore, "_same", lambda self, page, key: checked.append(key) or True)
+    recorded, trusted_before = store.recorded()
+    assert store.adopt(str(incidents / "page"), "index.html", "page", recorded["incidents/page"], trusted_before)
+    assert checked == ["page"]
+    record = next(store.folder.glob(".published-*.pickle"))
+    data = bytearray(record.read_bytes())
+    data[-3] ^= 1
+    record.write_bytes(bytes(data))
+    assert store.recorded() == ({}, 0)
+
+
+@pytest.mark.build
+def test_a_page_of_the_replaced_site_edited_long_after_its_build_is_made_again(example, tmp_path):
+    """Past the racy window, the pages of the site a build takes from are checked by their stat: one edited in
+    place (same size) or truncated then is still seen, and the build gives a cold build's bytes; the others are
+    taken as they are."""
+    out = tmp_path / "out"
+    build(example, out)
+    stored = stored_bodies(example)
+    closed = sorted(p.parent.name for p in out.glob("incidents/*/index.html") if p.read_bytes() in stored)
+    assert len(closed) > 5
+    time.sleep(IncidentStore.RACY_NS / 1e9 + 0.2)  # the first site's record is now past its racy window
+    first = {name: (out / "incidents" / name).stat().st_ino for name in closed}
+    with held(out / "incidents" / name for name in closed):
+        build(example, out)  # the first site is now the spare
+        spare = example / ".statusgen-cache" / "previous-site" / "incidents"
+        edited, truncated = closed[1], closed[2]
+        with open(spare / edited / "index.html", "r+b") as f:  # in place: the same inode and size
+            text = f.read()
+            f.seek(0)
+            f.write(text.replace(b"<html", b"<HTML", 1))
+        os.truncate(spare / truncated / "index.html", 100)
+        build(example, out)
+        cold = tmp_path / "cold"
+        build(example, cold, "--no-cache")
+        assert tree(out) == tree(cold)
+        kept = {name for name in closed if (out / "incidents" / name).stat().st_ino == first[name]}
+        assert kept == set(closed)  # the folders are taken; the two pages in them made again from the cache
+        assert (out / "incidents" / edited / "index.html").read_bytes() in stored
