@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from typing import Sequence
 
@@ -99,6 +100,7 @@ def trouble_days(days: Sequence) -> list[TroubleDay]:
     return [TroubleDay(d, kind(d)) for d in reversed(days) if kind(d) not in ("ok", "none")]
 
 
+@lru_cache(maxsize=None)  # a few kinds at 90 places: every strip of the build draws the same strokes
 def _stroke(k: str, i: int) -> str:
     x = i * STEP + 1.5
     return KINDS[k][0].format(x=f"{x:g}", n=NORMAL, l=f"{x - 1:g}", r=f"{x + 1:g}", m=NORMAL + .5)
