@@ -311,8 +311,7 @@ def _check_catalog_references(doc: Document, values: dict, catalog: Catalog) -> 
             doc.problems.add(doc.path, line, f"{where}: unknown component ({known}, got {_quoted(key)})")
     components = sorted({key for _, key, _ in mentioned})
     all_known = all(key in catalog.component for key in components)  # else "not served" would only add noise
-    served = [a.id for a in catalog.areas
-              if any(a.id in catalog.component[c].areas for c in components if c in catalog.component)]
+    served = catalog.areas_served(components) if "areas" in values else ()
     for area, line in values.get("areas", ()):
         if area not in catalog.area:
             known = names.expected(area, [(a.id, a.name) for a in catalog.areas])
@@ -326,8 +325,10 @@ def _check_catalog_references(doc: Document, values: dict, catalog: Catalog) -> 
 
 def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None:
     updates = _updates(values)
-    previous: tuple[datetime, int] | None = None
-    happened: tuple[datetime, int] | None = None  # when what the last update reported happened, and its line
+    # The last update's time, and when what it reported happened, each with the node of its value (its line is
+    # worked out only for a message).
+    previous: tuple[datetime, yaml.Node] | None = None
+    happened: tuple[datetime, yaml.Node] | None = None
     closed: tuple[str, int] | None = None
     for i, fields, node in updates:
         if closed is not None:
@@ -340,17 +341,18 @@ def _check_timeline(doc: Document, root, values: dict, kind: str | None) -> None
         if at is not None:
             if previous is not None and at < previous[0]:
                 doc.report(_value_node(node, "at"), f"updates[{i}].at: update time goes backwards (expected "
-                           f"{previous[0].isoformat()} or later, as at line {previous[1]}, got {at.isoformat()})")
-            previous = (at, doc.line(_value_node(node, "at")))
+                           f"{previous[0].isoformat()} or later, as at line {doc.line(previous[1])}, got "
+                           f"{at.isoformat()})")
+            previous = (at, _value_node(node, "at"))
             since = fields.get("since")
             if since is not None and since > at:
                 doc.report(_value_node(node, "since"), f"updates[{i}].since: after the update (expected "
                            f"{at.isoformat()} or earlier: when what it reports happened, got {since.isoformat()})")
             elif since is not None and happened is not None and since < happened[0]:
                 doc.report(_value_node(node, "since"), f"updates[{i}].since: before what an earlier update "
-                           f"reported (expected {happened[0].isoformat()} or later, as at line {happened[1]}, got "
-                           f"{since.isoformat()})")
-            happened = (since or at, doc.line(_value_node(node, "since" if since else "at")))
+                           f"reported (expected {happened[0].isoformat()} or later, as at line "
+                           f"{doc.line(happened[1])}, got {since.isoformat()})")
+            happened = (since, _value_node(node, "since")) if since else previous
             nxt = fields.get("next_update")
             if nxt is not None and nxt <= at:
                 doc.report(_value_node(node, "next_update"), f"updates[{i}].next_update: not after the update "
@@ -408,7 +410,7 @@ def _build(values: dict, catalog: Catalog, kind: str, *, summary: Text, opened: 
     if "areas" in values:
         areas = tuple(word(a) for a, _ in values["areas"])
     else:
-        areas = tuple(word(a.id) for a in catalog.areas if any(a.id in catalog.component[c].areas for c in touched))
+        areas = tuple(word(a) for a in catalog.areas_served(touched))
     window = values.get("window")
     return Incident(
         id=ident, path=path, kind=word(kind), title=values["title"], opened=opened,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import cached_property
 from types import MappingProxyType
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .texts import NOTES_PER_RUN
 
@@ -96,10 +96,22 @@ class Catalog:
         object.__setattr__(self, "area", MappingProxyType({a.id: a for a in self.areas}))
         object.__setattr__(self, "group", MappingProxyType({g.id: g for g in self.groups}))
         object.__setattr__(self, "component", MappingProxyType({c.id: c for c in self.components}))
+        object.__setattr__(self, "_served", {})
+
+    def areas_served(self, component_ids: Iterable[str]) -> tuple[str, ...]:
+        """The ids of the areas (in the catalog's order) where any of the components is offered; ids not in the
+        catalog offer none. Worked out once per set of components: every incident asks."""
+        key = frozenset(component_ids)
+        served = self._served.get(key)
+        if served is None:
+            offered = [self.component[c].areas for c in key if c in self.component]
+            served = self._served[key] = tuple(a.id for a in self.areas if any(a.id in areas for areas in offered))
+        return served
 
     area: Mapping[str, Area] = field(init=False, repr=False, compare=False)
     group: Mapping[str, Group] = field(init=False, repr=False, compare=False)
     component: Mapping[str, Component] = field(init=False, repr=False, compare=False)
+    _served: dict = field(init=False, repr=False, compare=False)  # areas_served, by set of components
 
     def components_in(self, group_id: str | None) -> tuple[Component, ...]:
         return tuple(c for c in self.components if c.group == group_id)

@@ -231,12 +231,15 @@ def _first_days(site: Site, shown: tuple[Incident, ...], first_seen: Mapping[str
     day of the site's first incident; with no incident at all, None (no data, never a made-up 100%)."""
     tz = site.timezone
     touched: dict[str, date] = {}
+    every = len(site.catalog.components)
     for incident in shown:  # in the order they began: the first to touch a component is the earliest
         day = None
         for component_id in incident.all_components():
             if component_id not in touched:
                 day = day or incident.began.astimezone(tz).date()
                 touched[component_id] = day
+        if len(touched) >= every:  # every component has its first incident: the later ones change nothing
+            break
     fallback = min(touched.values(), default=None)
     return {c.id: min((d for d in (c.since, first_seen.get(c.id), touched.get(c.id)) if d is not None),
                       default=fallback) for c in site.catalog.components}
@@ -352,7 +355,8 @@ class Uptime:
                   for n, day in enumerate(dates)]
         for n, touched in orders.items():
             uptime, downtime = self._period(component, bounds[n], bounds[n + 1], area)
-            result[n] = Day(dates[n], uptime, downtime, STATUSES[worst[n]], tuple(self._ids[o] for o in sorted(touched)))
+            ids = tuple(self._ids[o] for o in sorted(touched))
+            result[n] = Day(dates[n], uptime, downtime, STATUSES[worst[n]], ids)
         return result
 
     def daily(self, component_id: str, days: int = 90, area: str | None = None) -> list[Day]:
