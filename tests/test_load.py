@@ -1281,8 +1281,9 @@ def test_fractional_seconds_are_iso_8601_too(written, micro):
 
 
 def test_many_files_are_read_by_two_processes_with_the_same_result(site, monkeypatch):
-    """From PARALLEL_FROM files on, a forked process reads every other file: the incidents, the problems (each at
-    its line, the cap per file included) and their order are those of one process."""
+    """From PARALLEL_FROM files on, a forked process reads a share of the files (HELPER_SHARE, spread among them):
+    the incidents, the problems (each at its line, the cap per file included) and their order are those of one
+    process."""
     import statusgen.load as load
 
     for n in range(24):
