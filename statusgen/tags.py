@@ -2,7 +2,6 @@
 Python: a page shows hundreds, and a call here costs a tenth of a macro's."""
 from __future__ import annotations
 
-from collections import ChainMap
 from functools import lru_cache
 
 from markupsafe import Markup, escape
@@ -38,59 +37,6 @@ def state_tag(view, incident) -> Markup:
     """Its phase as of the build time, in words: the theme's `m.state(incident)`."""
     p = view.phase(incident)
     return Markup(f'<span class="state state-{escape(p.state)}">{escape(p.label)}</span>')
-
-
-def escape_output(value) -> Markup:
-    """What a template's `{{ value }}` writes with autoescape (the theme's pages: jinja2.runtime.escape): markupsafe's
-    escape, except that Markup is given back as it is, not copied (most values a page writes are Markup already,
-    made by the pieces above and by gettext; the copy was a tenth of a page's rendering). The same text either way."""
-    return value if type(value) is Markup else escape(value)
-
-
-class Globals(ChainMap):
-    """A template's globals (its own, then the environment's), as Jinja's ChainMap but read without an exception for
-    each name its first map lacks (most are the environment's): a page that imports the macros compares their
-    names with the page's, 60 us a page with the ChainMap, 15 with this. The same names and values either way."""
-
-    def __getitem__(self, key):
-        for scope in self.maps:
-            if key in scope:
-                return scope[key]
-        return self.__missing__(key)
-
-    def __contains__(self, key) -> bool:
-        return any(key in scope for scope in self.maps)
-
-    def keys(self):
-        made: dict = {}
-        for scope in reversed(self.maps):
-            made.update(scope)
-        return made.keys()
-
-
-def globals_maker(environment):
-    """Environment.make_globals for `environment`: the globals of each template it loads, as Globals."""
-    return lambda own=None: Globals(own if own is not None else {}, environment.globals)
-
-
-def template_values(template, values) -> dict:
-    """A new dict of the template's globals and then `values` (which win), as Jinja's render makes it: for render."""
-    made: dict = {}
-    for scope in reversed(getattr(template.globals, "maps", [template.globals])):  # a ChainMap: its first map wins
-        made.update(scope)
-    made.update(values)
-    return made
-
-
-def render(template, values: dict) -> str:
-    """The page `template` makes of `values` (template_values): template.render without its two copies of them.
-    Jinja copies the values, then again with the template's globals, a ChainMap read key by key (an exception for
-    each key its empty first map lacks): 60 us a page, a twentieth of an incident page. The same text either way."""
-    context = template.new_context(values, shared=True)  # shared: the values are the context, globals included
-    try:
-        return template.environment.concat(template.root_render_func(context))
-    except Exception:  # noqa: BLE001 - as Template.render: the traceback points at the template's lines
-        template.environment.handle_exception()
 
 
 duration = per_language(wording.short_duration)  # a duration in words: the theme's `|duration`
