@@ -20,11 +20,34 @@ def install(environment) -> None:
     environment.context_class = Context
 
 
-def escape_output(value) -> Markup:
+def escape_output(value) -> Markup | str:
     """What a template's `{{ value }}` writes with autoescape (the theme's pages: jinja2.runtime.escape): markupsafe's
     escape, except that Markup is given back as it is, not copied (most values a page writes are Markup already,
-    made by statusgen.tags and by gettext; the copy was a tenth of a page's rendering). The same text either way."""
-    return value if type(value) is Markup else escape(value)
+    made by statusgen.tags and by gettext; the copy was a tenth of a page's rendering), and a plain str is escaped
+    as markupsafe does it but given back as a str (escaped_text): Jinja's compiled code only writes what this gives
+    into the page or into a buffer that becomes Markup whole, so nothing reads it as Markup, and making each one
+    Markup was 0.85 us of the 1.1 each takes (about a hundred a page). The same text either way."""
+    kind = type(value)
+    if kind is Markup:
+        return value
+    if kind is str:
+        return escaped_text(value)
+    return escape(value)
+
+
+def escaped_text(text: str) -> str:
+    """`text` as markupsafe.escape writes it (& < > ' " as &amp; &lt; &gt; &#39; &#34;), as a str."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "'" in text:
+        text = text.replace("'", "&#39;")
+    if '"' in text:
+        text = text.replace('"', "&#34;")
+    return text
 
 
 class Globals(ChainMap):

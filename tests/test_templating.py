@@ -84,3 +84,21 @@ def test_the_globals_read_as_jinjas_chain_map_does():
         ours["c"]
     shared["c"] = 4  # the environment's globals, changed later (each language's): seen at once
     assert ours["c"] == 4 and {"a", "b", "c"} - ours.keys() == set()
+
+
+def test_plain_text_is_written_as_markupsafe_escapes_it():
+    """escape_output gives a str as markupsafe.escape writes it (as a str: Jinja only writes it out), Markup as it
+    is, and anything else to markupsafe."""
+    import random
+
+    from markupsafe import Markup, escape
+
+    rng = random.Random(20261208)
+    alphabet = "&<>'\"ab c/é😀\n;#=%"
+    texts = ["", "plain", "&amp;", "<b>\"it's\"</b>", "a & b > c", "&&<<>>''\"\""]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(30))) for _ in range(2000)]
+    for text in texts:
+        assert templating.escape_output(text) == str(escape(text)) and type(templating.escape_output(text)) is str
+    marked = Markup("<em>kept</em>")
+    assert templating.escape_output(marked) is marked
+    assert templating.escape_output(42) == "42" and templating.escape_output(None) == "None"
