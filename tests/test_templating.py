@@ -99,6 +99,12 @@ def test_plain_text_is_written_as_markupsafe_escapes_it():
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(30))) for _ in range(2000)]
     for text in texts:
         assert templating.escape_output(text) == str(escape(text)) and type(templating.escape_output(text)) is str
+    from statusgen.texts import Text
+
+    for text in texts[:300]:
+        assert templating.escape_output(Text(text, {"fr": "<x>"})) == str(escape(text))
+    for number in (0, 7, -12, 10**20, True, 2.5):
+        assert templating.escape_output(number) == str(escape(number))
     marked = Markup("<em>kept</em>")
     assert templating.escape_output(marked) is marked
     assert templating.escape_output(42) == "42" and templating.escape_output(None) == "None"
