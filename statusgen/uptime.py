@@ -231,14 +231,15 @@ def _first_days(site: Site, shown: tuple[Incident, ...], first_seen: Mapping[str
     day of the site's first incident; with no incident at all, None (no data, never a made-up 100%)."""
     tz = site.timezone
     touched: dict[str, date] = {}
-    every = len(site.catalog.components)
+    untouched = {c.id for c in site.catalog.components}
     for incident in shown:  # in the order they began: the first to touch a component is the earliest
         day = None
         for component_id in incident.all_components():
             if component_id not in touched:
                 day = day or incident.began.astimezone(tz).date()
                 touched[component_id] = day
-        if len(touched) >= every:  # every component has its first incident: the later ones change nothing
+                untouched.discard(component_id)
+        if not untouched:  # every component of the catalog has its first incident: the later ones change nothing
             break
     fallback = min(touched.values(), default=None)
     return {c.id: min((d for d in (c.since, first_seen.get(c.id), touched.get(c.id)) if d is not None),
