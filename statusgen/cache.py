@@ -72,6 +72,25 @@ RECORDS_KEPT = 3
 RACY_NS = 2_000_000_000
 
 
+def signature(path: str | Path) -> tuple | None:
+    """A file's (or folder's) identity and times: device, inode, size, mtime and ctime in nanoseconds; None for a link
+    (never trusted by its stat, so that where it points is checked) or when there is nothing there. Any write,
+    truncation, new name or new entry (a folder's) sets a time, and no ctime can be set back."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def settled(found: tuple, before: int) -> bool:
+    """Whether the times of a `signature` are older than `before` (RACY_NS before they were recorded): a change
+    after the recording, however soon, shows in them."""
+    return max(found[3], found[4]) < before
+
+
 def digest(*parts: str | bytes) -> str:
     """One hash of several parts, each length-prefixed so that ("ab", "c") and ("a", "bc") differ."""
     h = hashlib.sha256()
@@ -282,16 +301,7 @@ class IncidentStore:
         that closed it; None while it is open."""
         return item.last_posix if item.ended is not None else None
 
-    @staticmethod
-    def stat(path: Path) -> tuple | None:
-        """The file's identity and times; None for a link (always read, so that where it points is checked)."""
-        try:
-            st = os.lstat(path)
-        except OSError:
-            return None
-        if stat.S_ISLNK(st.st_mode):
-            return None
-        return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+    stat = staticmethod(signature)  # what is kept of each file, beside its incident
 
     def unchanged(self, paths: list[str]) -> dict[int, str]:
         """Those of `paths` whose files are, by their stat, the ones their stored incidents were made from: by
@@ -309,10 +319,10 @@ class IncidentStore:
             entry = index.get(key)
             if entry is None:
                 continue
-            signature = self.stat(path)
-            if signature is None or entry[1] != signature:
+            found = self.stat(path)
+            if found is None or entry[1] != found:
                 continue
-            if max(signature[3], signature[4]) >= racy:
+            if not settled(found, racy):
                 self.racy += 1
                 continue
             known[n] = key
@@ -373,20 +383,11 @@ def _sole(folder: str, name: str) -> os.stat_result | None:
 
 
 def _as_recorded(folder: str, name: str, recorded: tuple, trusted_before: int) -> bool:
-    """Whether `folder` and its page `name` have the stat PageStore.record noted, set before `trusted_before`: the
-    same inodes, size and times to the nanosecond. Any write or truncation sets the page's times, a new entry in
-    the folder (or one removed or renamed) the folder's, a new name for the page its ctime, and no ctime can be set;
-    what changed within the tick of the clock the times were read in is left to the bytes' check (RACY_NS)."""
-    _key, folder_ino, folder_mtime, folder_ctime, ino, size, mtime, ctime = recorded
-    if max(folder_mtime, folder_ctime, mtime, ctime) >= trusted_before:
-        return False
-    try:
-        held, page = os.lstat(folder), os.lstat(f"{folder}/{name}")
-    except OSError:
-        return False
-    return (stat.S_ISDIR(held.st_mode) and stat.S_ISREG(page.st_mode)
-            and (held.st_ino, held.st_mtime_ns, held.st_ctime_ns) == (folder_ino, folder_mtime, folder_ctime)
-            and (page.st_ino, page.st_size, page.st_mtime_ns, page.st_ctime_ns) == (ino, size, mtime, ctime))
+    """Whether `folder` and its page `name` have the signatures PageStore.record noted (their times set before
+    `trusted_before`): then the folder holds what it held, the page as it was, bytes and all."""
+    _key, held, page = recorded
+    return (settled(held, trusted_before) and settled(page, trusted_before)
+            and signature(folder) == held and signature(f"{folder}/{name}") == page)
 
 
 # A stored page or file is its bytes after a line giving their hash: whatever is read back is checked against it
@@ -606,23 +607,21 @@ class PageStore:
         except OSError:
             return None
 
-    def record(self, site: str, pages: Iterable[tuple[str, str]], name: str) -> None:
-        """Note each page `site`/folder/`name` that holds the stored page key's bytes ((folder, key) pairs: the
-        pages of incidents closed for good, as this build leaves them) with its folder's and its own stat, for the
-        build that takes them back from the spare site (recorded). Kept: the newest RECORDS_KEPT records."""
+    def record(self, site: str, folder: str, pages: Iterable[tuple[str, str]], name: str) -> None:
+        """Note each page `site`/`folder`/id/`name` that holds the stored page key's bytes ((id, key) pairs: the
+        pages of incidents closed for good, as this build leaves them) with its folder's and its own signature, for
+        the build that takes them back from the spare site (recorded). Kept: the newest RECORDS_KEPT records."""
         if self.folder is None:
             return
         path = self._record_path(site)
         if path is None:
             return
         at, seen = time.time_ns(), {}
-        for folder, key in pages:
-            try:
-                held, page = os.lstat(f"{site}/{folder}"), os.lstat(f"{site}/{folder}/{name}")
-            except OSError:
-                continue
-            seen[folder] = (key, held.st_ino, held.st_mtime_ns, held.st_ctime_ns,
-                            page.st_ino, page.st_size, page.st_mtime_ns, page.st_ctime_ns)
+        for ident, key in pages:
+            held = signature(f"{site}/{folder}/{ident}")
+            page = signature(f"{site}/{folder}/{ident}/{name}")
+            if held is not None and page is not None:
+                seen[ident] = (key, held, page)
         try:
             write_whole(Path(path), sealed(pickle.dumps((at, seen), protocol=pickle.HIGHEST_PROTOCOL)))
             records = sorted((e for e in os.scandir(self.folder) if e.name.startswith(RECORD_PREFIX)),
@@ -633,10 +632,12 @@ class PageStore:
             pass  # without a record, the next builds check those pages by their bytes
 
     def recorded(self) -> tuple[dict[str, tuple], int]:
-        """What the build that published the spare site recorded of its pages (record), by folder, and the time
-        before which a stat it recorded can be trusted (RACY_NS before it recorded them); ({}, 0) when nothing was
-        recorded, or the record fails its check."""
+        """What the build that published the spare site recorded of its pages (record), by incident id, and the time
+        before which a signature it recorded can be trusted (RACY_NS before it recorded them); ({}, 0) when nothing
+        was recorded, or the record fails its check."""
         path = self._record_path(self.spare) if self.folder is not None and self.spare is not None else None
+        if path is None:
+            return {}, 0
         try:
             with open(path, "rb") as f:
                 data = unsealed_view(f.read())

@@ -144,7 +144,6 @@ class EarlyPlacing:
         target, name, ids = taken
         with self.phases("reuse"):
             recorded, trusted_before = self.pages.recorded()
-            prefix = f"{os.path.relpath(target, self.output_path)}/"
             folders = set()
             with os.scandir(target) as listing:
                 entries = list(listing)  # read whole before any is removed
@@ -156,8 +155,7 @@ class EarlyPlacing:
             redo = []
             for ident, key in closed:
                 where = os.path.join(target, ident)
-                if ident not in folders or not self.pages.adopt(where, name, key, recorded.get(prefix + ident),
-                                                                trusted_before):
+                if ident not in folders or not self.pages.adopt(where, name, key, recorded.get(ident), trusted_before):
                     _remove(where)
                     redo.append((ident, key))
         return [ident for ident, key in redo if not self.place_page(ident, key)]
@@ -170,8 +168,8 @@ class EarlyPlacing:
             return
         folder, name = layout
         with self.phases("reuse"):
-            self.pages.record(self.output_path, [(f"{folder}/{ident}", key) for ident, key in self.reuse_keys.items()
-                                                 if key], name)
+            self.pages.record(self.output_path, folder, [(ident, key) for ident, key in self.reuse_keys.items() if key],
+                              name)
 
     def place_page(self, ident: str, key: str) -> bool:
         """An incident's page, as an earlier build with the same inputs wrote it, from the cache."""

@@ -867,7 +867,7 @@ def _published(tmp_path: Path, pages: dict[str, bytes]):
         (spare / "incidents" / key).mkdir(parents=True)
         (spare / "incidents" / key / "index.html").write_bytes(data)
     time.sleep(0.05)
-    store.record(str(spare), [(f"incidents/{key}", key) for key in pages], "index.html")
+    store.record(str(spare), "incidents", [(key, key) for key in pages], "index.html")
     return store, spare / "incidents"
 
 
@@ -882,14 +882,14 @@ def test_a_page_taken_back_as_its_build_left_it_is_trusted_by_its_stat_and_any_c
     pages = {name: f"<p>{name} {'x' * 40}</p>".encode() for name in ("same", "edited", "crowded", "linked")}
     store, incidents = _published(tmp_path, pages)
     recorded, trusted_before = store.recorded()
-    assert set(recorded) == {f"incidents/{key}" for key in pages}
+    assert set(recorded) == set(pages)
     checked = []
     real_same = cache.PageStore._same
     monkeypatch.setattr(cache.PageStore, "_same", lambda self, page, key: checked.append(key) or real_same(
         self, page, key))
 
     def adopt(key: str) -> bool:
-        return store.adopt(str(incidents / key), "index.html", key, recorded.get(f"incidents/{key}"), trusted_before)
+        return store.adopt(str(incidents / key), "index.html", key, recorded.get(key), trusted_before)
 
     with open(incidents / "edited" / "index.html", "r+b") as f:  # in place, the same size
         f.write(b"<P>")
@@ -901,7 +901,7 @@ def test_a_page_taken_back_as_its_build_left_it_is_trusted_by_its_stat_and_any_c
     assert not adopt("crowded")  # the caller removes the folder
     assert adopt("linked") and checked[-1] == "linked"  # the same bytes, but its stat changed: checked by them
     # Another key (the incident changed since), or no record, is checked by the bytes.
-    assert not store.adopt(str(incidents / "same"), "index.html", "other", recorded["incidents/same"], trusted_before)
+    assert not store.adopt(str(incidents / "same"), "index.html", "other", recorded["same"], trusted_before)
     assert store.adopt(str(incidents / "same"), "index.html", "same") and checked[-1] == "same"
 
 
@@ -915,7 +915,7 @@ def test_a_page_changed_within_the_racy_window_of_its_record_or_a_damaged_record
     checked = []
     monkeypatch.setattr(cache.PageStore, "_same", lambda self, page, key: checked.append(key) or True)
     recorded, trusted_before = store.recorded()
-    assert store.adopt(str(incidents / "page"), "index.html", "page", recorded["incidents/page"], trusted_before)
+    assert store.adopt(str(incidents / "page"), "index.html", "page", recorded["page"], trusted_before)
     assert checked == ["page"]
     record = next(store.folder.glob(".published-*.pickle"))
     data = bytearray(record.read_bytes())
