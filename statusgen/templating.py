@@ -69,10 +69,15 @@ class Globals(ChainMap):
         return any(key in scope for scope in self.maps)
 
     def keys(self):
-        made: dict = {}
-        for scope in reversed(self.maps):
-            made.update(scope)
-        return made.keys()
+        return _merged(self.maps).keys()
+
+
+def _merged(scopes) -> dict:
+    """One dict of a ChainMap's maps (the first wins, as in the ChainMap)."""
+    made: dict = {}
+    for scope in reversed(scopes):
+        made.update(scope)
+    return made
 
 
 def globals_maker(environment):
@@ -82,9 +87,7 @@ def globals_maker(environment):
 
 def template_values(template, values) -> dict:
     """A new dict of the template's globals and then `values` (which win), as Jinja's render makes it: for render."""
-    made: dict = {}
-    for scope in reversed(getattr(template.globals, "maps", [template.globals])):  # a ChainMap: its first map wins
-        made.update(scope)
+    made = _merged(getattr(template.globals, "maps", [template.globals]))
     made.update(values)
     return made
 

@@ -266,7 +266,7 @@ class Uptime:
         self._timelines = {key: _Timeline(items) for key, items in
                            _raw(site, shown, at, weights, horizon).items()}
         self._windows: dict[str, tuple[float, float] | None] = {}  # by component: see _window
-        self._bounds: dict[tuple[date, int], list[float]] = {}  # the midnights of a run of days, asked again and again
+        self._bounds: dict[tuple[date, int], tuple[list[date], list[float]]] = {}  # a run of days: see _midnights
 
     def start(self, component_id: str) -> date | None:
         """The first day with records for the component (its `since`, first appearance or the first incident)."""

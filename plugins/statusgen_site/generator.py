@@ -1,8 +1,8 @@
 """The statusgen Pelican generator: settings in, the templates and Pelican's environment, each page rendered with
-its template and written. All knowledge of incidents lives in `statusgen`: what each page shows (pages), which files a build makes and on
-how many processes (schedule), the cache and its keys (cache, keys, placing), every file no template makes
-(outputs). This module reads the settings, owns the URL table (the defaults of statusgen.urls with STATUSGEN_URLS
-over them) and renders with the theme's templates, one per page kind, each one a theme may override.
+its template and written. All knowledge of incidents lives in `statusgen`: what each page shows (pages), which
+files a build makes and on how many processes (schedule), the cache and its keys (cache, keys, placing), every file
+no template makes (outputs). This module reads the settings, owns the URL table (the defaults of statusgen.urls with
+STATUSGEN_URLS over them) and renders with the theme's templates, one per page kind, each one a theme may override.
 """
 from __future__ import annotations
 
