@@ -176,11 +176,12 @@ def history_parts(site: Site, at: datetime, settings: ApiSettings, url: Callable
     }
     head = _json_text(doc).encode("utf-8")
     yield head[: -len(b"[]}")] + b"["
+    time = _stamps(tz)
     for n, item in enumerate(site.incidents):
         key = reuse_key(item)
         text = reused.get(key) if reused is not None and key is not None else None
         if text is None:
-            text = _json_text(_history_item(promises.figures(item, at), tz,
+            text = _json_text(_history_item(promises.figures(item, at), tz, time,
                                             link(url("incident", item.id)))).encode("utf-8")
             if reused is not None and key is not None:
                 reused[key] = text
@@ -192,9 +193,27 @@ def _json_text(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
-def _history_item(f: promises.Figures, tz: tzinfo, page: str) -> dict[str, Any]:
+def _stamps(tz: tzinfo) -> Callable[[datetime | None], str | None]:
+    """stamp in `tz`, None for None, each instant written once: an incident's times recur (its start is its first
+    update's, the ETA standing at each update the one given before). Keyed by POSIX time: two instants of a
+    repeated hour (fold 0 and 1) are equal as datetimes in the same zone."""
+    written: dict[float, str] = {}
+
+    def time(moment: datetime | None) -> str | None:
+        if moment is None:
+            return None
+        key = moment.timestamp()
+        text = written.get(key)
+        if text is None:
+            text = written[key] = stamp(moment, tz)
+        return text
+
+    return time
+
+
+def _history_item(f: promises.Figures, tz: tzinfo, time: Callable[[datetime | None], str | None],
+                  page: str) -> dict[str, Any]:
     item = f.incident
-    time = lambda moment: None if moment is None else stamp(moment, tz)  # noqa: E731
     return {
         "id": item.id, "kind": item.kind, "title": item.title, "url": page, "impact": item.impact,
         "components": dict(sorted(item.components.items())), "areas": list(item.areas), "ticket": item.ticket,

@@ -244,9 +244,17 @@ class Incident:
         """Component statuses as `update` left them: the front matter's, changed by it and each update before it.
         By position, not time: a later update posted at the same minute does not reach back into this one."""
         statuses = dict(self.components)
-        for earlier in self.updates[: self.updates.index(update) + 1]:
+        for earlier in self.updates[: self._position(update) + 1]:
             statuses.update(earlier.components)
         return statuses
+
+    def _position(self, update: Update) -> int:
+        """Where `update` is in the updates: found by identity, as callers pass one of them (`tuple.index` compares
+        every field of each update before it), else by equality (a copy)."""
+        for n, earlier in enumerate(self.updates):
+            if earlier is update:
+                return n
+        return self.updates.index(update)
 
     @property
     def top_eta(self) -> datetime | None:
@@ -259,7 +267,7 @@ class Incident:
     def eta_after(self, update: Update) -> datetime | None:
         """The expected resolution that stood at `update`: the latest given by it or an update before it, else the
         front matter's. What a later update says never reaches back."""
-        given = [u.eta for u in self.updates[: self.updates.index(update) + 1] if u.eta]
+        given = [u.eta for u in self.updates[: self._position(update) + 1] if u.eta]
         return given[-1] if given else self.top_eta
 
     def eta_moves(self) -> list[tuple[Update, datetime | None, datetime]]:

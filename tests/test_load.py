@@ -1337,6 +1337,16 @@ n: {x: NULL, y: Off, z: text with spaces}
 o: |
   1
 p: plain text that is long enough not to be remembered because it has more than sixty-four characters in it
+q: &base {x: 1, y: [a, b]}
+r:
+  <<: *base
+  z: !!str 5
+s: !custom 7
+t: [*base, {? [complex, key] : value}]
+u: >
+  folded 12
+v: ''
+w:
 """
 
     def tags(node):
@@ -1353,3 +1363,7 @@ p: plain text that is long enough not to be remembered because it has more than 
     expected = tags(yaml.compose(text, Loader=base))
     assert tags(yaml.compose(text, Loader=LOADER)) == expected == tags(yaml.compose(text, Loader=LOADER))
     assert "tag:yaml.org,2002:int" in expected and "tag:yaml.org,2002:timestamp" in expected
+    assert "tag:yaml.org,2002:merge" in expected and "!custom" in expected
+    plain = "".join(line for line in text.splitlines(True) if not line.startswith(("s:", "t:")))  # loadable
+    loaded = yaml.load(plain, Loader=LOADER)  # the values too, the merge key's among them
+    assert loaded == yaml.load(plain, Loader=base) and loaded["r"] == {"x": 1, "y": ["a", "b"], "z": "5"}
