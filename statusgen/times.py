@@ -54,18 +54,24 @@ def parse_time(text: str, tz: tzinfo) -> datetime:
         if _DATE.fullmatch(text):
             raise ValueError(f"a date alone where a time is needed (expected {TIME_FORMAT}, got {text!r})")
         raise ValueError(f"not an ISO 8601 time (expected {TIME_FORMAT}, got {text!r})")
+    offset = match["offset"]
     try:
-        day = date.fromisoformat(match["date"])
-        micro = int((match["fraction"] or "0").ljust(6, "0")[:6])  # ISO 8601 fractions of a second
-        naive = datetime(day.year, day.month, day.day, int(match["h"]), int(match["m"]), int(match["s"] or 0), micro)
+        if match["fraction"] is None and match["h"] < "24":  # as nearly always: Python reads what the pattern took
+            naive = datetime.fromisoformat(text[: match.start("offset")] if offset else text)
+        else:
+            day = date.fromisoformat(match["date"])
+            micro = int((match["fraction"] or "0").ljust(6, "0")[:6])  # ISO 8601 fractions of a second
+            naive = datetime(day.year, day.month, day.day, int(match["h"]), int(match["m"]), int(match["s"] or 0),
+                             micro)
     except ValueError:
         raise ValueError(f"not a real date and time (expected {TIME_FORMAT}, got {text!r})") from None
-    _check_year(day, "time", text)
-    offset = match["offset"]
+    _check_year(naive, "time", text)
     if offset is None:
         moment = naive.replace(tzinfo=tz)
         # A local time skipped when clocks go forward does not exist; guessing one would misplace it by an hour.
-        if moment.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != naive:
+        # In such a gap the offset before the change (fold 0) is less than the one after (fold 1), as PEP 495 has
+        # it; anywhere else it is the same, or (in the hour repeated when clocks go back) more.
+        if moment.utcoffset() < moment.replace(fold=1).utcoffset():
             raise ValueError(f"not a time that exists in {tz} (expected a time outside the hour skipped when clocks "
                              f"go forward, got {text!r})")
         return moment

@@ -1367,3 +1367,86 @@ w:
     plain = "".join(line for line in text.splitlines(True) if not line.startswith(("s:", "t:")))  # loadable
     loaded = yaml.load(plain, Loader=LOADER)  # the values too, the merge key's among them
     assert loaded == yaml.load(plain, Loader=base) and loaded["r"] == {"x": 1, "y": ["a", "b"], "z": "5"}
+
+
+def _exists_by_round_trip(naive: datetime, tz) -> bool:
+    """The meaning of "exists": a local time survives the trip to UTC and back (the gap's times come back an hour on)."""
+    return naive.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) == naive
+
+
+@pytest.mark.parametrize("name", ["America/Chicago", "Australia/Lord_Howe", "Europe/Dublin", "Africa/Casablanca",
+                                  "America/Sao_Paulo", "Pacific/Apia"])
+def test_parse_time_refuses_exactly_the_local_times_a_change_of_clocks_skips(name):
+    """parse_time tells a skipped time by its offsets (PEP 495: less at fold 0 than at fold 1): the same verdict as
+    the round trip through UTC, minute by minute around every change of offset from 1970 to 2030, in zones with
+    half-hour changes (Lord Howe), a negative summer time (Dublin), several changes a year (Casablanca) and a skipped
+    day (Apia, 2011), read as the times authors write: `HH:MM`, with seconds, and with a T."""
+    from statusgen.times import zone
+
+    tz = zone(name)
+    hour, changes = timedelta(hours=1), []
+    moment = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    while moment.year < 2030:
+        if moment.astimezone(tz).utcoffset() != (moment + 12 * hour).astimezone(tz).utcoffset():
+            changes.append(moment)
+        moment += 12 * hour
+    assert len(changes) > 20
+    checked = skipped = 0
+    for change in changes:
+        before, low, high = change.astimezone(tz).utcoffset(), 0, 12 * 60  # to the minute of the change
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if (change + timedelta(minutes=middle)).astimezone(tz).utcoffset() == before \
+                else (low, middle)
+        local = (change + timedelta(minutes=high)).astimezone(tz).replace(tzinfo=None) - hour / 2
+        for minutes in range(0, 2 * 60):  # from half an hour before the change to the end of a gap of up to an hour
+            naive = local + timedelta(minutes=minutes)
+            forms = [(naive.strftime("%Y-%m-%d %H:%M"), 0), (naive.strftime("%Y-%m-%dT%H:%M:59"), 59)]
+            for text, seconds in forms[: 1 + (minutes % 3 == 0)]:
+                naive_here = naive.replace(second=seconds)
+                checked += 1
+                if _exists_by_round_trip(naive_here, tz):
+                    assert parse_time(text, tz) == naive_here.replace(tzinfo=tz), text
+                else:
+                    skipped += 1
+                    with pytest.raises(ValueError, match="not a time that exists"):
+                        parse_time(text, tz)
+    assert checked > 20 * 2 * 60 and skipped >= 10 * 30
+
+
+@pytest.mark.parametrize("text", ["2026-02-29 10:00", "2026-04-31 10:00", "2026-11-22 24:00", "2026-11-22 23:60",
+                                  "2026-11-22 23:59:60", "2026-13-01 00:00", "2026-00-10 00:00", "2026-01-00 00:00"])
+def test_parse_time_refuses_a_date_or_time_that_is_not_real(text):
+    with pytest.raises(ValueError, match=r"not a real date and time \(expected"):
+        parse_time(text, timezone.utc)
+    with pytest.raises(ValueError, match=r"not a real date and time \(expected"):
+        parse_time(text + "+02:00", timezone.utc)
+
+
+def test_parse_time_reads_every_form_authors_write_the_same_way():
+    """Offsets, Z, T or a space, seconds and fractions (cut to microseconds): what each says, exactly."""
+    from statusgen.times import zone
+
+    chicago = zone("America/Chicago")
+    cases = {
+        "2026-11-22 10:30": datetime(2026, 11, 22, 10, 30, tzinfo=chicago),
+        "2026-11-22T10:30:05": datetime(2026, 11, 22, 10, 30, 5, tzinfo=chicago),
+        "2026-11-22 10:30:05.5": datetime(2026, 11, 22, 10, 30, 5, 500000, tzinfo=chicago),
+        "2026-11-22 10:30:05,123456789": datetime(2026, 11, 22, 10, 30, 5, 123456, tzinfo=chicago),
+        "2026-11-22 10:30Z": datetime(2026, 11, 22, 10, 30, tzinfo=timezone.utc),
+        "2026-11-22T10:30:00+05:30": datetime(2026, 11, 22, 10, 30, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        "2026-11-22 10:30-00:00": datetime(2026, 11, 22, 10, 30, tzinfo=timezone.utc),
+        "2026-11-22 10:30-23:59": datetime(2026, 11, 22, 10, 30, tzinfo=timezone(-timedelta(hours=23, minutes=59))),
+        "2026-11-01 01:30": datetime(2026, 11, 1, 1, 30, tzinfo=chicago),  # the repeated hour: its first time
+    }
+    for text, expected in cases.items():
+        got = parse_time(text, chicago)
+        assert got == expected and got.utcoffset() == expected.utcoffset() and got.fold == 0, text
+    assert parse_time("2026-11-22 10:30Z", chicago).tzinfo is timezone.utc
+    assert parse_time("2026-03-08 02:30", timezone.utc) == datetime(2026, 3, 8, 2, 30, tzinfo=timezone.utc)
+    for text in ("2026-11-22 10:30+24:00", "2026-11-22 10:30+05:60"):
+        with pytest.raises(ValueError, match="not a valid UTC offset"):
+            parse_time(text, chicago)
+    for text in ("1969-12-31 23:59", "3000-01-01 00:00", "0000-01-01 00:00"):
+        with pytest.raises(ValueError, match="out of range|not a real date"):
+            parse_time(text, chicago)
