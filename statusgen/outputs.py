@@ -8,6 +8,7 @@ Feeds and calendars are reused as a closed incident's page is: one that shows wh
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -85,11 +86,24 @@ class Outputs:
 
     def write_parts(self, save_as: str, parts: Iterable[bytes]) -> None:
         """A file written part by part as `parts` makes them (the output is a staging folder: no reader sees it
-        before the build ends)."""
-        path = Path(self.output_path, save_as)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as f:
-            f.writelines(parts)
+        before the build ends). By the system's calls alone: for 10,000 pages, Python's paths and file objects
+        cost 0.45 CPU-s more than the calls themselves (2026-12-08)."""
+        path = os.path.join(self.output_path, save_as)
+        folder = os.path.dirname(path)
+        try:
+            os.mkdir(folder)  # each incident's page has a folder of its own, new
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        try:
+            for part in parts:
+                written = os.write(fd, part)
+                while written < len(part):  # a short write (a signal came): the rest
+                    written += os.write(fd, memoryview(part)[written:])
+        finally:
+            os.close(fd)
 
     def link_from(self, save_as: str):
         """Makes a site path into a URL for the feed or calendar `save_as`: absolute whenever SITEURL is (RSS,
