@@ -619,7 +619,37 @@ def edit_one(folder: Path, items: list[Item]) -> None:
         'title: "Edited: ', 'title: "Edited ', 1), encoding="utf-8")
 
 
-def bench(size: int, keep: bool, with_pelican: bool = True) -> Result:
+@dataclass
+class Prepared:
+    """A size's sites, generated, and its cold build timed (the first half of `bench`)."""
+
+    size: int
+    items: list[Item]
+    folder: Path
+    with_pelican: bool
+    generated: float
+    cold: Run
+
+    @property
+    def site(self) -> Path:
+        return self.folder / "statusgen"
+
+    @property
+    def output(self) -> Path:
+        return self.site / "output"
+
+    def build(self) -> list[str]:
+        return build_command(self.output)
+
+
+def build_command(output: Path) -> list[str]:
+    return statusgen_command() + ["build", ".", "-o", str(output), "--build-time", BUILD_TIME, "--timings"]
+
+
+def cold(size: int, with_pelican: bool = True) -> Prepared:
+    """The sites of `size` incidents generated, and the cold build timed. Every size's cold build comes before any
+    size's builds with the cache: each of those deletes the site it replaced (in the background, once it has
+    returned), and ext4 would charge the next cold build's new files for those deletions (see `discard`)."""
     folder = OUT / f"{size}"
     began = time.perf_counter()
     items = SyntheticSite(size).items()
@@ -627,10 +657,16 @@ def bench(size: int, keep: bool, with_pelican: bool = True) -> Result:
     if with_pelican:
         write_pelican_site(folder / "pelican", items)
     generated = time.perf_counter() - began
-    site, output = folder / "statusgen", folder / "statusgen" / "output"
-    build = statusgen_command() + ["build", ".", "-o", str(output), "--build-time", BUILD_TIME, "--timings"]
-    cold = measure(build + ["--no-cache"], site, folder / "cold.log")
+    site = folder / "statusgen"
+    run = measure(build_command(site / "output") + ["--no-cache"], site, folder / "cold.log")
     settled(site)
+    return Prepared(size, items, folder, with_pelican, generated, run)
+
+
+def bench(prepared: Prepared, keep: bool) -> Result:
+    """The rest for a size whose cold build is timed: with the cache, after one change, `check`, Pelican."""
+    size, folder, site, output, items, build = (prepared.size, prepared.folder, prepared.site, prepared.output,
+                                                prepared.items, prepared.build())
     # Two builds with the cache, as any site has had before an edit (make html, the preview): the first fills the
     # cache; after the second, the site a build takes unchanged pages back from (the spare) is one a build with the
     # cache made and recorded (PageStore.record), not the cold build's, whose pages would be hashed instead.
@@ -643,13 +679,13 @@ def bench(size: int, keep: bool, with_pelican: bool = True) -> Result:
     check = measure(statusgen_command() + ["check", "."], site, folder / "check.log")
     check_cold = measure(statusgen_command() + ["check", ".", "--no-cache"], site, folder / "check-cold.log")
     pelican = measure([sys.executable, "-m", "pelican", "content", "-s", "conf.py", "-o", "out"],
-                      folder / "pelican", folder / "pelican.log") if with_pelican else None
-    result = Result(size, cold, changed, check, check_cold, pelican, generate_seconds=generated)
-    if cold.ok:
+                      folder / "pelican", folder / "pelican.log") if prepared.with_pelican else None
+    result = Result(size, prepared.cold, changed, check, check_cold, pelican, generate_seconds=prepared.generated)
+    if prepared.cold.ok:
         result.out_bytes, result.out_files = output_size(output)
         result.home_gz, result.css = home_gzipped(output)
-    for name, run in (("cold build", cold), ("changed build", changed), ("check", check), ("cold check", check_cold),
-                      ("pelican", pelican)):
+    for name, run in (("cold build", prepared.cold), ("changed build", changed), ("check", check),
+                      ("cold check", check_cold), ("pelican", pelican)):
         if run is not None and not run.ok:
             tail = "\n".join(run.log.splitlines()[-20:])
             print(f"  {name} failed for {size:,} items (logs in {folder}):\n{tail}", file=sys.stderr)
@@ -864,12 +900,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"statusgen bench: build time {BUILD_TIME}, seed {SEED}, {os.cpu_count()} CPUs, Python "
           f"{sys.version.split()[0]}; load average at the start {load_average()}; a million additions in a "
           f"Python loop: {reference_ms():.0f} ms")
+    prepared = []
+    for size in sizes:  # every cold build first (see `cold`)
+        print(f"  {size:,} incidents: generating, building cold ...", flush=True)
+        prepared.append(cold(size, with_pelican=not args.no_pelican and size <= TARGET_SIZE))  # Pelican: to 10,000
     results = []
-    for size in sizes:
-        with_pelican = not args.no_pelican and size <= TARGET_SIZE  # Pelican's pipeline: up to 10,000
-        print(f"  {size:,} incidents: generating; building cold, filling the cache, editing one incident, "
-              f"building again, checking{', then Pelican' if with_pelican else ''} ...", flush=True)
-        results.append(bench(size, args.keep, with_pelican=with_pelican))
+    for site in prepared:
+        print(f"  {site.size:,} incidents: filling the cache, editing one incident, building again, checking"
+              f"{', then Pelican' if site.with_pelican else ''} ...", flush=True)
+        results.append(bench(site, args.keep))
     print()
     print(table([row(r) for r in results], COLUMNS))
     print()
