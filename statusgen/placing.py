@@ -57,6 +57,9 @@ class EarlyPlacing:
 
     def start(self, site, at) -> None:
         """Once the incidents are read: each one's key, and the placing begun if from_index did not begin it."""
+        if self.pages.folder is None:  # no cache: no key to look anything up by or keep it under
+            self.reuse_keys, self.keys = dict.fromkeys(item.id for item in site.incidents), {}
+            return
         known = self.index_keys
         self.reuse_keys = {item.id: known.get((item.path, item.digest)) or keys.made_key(self.site_key, item.path,
                                                                                           item.digest)

@@ -131,13 +131,15 @@ def run_in_processes(jobs: list, workers: int, phases: timing.Phases, files: int
         work()
         return json.dumps(phases.seconds).encode("ascii")
 
-    gc.freeze()  # what is loaded stays shared: the cycle collector would touch every object and copy its page
+    # What is loaded stays shared: the cycle collector would touch every object and copy its page. Never unfrozen: a
+    # build's process ends with the build, and unfrozen, the whole site would be walked by the next full collection,
+    # which came at once (0.49 s at the end of a 30,000 build, on one core, collecting nothing).
+    gc.freeze()
     children = [Child(child) for _ in range(1, workers)]
     try:
         work()
     finally:
         os.close(queue)
-    gc.unfreeze()
     sent = [child.result() for child in children]
     for seconds in sent:
         if seconds:
