@@ -611,9 +611,9 @@ class Result:
     generate_seconds: float = 0.0
 
 
-def edit_one(folder: Path, items: list[Item]) -> None:
-    """One closed incident edited, as an author fixing a typo would: its title."""
-    path = folder / "content" / "incidents" / items[len(items) // 3].name
+def edit_one(folder: Path, name: str) -> None:
+    """One closed incident edited, as an author fixing a typo would: its title (`name`: its file's)."""
+    path = folder / "content" / "incidents" / name
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r'^title: "?', 'title: "Edited: ', text, count=1, flags=re.M).replace(
         'title: "Edited: ', 'title: "Edited ', 1), encoding="utf-8")
@@ -624,7 +624,7 @@ class Prepared:
     """A size's sites, generated, and its cold build timed (the first half of `bench`)."""
 
     size: int
-    items: list[Item]
+    edited: str  # the file of the incident edited before the build timed after one change
     folder: Path
     with_pelican: bool
     generated: float
@@ -652,28 +652,51 @@ def cold(size: int, with_pelican: bool = True) -> Prepared:
     returned), and ext4 would charge the next cold build's new files for those deletions (see `discard`)."""
     folder = OUT / f"{size}"
     began = time.perf_counter()
-    items = SyntheticSite(size).items()
-    write_statusgen_site(folder / "statusgen", items)
-    if with_pelican:
-        write_pelican_site(folder / "pelican", items)
+    edited = generate(folder, size, with_pelican)
     generated = time.perf_counter() - began
     site = folder / "statusgen"
     run = measure(build_command(site / "output") + ["--no-cache"], site, folder / "cold.log")
     settled(site)
-    return Prepared(size, items, folder, with_pelican, generated, run)
+    return Prepared(size, edited, folder, with_pelican, generated, run)
+
+
+def generate(folder: Path, size: int, with_pelican: bool) -> str:
+    """The sites of `size` incidents written by a forked process, so that this one never holds a large site's texts:
+    a build started from here reports this process's memory high-water mark as its own peak (the kernel keeps it
+    through exec), and the small sites' builds, timed after the large site is made, would show 116 MB. The name of
+    the file to edit later, sent back."""
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - in the child
+        status = 1
+        try:
+            os.close(reading)
+            items = SyntheticSite(size).items()
+            write_statusgen_site(folder / "statusgen", items)
+            if with_pelican:
+                write_pelican_site(folder / "pelican", items)
+            os.write(writing, items[len(items) // 3].name.encode("utf-8"))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as sent:
+        name = sent.read().decode("utf-8")
+    if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0 or not name:
+        raise RuntimeError(f"generating the {size:,}-incident sites failed (see above)")
+    return name
 
 
 def bench(prepared: Prepared, keep: bool) -> Result:
     """The rest for a size whose cold build is timed: with the cache, after one change, `check`, Pelican."""
-    size, folder, site, output, items, build = (prepared.size, prepared.folder, prepared.site, prepared.output,
-                                                prepared.items, prepared.build())
+    size, folder, site, output, build = prepared.size, prepared.folder, prepared.site, prepared.output, prepared.build()
     # Two builds with the cache, as any site has had before an edit (make html, the preview): the first fills the
     # cache; after the second, the site a build takes unchanged pages back from (the spare) is one a build with the
     # cache made and recorded (PageStore.record), not the cold build's, whose pages would be hashed instead.
     for n in (1, 2):
         measure(build, site, folder / f"fill-{n}.log")
         settled(site)
-    edit_one(site, items)
+    edit_one(site, prepared.edited)
     changed = measure(build, site, folder / "changed.log")
     settled(site)
     check = measure(statusgen_command() + ["check", "."], site, folder / "check.log")
