@@ -1374,6 +1374,7 @@ def _exists_by_round_trip(naive: datetime, tz) -> bool:
     return naive.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) == naive
 
 
+@pytest.mark.slow  # about a second a zone: left to `make test`
 @pytest.mark.parametrize("name", ["America/Chicago", "Australia/Lord_Howe", "Europe/Dublin", "Africa/Casablanca",
                                   "America/Sao_Paulo", "Pacific/Apia"])
 def test_parse_time_refuses_exactly_the_local_times_a_change_of_clocks_skips(name):
